@@ -1,0 +1,149 @@
+import { z } from 'zod';
+import { type Clock, systemClock } from './clock.js';
+import { DEFAULTS, type RetryOptions } from './defaults.js';
+import { AuraConfigurationError } from './errors/usage.js';
+import { type Logger, silentLogger } from './logger.js';
+import { createRateLimiter, type RateLimiter, type RateLimitOptions } from './rate-limiter.js';
+import { InstancesResource } from './resources/instances.js';
+import { SnapshotsResource } from './resources/snapshots.js';
+import { TenantsResource } from './resources/tenants.js';
+import { Transport } from './transport.js';
+import { VERSION } from './version.js';
+
+/** Options of {@link AuraClient}. Only the credentials are required. */
+export interface AuraClientOptions {
+  /** API client id, from the Aura console (Account > API keys). */
+  clientId: string;
+  /** API client secret. Kept private: it appears in no error, log line or `toJSON`. */
+  clientSecret: string;
+  /** Default tenant (project) for calls that need one. */
+  tenantId?: string;
+  /** API origin. Default `https://api.neo4j.io`. */
+  baseUrl?: string;
+  /** A `fetch` to use instead of `globalThis.fetch` (resolved at call time). */
+  fetch?: typeof fetch;
+  /** Time one attempt may take, in ms. Default 30 000. */
+  timeout?: number;
+  /** Retry settings for transient failures. */
+  retry?: RetryOptions;
+  /**
+   * Client-side request budget, shared by every call of this client.
+   * Default 125 per minute (Aura's); `false` turns it off.
+   */
+  rateLimit?: RateLimitOptions | false;
+  /** A limiter to share with other clients (or processes); overrides `rateLimit`. */
+  rateLimiter?: RateLimiter;
+  /** Refresh the token this long before it expires, in ms. Default 60 000. */
+  tokenRefreshMargin?: number;
+  logger?: Logger;
+  /** Appended to the `User-Agent` header: say who is calling. */
+  userAgent?: string;
+  /** Time source; inject a test clock for simulated time. */
+  clock?: Clock;
+  /** Randomness for jitter, in [0, 1). */
+  random?: () => number;
+}
+
+const nonEmpty = z.string().trim().min(1, 'required');
+const positive = z.number().positive().finite();
+const optionsSchema = z.object({
+  clientId: nonEmpty,
+  clientSecret: nonEmpty,
+  tenantId: nonEmpty.optional(),
+  baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+  timeout: positive.optional(),
+  tokenRefreshMargin: z.number().nonnegative().optional(),
+  retry: z
+    .object({
+      limit: z.number().int().nonnegative().optional(),
+      baseDelayMs: positive.optional(),
+      maxDelayMs: positive.optional(),
+      maxRetryAfterMs: z.number().nonnegative().optional(),
+      statusCodes: z.array(z.number().int()).optional(),
+    })
+    .optional(),
+  rateLimit: z
+    .union([z.literal(false), z.object({ limit: z.number().int().positive(), windowMs: positive })])
+    .optional(),
+});
+
+const unlimited: RateLimiter = { acquire: async () => {} };
+
+/**
+ * A client for the Neo4j Aura API v1: OAuth tokens cached and refreshed,
+ * calls rate-limited to Aura's budget, transient failures retried where that
+ * is safe (never a create, except on 429), answers validated, and every
+ * failure a typed {@link AuraError}.
+ *
+ * @example
+ * ```ts
+ * const aura = new AuraClient({
+ *   clientId: process.env.AURA_CLIENT_ID!,
+ *   clientSecret: process.env.AURA_CLIENT_SECRET!,
+ *   tenantId: process.env.AURA_TENANT_ID,
+ * });
+ * const created = await aura.instances.create({
+ *   name: 'user-4f1c', type: 'professional-db', memory: '1GB',
+ *   region: 'europe-west1', cloudProvider: 'gcp',
+ * });
+ * await aura.instances.waitUntilRunning(created.id);
+ * ```
+ */
+export class AuraClient {
+  readonly tenants: TenantsResource;
+  readonly instances: InstancesResource;
+  readonly snapshots: SnapshotsResource;
+  /** The limiter every call of this client goes through. */
+  readonly rateLimiter: RateLimiter;
+  readonly #tenantId: string | undefined;
+
+  constructor(options: AuraClientOptions) {
+    const checked = optionsSchema.safeParse(options ?? {});
+    if (!checked.success) {
+      throw new AuraConfigurationError(
+        'Invalid AuraClient options',
+        checked.error.issues.map((issue) => ({
+          path: issue.path.map(String).join('.'),
+          message: issue.message,
+        })),
+      );
+    }
+    const clock = options.clock ?? systemClock;
+    this.#tenantId = options.tenantId;
+    this.rateLimiter =
+      options.rateLimiter ??
+      (options.rateLimit === false
+        ? unlimited
+        : createRateLimiter(options.rateLimit ?? DEFAULTS.rateLimit, clock));
+    const transport = new Transport({
+      baseUrl: (options.baseUrl ?? DEFAULTS.baseUrl).replace(/\/+$/, ''),
+      clientId: options.clientId,
+      clientSecret: options.clientSecret,
+      fetch: options.fetch,
+      clock,
+      random: options.random ?? Math.random,
+      logger: options.logger ?? silentLogger,
+      timeoutMs: options.timeout ?? DEFAULTS.timeoutMs,
+      tokenRefreshMarginMs: options.tokenRefreshMargin ?? DEFAULTS.tokenRefreshMarginMs,
+      retry: { ...DEFAULTS.retry, ...options.retry },
+      limiter: this.rateLimiter,
+      userAgent: `aura-provisioner/${VERSION}${options.userAgent ? ` ${options.userAgent}` : ''}`,
+    });
+    this.tenants = new TenantsResource(transport, options.tenantId);
+    this.instances = new InstancesResource(transport, clock, options.tenantId);
+    this.snapshots = new SnapshotsResource(transport);
+  }
+
+  /** The default tenant id, if one was given. */
+  get tenantId(): string | undefined {
+    return this.#tenantId;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { tenantId: this.#tenantId };
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `AuraClient { tenantId: ${JSON.stringify(this.#tenantId)} }`;
+  }
+}

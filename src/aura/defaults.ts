@@ -1,0 +1,42 @@
+/**
+ * Defaults of the Aura client, declared once. Every value can be overridden
+ * through {@link AuraClientOptions}.
+ */
+export const DEFAULTS = {
+  /** Aura's API origin; the API lives under `/v1`, the token endpoint at `/oauth/token`. */
+  baseUrl: 'https://api.neo4j.io',
+  /** Time one attempt may take before it is aborted, in ms. */
+  timeoutMs: 30_000,
+  /** Tokens last an hour; refresh this long before they expire (Aura answers 403 after). */
+  tokenRefreshMarginMs: 60_000,
+  /** Aura's documented budget: 125 requests per minute for the whole account. */
+  rateLimit: { limit: 125, windowMs: 60_000 },
+  retry: {
+    /** Retries after the first attempt. */
+    limit: 4,
+    /** First backoff; doubles each attempt, with jitter. */
+    baseDelayMs: 500,
+    maxDelayMs: 30_000,
+    /** A Retry-After longer than this is not waited out: the call fails with it instead. */
+    maxRetryAfterMs: 60_000,
+    /** Statuses retried for idempotent methods; only 429 for creates and other unsafe calls. */
+    statusCodes: [429, 502, 503, 504] as readonly number[],
+  },
+  wait: {
+    /** How long `waitUntilRunning` waits in all; clients in the wild give up after 15–20 min. */
+    timeoutMs: 20 * 60_000,
+    /** A GET right after create can 404 this long before the instance shows up. */
+    notFoundGraceMs: 60_000,
+    initialDelayMs: 5_000,
+    maxDelayMs: 20_000,
+  },
+} as const;
+
+/** Retry settings; see {@link DEFAULTS}.retry. */
+export interface RetryOptions {
+  limit?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  maxRetryAfterMs?: number;
+  statusCodes?: readonly number[];
+}

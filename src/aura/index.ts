@@ -1,0 +1,31 @@
+export { AuraClient, type AuraClientOptions } from './client.js';
+export { type Clock, systemClock } from './clock.js';
+export { DEFAULTS as AURA_DEFAULTS, type RetryOptions } from './defaults.js';
+export type { ErrorBody, ErrorEntry } from './error-body.js';
+export * from './errors/index.js';
+export { type Logger, silentLogger } from './logger.js';
+export { createRateLimiter, type RateLimiter, type RateLimitOptions } from './rate-limiter.js';
+export type { CreateInstanceInput, UpdateInstanceInput } from './requests.js';
+export type { InstancesResource } from './resources/instances.js';
+export type { SnapshotsResource } from './resources/snapshots.js';
+export type { TenantsResource } from './resources/tenants.js';
+export { decideRetry, parseRetryAfter, retryDelay } from './retry.js';
+export {
+  CLOUD_PROVIDERS,
+  type CloudProvider,
+  type CreatedInstance,
+  INSTANCE_STATUSES,
+  INSTANCE_TYPES,
+  type Instance,
+  type InstanceConfiguration,
+  type InstanceStatus,
+  type InstanceSummary,
+  type InstanceType,
+  type KnownInstanceStatus,
+  type Snapshot,
+  type Tenant,
+  type TenantSummary,
+} from './schemas.js';
+export { Secret } from './secret.js';
+export type { CallOptions } from './transport.js';
+export { nextWaitDelay, type WaitOptions, type WaitProgress } from './wait.js';

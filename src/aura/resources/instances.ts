@@ -1,0 +1,244 @@
+import { z } from 'zod';
+import type { Clock } from '../clock.js';
+import { isAuraError } from '../errors/base.js';
+import { AuraConfigurationError, AuraCreateOutcomeUnknownError } from '../errors/usage.js';
+import {
+  type CreateInstanceInput,
+  checkInput,
+  createInstanceInput,
+  idInput,
+  instanceName,
+  type UpdateInstanceInput,
+  updateInstanceInput,
+} from '../requests.js';
+import {
+  type CreatedInstance,
+  createdInstanceWire,
+  envelope,
+  type Instance,
+  type InstanceSummary,
+  instanceSummaryWire,
+  instanceWire,
+} from '../schemas.js';
+import type { CallOptions, Transport } from '../transport.js';
+import { type WaitOptions, waitUntilRunning } from '../wait.js';
+import { toCamel, toSnake } from '../wire.js';
+
+/** Failures after which a create may or may not have happened at Aura. */
+const AMBIGUOUS = new Set(['network', 'timeout', 'server_error', 'invalid_response', 'aborted']);
+
+const instancePath = (id: string) =>
+  `/instances/${encodeURIComponent(checkInput(idInput, id, 'instanceId'))}`;
+
+/** `aura.instances`: create, inspect, change and delete instances. */
+export class InstancesResource {
+  readonly #transport: Transport;
+  readonly #clock: Clock;
+  readonly #defaultTenantId: string | undefined;
+
+  constructor(transport: Transport, clock: Clock, defaultTenantId: string | undefined) {
+    this.#transport = transport;
+    this.#clock = clock;
+    this.#defaultTenantId = defaultTenantId;
+  }
+
+  /**
+   * Lists instances (id, name, tenant; no status), in one tenant or in all.
+   *
+   * @example
+   * ```ts
+   * const all = await aura.instances.list({ tenantId: 'my-tenant' });
+   * ```
+   */
+  async list(query: { tenantId?: string } = {}, options?: CallOptions): Promise<InstanceSummary[]> {
+    const tenantId = query.tenantId ?? this.#defaultTenantId;
+    const body = await this.#transport.call({
+      method: 'GET',
+      path: '/instances',
+      query: { tenantId },
+      schema: envelope(z.array(instanceSummaryWire)),
+      safety: 'idempotent',
+      options,
+    });
+    return toCamel(body.data);
+  }
+
+  /**
+   * Finds instances by exact name: after an `AuraCreateOutcomeUnknownError`,
+   * this says whether the create happened. More than one match means duplicates.
+   *
+   * @example
+   * ```ts
+   * const [existing] = await aura.instances.findByName('user-4f1c');
+   * ```
+   */
+  async findByName(
+    name: string,
+    query: { tenantId?: string } = {},
+    options?: CallOptions,
+  ): Promise<InstanceSummary[]> {
+    checkInput(instanceName, name, 'name');
+    const all = await this.list(query, options);
+    return all.filter((instance) => instance.name === name);
+  }
+
+  /**
+   * Gets an instance with its status. Right after a create this can answer
+   * `AuraNotFoundError` for up to about a minute.
+   *
+   * @example
+   * ```ts
+   * const { status } = await aura.instances.get(id);
+   * ```
+   */
+  async get(instanceId: string, options?: CallOptions): Promise<Instance> {
+    const body = await this.#transport.call({
+      method: 'GET',
+      path: instancePath(instanceId),
+      schema: envelope(instanceWire),
+      safety: 'idempotent',
+      options,
+    });
+    return toCamel(body.data);
+  }
+
+  /**
+   * Creates an instance. Answers at once (status `creating`) with the
+   * connection URL, the username and the password, which Aura returns only
+   * here. Never retried blindly: only a 429 is retried. A timeout, a 5xx or
+   * a dropped connection throws `AuraCreateOutcomeUnknownError`: look the
+   * name up with `findByName` before creating again.
+   *
+   * @example
+   * ```ts
+   * const created = await aura.instances.create({
+   *   name: 'user-4f1c', type: 'professional-db', memory: '1GB',
+   *   region: 'europe-west1', cloudProvider: 'gcp',
+   * });
+   * const password = created.password.reveal();
+   * ```
+   */
+  async create(
+    input: Omit<CreateInstanceInput, 'tenantId'> & { tenantId?: string },
+    options?: CallOptions,
+  ): Promise<CreatedInstance> {
+    const spec = checkInput(
+      createInstanceInput,
+      { ...input, tenantId: input.tenantId ?? this.#defaultTenantId ?? '' },
+      'instance spec',
+    );
+    try {
+      const body = await this.#transport.call({
+        method: 'POST',
+        path: '/instances',
+        body: toSnake(spec),
+        schema: envelope(createdInstanceWire),
+        safety: 'unsafe',
+        options,
+      });
+      return toCamel(body.data);
+    } catch (error) {
+      // An abort before the request left carries no method: nothing was sent.
+      if (isAuraError(error) && AMBIGUOUS.has(error.code) && error.method) {
+        throw new AuraCreateOutcomeUnknownError(spec.name, spec.tenantId, error);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Starts deleting an instance. Retried safely; when it is retried, a
+   * `not_found` error also means the instance is gone.
+   *
+   * @example
+   * ```ts
+   * await aura.instances.delete(id).catch((e) => { if (!isAuraError(e, 'not_found')) throw e; });
+   * ```
+   */
+  async delete(instanceId: string, options?: CallOptions): Promise<void> {
+    await this.#transport.call({
+      method: 'DELETE',
+      path: instancePath(instanceId),
+      schema: z.unknown(),
+      safety: 'idempotent',
+      options,
+    });
+  }
+
+  /** Pauses a running instance (status `pausing`, then `paused`). */
+  async pause(instanceId: string, options?: CallOptions): Promise<Instance> {
+    return this.#action(instanceId, 'pause', options);
+  }
+
+  /** Resumes a paused instance (status `resuming`, then `running`). */
+  async resume(instanceId: string, options?: CallOptions): Promise<Instance> {
+    return this.#action(instanceId, 'resume', options);
+  }
+
+  /**
+   * Renames or resizes an instance. Resolves with the instance when Aura
+   * describes it (200), or `undefined` when it only accepted the change (202).
+   *
+   * @example
+   * ```ts
+   * await aura.instances.update(id, { memory: '2GB' });
+   * ```
+   */
+  async update(
+    instanceId: string,
+    input: UpdateInstanceInput,
+    options?: CallOptions,
+  ): Promise<Instance | undefined> {
+    const change = checkInput(updateInstanceInput, input, 'instance update');
+    const body = await this.#transport.call({
+      method: 'PATCH',
+      path: instancePath(instanceId),
+      body: toSnake(change),
+      schema: z.union([envelope(instanceWire), z.object({}).loose()]),
+      safety: 'idempotent',
+      options,
+    });
+    return 'data' in body
+      ? toCamel((body as { data: z.output<typeof instanceWire> }).data)
+      : undefined;
+  }
+
+  /**
+   * Waits until the instance is `running` and returns it. Tolerates the 404
+   * that can follow a create, stops early on `loading failed` or
+   * `destroying`, and gives up at the deadline.
+   *
+   * @example
+   * ```ts
+   * const ready = await aura.instances.waitUntilRunning(created.id, {
+   *   timeout: 15 * 60_000,
+   *   onProgress: ({ status, elapsedMs }) => console.log(status, elapsedMs),
+   * });
+   * ```
+   */
+  async waitUntilRunning(instanceId: string, options: WaitOptions = {}): Promise<Instance> {
+    if (options.timeout !== undefined && !(options.timeout > 0)) {
+      throw new AuraConfigurationError('Invalid wait options', [
+        { path: 'timeout', message: 'must be a positive number of ms' },
+      ]);
+    }
+    return waitUntilRunning(
+      instanceId,
+      (signal) => this.get(instanceId, signal ? { signal } : undefined),
+      this.#clock,
+      options,
+    );
+  }
+
+  async #action(instanceId: string, action: 'pause' | 'resume', options?: CallOptions) {
+    const body = await this.#transport.call({
+      method: 'POST',
+      path: `${instancePath(instanceId)}/${action}`,
+      body: {},
+      schema: envelope(instanceWire),
+      safety: 'idempotent',
+      options,
+    });
+    return toCamel(body.data);
+  }
+}

@@ -1,0 +1,295 @@
+import ky, { type KyInstance } from 'ky';
+import type { z } from 'zod';
+import type { Clock } from './clock.js';
+import { createHttpError, type FailedAnswer } from './create-error.js';
+import type { RetryOptions } from './defaults.js';
+import { parseErrorBody } from './error-body.js';
+import type { AuraError, RequestContext } from './errors/base.js';
+import { AuraAuthenticationError } from './errors/http.js';
+import {
+  AuraAbortError,
+  AuraInvalidResponseError,
+  AuraNetworkError,
+  AuraTimeoutError,
+} from './errors/transport.js';
+import type { Logger } from './logger.js';
+import type { RateLimiter } from './rate-limiter.js';
+import { type AttemptFailure, decideRetry, parseRetryAfter, type RetrySafety } from './retry.js';
+import { tokenWire } from './schemas.js';
+import { type AccessToken, TokenProvider } from './token.js';
+
+/** Per-call options every client method takes as its last argument. */
+export interface CallOptions {
+  /** Aborts the call (and its retries and waits) with an `AuraAbortError`. */
+  signal?: AbortSignal;
+  /** Time one attempt may take, in ms; overrides the client's `timeout`. */
+  timeout?: number;
+}
+
+/** One API call, as the resources describe it. */
+export interface ApiCall<S extends z.ZodType> {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** Path under `/v1`, e.g. `/instances/abc`. */
+  path: string;
+  query?: Record<string, string | undefined>;
+  /** Wire (snake_case) JSON body. */
+  body?: unknown;
+  /** Schema of the whole success body; `undefined` accepts any body (and none). */
+  schema: S;
+  safety: RetrySafety;
+  options?: CallOptions | undefined;
+}
+
+export interface TransportSettings {
+  baseUrl: string;
+  clientId: string;
+  clientSecret: string;
+  fetch: typeof fetch | undefined;
+  clock: Clock;
+  random: () => number;
+  logger: Logger;
+  timeoutMs: number;
+  tokenRefreshMarginMs: number;
+  retry: Required<RetryOptions>;
+  limiter: RateLimiter;
+  userAgent: string;
+}
+
+type Outcome =
+  | { response: Response; text: string }
+  | { failure: AuraNetworkError | AuraTimeoutError; kind: 'network' | 'timeout' };
+
+/** A failed attempt: the typed error to throw and what retrying needs to know. */
+interface Failure {
+  error: AuraError;
+  attempt: AttemptFailure;
+  status: number | undefined;
+}
+
+/**
+ * Sends calls to Aura: rate limit, token, timeout, retries, error mapping
+ * and response validation, in that order, for every call of a client.
+ */
+export class Transport {
+  readonly #settings: Omit<TransportSettings, 'clientSecret'>;
+  readonly #basicAuth: string;
+  readonly #ky: KyInstance;
+  readonly #tokens: TokenProvider;
+
+  constructor(settings: TransportSettings) {
+    const { clientSecret, ...rest } = settings;
+    this.#settings = rest;
+    this.#basicAuth = `Basic ${btoa(`${settings.clientId}:${clientSecret}`)}`;
+    // Resolve fetch at call time, so a fetch patched after construction (MSW) is used.
+    const fetchImpl = settings.fetch;
+    this.#ky = ky.create({
+      fetch: (input, init) => (fetchImpl ?? globalThis.fetch)(input, init),
+      retry: 0,
+      timeout: false,
+      throwHttpErrors: false,
+    });
+    this.#tokens = new TokenProvider(
+      () => this.#requestToken(),
+      settings.clock,
+      settings.tokenRefreshMarginMs,
+    );
+  }
+
+  /** Makes one API call with everything around it; returns the parsed success body. */
+  async call<S extends z.ZodType>(call: ApiCall<S>): Promise<z.output<S>> {
+    const { clock, limiter, logger, random, retry } = this.#settings;
+    const signal = call.options?.signal;
+    const search = new URLSearchParams(
+      Object.entries(call.query ?? {}).filter((entry): entry is [string, string] => !!entry[1]),
+    ).toString();
+    const context: RequestContext = {
+      method: call.method,
+      path: `/v1${call.path}${search ? `?${search}` : ''}`,
+    };
+    let replayed = false;
+    for (let attempt = 0; ; attempt++) {
+      context.requestId = undefined;
+      await abortable(limiter.acquire(signal), context, signal);
+      const token = await abortable(this.#tokens.get(signal), context, signal);
+      const started = clock.now();
+      const outcome = await this.#send(context, call, token);
+      const status = 'response' in outcome ? outcome.response.status : undefined;
+      logger.debug?.('aura request', { ...context, status, attempt, ms: clock.now() - started });
+      if ('text' in outcome && outcome.response.ok) {
+        return this.#parse(call.schema, outcome.text, context);
+      }
+      const failure = this.#classify(outcome, context, createHttpError);
+      if ((failure.status === 401 || failure.status === 403) && !replayed) {
+        // Aura answers an expired token with 403: drop it and replay once.
+        replayed = true;
+        attempt--;
+        this.#tokens.invalidate(token);
+        continue;
+      }
+      const retryAfterMs =
+        failure.attempt.kind === 'status' ? failure.attempt.retryAfterMs : undefined;
+      if (failure.status === 429 && retryAfterMs !== undefined) {
+        // A 429 means the account's budget is spent: hold every call, not just this one.
+        limiter.pauseUntil?.(clock.now() + retryAfterMs);
+      }
+      const decision = decideRetry(attempt, failure.attempt, call.safety, random, retry);
+      if (!decision.retry) throw failure.error;
+      logger.warn?.('aura request retried', {
+        ...context,
+        reason: failure.error.code,
+        status: failure.error.status,
+        attempt: attempt + 1,
+        delayMs: decision.delayMs,
+      });
+      await abortable(clock.sleep(decision.delayMs, signal), context, signal);
+    }
+  }
+
+  async #send(context: RequestContext, call: ApiCall<z.ZodType>, token: string) {
+    const { baseUrl, userAgent } = this.#settings;
+    return this.#attempt(context, call.options, (signal) =>
+      this.#ky(`${baseUrl}${context.path}`, {
+        method: call.method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept: 'application/json',
+          'user-agent': userAgent,
+        },
+        ...(call.body === undefined ? {} : { json: call.body }),
+        signal,
+      }),
+    );
+  }
+
+  /** One fetch and its body, under the attempt timeout and the caller's signal. */
+  async #attempt(
+    context: RequestContext,
+    options: CallOptions | undefined,
+    send: (signal: AbortSignal) => Promise<Response>,
+  ): Promise<Outcome> {
+    const { clock } = this.#settings;
+    const timeoutMs = options?.timeout ?? this.#settings.timeoutMs;
+    const timeout = new AbortController();
+    const stopTimer = new AbortController();
+    clock.sleep(timeoutMs, stopTimer.signal).then(
+      () => timeout.abort(new AuraTimeoutError(timeoutMs, { request: context })),
+      () => {},
+    );
+    const signal = options?.signal
+      ? AbortSignal.any([options.signal, timeout.signal])
+      : timeout.signal;
+    try {
+      const response = await send(signal);
+      const text = await response.text();
+      const requestId = response.headers.get('x-request-id') ?? undefined;
+      if (requestId) context.requestId = requestId;
+      return { response, text };
+    } catch (cause) {
+      // Aborted by the caller after the request left: `request` marks that it was sent.
+      if (options?.signal?.aborted) throw new AuraAbortError({ request: context, cause });
+      if (timeout.signal.aborted) return { failure: timeout.signal.reason, kind: 'timeout' };
+      return { failure: new AuraNetworkError({ request: context, cause }), kind: 'network' };
+    } finally {
+      stopTimer.abort();
+    }
+  }
+
+  #classify(
+    outcome: Outcome,
+    context: RequestContext,
+    toError: (answer: FailedAnswer) => AuraError,
+  ): Failure {
+    if ('failure' in outcome) {
+      return { error: outcome.failure, attempt: { kind: outcome.kind }, status: undefined };
+    }
+    const { response, text } = outcome;
+    const retryAfterMs = parseRetryAfter(
+      response.headers.get('retry-after'),
+      this.#settings.clock.now(),
+    );
+    const error = toError({
+      status: response.status,
+      statusText: response.statusText,
+      request: { ...context },
+      body: parseErrorBody(text),
+      retryAfterMs,
+    });
+    return {
+      error,
+      attempt: { kind: 'status', status: response.status, retryAfterMs },
+      status: response.status,
+    };
+  }
+
+  #parse<S extends z.ZodType>(schema: S, text: string, context: RequestContext): z.output<S> {
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : {};
+    } catch {
+      throw new AuraInvalidResponseError([{ path: '', message: 'not valid JSON' }], {
+        request: context,
+      });
+    }
+    const result = schema.safeParse(json);
+    if (result.success) return result.data;
+    throw new AuraInvalidResponseError(
+      result.error.issues.map((issue) => ({
+        path: issue.path.map(String).join('.'),
+        message: issue.message,
+      })),
+      { request: context },
+    );
+  }
+
+  /** `POST /oauth/token` with the client credentials; retried like an idempotent call. */
+  async #requestToken(): Promise<AccessToken> {
+    const { baseUrl, clock, logger, random, retry, userAgent } = this.#settings;
+    const context: RequestContext = { method: 'POST', path: '/oauth/token' };
+    for (let attempt = 0; ; attempt++) {
+      const sentAt = clock.now();
+      const outcome = await this.#attempt(context, undefined, (signal) =>
+        this.#ky(`${baseUrl}/oauth/token`, {
+          method: 'POST',
+          headers: { authorization: this.#basicAuth, 'user-agent': userAgent },
+          body: new URLSearchParams({ grant_type: 'client_credentials' }),
+          signal,
+        }),
+      );
+      if ('text' in outcome && outcome.response.ok) {
+        const token = this.#parse(tokenWire, outcome.text, context);
+        logger.debug?.('aura token issued', { expiresInS: token.expires_in });
+        return { value: token.access_token, expiresAt: sentAt + token.expires_in * 1000 };
+      }
+      const failure = this.#classify(outcome, context, tokenError);
+      const decision = decideRetry(attempt, failure.attempt, 'idempotent', random, retry);
+      if (!decision.retry) throw failure.error;
+      await clock.sleep(decision.delayMs);
+    }
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { baseUrl: this.#settings.baseUrl };
+  }
+}
+
+/** Awaits `promise`; a rejection caused by the caller's signal becomes an `AuraAbortError`. */
+async function abortable<T>(
+  promise: Promise<T>,
+  context: RequestContext,
+  signal: AbortSignal | undefined,
+): Promise<T> {
+  try {
+    return await promise;
+  } catch (cause) {
+    if (signal?.aborted) throw new AuraAbortError({ what: describe(context), cause });
+    throw cause;
+  }
+}
+
+/** The token endpoint refuses bad credentials with 400, 401 or 403: all mean "check your credentials". */
+function tokenError(answer: FailedAnswer): AuraError {
+  const refused = answer.status >= 400 && answer.status < 500 && answer.status !== 429;
+  return refused ? new AuraAuthenticationError(answer) : createHttpError(answer);
+}
+
+const describe = (context: RequestContext) => `${context.method} ${context.path}`;

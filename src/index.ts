@@ -1,0 +1,1 @@
+export * from './aura/index.js';

@@ -1,0 +1,103 @@
+import type { RequestHandler } from 'msw';
+import { createDispatcher } from './dispatch.js';
+import type { AuraMockFaults } from './faults.js';
+import { createFaultQueue } from './faults.js';
+import {
+  findInstance,
+  forceStatus,
+  liveInstances,
+  seedInstance,
+  toMockInstance,
+} from './instance-registry.js';
+import type { ListenOptions, LoopbackServer } from './loopback-server.js';
+import { listenLoopback } from './loopback-server.js';
+import type { InstanceStatus, MockInstance, RecordedRequest, SeedInstance } from './model.js';
+import { createMswHandlers } from './msw-handlers.js';
+import type { AuraMockOptions } from './options.js';
+import { resolveOptions } from './options.js';
+import { createParkedRequests } from './parked-requests.js';
+import { createIdSource } from './random-ids.js';
+import { clearState, createState } from './state.js';
+import { expireAllTokens } from './tokens.js';
+
+/** A stateful fake of the Aura API v1. See {@link createAuraMock}. */
+export interface AuraMock {
+  /** The base URL the fake answers under (no trailing slash). */
+  readonly baseUrl: string;
+  /** MSW handlers for everything under `baseUrl`, for `setupServer(...)`. */
+  readonly handlers: RequestHandler[];
+  /** The framework-free core: a fetch `Request` in, a `Response` out. */
+  handle(request: Request): Promise<Response>;
+  /** Serves the same fake over real HTTP on loopback. */
+  listen(options?: ListenOptions): Promise<LoopbackServer>;
+  /** Every request received so far, in order, faulted ones included; never secrets. */
+  readonly requests: readonly RecordedRequest[];
+  /** Instances not yet gone, camelCase, status as of the clock's now. */
+  readonly instances: readonly MockInstance[];
+  /** The instance with this id, if not gone. */
+  instance(id: string): MockInstance | undefined;
+  /** Seeds an instance without a request (an orphan, say). */
+  addInstance(seed: SeedInstance): MockInstance;
+  /** Forces a status that holds until a request changes it, e.g. `loading failed`. */
+  setInstanceStatus(id: string, status: InstanceStatus): void;
+  /** Injected failures. */
+  readonly faults: AuraMockFaults;
+  /** Every token issued so far is expired from now on (requests with it answer 403). */
+  expireTokens(): void;
+  /** Forgets instances, snapshots, tokens, requests, faults and the rate window; ends parked requests. */
+  reset(): void;
+}
+
+/**
+ * Creates a stateful fake of the Aura API v1: OAuth tokens, tenants, instances
+ * with their status over time, snapshots, the rate limit, and injectable
+ * faults. Wire format as the real API; every answer carries `X-Request-Id`.
+ *
+ * @example
+ * ```ts
+ * import { setupServer } from 'msw/node';
+ * import { createAuraMock, createTestClock } from 'aura-provisioner/testing';
+ *
+ * const clock = createTestClock();
+ * const aura = createAuraMock({ clock, notFoundAfterCreateMs: 20_000 });
+ * const server = setupServer(...aura.handlers);
+ * server.listen({ onUnhandledRequest: 'error' });
+ * // ... create an instance through your client, then:
+ * await clock.advance(90_000);
+ * expect(aura.instances[0]?.status).toBe('running');
+ * ```
+ */
+export function createAuraMock(options: AuraMockOptions = {}): AuraMock {
+  const resolved = resolveOptions(options);
+  const state = createState(resolved, createIdSource(resolved.random));
+  const faults = createFaultQueue();
+  const parked = createParkedRequests();
+  const handle = createDispatcher(state, faults, parked);
+  const now = () => resolved.clock.now();
+
+  return {
+    baseUrl: resolved.baseUrl,
+    handlers: createMswHandlers(handle, resolved.baseUrl),
+    handle,
+    listen: (listenOptions) => listenLoopback(handle, resolved.baseUrl, listenOptions),
+    get requests() {
+      return state.requests.map((r) => ({ ...r }));
+    },
+    get instances() {
+      return liveInstances(state, now()).map(toMockInstance);
+    },
+    instance(id) {
+      const record = findInstance(state, id, now());
+      return record && toMockInstance(record);
+    },
+    addInstance: (seed) => toMockInstance(seedInstance(state, seed, now())),
+    setInstanceStatus: (id, status) => forceStatus(state, id, status, now()),
+    faults: faults.api,
+    expireTokens: () => expireAllTokens(state, now()),
+    reset() {
+      clearState(state);
+      faults.api.clear();
+      parked.releaseAll();
+    },
+  };
+}

@@ -1,0 +1,30 @@
+/**
+ * `aura-provisioner/testing`: a stateful fake of the Aura API v1 (for MSW or
+ * over loopback HTTP) and a simulated clock.
+ *
+ * @example
+ * ```ts
+ * import { createAuraMock, createTestClock } from 'aura-provisioner/testing';
+ * const clock = createTestClock();
+ * const aura = createAuraMock({ clock });
+ * ```
+ */
+export type { AuraMock } from './aura-mock.js';
+export { createAuraMock } from './aura-mock.js';
+export type { AuraMockFaults, FailOptions, FaultMatch, MalformedVariant } from './faults.js';
+export type { ListenOptions, LoopbackServer } from './loopback-server.js';
+export type {
+  CloudProvider,
+  InstanceConfiguration,
+  InstanceSpec,
+  InstanceStatus,
+  InstanceType,
+  MockInstance,
+  RecordedRequest,
+  SeedInstance,
+  TenantSeed,
+} from './model.js';
+export type { AuraMockOptions, TransitionDurations } from './options.js';
+export { DEFAULT_INSTANCE_CONFIGURATIONS, DEFAULTS as AURA_MOCK_DEFAULTS } from './options.js';
+export type { TestClock, TestClockOptions } from './test-clock.js';
+export { createTestClock } from './test-clock.js';

@@ -1,0 +1,176 @@
+import type { Clock } from '../aura/clock.js';
+import { systemClock } from '../aura/clock.js';
+import type { InstanceConfiguration, InstanceSpec, TenantSeed } from './model.js';
+
+/**
+ * How long each transitional status lasts before it settles, in milliseconds.
+ *
+ * @example
+ * ```ts
+ * createAuraMock({ transitionMs: { destroying: 0, pausing: 5_000 } });
+ * ```
+ */
+export interface TransitionDurations {
+  /** `destroying`, after which the instance is gone (404). */
+  destroying: number;
+  pausing: number;
+  resuming: number;
+  updating: number;
+  restoring: number;
+  overwriting: number;
+  loading: number;
+  suspending: number;
+  /** A snapshot is `InProgress` this long, then `Completed`. */
+  snapshot: number;
+}
+
+/**
+ * Options of {@link createAuraMock}. Every field has a default (see `DEFAULTS`).
+ *
+ * @example
+ * ```ts
+ * const clock = createTestClock();
+ * const aura = createAuraMock({ clock, notFoundAfterCreateMs: 20_000, instanceLimit: 3 });
+ * ```
+ */
+export interface AuraMockOptions {
+  /** Only `now()` is used. Default: the system clock. */
+  clock?: Pick<Clock, 'now'>;
+  /** Default `https://api.neo4j.io`; the API is under `${baseUrl}/v1`, the token at `${baseUrl}/oauth/token`. */
+  baseUrl?: string;
+  /** Client credentials the token endpoint accepts. */
+  credentials?: { clientId: string; clientSecret: string }[];
+  /** Default: one tenant `tenant-1` offering the default configurations. */
+  tenants?: TenantSeed[];
+  /** Lifetime of an access token. Default 3600. */
+  tokenTtlSeconds?: number;
+  /** Time from create until `running`. Default 90 000. */
+  creationTimeMs?: number | ((spec: InstanceSpec) => number);
+  /** `GET /instances/{id}` answers 404 this long after create. Default 0. */
+  notFoundAfterCreateMs?: number;
+  /** Creates beyond this many live instances answer 405. Default `Infinity`. */
+  instanceLimit?: number;
+  /** Sliding window over `/v1` requests; `false` turns it off. Default 125 per 60 s. */
+  rateLimit?: { limit: number; windowMs: number } | false;
+  /** Source of ids, passwords and tokens. Default `Math.random`. */
+  random?: () => number;
+  /** When it returns true, the new instance ends in `loading failed` instead of `running`. */
+  failCreation?: (spec: InstanceSpec) => boolean;
+  /** Durations of the other transitional statuses. */
+  transitionMs?: Partial<TransitionDurations>;
+}
+
+/** The options after defaults were applied. */
+export interface ResolvedOptions {
+  clock: Pick<Clock, 'now'>;
+  baseUrl: string;
+  basePath: string;
+  credentials: { clientId: string; clientSecret: string }[];
+  tenants: Required<TenantSeed>[];
+  tokenTtlSeconds: number;
+  creationTimeMs: (spec: InstanceSpec) => number;
+  notFoundAfterCreateMs: number;
+  instanceLimit: number;
+  rateLimit: { limit: number; windowMs: number } | false;
+  random: () => number;
+  failCreation: (spec: InstanceSpec) => boolean;
+  transitionMs: TransitionDurations;
+}
+
+const configuration = (
+  cloudProvider: InstanceConfiguration['cloudProvider'],
+  region: string,
+  regionName: string,
+  type: InstanceConfiguration['type'],
+  memory: string,
+  storage: string,
+): InstanceConfiguration => ({
+  cloudProvider,
+  region,
+  regionName,
+  type,
+  memory,
+  storage,
+  version: '5',
+});
+
+const GCP = ['gcp', 'europe-west1', 'Belgium (europe-west1)'] as const;
+const AWS = ['aws', 'us-east-1', 'US East, N. Virginia (us-east-1)'] as const;
+
+/**
+ * The configurations a tenant offers unless it says otherwise (gcp europe-west1
+ * and aws us-east-1; professional-db 1/2/4 GB and free-db 1 GB; version 5).
+ * Seeds default to the first.
+ *
+ * @example
+ * ```ts
+ * createAuraMock({ tenants: [{ id: 'a', name: 'A', instanceConfigurations: [...DEFAULT_INSTANCE_CONFIGURATIONS] }] });
+ * ```
+ */
+export const DEFAULT_INSTANCE_CONFIGURATIONS: readonly InstanceConfiguration[] = [
+  configuration(...GCP, 'professional-db', '1GB', '2GB'),
+  configuration(...GCP, 'professional-db', '2GB', '4GB'),
+  configuration(...GCP, 'professional-db', '4GB', '8GB'),
+  configuration(...GCP, 'free-db', '1GB', '2GB'),
+  configuration(...AWS, 'professional-db', '1GB', '2GB'),
+  configuration(...AWS, 'professional-db', '2GB', '4GB'),
+  configuration(...AWS, 'professional-db', '4GB', '8GB'),
+  configuration(...AWS, 'free-db', '1GB', '2GB'),
+];
+
+/**
+ * Defaults of the fake, declared once (exported as `AURA_MOCK_DEFAULTS`).
+ *
+ * @example
+ * ```ts
+ * await clock.advance(AURA_MOCK_DEFAULTS.creationTimeMs);
+ * ```
+ */
+export const DEFAULTS = {
+  baseUrl: 'https://api.neo4j.io',
+  credentials: [{ clientId: 'test-client-id', clientSecret: 'test-client-secret' }],
+  tenants: [{ id: 'tenant-1', name: 'Test tenant' }] as TenantSeed[],
+  tokenTtlSeconds: 3600,
+  creationTimeMs: 90_000,
+  notFoundAfterCreateMs: 0,
+  instanceLimit: Number.POSITIVE_INFINITY,
+  rateLimit: { limit: 125, windowMs: 60_000 },
+  transitionMs: {
+    destroying: 10_000,
+    pausing: 30_000,
+    resuming: 60_000,
+    updating: 5_000,
+    restoring: 60_000,
+    overwriting: 60_000,
+    loading: 30_000,
+    suspending: 30_000,
+    snapshot: 30_000,
+  } satisfies TransitionDurations,
+} as const;
+
+/** Applies {@link DEFAULTS} to the given options. */
+export function resolveOptions(options: AuraMockOptions = {}): ResolvedOptions {
+  const baseUrl = (options.baseUrl ?? DEFAULTS.baseUrl).replace(/\/+$/, '');
+  const creation = options.creationTimeMs ?? DEFAULTS.creationTimeMs;
+  const tenants = options.tenants ?? DEFAULTS.tenants;
+  if (tenants.length === 0) throw new Error('createAuraMock: at least one tenant is needed');
+  return {
+    clock: options.clock ?? systemClock,
+    baseUrl,
+    basePath: new URL(baseUrl).pathname.replace(/\/+$/, ''),
+    credentials: (options.credentials ?? DEFAULTS.credentials).map((c) => ({ ...c })),
+    tenants: tenants.map((t) => ({
+      id: t.id,
+      name: t.name,
+      instanceConfigurations: [...(t.instanceConfigurations ?? DEFAULT_INSTANCE_CONFIGURATIONS)],
+    })),
+    tokenTtlSeconds: options.tokenTtlSeconds ?? DEFAULTS.tokenTtlSeconds,
+    creationTimeMs: typeof creation === 'function' ? creation : () => creation,
+    notFoundAfterCreateMs: options.notFoundAfterCreateMs ?? DEFAULTS.notFoundAfterCreateMs,
+    instanceLimit: options.instanceLimit ?? DEFAULTS.instanceLimit,
+    rateLimit: options.rateLimit === undefined ? { ...DEFAULTS.rateLimit } : options.rateLimit,
+    random: options.random ?? Math.random,
+    failCreation: options.failCreation ?? (() => false),
+    transitionMs: { ...DEFAULTS.transitionMs, ...options.transitionMs },
+  };
+}

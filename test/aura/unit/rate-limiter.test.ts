@@ -1,0 +1,186 @@
+import { describe, expect, it } from 'vitest';
+import { createRateLimiter } from '../../../src/aura/rate-limiter.js';
+import { createTestClock } from '../../../src/testing/test-clock.js';
+
+/** A limiter on a test clock starting at 0, recording when each acquire completes. */
+function setup(limit: number, windowMs: number) {
+  const clock = createTestClock({ start: 0 });
+  const limiter = createRateLimiter({ limit, windowMs }, clock);
+  const completed: { label: string; at: number }[] = [];
+  const acquire = (label: string, signal?: AbortSignal) =>
+    limiter.acquire(signal).then(() => {
+      completed.push({ label, at: clock.now() });
+    });
+  const doneAt = (label: string) => completed.find((entry) => entry.label === label)?.at;
+  return { clock, limiter, completed, acquire, doneAt };
+}
+
+/** The most completion times found in any window [t, t + windowMs). */
+function busiestWindow(times: number[], windowMs: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let most = 0;
+  for (const [i, start] of sorted.entries()) {
+    most = Math.max(most, sorted.slice(i).filter((t) => t < start + windowMs).length);
+  }
+  return most;
+}
+
+describe('createRateLimiter', () => {
+  it('lets `limit` acquires through at once', async () => {
+    const { clock, acquire, completed } = setup(3, 1_000);
+    await clock.runUntil(Promise.all([acquire('a'), acquire('b'), acquire('c')]));
+    expect(completed.map((entry) => entry.at)).toEqual([0, 0, 0]);
+  });
+
+  it('holds the acquire after `limit` until the first one plus the window', async () => {
+    const { clock, acquire, doneAt } = setup(3, 1_000);
+    void acquire('first');
+    await clock.advance(200);
+    void acquire('second');
+    await clock.advance(200);
+    void acquire('third');
+    await clock.advance(100);
+    const fourth = acquire('fourth');
+    void acquire('fifth');
+
+    await clock.advance(499); // t = 999
+    expect(doneAt('fourth')).toBeUndefined();
+    await clock.advance(1); // t = 1000
+    expect(doneAt('fourth')).toBe(1_000);
+    await fourth;
+    expect(doneAt('fifth')).toBeUndefined();
+    await clock.advance(200);
+    expect(doneAt('fifth')).toBe(1_200); // the second one plus the window
+  });
+
+  it('never completes more than `limit` acquires in any window', async () => {
+    const limit = 5;
+    const windowMs = 1_000;
+    const { clock, acquire, completed } = setup(limit, windowMs);
+    // Bursts and lulls from a fixed linear congruential sequence.
+    let seed = 7;
+    const nextGap = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed % 3 === 0 ? 0 : seed % 700;
+    };
+    const pending: Promise<void>[] = [];
+    for (let i = 0; i < 50; i++) {
+      pending.push(acquire(String(i)));
+      await clock.advance(nextGap());
+    }
+    await clock.runUntil(Promise.all(pending));
+
+    const times = completed.map((entry) => entry.at);
+    expect(times).toHaveLength(50);
+    expect(busiestWindow(times, windowMs)).toBeLessThanOrEqual(limit);
+    // It spaces requests, it does not stall them: 50 at 5/s take about 9 s.
+    expect(Math.max(...times)).toBeLessThan(50_000);
+  });
+
+  it('serves waiting callers first come, first served', async () => {
+    const { clock, acquire, completed } = setup(2, 1_000);
+    const labels = Array.from({ length: 9 }, (_, i) => `caller-${i}`);
+    await clock.runUntil(Promise.all(labels.map((label) => acquire(label))));
+    expect(completed.map((entry) => entry.label)).toEqual(labels);
+    expect(completed.map((entry) => entry.at)).toEqual([
+      0, 0, 1_000, 1_000, 2_000, 2_000, 3_000, 3_000, 4_000,
+    ]);
+  });
+
+  it('holds new acquirers after pauseUntil', async () => {
+    const { clock, limiter, acquire, doneAt } = setup(10, 1_000);
+    limiter.pauseUntil?.(5_000);
+    void acquire('new');
+    await clock.advance(4_999);
+    expect(doneAt('new')).toBeUndefined();
+    await clock.advance(1);
+    expect(doneAt('new')).toBe(5_000);
+  });
+
+  it('holds acquirers that were already waiting when pauseUntil is called', async () => {
+    const { clock, limiter, acquire, doneAt } = setup(1, 1_000);
+    void acquire('first');
+    void acquire('waiting'); // due at 1 000
+    await clock.advance(100);
+    limiter.pauseUntil?.(5_000);
+
+    await clock.advance(4_899); // t = 4 999
+    expect(doneAt('waiting')).toBeUndefined();
+    await clock.advance(1);
+    expect(doneAt('waiting')).toBe(5_000);
+  });
+
+  it('spaces acquires after a pause by the window, not all at its end', async () => {
+    const { clock, limiter, acquire, completed } = setup(2, 1_000);
+    limiter.pauseUntil?.(5_000);
+    await clock.runUntil(Promise.all(['a', 'b', 'c', 'd'].map((label) => acquire(label))));
+    expect(completed.map((entry) => entry.at)).toEqual([5_000, 5_000, 6_000, 6_000]);
+  });
+
+  it('does not shorten a pause with an earlier pauseUntil', async () => {
+    const { clock, limiter, acquire, doneAt } = setup(10, 1_000);
+    limiter.pauseUntil?.(5_000);
+    limiter.pauseUntil?.(2_000);
+    void acquire('new');
+    await clock.advance(4_999);
+    expect(doneAt('new')).toBeUndefined();
+    await clock.advance(1);
+    expect(doneAt('new')).toBe(5_000);
+  });
+
+  // A slot is taken when handed out, not reserved ahead: a pause re-plans
+  // everyone queued (limit 1: the two waiters start a window apart after it).
+  it('keeps the window limit for acquirers queued across a pause', async () => {
+    const { clock, limiter, acquire, completed } = setup(1, 1_000);
+    const pending = [acquire('first'), acquire('waiting')];
+    await clock.advance(100);
+    limiter.pauseUntil?.(5_000);
+    pending.push(acquire('after-pause'));
+    await clock.runUntil(Promise.all(pending));
+    expect(
+      busiestWindow(
+        completed.map((entry) => entry.at),
+        1_000,
+      ),
+    ).toBeLessThanOrEqual(1);
+  });
+
+  it('rejects a waiting acquire with the reason of its aborted signal', async () => {
+    const { clock, acquire, doneAt } = setup(1, 1_000);
+    void acquire('first');
+    const controller = new AbortController();
+    const reason = new Error('caller gave up');
+    const waiting = acquire('waiting', controller.signal);
+    const outcome = waiting.then(
+      () => 'resolved',
+      (error: unknown) => error,
+    );
+    await clock.advance(300);
+    controller.abort(reason);
+
+    expect(await outcome).toBe(reason);
+    expect(clock.pendingTimers).toBe(0);
+    await clock.advance(1_000);
+    expect(doneAt('waiting')).toBeUndefined();
+  });
+
+  it('rejects at once with the reason of an already aborted signal', async () => {
+    const { acquire } = setup(1, 1_000);
+    const reason = new Error('already aborted');
+    await expect(acquire('late', AbortSignal.abort(reason))).rejects.toBe(reason);
+  });
+
+  it.each([
+    ['a limit of 0', { limit: 0, windowMs: 1_000 }],
+    ['a negative limit', { limit: -1, windowMs: 1_000 }],
+    ['a fractional limit', { limit: 1.5, windowMs: 1_000 }],
+    ['a NaN limit', { limit: Number.NaN, windowMs: 1_000 }],
+    ['a window of 0', { limit: 1, windowMs: 0 }],
+    ['a negative window', { limit: 1, windowMs: -1 }],
+    ['a NaN window', { limit: 1, windowMs: Number.NaN }],
+  ])('throws a RangeError for %s', (_, options) => {
+    const create = () => createRateLimiter(options, createTestClock());
+    expect(create).toThrow(RangeError);
+    expect(create).toThrow(/integer limit >= 1 and a positive windowMs/);
+  });
+});
