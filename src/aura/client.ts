@@ -1,7 +1,8 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { type Clock, systemClock } from './clock.js';
 import { DEFAULTS, type RetryOptions } from './defaults.js';
 import { AuraConfigurationError } from './errors/usage.js';
+import { toIssues } from './issues.js';
 import { type Logger, silentLogger } from './logger.js';
 import { createRateLimiter, type RateLimiter, type RateLimitOptions } from './rate-limiter.js';
 import { InstancesResource } from './resources/instances.js';
@@ -44,27 +45,34 @@ export interface AuraClientOptions {
   random?: () => number;
 }
 
-const nonEmpty = z.string().trim().min(1, 'required');
-const positive = z.number().positive().finite();
+const nonEmpty = z.string().check(z.trim(), z.minLength(1, 'required'));
+const positive = z.number().check(z.positive());
 const optionsSchema = z.object({
   clientId: nonEmpty,
   clientSecret: nonEmpty,
-  tenantId: nonEmpty.optional(),
-  baseUrl: z.url({ protocol: /^https?$/ }).optional(),
-  timeout: positive.optional(),
-  tokenRefreshMargin: z.number().nonnegative().optional(),
-  retry: z
-    .object({
-      limit: z.number().int().nonnegative().optional(),
-      baseDelayMs: positive.optional(),
-      maxDelayMs: positive.optional(),
-      maxRetryAfterMs: z.number().nonnegative().optional(),
-      statusCodes: z.array(z.number().int()).optional(),
-    })
-    .optional(),
-  rateLimit: z
-    .union([z.literal(false), z.object({ limit: z.number().int().positive(), windowMs: positive })])
-    .optional(),
+  tenantId: z.optional(nonEmpty),
+  baseUrl: z.optional(z.url({ protocol: /^https?$/ })),
+  timeout: z.optional(positive),
+  tokenRefreshMargin: z.optional(z.number().check(z.nonnegative())),
+  retry: z.optional(
+    z.object({
+      limit: z.optional(z.int().check(z.nonnegative())),
+      baseDelayMs: z.optional(positive),
+      maxDelayMs: z.optional(positive),
+      maxRetryAfterMs: z.optional(z.number().check(z.nonnegative())),
+      statusCodes: z.optional(z.array(z.int())),
+    }),
+  ),
+  rateLimit: z.optional(
+    z.union([
+      z.literal(false),
+      z.object({
+        limit: z.int().check(z.positive()),
+        windowMs: positive,
+        burst: z.optional(z.int().check(z.positive())),
+      }),
+    ]),
+  ),
 });
 
 const unlimited: RateLimiter = { acquire: async () => {} };
@@ -100,13 +108,7 @@ export class AuraClient {
   constructor(options: AuraClientOptions) {
     const checked = optionsSchema.safeParse(options ?? {});
     if (!checked.success) {
-      throw new AuraConfigurationError(
-        'Invalid AuraClient options',
-        checked.error.issues.map((issue) => ({
-          path: issue.path.map(String).join('.'),
-          message: issue.message,
-        })),
-      );
+      throw new AuraConfigurationError('Invalid AuraClient options', toIssues(checked.error));
     }
     const clock = options.clock ?? systemClock;
     this.#tenantId = options.tenantId;

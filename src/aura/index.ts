@@ -4,7 +4,12 @@ export { DEFAULTS as AURA_DEFAULTS, type RetryOptions } from './defaults.js';
 export type { ErrorBody, ErrorEntry } from './error-body.js';
 export * from './errors/index.js';
 export { type Logger, silentLogger } from './logger.js';
-export { createRateLimiter, type RateLimiter, type RateLimitOptions } from './rate-limiter.js';
+export {
+  createRateLimiter,
+  type RateLimiter,
+  type RateLimitOptions,
+  type RequestPriority,
+} from './rate-limiter.js';
 export type { CreateInstanceInput, UpdateInstanceInput } from './requests.js';
 export type { InstancesResource } from './resources/instances.js';
 export type { SnapshotsResource } from './resources/snapshots.js';

@@ -7,11 +7,17 @@ import type { Clock } from './clock.js';
  * for several clients that are handed the same instance.
  */
 export interface RateLimiter {
-  /** Resolves when the caller may send one request (its slot is then spent). */
-  acquire(signal?: AbortSignal): Promise<void>;
+  /**
+   * Resolves when the caller may send one request (its slot is then spent).
+   * `high` priority waiters are served before `normal` ones queued earlier.
+   */
+  acquire(signal?: AbortSignal, priority?: RequestPriority): Promise<void>;
   /** Aura answered 429: hold every request until `untilMs` (clock time). */
   pauseUntil?(untilMs: number): void;
 }
+
+/** `high`: served first when requests queue (status reads of a burst); `normal`: the default. */
+export type RequestPriority = 'high' | 'normal';
 
 /** Options of {@link createRateLimiter}. */
 export interface RateLimitOptions {
@@ -19,9 +25,17 @@ export interface RateLimitOptions {
   limit: number;
   /** Window length in ms. Default 60 000. */
   windowMs: number;
+  /**
+   * Requests that may start back to back before the rest are paced evenly
+   * (one every `windowMs / limit`). Default 10. Pacing keeps a burst from
+   * spending a whole window's budget at once and leaving a high-priority
+   * call to wait for the window to turn.
+   */
+  burst?: number;
 }
 
 interface Waiter {
+  priority: RequestPriority;
   resolve: () => void;
   reject: (reason: unknown) => void;
   signal: AbortSignal | undefined;
@@ -33,9 +47,12 @@ interface Waiter {
  * `limit` requests, and a request may start only once the one `limit`
  * places before it is a full window old (and no 429 pause holds). A token
  * bucket would let twice the limit through in one window (a full bucket plus
- * its refill), and Aura's 125/min would answer 429. Waiters are served first
- * come, first served; a slot is taken only when it is handed out, so a pause
- * re-plans everyone who waits and an aborted waiter costs nothing.
+ * its refill), and Aura's 125/min would answer 429. On top of the window,
+ * starts are paced (a GCRA with a burst of `burst`): after a short burst, one
+ * request every `windowMs / limit`. Waiters are served first
+ * come, first served within a priority, `high` before `normal`; a slot is
+ * taken only when it is handed out, so a pause re-plans everyone who waits
+ * and an aborted waiter costs nothing.
  *
  * @example
  * ```ts
@@ -46,9 +63,18 @@ interface Waiter {
  */
 export function createRateLimiter(options: RateLimitOptions, clock: Clock): RateLimiter {
   const { limit, windowMs } = options;
+  const burst = options.burst ?? Math.min(limit, 10);
   if (!Number.isInteger(limit) || limit < 1 || !(windowMs > 0)) {
     throw new RangeError('rateLimit needs an integer limit >= 1 and a positive windowMs');
   }
+  if (!Number.isInteger(burst) || burst < 1) {
+    throw new RangeError('rateLimit.burst must be an integer >= 1');
+  }
+  // GCRA: `paced` is the theoretical start of the next request; up to `burst - 1`
+  // intervals of it may be used early.
+  const interval = windowMs / limit;
+  const tolerance = (burst - 1) * interval;
+  let paced = Number.NEGATIVE_INFINITY;
   // Ring buffer of the last `limit` start times, oldest at `next`.
   const starts = new Array<number>(limit).fill(Number.NEGATIVE_INFINITY);
   let next = 0;
@@ -58,10 +84,13 @@ export function createRateLimiter(options: RateLimitOptions, clock: Clock): Rate
   // Cancels the pump's sleep when nobody waits any more, so no timer outlives the queue.
   let idle = new AbortController();
 
-  const nextSlot = () => Math.max((starts[next] as number) + windowMs, pausedUntil);
+  const nextSlot = () =>
+    Math.max((starts[next] as number) + windowMs, paced - tolerance, pausedUntil);
   const take = () => {
-    starts[next] = clock.now();
+    const now = clock.now();
+    starts[next] = now;
     next = (next + 1) % limit;
+    paced = Math.max(paced, now) + interval;
   };
 
   /** Hands out slots to the queue in order, sleeping until each falls due. */
@@ -76,7 +105,8 @@ export function createRateLimiter(options: RateLimitOptions, clock: Clock): Rate
           await clock.sleep(wait, idle.signal).catch(() => {});
           continue; // re-plan: a pause may have arrived, or waiters left
         }
-        const waiter = queue.shift() as Waiter;
+        const first = queue.findIndex((waiter) => waiter.priority === 'high');
+        const waiter = queue.splice(Math.max(first, 0), 1)[0] as Waiter;
         waiter.signal?.removeEventListener('abort', waiter.onAbort);
         take();
         waiter.resolve();
@@ -87,7 +117,7 @@ export function createRateLimiter(options: RateLimitOptions, clock: Clock): Rate
   };
 
   return {
-    acquire(signal) {
+    acquire(signal, priority = 'normal') {
       if (signal?.aborted) return Promise.reject(signal.reason);
       if (queue.length === 0 && nextSlot() <= clock.now()) {
         take();
@@ -95,6 +125,7 @@ export function createRateLimiter(options: RateLimitOptions, clock: Clock): Rate
       }
       return new Promise<void>((resolve, reject) => {
         const waiter: Waiter = {
+          priority,
           resolve,
           reject,
           signal,

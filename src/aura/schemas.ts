@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { Secret } from './secret.js';
 import type { Camelize } from './wire.js';
 
@@ -40,16 +40,19 @@ export const CLOUD_PROVIDERS = ['gcp', 'aws', 'azure'] as const;
 export type CloudProvider = (typeof CLOUD_PROVIDERS)[number];
 
 // graph_nodes/graph_relationships: the spec says string, the live API sends numbers.
-const count = z.union([z.number(), z.string().regex(/^\d+$/)]).transform(Number);
+const count = z.pipe(
+  z.union([z.number(), z.string().check(z.regex(/^\d+$/))]),
+  z.transform((value) => Number(value)),
+);
 
 export const tenantSummaryWire = z.looseObject({ id: z.string(), name: z.string() });
 
 export const instanceConfigurationWire = z.looseObject({
   region: z.string(),
-  region_name: z.string().optional(),
+  region_name: z.optional(z.string()),
   type: z.string(),
   memory: z.string(),
-  storage: z.string().optional(),
+  storage: z.optional(z.string()),
   version: z.string(),
   cloud_provider: z.string(),
 });
@@ -65,57 +68,62 @@ export const instanceSummaryWire = z.looseObject({
   name: z.string(),
   tenant_id: z.string(),
   cloud_provider: z.string(),
-  created_at: z.string().optional(),
+  created_at: z.optional(z.string()),
 });
 
 export const instanceWire = z.looseObject({
   id: z.string(),
   name: z.string(),
-  status: z.string() as z.ZodType<InstanceStatus>,
-  connection_url: z.string().optional(),
+  status: z.string() as z.ZodMiniType<InstanceStatus>,
+  connection_url: z.optional(z.string()),
   tenant_id: z.string(),
   cloud_provider: z.string(),
   region: z.string(),
   type: z.string(),
   memory: z.string(),
-  storage: z.string().optional(),
-  created_at: z.string().optional(),
-  graph_nodes: count.optional(),
-  graph_relationships: count.optional(),
+  storage: z.optional(z.string()),
+  created_at: z.optional(z.string()),
+  graph_nodes: z.optional(count),
+  graph_relationships: z.optional(count),
 });
 
 export const createdInstanceWire = z.looseObject({
   id: z.string(),
   connection_url: z.string(),
   username: z.string(),
-  password: z.string().transform((value) => new Secret(value)),
+  password: z.pipe(
+    z.string(),
+    z.transform((value) => new Secret(value)),
+  ),
   tenant_id: z.string(),
   cloud_provider: z.string(),
   region: z.string(),
   type: z.string(),
   name: z.string(),
-  created_at: z.string().optional(),
+  created_at: z.optional(z.string()),
 });
 
 export const snapshotWire = z.looseObject({
   instance_id: z.string(),
   snapshot_id: z.string(),
-  profile: z.string().optional(),
+  profile: z.optional(z.string()),
   status: z.string(),
-  timestamp: z.string().optional(),
-  exportable: z.boolean().optional(),
+  timestamp: z.optional(z.string()),
+  exportable: z.optional(z.boolean()),
 });
 
 export const snapshotCreatedWire = z.looseObject({ snapshot_id: z.string() });
 
 export const tokenWire = z.looseObject({
-  access_token: z.string().min(1),
-  expires_in: z.number().positive(),
-  token_type: z.string().refine((value) => value.toLowerCase() === 'bearer', 'expected bearer'),
+  access_token: z.string().check(z.minLength(1)),
+  expires_in: z.number().check(z.positive()),
+  token_type: z
+    .string()
+    .check(z.refine((value) => value.toLowerCase() === 'bearer', 'expected bearer')),
 });
 
 /** `{ data: T }`, the envelope of every Aura success body. */
-export const envelope = <T extends z.ZodType>(data: T) => z.object({ data });
+export const envelope = <T extends z.ZodMiniType>(data: T) => z.object({ data });
 
 export type TenantSummary = Camelize<z.output<typeof tenantSummaryWire>>;
 export type InstanceConfiguration = Camelize<z.output<typeof instanceConfigurationWire>>;

@@ -1,5 +1,5 @@
 import ky, { type KyInstance } from 'ky';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { Clock } from './clock.js';
 import { createHttpError, type FailedAnswer } from './create-error.js';
 import type { RetryOptions } from './defaults.js';
@@ -12,8 +12,9 @@ import {
   AuraNetworkError,
   AuraTimeoutError,
 } from './errors/transport.js';
+import { toIssues } from './issues.js';
 import type { Logger } from './logger.js';
-import type { RateLimiter } from './rate-limiter.js';
+import type { RateLimiter, RequestPriority } from './rate-limiter.js';
 import { type AttemptFailure, decideRetry, parseRetryAfter, type RetrySafety } from './retry.js';
 import { tokenWire } from './schemas.js';
 import { type AccessToken, TokenProvider } from './token.js';
@@ -24,10 +25,15 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Time one attempt may take, in ms; overrides the client's `timeout`. */
   timeout?: number;
+  /**
+   * Place in the rate limiter's queue: `high` goes before queued `normal`
+   * calls. The provisioner marks its status reads `high`. Default `normal`.
+   */
+  priority?: RequestPriority;
 }
 
 /** One API call, as the resources describe it. */
-export interface ApiCall<S extends z.ZodType> {
+export interface ApiCall<S extends z.ZodMiniType> {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** Path under `/v1`, e.g. `/instances/abc`. */
   path: string;
@@ -96,7 +102,7 @@ export class Transport {
   }
 
   /** Makes one API call with everything around it; returns the parsed success body. */
-  async call<S extends z.ZodType>(call: ApiCall<S>): Promise<z.output<S>> {
+  async call<S extends z.ZodMiniType>(call: ApiCall<S>): Promise<z.output<S>> {
     const { clock, limiter, logger, random, retry } = this.#settings;
     const signal = call.options?.signal;
     const search = new URLSearchParams(
@@ -109,7 +115,7 @@ export class Transport {
     let replayed = false;
     for (let attempt = 0; ; attempt++) {
       context.requestId = undefined;
-      await abortable(limiter.acquire(signal), context, signal);
+      await abortable(limiter.acquire(signal, call.options?.priority), context, signal);
       const token = await abortable(this.#tokens.get(signal), context, signal);
       const started = clock.now();
       const outcome = await this.#send(context, call, token);
@@ -126,13 +132,14 @@ export class Transport {
         this.#tokens.invalidate(token);
         continue;
       }
-      const retryAfterMs =
-        failure.attempt.kind === 'status' ? failure.attempt.retryAfterMs : undefined;
-      if (failure.status === 429 && retryAfterMs !== undefined) {
-        // A 429 means the account's budget is spent: hold every call, not just this one.
-        limiter.pauseUntil?.(clock.now() + retryAfterMs);
-      }
       const decision = decideRetry(attempt, failure.attempt, call.safety, random, retry);
+      if (failure.status === 429) {
+        // The account's budget is spent: hold every call of the client, not just this one,
+        // for the wait Aura asked for (or, without one, this call's backoff).
+        const asked = failure.attempt.kind === 'status' ? failure.attempt.retryAfterMs : undefined;
+        const holdMs = asked ?? (decision.retry ? decision.delayMs : 0);
+        limiter.pauseUntil?.(clock.now() + holdMs);
+      }
       if (!decision.retry) throw failure.error;
       logger.warn?.('aura request retried', {
         ...context,
@@ -145,7 +152,7 @@ export class Transport {
     }
   }
 
-  async #send(context: RequestContext, call: ApiCall<z.ZodType>, token: string) {
+  async #send(context: RequestContext, call: ApiCall<z.ZodMiniType>, token: string) {
     const { baseUrl, userAgent } = this.#settings;
     return this.#attempt(context, call.options, (signal) =>
       this.#ky(`${baseUrl}${context.path}`, {
@@ -184,7 +191,8 @@ export class Transport {
       const requestId = response.headers.get('x-request-id') ?? undefined;
       if (requestId) context.requestId = requestId;
       return { response, text };
-    } catch (cause) {
+    } catch (thrown) {
+      const cause = withoutRequest(thrown);
       // Aborted by the caller after the request left: `request` marks that it was sent.
       if (options?.signal?.aborted) throw new AuraAbortError({ request: context, cause });
       if (timeout.signal.aborted) return { failure: timeout.signal.reason, kind: 'timeout' };
@@ -221,7 +229,7 @@ export class Transport {
     };
   }
 
-  #parse<S extends z.ZodType>(schema: S, text: string, context: RequestContext): z.output<S> {
+  #parse<S extends z.ZodMiniType>(schema: S, text: string, context: RequestContext): z.output<S> {
     let json: unknown;
     try {
       json = text ? JSON.parse(text) : {};
@@ -232,13 +240,7 @@ export class Transport {
     }
     const result = schema.safeParse(json);
     if (result.success) return result.data;
-    throw new AuraInvalidResponseError(
-      result.error.issues.map((issue) => ({
-        path: issue.path.map(String).join('.'),
-        message: issue.message,
-      })),
-      { request: context },
-    );
+    throw new AuraInvalidResponseError(toIssues(result.error), { request: context });
   }
 
   /** `POST /oauth/token` with the client credentials; retried like an idempotent call. */
@@ -284,6 +286,16 @@ async function abortable<T>(
     if (signal?.aborted) throw new AuraAbortError({ what: describe(context), cause });
     throw cause;
   }
+}
+
+/**
+ * ky's `NetworkError` keeps the `Request`, and with it the `Authorization`
+ * header (bearer token, or the client secret on the token request), where
+ * `util.inspect` of the cause chain would print it: keep only what it wraps.
+ */
+function withoutRequest(error: unknown): unknown {
+  if (!(error instanceof Error) || !('request' in error)) return error;
+  return error.cause ?? new Error(error.message);
 }
 
 /** The token endpoint refuses bad credentials with 400, 401 or 403: all mean "check your credentials". */

@@ -3,6 +3,7 @@ import { DEFAULTS } from './defaults.js';
 import { isAuraError } from './errors/base.js';
 import { AuraAbortError, AuraTimeoutError } from './errors/transport.js';
 import { AuraInstanceFailedError } from './errors/usage.js';
+import type { RequestPriority } from './rate-limiter.js';
 import type { Instance, InstanceStatus } from './schemas.js';
 
 /** What `waitUntilRunning` reports after every check. */
@@ -28,6 +29,8 @@ export interface WaitOptions {
   initialDelay?: number;
   /** Longest delay between checks, in ms. Default 20 s. */
   maxDelay?: number;
+  /** Rate-limiter priority of the status reads. Default `normal`. */
+  priority?: RequestPriority;
 }
 
 /** Statuses an instance does not come back from to `running` on its own. */
@@ -57,28 +60,49 @@ export async function waitUntilRunning(
   const what = `Waiting for instance ${instanceId} to run`;
   const started = clock.now();
   const deadline = started + timeoutMs;
-  const { signal } = options;
+  // One deadline bounds the whole wait, a status read in flight included.
+  const expired = new AbortController();
+  const stopDeadline = new AbortController();
+  clock.sleep(timeoutMs, stopDeadline.signal).then(
+    () => expired.abort(new AuraTimeoutError(timeoutMs, { what })),
+    () => {},
+  );
+  const signal = options.signal
+    ? AbortSignal.any([options.signal, expired.signal])
+    : expired.signal;
+  const stopped = (cause: unknown) =>
+    options.signal?.aborted
+      ? new AuraAbortError({ what, cause })
+      : new AuraTimeoutError(timeoutMs, { what });
 
-  for (let checks = 1; ; checks++) {
-    let status: WaitProgress['status'];
-    let instance: Instance | undefined;
-    try {
-      instance = await getInstance(signal);
-      status = instance.status;
-    } catch (error) {
-      if (!isAuraError(error, 'not_found') || clock.now() - started > graceMs) throw error;
-      status = 'not-found';
+  try {
+    for (let checks = 1; ; checks++) {
+      let status: WaitProgress['status'];
+      let instance: Instance | undefined;
+      try {
+        instance = await getInstance(signal);
+        status = instance.status;
+      } catch (error) {
+        if (signal.aborted) throw stopped(error);
+        if (!isAuraError(error, 'not_found') || clock.now() - started > graceMs) throw error;
+        status = 'not-found';
+      }
+      const elapsedMs = clock.now() - started;
+      options.onProgress?.({ instanceId, status, checks, elapsedMs });
+      if (instance && status === 'running') return instance;
+      if (TERMINAL_STATUSES.has(status)) throw new AuraInstanceFailedError(instanceId, status);
+      const now = clock.now();
+      if (now >= deadline) throw new AuraTimeoutError(timeoutMs, { what });
+      try {
+        await clock.sleep(
+          Math.min(nextWaitDelay(checks, initialMs, maxMs), deadline - now),
+          signal,
+        );
+      } catch (cause) {
+        throw stopped(cause);
+      }
     }
-    const elapsedMs = clock.now() - started;
-    options.onProgress?.({ instanceId, status, checks, elapsedMs });
-    if (instance && status === 'running') return instance;
-    if (TERMINAL_STATUSES.has(status)) throw new AuraInstanceFailedError(instanceId, status);
-    const now = clock.now();
-    if (now >= deadline) throw new AuraTimeoutError(timeoutMs, { what });
-    try {
-      await clock.sleep(Math.min(nextWaitDelay(checks, initialMs, maxMs), deadline - now), signal);
-    } catch (cause) {
-      throw new AuraAbortError({ what, cause });
-    }
+  } finally {
+    stopDeadline.abort();
   }
 }

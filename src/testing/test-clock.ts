@@ -29,6 +29,12 @@ export interface TestClock extends Clock {
    * then jumps to the next timer, and again. Returns the promise's outcome.
    */
   runUntil<T>(promise: Promise<T>): Promise<T>;
+  /**
+   * Marks real-time work (Web Crypto, a real database, a socket) that the
+   * simulation must wait for: `advance` and `runUntil` fire no timer while a
+   * tracked promise is pending. Returns the same outcome as `promise`.
+   */
+  track<T>(promise: Promise<T>): Promise<T>;
   /** Timers still waiting. */
   readonly pendingTimers: number;
 }
@@ -62,6 +68,16 @@ export function createTestClock(options: TestClockOptions = {}): TestClock {
       i--;
     }
     timers.splice(i, 0, timer);
+  };
+
+  const held = new Set<Promise<unknown>>();
+  /** Lets pending work settle: event-loop turns, and every tracked real-time promise. */
+  const quiesce = async () => {
+    await settle(settleTurns);
+    while (held.size > 0) {
+      await Promise.allSettled([...held]);
+      await settle(settleTurns);
+    }
   };
 
   const fireNext = () => {
@@ -99,10 +115,10 @@ export function createTestClock(options: TestClockOptions = {}): TestClock {
     },
     async advance(ms) {
       const target = now + ms;
-      await settle(settleTurns);
+      await quiesce();
       while (timers.length > 0 && (timers[0] as Timer).at <= target) {
         fireNext();
-        await settle(settleTurns);
+        await quiesce();
       }
       now = target;
     },
@@ -113,7 +129,7 @@ export function createTestClock(options: TestClockOptions = {}): TestClock {
       });
       tracked.catch(() => {});
       for (;;) {
-        await settle(settleTurns);
+        await quiesce();
         if (done) return tracked;
         if (!fireNext()) {
           // No timer left: give slow I/O (loopback sockets, many chained hops) time before giving up.
@@ -123,6 +139,12 @@ export function createTestClock(options: TestClockOptions = {}): TestClock {
           throw new Error('runUntil: the promise is still pending and no timer is left to fire');
         }
       }
+    },
+    track(promise) {
+      const entry = promise.finally(() => held.delete(entry));
+      entry.catch(() => {});
+      held.add(entry);
+      return promise;
     },
     get pendingTimers() {
       return timers.length;

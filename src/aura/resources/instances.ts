@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Clock } from '../clock.js';
 import { isAuraError } from '../errors/base.js';
 import { AuraConfigurationError, AuraCreateOutcomeUnknownError } from '../errors/usage.js';
@@ -138,8 +138,9 @@ export class InstancesResource {
       });
       return toCamel(body.data);
     } catch (error) {
-      // An abort before the request left carries no method: nothing was sent.
-      if (isAuraError(error) && AMBIGUOUS.has(error.code) && error.method) {
+      // Only a failure of the create request itself is ambiguous: an abort before it
+      // left carries no request, and a failed token request never reached /instances.
+      if (isAuraError(error) && AMBIGUOUS.has(error.code) && error.path === '/v1/instances') {
         throw new AuraCreateOutcomeUnknownError(spec.name, spec.tenantId, error);
       }
       throw error;
@@ -194,13 +195,13 @@ export class InstancesResource {
       method: 'PATCH',
       path: instancePath(instanceId),
       body: toSnake(change),
-      schema: z.union([envelope(instanceWire), z.object({}).loose()]),
+      // 200 carries the instance, 202 an empty object. A `data` that is there must be an
+      // instance: a union with a loose `{}` would let a broken one through unchecked.
+      schema: z.looseObject({ data: z.optional(instanceWire) }),
       safety: 'idempotent',
       options,
     });
-    return 'data' in body
-      ? toCamel((body as { data: z.output<typeof instanceWire> }).data)
-      : undefined;
+    return body.data === undefined ? undefined : toCamel(body.data);
   }
 
   /**
@@ -224,7 +225,7 @@ export class InstancesResource {
     }
     return waitUntilRunning(
       instanceId,
-      (signal) => this.get(instanceId, signal ? { signal } : undefined),
+      (signal) => this.get(instanceId, { signal, priority: options.priority }),
       this.#clock,
       options,
     );

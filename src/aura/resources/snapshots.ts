@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { checkInput, idInput, snapshotDate } from '../requests.js';
 import {
   envelope,

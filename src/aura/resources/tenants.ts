@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { AuraConfigurationError } from '../errors/usage.js';
 import { checkInput, idInput } from '../requests.js';
 import {

@@ -1,0 +1,34 @@
+import type * as z from 'zod/mini';
+import type { ResponseIssue } from './errors/transport.js';
+
+// zod/mini ships no message locale (that keeps the bundle small), so its
+// default message is "Invalid input". Say what was wrong, from the issue itself.
+function describe(issue: z.core.$ZodIssue): string {
+  if (issue.message && issue.message !== 'Invalid input') return issue.message;
+  switch (issue.code) {
+    case 'invalid_type':
+      return `expected ${issue.expected}`;
+    case 'unrecognized_keys':
+      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
+    case 'invalid_value':
+      return `must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
+    case 'invalid_format':
+      return `must be a valid ${issue.format}`;
+    case 'too_small':
+      return `must be at least ${issue.minimum}`;
+    case 'too_big':
+      return `must be at most ${issue.maximum}`;
+    case 'invalid_union':
+      return 'matches none of the allowed shapes';
+    default:
+      return 'is invalid';
+  }
+}
+
+/** zod issues as `{ path, message }`, readable without a zod locale. */
+export function toIssues(error: z.core.$ZodError, fallbackPath = ''): ResponseIssue[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.') || fallbackPath,
+    message: describe(issue),
+  }));
+}

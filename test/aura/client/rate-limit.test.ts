@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { AuraClient, createRateLimiter } from '../../../src/aura/index.js';
+import { apiRequests, CREDENTIALS, summary, TENANT_ID, useAuraFake } from './setup.js';
+
+const { setup } = useAuraFake();
+
+const WINDOW = 60_000;
+
+/** The most requests that fall in any window of `windowMs` (sliding over arrival times). */
+function busiestWindow(times: number[], windowMs: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let busiest = 0;
+  for (let first = 0, last = 0; last < sorted.length; last++) {
+    while ((sorted[last] as number) - (sorted[first] as number) >= windowMs) first++;
+    busiest = Math.max(busiest, last - first + 1);
+  }
+  return busiest;
+}
+
+/** Resolves once the fake recorded a request answered `status` (real event-loop turns, no timers). */
+async function answered(fake: { requests: readonly { status: number }[] }, status: number) {
+  for (let i = 0; i < 1_000 && !fake.requests.some((r) => r.status === status); i++) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  expect(fake.requests.some((r) => r.status === status)).toBe(true);
+}
+
+describe('client-side rate limiter', () => {
+  it("spaces 300 calls fired at once within Aura's 125 per minute: no 429", async () => {
+    const { aura, clock, fake, run } = setup();
+    const started = clock.now();
+    const calls = Array.from({ length: 300 }, () => aura.tenants.list());
+    const results = await run(Promise.all(calls));
+    const elapsed = clock.now() - started;
+    expect(results).toHaveLength(300);
+    const requests = apiRequests(fake);
+    expect(requests).toHaveLength(300);
+    expect(requests.filter((r) => r.status === 429)).toEqual([]);
+    expect(
+      busiestWindow(
+        requests.map((r) => r.at),
+        WINDOW,
+      ),
+    ).toBe(125);
+    expect(elapsed).toBeGreaterThanOrEqual(2 * WINDOW);
+    expect(elapsed).toBeLessThan(3 * WINDOW);
+  });
+
+  it('honours a custom rateLimit', async () => {
+    const { aura, clock, fake, run } = setup({
+      fake: { rateLimit: false },
+      client: { rateLimit: { limit: 10, windowMs: 1_000 } },
+    });
+    const started = clock.now();
+    await run(Promise.all(Array.from({ length: 35 }, () => aura.tenants.list())));
+    const times = apiRequests(fake).map((r) => r.at);
+    expect(times).toHaveLength(35);
+    expect(busiestWindow(times, 1_000)).toBe(10);
+    expect(clock.now() - started).toBe(3_000);
+  });
+
+  it('is off with rateLimit: false', async () => {
+    const { aura, clock, fake, run } = setup({
+      fake: { rateLimit: false },
+      client: { rateLimit: false },
+    });
+    const started = clock.now();
+    await run(Promise.all(Array.from({ length: 200 }, () => aura.tenants.list())));
+    expect(apiRequests(fake)).toHaveLength(200);
+    expect(clock.now()).toBe(started);
+  });
+
+  it('is shared by two clients given the same rateLimiter', async () => {
+    const { aura, clock, fake, run } = setup({
+      fake: { rateLimit: { limit: 10, windowMs: 1_000 } },
+    });
+    const limiter = createRateLimiter({ limit: 10, windowMs: 1_000 }, clock);
+    const options = { ...CREDENTIALS, tenantId: TENANT_ID, clock, rateLimiter: limiter };
+    const first = new AuraClient(options);
+    const second = new AuraClient(options);
+    expect(first.rateLimiter).toBe(limiter);
+    expect(aura.rateLimiter).not.toBe(limiter);
+    const calls = Array.from({ length: 15 }, () => [first.tenants.list(), second.instances.list()]);
+    await run(Promise.all(calls.flat()));
+    const requests = apiRequests(fake);
+    expect(requests).toHaveLength(30);
+    expect(requests.filter((r) => r.status === 429)).toEqual([]);
+    expect(
+      busiestWindow(
+        requests.map((r) => r.at),
+        1_000,
+      ),
+    ).toBe(10);
+  });
+
+  it('holds the other calls of the client after a 429 with Retry-After', async () => {
+    const { aura, fake, run } = setup();
+    fake.faults.failNext(1, { status: 429, retryAfter: 10, match: { path: '/tenants' } });
+    const refused = aura.tenants.list();
+    await answered(fake, 429);
+    const other = aura.instances.list();
+    await run(Promise.all([refused, other]));
+    const [limited] = apiRequests(fake);
+    const otherRequest = apiRequests(fake).find((r) => r.path === '/v1/instances');
+    expect(summary(apiRequests(fake))).toEqual([
+      'GET /v1/tenants 429',
+      expect.stringMatching(/^GET \/v1\/(tenants|instances) 200$/),
+      expect.stringMatching(/^GET \/v1\/(tenants|instances) 200$/),
+    ]);
+    expect(otherRequest?.at).toBeGreaterThanOrEqual((limited?.at ?? 0) + 10_000);
+  });
+});
