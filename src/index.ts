@@ -1,1 +1,2 @@
 export * from './aura/index.js';
+export * from './provisioning/index.js';

@@ -1,0 +1,75 @@
+// `npm run bench`: builds first (see package.json), then measures dist/ as users get it.
+import { measureClientOverhead, measureTokenRequests } from './client-overhead.mjs';
+import { measureImportTime } from './import-time.mjs';
+import { runBurst } from './provisioning-burst.mjs';
+import { measureScheduler } from './scheduler-scale.mjs';
+import { measureClientSize, measureSize } from './size.mjs';
+
+const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+const report = { size: [] };
+
+for (const [label, measure] of [
+  ['AuraClient + isAuraError (what an Aura-only app bundles)', measureClientSize],
+  ['Whole root entry (client + provisioning)', measureSize],
+]) {
+  const size = await measure();
+  report.size.push({ label, ...size });
+  console.log(`\n# ${label}, browser bundle: ${kb(size.bytes)} minified, ${kb(size.gzip)} gzipped`);
+  for (const [name, bytes] of Object.entries(size.byPackage).sort((a, b) => b[1] - a[1])) {
+    console.log(
+      `  ${name.padEnd(20)} ${kb(bytes).padStart(9)} minified (${((bytes / size.bytes) * 100).toFixed(0)}%)`,
+    );
+  }
+}
+
+const importTime = measureImportTime();
+report.importTime = importTime;
+console.log(
+  `\n# Cold import (median of 15 fresh processes): aura-provisioner ${importTime.oursMs.toFixed(1)} ms, ky alone ${importTime.kyMs.toFixed(1)} ms, ratio ${importTime.ratio.toFixed(2)}`,
+);
+
+const overhead = await measureClientOverhead();
+report.overhead = overhead;
+console.log('\n# instances.get against the in-process fake (5,000 sequential calls)');
+console.log(
+  `  via AuraClient: ${overhead.client.callsPerSec} calls/s, p50 ${overhead.client.p50Us} µs, p99 ${overhead.client.p99Us} µs`,
+);
+console.log(
+  `  fake alone:     ${overhead.fakeAlone.callsPerSec} calls/s, p50 ${overhead.fakeAlone.p50Us} µs, p99 ${overhead.fakeAlone.p99Us} µs`,
+);
+console.log(`  client overhead at p50: ${overhead.overheadP50Us} µs per call`);
+
+const tokenRequests = await measureTokenRequests();
+report.tokenRequests = tokenRequests;
+console.log(
+  `\n# Token requests for 1,000 concurrent calls on a fresh client: ${tokenRequests} (target 1)`,
+);
+
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+report.burst = [];
+console.log(
+  '\n# Burst: 1,000 signups within 60 s, creation times uniform in 60–180 s, Aura fake at 125/min (simulated time)',
+);
+for (const probe of [false, true]) {
+  const r = await runBurst({ probe });
+  report.burst.push(r);
+  console.log(`  ${probe ? 'with a readiness probe' : 'status reads only (default)'}:`);
+  console.log(
+    `    API calls per user ${r.apiCallsPerUser.toFixed(2)} (${r.creates} creates, ${r.statusReads} status reads), 429s ${r.tooManyRequests}`,
+  );
+  console.log(
+    `    running -> ready p50 ${seconds(r.latencyP50Ms)}, p95 ${seconds(r.latencyP95Ms)}; all ready after ${r.totalMin.toFixed(1)} min, floor ${r.floorMin.toFixed(1)} min, ratio ${r.ratioToFloor.toFixed(3)} (simulated in ${(r.wallMs / 1000).toFixed(1)} s)`,
+  );
+}
+
+report.scheduler = [];
+console.log('\n# In-process scheduler as the burst grows (schedule N users, deliver each once)');
+for (const users of [100, 1_000, 10_000]) {
+  const r = await measureScheduler(users);
+  report.scheduler.push(r);
+  console.log(
+    `  ${String(users).padStart(6)} users: ${r.usPerUser.toFixed(1)} µs per user, ${Math.round(r.bytesPerWaitingUser)} bytes per waiting user`,
+  );
+}
+
+if (process.argv.includes('--json')) console.log(JSON.stringify(report));

@@ -1,0 +1,35 @@
+/** Defaults of the provisioning layer, declared once; each is an option of `createProvisioner`. */
+export const PROVISIONING_DEFAULTS = {
+  /** Instance names are `<prefix>` + 26 characters (see `instanceNameForUser`). */
+  instanceNamePrefix: 'ap-',
+  /**
+   * A create attempt owns its pending record this long (the record's
+   * `nextCheckAt` is pushed out by it), so reconcile elsewhere leaves it alone.
+   * Longer than a create call with its retries can take.
+   */
+  createLeaseMs: 3 * 60_000,
+  /** After a create whose outcome is unknown, look the name up this much later. */
+  ambiguousCreateDelayMs: 15_000,
+  /** Create attempts (and lookups) per record before it fails. */
+  maxCreateAttempts: 5,
+  /** How often a failed, retryable record is retried by reconcile: backoff from base to max. */
+  failedRetryBaseMs: 60_000,
+  failedRetryMaxMs: 30 * 60_000,
+  /** Store writes after a create are retried this many times before the instance is given up. */
+  storeWriteAttempts: 4,
+  storeWriteBackoffMs: 500,
+  poll: {
+    /** When the first status read happens after create; learned from observed creations. */
+    expectedCreationMs: 90_000,
+    /** Interval between status reads after the first, growing by `backoffFactor` up to `maxIntervalMs`. */
+    minIntervalMs: 10_000,
+    maxIntervalMs: 60_000,
+    backoffFactor: 1.5,
+    /** A 404 within this long after create means "not visible yet". */
+    notFoundGraceMs: 90_000,
+    /** A record still creating this long after create fails (retryably) with `deadline-exceeded`. */
+    deadlineMs: 30 * 60_000,
+    /** With a readiness probe: how often it runs once the expected time is near. */
+    probeIntervalMs: 3_000,
+  },
+} as const;

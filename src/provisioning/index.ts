@@ -1,0 +1,58 @@
+export type { CredentialCipher } from './cipher.js';
+export {
+  type AesGcmCipherOptions,
+  createAesGcmCipher,
+  generateAesGcmKey,
+} from './cipher-aes-gcm.js';
+export { createInsecurePlaintextCipher } from './cipher-insecure-plaintext.js';
+export { PROVISIONING_DEFAULTS } from './defaults.js';
+export {
+  CredentialCipherError,
+  CredentialStoreError,
+  isProvisioningError,
+  ProvisioningAbortError,
+  ProvisioningConfigurationError,
+  ProvisioningError,
+  type ProvisioningErrorCode,
+  ProvisioningFailedError,
+  ProvisioningTimeoutError,
+  UserDatabaseNotFoundError,
+} from './errors.js';
+export type {
+  ProvisioningEventInfo,
+  ProvisioningEventType,
+  ProvisioningListener,
+} from './events.js';
+export { instanceNameForUser, userIdFromInstanceName } from './instance-name.js';
+export { MemoryCredentialStore, type MemoryCredentialStoreOptions } from './memory-store.js';
+export { DEFAULT_POLL_POLICY, nextStatusCheckAt, type PollPolicy } from './poll-policy.js';
+export {
+  checkUserId,
+  createProvisioner,
+  type Provisioner,
+  type ProvisionerOptions,
+} from './provisioner.js';
+export type {
+  OrphanInstance,
+  OrphanPolicy,
+  ReconcileOptions,
+  ReconcileReport,
+} from './reconcile.js';
+export {
+  type NewUserDatabaseRecord,
+  PROVISIONING_STATUSES,
+  type ProvisioningStatus,
+  type UserDatabasePatch,
+  type UserDatabaseRecord,
+} from './record.js';
+export type { InstanceSpec, ReadinessProbe } from './runtime.js';
+export {
+  InProcessScheduler,
+  type InProcessSchedulerOptions,
+  type PollScheduler,
+} from './scheduler.js';
+export { type ProvisionUserDatabaseOptions, provisionUserDatabase } from './standalone.js';
+export type { UserDatabaseStatus } from './status.js';
+export type { ClaimResult, CredentialStore, ListQuery, RecordPage } from './store.js';
+export { type ProvisioningEvent, transition } from './transition.js';
+export type { WaitUntilReadyOptions } from './wait-ready.js';

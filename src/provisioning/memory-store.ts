@@ -1,0 +1,114 @@
+import { type Clock, systemClock } from '../aura/clock.js';
+import { ProvisioningConfigurationError } from './errors.js';
+import { compareListPosition, decodeListCursor, encodeListCursor } from './list-cursor.js';
+import type { NewUserDatabaseRecord, UserDatabasePatch, UserDatabaseRecord } from './record.js';
+import type { ClaimResult, CredentialStore, ListQuery, RecordPage } from './store.js';
+
+/** Options of {@link MemoryCredentialStore}. */
+export interface MemoryCredentialStoreOptions {
+  /** Sets `createdAt` and `updatedAt`. Default: {@link systemClock}. */
+  clock?: Clock;
+}
+
+const DEFAULT_LIST_LIMIT = 100;
+
+/**
+ * A {@link CredentialStore} in a `Map`: for tests, local development and
+ * single-process apps that can lose their records on restart. It is also the
+ * reference the other stores are checked against. Every method works on one
+ * synchronous step of the event loop, which makes `claim` and `update` atomic.
+ * Records go in and come out as copies.
+ *
+ * @example
+ * ```ts
+ * const store = new MemoryCredentialStore();
+ * const { claimed, record } = await store.claim(newRecord);
+ * const next = await store.update(record.userId, record.version, { status: 'creating' });
+ * if (next === null) {
+ *   // someone else changed the record first: re-read it
+ * }
+ * ```
+ */
+export class MemoryCredentialStore implements CredentialStore {
+  readonly #records = new Map<string, UserDatabaseRecord>();
+  readonly #clock: Clock;
+
+  constructor(options: MemoryCredentialStoreOptions = {}) {
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  async get(userId: string): Promise<UserDatabaseRecord | null> {
+    const record = this.#records.get(userId);
+    return record ? { ...record } : null;
+  }
+
+  async claim(record: NewUserDatabaseRecord): Promise<ClaimResult> {
+    const existing = this.#records.get(record.userId);
+    if (existing) return { claimed: false, record: { ...existing } };
+    const now = this.#clock.now();
+    const inserted: UserDatabaseRecord = { ...record, version: 1, createdAt: now, updatedAt: now };
+    this.#records.set(record.userId, inserted);
+    return { claimed: true, record: { ...inserted } };
+  }
+
+  async update(
+    userId: string,
+    expectedVersion: number,
+    patch: UserDatabasePatch,
+  ): Promise<UserDatabaseRecord | null> {
+    const current = this.#records.get(userId);
+    if (!current || current.version !== expectedVersion) return null;
+    const updated: UserDatabaseRecord = {
+      ...current,
+      ...definedEntries(patch),
+      // Restated after the patch, so a patch smuggling these in (untyped callers) cannot win.
+      userId: current.userId,
+      version: current.version + 1,
+      createdAt: current.createdAt,
+      updatedAt: this.#clock.now(),
+    };
+    this.#records.set(userId, updated);
+    return { ...updated };
+  }
+
+  async delete(userId: string, expectedVersion?: number): Promise<boolean> {
+    const current = this.#records.get(userId);
+    if (!current) return false;
+    if (expectedVersion !== undefined && current.version !== expectedVersion) return false;
+    return this.#records.delete(userId);
+  }
+
+  /**
+   * See {@link CredentialStore.list}. `statuses: []` selects nothing. Throws
+   * {@link ProvisioningConfigurationError} for a `limit` that is not a positive
+   * integer or a cursor this store did not make.
+   */
+  async list(query: ListQuery = {}): Promise<RecordPage> {
+    const limit = query.limit ?? DEFAULT_LIST_LIMIT;
+    if (!Number.isSafeInteger(limit) || limit < 1) {
+      throw new ProvisioningConfigurationError(
+        `list limit must be a positive integer, not ${limit}`,
+      );
+    }
+    const after = query.cursor === undefined ? undefined : decodeListCursor(query.cursor);
+    const { statuses, dueBefore } = query;
+    const selected = [...this.#records.values()]
+      .filter((record) => statuses === undefined || statuses.includes(record.status))
+      .filter(
+        (record) =>
+          dueBefore === undefined ||
+          (record.nextCheckAt !== null && record.nextCheckAt <= dueBefore),
+      )
+      .filter((record) => after === undefined || compareListPosition(record, after) > 0)
+      .sort(compareListPosition);
+    const page = selected.slice(0, limit).map((record) => ({ ...record }));
+    const last = page.at(-1);
+    const nextCursor = selected.length > limit && last ? encodeListCursor(last) : undefined;
+    return nextCursor === undefined ? { records: page } : { records: page, nextCursor };
+  }
+}
+
+/** The patch without keys set to `undefined`, which SQL and JSON stores drop too. */
+function definedEntries(patch: UserDatabasePatch): UserDatabasePatch {
+  return Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+}

@@ -1,0 +1,88 @@
+import { ProvisioningConfigurationError } from './errors.js';
+import type { ColumnKind, ResolvedColumn } from './postgres-columns.js';
+import { PROVISIONING_STATUSES, type UserDatabaseRecord } from './record.js';
+
+/** A row that does not read as a record. The message names the column, never its value. */
+export class UnexpectedRowError extends Error {
+  override readonly name = 'UnexpectedRowError' as const;
+}
+
+const STATUSES = new Set<string>(PROVISIONING_STATUSES);
+
+/**
+ * Reads a timestamp as ms since the epoch. node-postgres and postgres.js
+ * give `Date`s for timestamptz; other clients may give ISO strings.
+ */
+function readTimestamp(value: unknown): number | undefined {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.getTime();
+  if (typeof value === 'string') {
+    const ms = Date.parse(value);
+    return Number.isNaN(ms) ? undefined : ms;
+  }
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  return undefined;
+}
+
+/** Reads an integer: `bigint` columns come back as strings from node-postgres. */
+function readInteger(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? value : undefined;
+  if (typeof value === 'bigint') return readInteger(Number(value));
+  if (typeof value === 'string' && /^-?\d+$/.test(value)) return readInteger(Number(value));
+  return undefined;
+}
+
+function readValue(kind: ColumnKind, value: unknown): unknown {
+  switch (kind) {
+    case 'text':
+      return typeof value === 'string' ? value : undefined;
+    case 'integer': {
+      const n = readInteger(value);
+      return n !== undefined && n >= 0 ? n : undefined;
+    }
+    case 'version': {
+      const n = readInteger(value);
+      return n !== undefined && n >= 1 ? n : undefined;
+    }
+    case 'timestamp':
+      return readTimestamp(value);
+  }
+}
+
+/** Turns a row (keyed by column name) into a record; throws {@link UnexpectedRowError}. */
+export function recordFromRow(
+  row: Record<string, unknown>,
+  columns: readonly ResolvedColumn[],
+): UserDatabaseRecord {
+  const record: Record<string, unknown> = {};
+  for (const column of columns) {
+    const raw = row[column.column];
+    if (raw === null || raw === undefined) {
+      if (!column.nullable) throw new UnexpectedRowError(`column ${column.column} is null`);
+      record[column.field] = null;
+      continue;
+    }
+    const value = readValue(column.kind, raw);
+    if (value === undefined) {
+      throw new UnexpectedRowError(`column ${column.column} does not hold a valid ${column.kind}`);
+    }
+    record[column.field] = value;
+  }
+  if (!STATUSES.has(record.status as string)) {
+    throw new UnexpectedRowError('column status does not hold a provisioning status');
+  }
+  return record as unknown as UserDatabaseRecord;
+}
+
+/**
+ * A record value as a query parameter. Timestamps go as ISO strings, which
+ * every client sends unchanged and Postgres reads exactly (ms precision).
+ */
+export function toParameter(column: ResolvedColumn, value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (column.kind !== 'timestamp') return value;
+  const date = new Date(typeof value === 'number' ? value : Number.NaN);
+  if (Number.isNaN(date.getTime())) {
+    throw new ProvisioningConfigurationError(`${column.field} must be ms since the epoch`);
+  }
+  return date.toISOString();
+}

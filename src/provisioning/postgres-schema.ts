@@ -1,0 +1,79 @@
+import {
+  POSTGRES_STORE_DEFAULTS,
+  parseTableName,
+  type ResolvedColumns,
+  resolveColumns,
+  type TableName,
+  type UserDatabaseColumns,
+  type UserDatabaseField,
+} from './postgres-columns.js';
+import { PROVISIONING_STATUSES } from './record.js';
+
+/** Options of {@link createUserDatabasesTableSql}. */
+export interface UserDatabasesTableSqlOptions {
+  /** `table` or `schema.table`. Default `user_databases` (found through `search_path`). */
+  table?: string;
+  /** Column names other than the defaults, as for `PostgresCredentialStore`. */
+  columns?: UserDatabaseColumns;
+}
+
+const STATUS_LIST = PROVISIONING_STATUSES.map((status) => `'${status}'`).join(', ');
+
+// The type and constraints of each field's column. user_id is text so any
+// app's ids fit; collation "C" makes list order the same byte order everywhere.
+const COLUMN_TYPES: Readonly<Record<UserDatabaseField, (quoted: string) => string>> = {
+  userId: () => 'text collate "C" primary key',
+  status: (c) => `text not null check (${c} in (${STATUS_LIST}))`,
+  version: (c) => `bigint not null default 1 check (${c} >= 1)`,
+  instanceName: () => 'text not null unique',
+  instanceId: () => 'text',
+  connectionUrl: () => 'text',
+  username: () => 'text',
+  encryptedPassword: () => 'text',
+  databaseName: () => 'text',
+  attempts: (c) => `integer not null default 0 check (${c} >= 0)`,
+  lastError: () => 'text',
+  nextCheckAt: () => 'timestamptz',
+  createRequestedAt: () => 'timestamptz',
+  readyAt: () => 'timestamptz',
+  createdAt: () => 'timestamptz not null default now()',
+  updatedAt: () => 'timestamptz not null default now()',
+};
+
+function indexName(table: TableName, suffix: string): string {
+  return `"${table.name.slice(0, 63 - suffix.length)}${suffix}"`;
+}
+
+/** The DDL statements, one per entry, for `migrate()` to run one at a time. */
+export function userDatabasesTableStatements(table: TableName, columns: ResolvedColumns): string[] {
+  const col = (field: UserDatabaseField) => columns.of(field).quoted;
+  const definitions = columns.all.map(
+    (column) => `  ${column.quoted} ${COLUMN_TYPES[column.field](column.quoted)}`,
+  );
+  return [
+    `create table if not exists ${table.qualified} (\n${definitions.join(',\n')}\n)`,
+    // Serves list(): filter by status, then keyset order (next_check_at, user_id).
+    `create index if not exists ${indexName(table, '_status_next_check_idx')} on ${table.qualified} (${col('status')}, ${col('nextCheckAt')}, ${col('userId')})`,
+    `comment on column ${table.qualified}.${col('encryptedPassword')} is 'Neo4j password, encrypted by the CredentialCipher (AES-256-GCM, bound to user_id). Never plaintext.'`,
+  ];
+}
+
+/**
+ * The SQL that creates the credential table on plain PostgreSQL (no `auth`
+ * schema, no row-level security): for apps that run their own migrations.
+ * Idempotent (`if not exists`). On Supabase use the migration in
+ * `supabase/migrations/` instead.
+ *
+ * @example
+ * ```ts
+ * import { writeFileSync } from 'node:fs';
+ * import { createUserDatabasesTableSql } from 'aura-provisioner/postgres';
+ *
+ * writeFileSync('migrations/001_user_databases.sql', createUserDatabasesTableSql());
+ * ```
+ */
+export function createUserDatabasesTableSql(options: UserDatabasesTableSqlOptions = {}): string {
+  const table = parseTableName(options.table ?? POSTGRES_STORE_DEFAULTS.table);
+  const statements = userDatabasesTableStatements(table, resolveColumns(options.columns));
+  return `${statements.join(';\n\n')};\n`;
+}

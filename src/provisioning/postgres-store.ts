@@ -1,0 +1,251 @@
+import { type Clock, systemClock } from '../aura/clock.js';
+import { ProvisioningConfigurationError } from './errors.js';
+import {
+  POSTGRES_STORE_DEFAULTS,
+  parseTableName,
+  type ResolvedColumns,
+  resolveColumns,
+  type TableName,
+  type UserDatabaseColumns,
+  type UserDatabaseField,
+} from './postgres-columns.js';
+import { storeFailure } from './postgres-failure.js';
+import { listPage, listStatement } from './postgres-list.js';
+import { recordFromRow, toParameter } from './postgres-row.js';
+import { userDatabasesTableStatements } from './postgres-schema.js';
+import type { NewUserDatabaseRecord, UserDatabasePatch, UserDatabaseRecord } from './record.js';
+import type { ClaimResult, CredentialStore, ListQuery, RecordPage } from './store.js';
+
+/** What a query answers: the rows (keyed by column name), and optionally their count. */
+export interface PostgresQueryResult {
+  rows: Record<string, unknown>[];
+  rowCount?: number | null;
+}
+
+/**
+ * Anything that runs one parameterised statement (`$1`, `$2`, ...) and
+ * answers its rows. A node-postgres `Pool` or `Client` fits as it is.
+ *
+ * @example
+ * ```ts
+ * // postgres.js
+ * import postgres from 'postgres';
+ * const sql = postgres(process.env.DATABASE_URL);
+ * const client: PostgresClient = {
+ *   query: async (text, values = []) => ({ rows: await sql.unsafe(text, values as never[]) }),
+ * };
+ * ```
+ */
+export interface PostgresClient {
+  query(text: string, values?: unknown[]): Promise<PostgresQueryResult>;
+}
+
+/**
+ * Options of {@link PostgresCredentialStore}.
+ *
+ * @example
+ * ```ts
+ * // Keep the seed app's table: its own names where they differ from the defaults.
+ * const options: PostgresCredentialStoreOptions = {
+ *   client: pool,
+ *   table: 'public.user_databases',
+ *   columns: { instanceId: 'aura_instance_id' },
+ * };
+ * ```
+ */
+export interface PostgresCredentialStoreOptions {
+  /** Runs the statements. Prefer a pool: claims and updates are single statements. */
+  client: PostgresClient;
+  /** `table` or `schema.table`; letters, digits and underscores. Default `user_databases`. */
+  table?: string;
+  /** The source of every timestamp written (never the database's `now()`). Default: system time. */
+  clock?: Clock;
+  /** Column names for an existing table, e.g. `{ instanceId: 'aura_instance_id' }`. */
+  columns?: UserDatabaseColumns;
+}
+
+const PATCHABLE: ReadonlySet<UserDatabaseField> = new Set<UserDatabaseField>([
+  'status',
+  'instanceName',
+  'instanceId',
+  'connectionUrl',
+  'username',
+  'encryptedPassword',
+  'databaseName',
+  'attempts',
+  'lastError',
+  'nextCheckAt',
+  'createRequestedAt',
+  'readyAt',
+]);
+
+function checkUserId(userId: unknown): asserts userId is string {
+  if (typeof userId !== 'string' || userId === '') {
+    throw new ProvisioningConfigurationError('userId must be a non-empty string');
+  }
+}
+
+function checkVersion(version: unknown): asserts version is number {
+  if (!Number.isSafeInteger(version) || (version as number) < 1) {
+    throw new ProvisioningConfigurationError('expectedVersion must be a positive integer');
+  }
+}
+
+/**
+ * A {@link CredentialStore} on PostgreSQL, for apps that talk SQL directly.
+ * `claim` is one `INSERT ... ON CONFLICT DO NOTHING`, `update` one
+ * compare-and-set `UPDATE ... WHERE version = $2`, so any number of processes
+ * can share the table. Every value travels as a parameter.
+ *
+ * @example
+ * ```ts
+ * import pg from 'pg';
+ * import { PostgresCredentialStore } from 'aura-provisioner/postgres';
+ *
+ * const store = new PostgresCredentialStore({ client: new pg.Pool({ connectionString }) });
+ * await store.migrate(); // create table if not exists
+ * ```
+ */
+export class PostgresCredentialStore implements CredentialStore {
+  readonly #client: PostgresClient;
+  readonly #clock: Clock;
+  readonly #table: TableName;
+  readonly #columns: ResolvedColumns;
+
+  constructor(options: PostgresCredentialStoreOptions) {
+    if (typeof options?.client?.query !== 'function') {
+      throw new ProvisioningConfigurationError('client must have a query(text, values) method');
+    }
+    this.#client = options.client;
+    this.#clock = options.clock ?? systemClock;
+    this.#table = parseTableName(options.table ?? POSTGRES_STORE_DEFAULTS.table);
+    this.#columns = resolveColumns(options.columns);
+  }
+
+  /** Creates the table and its index if they do not exist (plain Postgres DDL, no RLS). */
+  async migrate(): Promise<void> {
+    for (const statement of userDatabasesTableStatements(this.#table, this.#columns)) {
+      await this.#query('migrate', undefined, statement, []);
+    }
+  }
+
+  async get(userId: string): Promise<UserDatabaseRecord | null> {
+    checkUserId(userId);
+    return this.#select('get', userId);
+  }
+
+  /** See {@link CredentialStore.claim}: `insert ... on conflict (user_id) do nothing`, then a read. */
+  async claim(record: NewUserDatabaseRecord): Promise<ClaimResult> {
+    checkUserId(record?.userId);
+    const now = this.#clock.now();
+    const full: Record<string, unknown> = { ...record, version: 1, createdAt: now, updatedAt: now };
+    const values = this.#columns.all.map((column) => toParameter(column, full[column.field]));
+    const insert = `insert into ${this.#table.qualified} (${this.#columns.list}) values (${values
+      .map((_, i) => `$${i + 1}`)
+      .join(', ')}) on conflict (${this.#q('userId')}) do nothing returning ${this.#columns.list}`;
+    const secrets = [record.encryptedPassword, record.connectionUrl];
+    // The row can vanish between a lost insert and the re-read (a delete): try again.
+    for (let attempt = 0; attempt < POSTGRES_STORE_DEFAULTS.claimAttempts; attempt++) {
+      const inserted = await this.#query('claim', record.userId, insert, values, secrets);
+      if (inserted[0] !== undefined) {
+        return { claimed: true, record: this.#parse('claim', record.userId, inserted[0]) };
+      }
+      const existing = await this.#select('claim', record.userId);
+      if (existing !== null) return { claimed: false, record: existing };
+    }
+    throw storeFailure('claim', new Error('the record kept disappearing'), record.userId);
+  }
+
+  /** See {@link CredentialStore.update}: one `update ... where user_id = $1 and version = $2`. */
+  async update(
+    userId: string,
+    expectedVersion: number,
+    patch: UserDatabasePatch,
+  ): Promise<UserDatabaseRecord | null> {
+    checkUserId(userId);
+    checkVersion(expectedVersion);
+    const values: unknown[] = [userId, expectedVersion];
+    const sets: string[] = [];
+    for (const [field, value] of Object.entries(patch ?? {})) {
+      if (!PATCHABLE.has(field as UserDatabaseField) || value === undefined) continue;
+      const column = this.#columns.of(field as UserDatabaseField);
+      values.push(toParameter(column, value));
+      sets.push(`${column.quoted} = $${values.length}`);
+    }
+    values.push(toParameter(this.#columns.of('updatedAt'), this.#clock.now()));
+    sets.push(`${this.#q('version')} = ${this.#q('version')} + 1`);
+    sets.push(`${this.#q('updatedAt')} = $${values.length}`);
+    const rows = await this.#query(
+      'update',
+      userId,
+      `update ${this.#table.qualified} set ${sets.join(', ')} where ${this.#q('userId')} = $1 and ${this.#q('version')} = $2 returning ${this.#columns.list}`,
+      values,
+      [patch?.encryptedPassword, patch?.connectionUrl],
+    );
+    return rows[0] === undefined ? null : this.#parse('update', userId, rows[0]);
+  }
+
+  async delete(userId: string, expectedVersion?: number): Promise<boolean> {
+    checkUserId(userId);
+    if (expectedVersion !== undefined) checkVersion(expectedVersion);
+    const versionCheck = expectedVersion === undefined ? '' : ` and ${this.#q('version')} = $2`;
+    const rows = await this.#query(
+      'delete',
+      userId,
+      `delete from ${this.#table.qualified} where ${this.#q('userId')} = $1${versionCheck} returning ${this.#q('userId')}`,
+      expectedVersion === undefined ? [userId] : [userId, expectedVersion],
+    );
+    return rows.length > 0;
+  }
+
+  /** See {@link CredentialStore.list}. Pages hold at most 1,000 records, whatever `limit` asks. */
+  async list(query: ListQuery = {}): Promise<RecordPage> {
+    const { text, values, pageSize } = listStatement(this.#table, this.#columns, query);
+    const rows = await this.#query('list', undefined, text, values);
+    return listPage(
+      rows.map((row) => this.#parse('list', undefined, row)),
+      pageSize,
+    );
+  }
+
+  async #select(operation: string, userId: string): Promise<UserDatabaseRecord | null> {
+    const rows = await this.#query(
+      operation,
+      userId,
+      `select ${this.#columns.list} from ${this.#table.qualified} where ${this.#q('userId')} = $1`,
+      [userId],
+    );
+    return rows[0] === undefined ? null : this.#parse(operation, userId, rows[0]);
+  }
+
+  #q(field: UserDatabaseField): string {
+    return this.#columns.of(field).quoted;
+  }
+
+  #parse(operation: string, userId: string | undefined, row: Record<string, unknown>) {
+    try {
+      return recordFromRow(row, this.#columns.all);
+    } catch (error) {
+      throw storeFailure(operation, error, userId);
+    }
+  }
+
+  async #query(
+    operation: string,
+    userId: string | undefined,
+    text: string,
+    values: unknown[],
+    secrets: readonly unknown[] = [],
+  ): Promise<Record<string, unknown>[]> {
+    let result: PostgresQueryResult;
+    try {
+      result = await this.#client.query(text, values);
+    } catch (error) {
+      throw storeFailure(operation, error, userId, secrets);
+    }
+    if (!Array.isArray(result?.rows)) {
+      throw storeFailure(operation, new Error('the client answered without rows'), userId);
+    }
+    return result.rows;
+  }
+}

@@ -1,0 +1,250 @@
+import type { AuraClient } from '../aura/client.js';
+import { type Clock, systemClock } from '../aura/clock.js';
+import { type Logger, silentLogger } from '../aura/logger.js';
+import { checkInput, createInstanceInput } from '../aura/requests.js';
+import type { CredentialCipher } from './cipher.js';
+import { runCreate } from './create-step.js';
+import { PROVISIONING_DEFAULTS } from './defaults.js';
+import { runDelete } from './delete-step.js';
+import { ProvisioningConfigurationError } from './errors.js';
+import { ProvisioningEvents, type ProvisioningListener } from './events.js';
+import { checkPrefix, instanceNameForUser } from './instance-name.js';
+import { CreationTimeEstimator, DEFAULT_POLL_POLICY, type PollPolicy } from './poll-policy.js';
+import {
+  type OrphanPolicy,
+  type ReconcileOptions,
+  type ReconcileReport,
+  reconcile,
+} from './reconcile.js';
+import type { UserDatabaseRecord } from './record.js';
+import { applyEvent, type InstanceSpec, type ReadinessProbe, type Runtime } from './runtime.js';
+import { InProcessScheduler, type PollScheduler } from './scheduler.js';
+import { toStatus, type UserDatabaseStatus } from './status.js';
+import { runStatusCheck } from './status-step.js';
+import type { CredentialStore } from './store.js';
+import { type WaitUntilReadyOptions, waitUntilReady } from './wait-ready.js';
+
+/** Options of {@link createProvisioner}. */
+export interface ProvisionerOptions {
+  aura: AuraClient;
+  store: CredentialStore;
+  cipher: CredentialCipher;
+  /** The instance each user gets (the name is derived from the user id). `tenantId` defaults to the client's. */
+  instance: InstanceSpec | (Omit<InstanceSpec, 'tenantId'> & { tenantId?: string });
+  /** Default: an {@link InProcessScheduler} on the same clock. */
+  scheduler?: PollScheduler;
+  /** Must be the clock the Aura client uses. Default: the system clock. */
+  clock?: Clock;
+  logger?: Logger;
+  /** Instance name prefix, 1–4 of `a-z0-9-`. Default `ap-`. */
+  instanceNamePrefix?: string;
+  /** Status-read timing; see `PollPolicy`. */
+  poll?: Partial<PollPolicy>;
+  /** A free readiness signal between status reads; off by default. */
+  readinessProbe?: ReadinessProbe;
+  /** What reconcile does with instances no record owns. Default `report`. */
+  orphans?: OrphanPolicy;
+  maxCreateAttempts?: number;
+  createLeaseMs?: number;
+  /** Called for every provisioning event (no secrets in them). */
+  onEvent?: ProvisioningListener;
+}
+
+/** The provisioner: one database per user, exactly once. See {@link createProvisioner}. */
+export interface Provisioner {
+  /** Claims the user and starts creating their instance; idempotent on the user id. */
+  provisionUserDatabase(userId: string): Promise<UserDatabaseStatus>;
+  /** Claims the user only (fast; for webhooks), leaving the create to the scheduler. */
+  claimUser(userId: string): Promise<UserDatabaseStatus>;
+  getProvisioningStatus(userId: string): Promise<UserDatabaseStatus>;
+  /** Resolves when the user's database is ready; rejects with the failure or a timeout. */
+  waitUntilReady(userId: string, options?: WaitUntilReadyOptions): Promise<UserDatabaseStatus>;
+  /**
+   * Deletes the user's instance, then the record. Idempotent: `not_found`
+   * when there was nothing to delete; `deleting` when Aura could not be
+   * reached and the deletion continues in the background.
+   */
+  deprovisionUserDatabase(
+    userId: string,
+  ): Promise<{ status: 'deleted' | 'deleting' | 'not_found' }>;
+  reconcile(options?: ReconcileOptions): Promise<ReconcileReport>;
+  /** Listens to provisioning events; returns the unsubscribe function. */
+  subscribe(listener: ProvisioningListener): () => void;
+  /** Stops the scheduler (waiting for running checks). Records stay in the store for reconcile. */
+  close(): Promise<void>;
+}
+
+const MAX_USER_ID_LENGTH = 255;
+
+/** Checks a user id: 1–255 characters, no surrounding white space. */
+export function checkUserId(userId: unknown): string {
+  if (typeof userId !== 'string' || userId.length === 0 || userId.length > MAX_USER_ID_LENGTH) {
+    throw new ProvisioningConfigurationError(
+      `Invalid user id: expected a string of 1–${MAX_USER_ID_LENGTH} characters`,
+    );
+  }
+  if (userId.trim() !== userId) {
+    throw new ProvisioningConfigurationError('Invalid user id: it starts or ends with white space');
+  }
+  return userId;
+}
+
+/**
+ * Creates the provisioner: every user gets exactly one Aura instance,
+ * whatever duplicates, crashes, rate limits and Aura faults happen. The
+ * record is claimed before the create, the password is stored encrypted
+ * before the record leaves `pending`, and polling follows a budget-aware
+ * policy through the scheduler.
+ *
+ * @example
+ * ```ts
+ * const provisioner = createProvisioner({
+ *   aura, store: new MemoryCredentialStore(), cipher: createAesGcmCipher({ keys, currentKeyId: 'k1' }),
+ *   instance: { type: 'professional-db', memory: '1GB', region: 'europe-west1', cloudProvider: 'gcp' },
+ * });
+ * await provisioner.reconcile(); // at start-up: resume what a restart interrupted
+ * await provisioner.provisionUserDatabase(user.id);
+ * ```
+ */
+export function createProvisioner(options: ProvisionerOptions): Provisioner {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const prefix = checkPrefix(
+    options.instanceNamePrefix ?? PROVISIONING_DEFAULTS.instanceNamePrefix,
+  );
+  if (!options.aura || !options.store || !options.cipher) {
+    throw new ProvisioningConfigurationError(
+      'createProvisioner needs `aura`, `store` and `cipher`',
+    );
+  }
+  const tenantId = options.instance?.tenantId ?? options.aura.tenantId;
+  let spec: ReturnType<typeof createInstanceInput.parse>;
+  try {
+    // The name is a placeholder of the longest derived shape: the spec is checked as a create would be.
+    spec = checkInput(
+      createInstanceInput,
+      { ...options.instance, tenantId, name: `${prefix}u${'0'.repeat(25)}` },
+      'instance spec',
+    );
+  } catch (cause) {
+    throw new ProvisioningConfigurationError(
+      `Invalid instance spec: ${(cause as Error).message.replace(/^Invalid instance spec: /, '')}`,
+      { cause },
+    );
+  }
+  const { name: _name, ...instance } = spec;
+  const policy = { ...DEFAULT_POLL_POLICY, ...options.poll };
+  const events = new ProvisioningEvents();
+  if (options.onEvent) events.subscribe(options.onEvent);
+  const scheduler = options.scheduler ?? new InProcessScheduler({ clock, logger });
+  const rt: Runtime = {
+    aura: options.aura,
+    store: options.store,
+    cipher: options.cipher,
+    scheduler,
+    clock,
+    logger,
+    spec: instance,
+    prefix,
+    policy,
+    estimator: new CreationTimeEstimator(policy.expectedCreationMs),
+    probe: options.readinessProbe,
+    limits: {
+      createLeaseMs: options.createLeaseMs ?? PROVISIONING_DEFAULTS.createLeaseMs,
+      maxCreateAttempts: options.maxCreateAttempts ?? PROVISIONING_DEFAULTS.maxCreateAttempts,
+      failedRetryBaseMs: PROVISIONING_DEFAULTS.failedRetryBaseMs,
+      failedRetryMaxMs: PROVISIONING_DEFAULTS.failedRetryMaxMs,
+      ambiguousCreateDelayMs: PROVISIONING_DEFAULTS.ambiguousCreateDelayMs,
+      storeWriteAttempts: PROVISIONING_DEFAULTS.storeWriteAttempts,
+      storeWriteBackoffMs: PROVISIONING_DEFAULTS.storeWriteBackoffMs,
+    },
+    emit: (event) => {
+      const info = { ...event, at: clock.now() };
+      logger.info?.(`provisioning ${event.type}`, { ...info });
+      events.emit(info);
+    },
+  };
+
+  /** One scheduled check: read the record afresh and do what its status asks. */
+  const advance = async (userId: string): Promise<void> => {
+    const record = await rt.store.get(userId);
+    if (!record) return;
+    if (record.status === 'deleting') {
+      await runDelete(rt, record);
+      return;
+    }
+    if (record.nextCheckAt !== null && record.nextCheckAt > clock.now()) {
+      if (record.status === 'creating' && rt.probe) {
+        await runStatusCheck(rt, record);
+        return;
+      }
+      await scheduler.schedule(userId, record.nextCheckAt);
+      return;
+    }
+    if (record.status === 'pending') await runCreate(rt, record);
+    else if (record.status === 'creating') await runStatusCheck(rt, record);
+  };
+  scheduler.start(advance);
+
+  const claim = async (rawUserId: string, schedule: boolean): Promise<UserDatabaseRecord> => {
+    const userId = checkUserId(rawUserId);
+    const { claimed, record } = await rt.store.claim({
+      userId,
+      status: 'pending',
+      instanceName: instanceNameForUser(userId, prefix),
+      instanceId: null,
+      connectionUrl: null,
+      username: null,
+      encryptedPassword: null,
+      databaseName: null,
+      attempts: 0,
+      lastError: null,
+      nextCheckAt: clock.now(),
+      createRequestedAt: null,
+      readyAt: null,
+    });
+    if (claimed) {
+      rt.emit({ type: 'claimed', userId, instanceName: record.instanceName });
+      if (schedule) await scheduler.schedule(userId, clock.now());
+    }
+    return record;
+  };
+
+  const getStatus = async (rawUserId: string) =>
+    toStatus(checkUserId(rawUserId), await rt.store.get(checkUserId(rawUserId)));
+
+  return {
+    async provisionUserDatabase(userId) {
+      const record = await claim(userId, false);
+      if (record.status === 'pending' && record.attempts === 0) await advance(record.userId);
+      return getStatus(userId);
+    },
+    async claimUser(userId) {
+      return toStatus(userId, await claim(userId, true));
+    },
+    getProvisioningStatus: getStatus,
+    waitUntilReady: (userId, waitOptions) =>
+      waitUntilReady(checkUserId(userId), rt, events, getStatus, waitOptions),
+    async deprovisionUserDatabase(rawUserId) {
+      const userId = checkUserId(rawUserId);
+      for (;;) {
+        const record = await rt.store.get(userId);
+        if (!record) return { status: 'not_found' };
+        const deleting =
+          record.status === 'deleting'
+            ? record
+            : await applyEvent(rt, record, { type: 'deprovision' });
+        if (!deleting) continue; // changed meanwhile: read again
+        if (record.status !== 'deleting') rt.emit({ type: 'deprovisioning', userId });
+        return { status: (await runDelete(rt, deleting)) ? 'deleted' : 'deleting' };
+      }
+    },
+    reconcile: (reconcileOptions = {}) =>
+      reconcile(rt, {
+        ...reconcileOptions,
+        orphans: reconcileOptions.orphans ?? options.orphans ?? 'report',
+      }),
+    subscribe: (listener) => events.subscribe(listener),
+    close: () => scheduler.close(),
+  };
+}

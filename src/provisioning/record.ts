@@ -1,0 +1,56 @@
+/**
+ * Where a user's database stands. See the state machine in `transition.ts`:
+ * `pending` (claimed, create not yet accepted) -> `creating` (Aura accepted the
+ * create; credentials stored) -> `ready`; `failed` from either; `deleting`
+ * while deprovisioning (the record is removed when the instance is gone).
+ */
+export type ProvisioningStatus = 'pending' | 'creating' | 'ready' | 'failed' | 'deleting';
+
+export const PROVISIONING_STATUSES: readonly ProvisioningStatus[] = [
+  'pending',
+  'creating',
+  'ready',
+  'failed',
+  'deleting',
+];
+
+/**
+ * One user's database, as the credential store keeps it (table
+ * `user_databases`, one row per user). Times are ms since the epoch.
+ */
+export interface UserDatabaseRecord {
+  userId: string;
+  status: ProvisioningStatus;
+  /** Bumped by every update; compare-and-set uses it. Starts at 1. */
+  version: number;
+  /** The Aura instance name, derived from the user id at claim time. */
+  instanceName: string;
+  instanceId: string | null;
+  /** `neo4j+s://<id>.databases.neo4j.io` (column `neo4j_uri`). */
+  connectionUrl: string | null;
+  /** The user name Aura returned at create (column `neo4j_user`). */
+  username: string | null;
+  /** The password, encrypted by the cipher (column `neo4j_password`). Never plaintext. */
+  encryptedPassword: string | null;
+  /** The database to use, when known (column `database_name`); `null` means the home database. */
+  databaseName: string | null;
+  /** Create attempts made (and failed records retried). */
+  attempts: number;
+  /** Why the record failed or the last attempt went wrong (Aura's reason or ours). No secrets. */
+  lastError: string | null;
+  /** When the scheduler or reconcile should look at this record next. */
+  nextCheckAt: number | null;
+  /** When Aura accepted the create (or the instance was adopted). */
+  createRequestedAt: number | null;
+  readyAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** What `claim` inserts. The store sets `version`, `createdAt` and `updatedAt`. */
+export type NewUserDatabaseRecord = Omit<UserDatabaseRecord, 'version' | 'createdAt' | 'updatedAt'>;
+
+/** What `update` may change: everything but the key and the bookkeeping. */
+export type UserDatabasePatch = Partial<
+  Omit<UserDatabaseRecord, 'userId' | 'version' | 'createdAt' | 'updatedAt'>
+>;

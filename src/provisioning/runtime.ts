@@ -1,0 +1,103 @@
+import type { AuraClient } from '../aura/client.js';
+import type { Clock } from '../aura/clock.js';
+import type { Logger } from '../aura/logger.js';
+import type { CreateInstanceInput } from '../aura/requests.js';
+import type { CredentialCipher } from './cipher.js';
+import { CredentialStoreError } from './errors.js';
+import type { ProvisioningEventInfo } from './events.js';
+import type { CreationTimeEstimator, PollPolicy } from './poll-policy.js';
+import type { UserDatabaseRecord } from './record.js';
+import type { PollScheduler } from './scheduler.js';
+import type { CredentialStore } from './store.js';
+import { type ProvisioningEvent, type TransitionContext, transition } from './transition.js';
+
+/** The instance every user gets: a create spec without the name (derived from the user id). */
+export type InstanceSpec = Omit<CreateInstanceInput, 'name'>;
+
+/**
+ * Tells, without spending Aura API budget, whether a creating instance
+ * answers yet (its host resolves and accepts TLS, say). Optional; when it
+ * says yes, one status read confirms. Off by default.
+ */
+export type ReadinessProbe = (instance: {
+  instanceId: string;
+  connectionUrl: string;
+}) => Promise<boolean>;
+
+/** What the steps of the orchestrator share. Internal. */
+export interface Runtime {
+  aura: AuraClient;
+  store: CredentialStore;
+  cipher: CredentialCipher;
+  scheduler: PollScheduler;
+  clock: Clock;
+  logger: Logger;
+  spec: InstanceSpec;
+  prefix: string;
+  policy: PollPolicy;
+  estimator: CreationTimeEstimator;
+  probe: ReadinessProbe | undefined;
+  limits: Omit<TransitionContext, 'now' | 'policy'> & {
+    ambiguousCreateDelayMs: number;
+    storeWriteAttempts: number;
+    storeWriteBackoffMs: number;
+  };
+  emit(event: Omit<ProvisioningEventInfo, 'at'>): void;
+}
+
+/**
+ * The transition context at this moment, with the learned creation time.
+ * With a readiness probe, status reads are only a backstop (the probe says
+ * when to read): the first comes at twice the expected time, then every
+ * `maxIntervalMs`.
+ */
+export function contextOf(rt: Runtime): TransitionContext {
+  const expected = rt.estimator.estimate();
+  const policy = rt.probe
+    ? { ...rt.policy, expectedCreationMs: 2 * expected, minIntervalMs: rt.policy.maxIntervalMs }
+    : { ...rt.policy, expectedCreationMs: expected };
+  return { ...rt.limits, now: rt.clock.now(), policy };
+}
+
+/**
+ * Applies `event` to `record` through the state machine and a
+ * compare-and-set. `null` when the event does not apply or the record
+ * changed meanwhile (the caller re-reads). Store errors become `CredentialStoreError`.
+ */
+export async function applyEvent(
+  rt: Runtime,
+  record: UserDatabaseRecord,
+  event: ProvisioningEvent,
+): Promise<UserDatabaseRecord | null> {
+  const result = transition(record, event, contextOf(rt));
+  if (!result.ok) {
+    rt.logger.debug?.('provisioning event ignored', {
+      userId: record.userId,
+      reason: result.reason,
+    });
+    return null;
+  }
+  try {
+    return await rt.store.update(record.userId, record.version, result.patch);
+  } catch (cause) {
+    if (cause instanceof CredentialStoreError) throw cause;
+    throw new CredentialStoreError('update', 'the store threw', { userId: record.userId, cause });
+  }
+}
+
+/**
+ * Schedules the record's next check if it waits for one. With a readiness
+ * probe, a creating record wakes up for cheap probes before its next
+ * status read (from half the expected creation time on).
+ */
+export async function scheduleNext(rt: Runtime, record: UserDatabaseRecord | null): Promise<void> {
+  if (!record || record.nextCheckAt === null) return;
+  if (record.status === 'ready' || record.status === 'failed') return;
+  let at = record.nextCheckAt;
+  if (rt.probe && record.status === 'creating' && record.createRequestedAt !== null) {
+    const now = rt.clock.now();
+    const firstProbe = record.createRequestedAt + rt.estimator.estimate() / 2;
+    at = Math.min(at, Math.max(firstProbe, now + rt.policy.probeIntervalMs));
+  }
+  await rt.scheduler.schedule(record.userId, at, record.status === 'creating' ? 'high' : 'normal');
+}

@@ -1,0 +1,55 @@
+import { isAuraError } from '../aura/errors/base.js';
+import type { UserDatabaseRecord } from './record.js';
+import { applyEvent, type Runtime, scheduleNext } from './runtime.js';
+
+/** Retry delay for a status read that failed for a transient reason (429, network). */
+const TRANSIENT_RETRY_MS = 15_000;
+
+/**
+ * Drives a `creating` record whose check is due: one status read (or, with
+ * a readiness probe, a free probe first), then the state machine decides:
+ * ready, failed, or the next check time.
+ */
+export async function runStatusCheck(rt: Runtime, record: UserDatabaseRecord): Promise<void> {
+  const { userId, instanceId } = record;
+  if (!instanceId) return;
+  const now = rt.clock.now();
+  if (rt.probe && record.connectionUrl && record.nextCheckAt !== null && now < record.nextCheckAt) {
+    // Between status reads, only the probe runs; it costs no API budget.
+    const answers = await rt
+      .probe({ instanceId, connectionUrl: record.connectionUrl })
+      .catch(() => false);
+    if (!answers) {
+      const probeAt = Math.min(record.nextCheckAt, now + rt.policy.probeIntervalMs);
+      await rt.scheduler.schedule(userId, probeAt, 'high');
+      return;
+    }
+  }
+  let next: UserDatabaseRecord | null;
+  try {
+    const instance = await rt.aura.instances.get(instanceId, { priority: 'high' });
+    next = await applyEvent(rt, record, { type: 'status-seen', status: instance.status });
+  } catch (error) {
+    if (!isAuraError(error, 'not_found')) {
+      rt.logger.warn?.('status read failed; will retry', { userId, error: String(error) });
+      await rt.scheduler.schedule(userId, rt.clock.now() + TRANSIENT_RETRY_MS, 'high');
+      return;
+    }
+    next = await applyEvent(rt, record, { type: 'instance-missing' });
+  }
+  if (!next) return;
+  const info = { userId, instanceId, instanceName: record.instanceName };
+  if (next.status === 'ready') {
+    if (record.createRequestedAt !== null) {
+      rt.estimator.observe(rt.clock.now() - record.createRequestedAt);
+    }
+    rt.emit({ type: 'ready', ...info });
+    return;
+  }
+  if (next.status === 'failed') {
+    const retryable = next.nextCheckAt !== null;
+    rt.emit({ type: 'failed', ...info, reason: next.lastError ?? undefined, retryable });
+    return;
+  }
+  await scheduleNext(rt, next);
+}

@@ -1,0 +1,66 @@
+import type {
+  NewUserDatabaseRecord,
+  ProvisioningStatus,
+  UserDatabasePatch,
+  UserDatabaseRecord,
+} from './record.js';
+
+/** The outcome of {@link CredentialStore.claim}. */
+export type ClaimResult =
+  | { claimed: true; record: UserDatabaseRecord }
+  | { claimed: false; record: UserDatabaseRecord };
+
+/** A page of {@link CredentialStore.list}. */
+export interface RecordPage {
+  records: UserDatabaseRecord[];
+  /** Pass to the next `list` call; absent on the last page. */
+  nextCursor?: string | undefined;
+}
+
+/** What {@link CredentialStore.list} selects. */
+export interface ListQuery {
+  /** Only these statuses. Default: all. */
+  statuses?: readonly ProvisioningStatus[];
+  /** Only records with `nextCheckAt` at or before this time (ms); records without one are excluded. */
+  dueBefore?: number;
+  /** Page size. Default 100. */
+  limit?: number;
+  cursor?: string | undefined;
+}
+
+/**
+ * Where provisioning keeps one record per user. Implementations must make
+ * `claim` atomic (insert if absent) and `update` a compare-and-set on
+ * `version`, so that any number of processes can race safely. Every
+ * store passes the shared conformance suite (`test/provisioning/store-conformance.ts`).
+ *
+ * Shipped: `MemoryCredentialStore`, `PostgresCredentialStore`
+ * (`aura-provisioner/postgres`), `SupabaseCredentialStore` (`aura-provisioner/supabase`).
+ */
+export interface CredentialStore {
+  /** The user's record, or `null`. */
+  get(userId: string): Promise<UserDatabaseRecord | null>;
+  /**
+   * Inserts `record` with `version` 1 if the user has none; otherwise
+   * returns the existing record untouched. Exactly one of any number of
+   * concurrent claims for a user gets `claimed: true`.
+   */
+  claim(record: NewUserDatabaseRecord): Promise<ClaimResult>;
+  /**
+   * Applies `patch` if the record's version is still `expectedVersion`,
+   * bumping the version and `updatedAt`. Returns the new record, or `null`
+   * if the record changed meanwhile or is gone (the caller re-reads).
+   */
+  update(
+    userId: string,
+    expectedVersion: number,
+    patch: UserDatabasePatch,
+  ): Promise<UserDatabaseRecord | null>;
+  /**
+   * Removes the record; with `expectedVersion`, only if it still has that
+   * version. Returns whether a record was removed.
+   */
+  delete(userId: string, expectedVersion?: number): Promise<boolean>;
+  /** Records by status and due time, ordered by (`nextCheckAt`, `userId`), a page at a time. */
+  list(query?: ListQuery): Promise<RecordPage>;
+}

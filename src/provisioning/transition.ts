@@ -1,0 +1,185 @@
+import type { PollPolicy } from './poll-policy.js';
+import {
+  failedRetryAt,
+  nextStatusCheckAt,
+  pastDeadline,
+  withinNotFoundGrace,
+} from './poll-policy.js';
+import type { UserDatabasePatch, UserDatabaseRecord } from './record.js';
+
+/** Something that happened to a user's database. The orchestrator feeds these to {@link transition}. */
+export type ProvisioningEvent =
+  /** A worker starts a create attempt (it owns the record for the lease). */
+  | { type: 'create-attempt' }
+  /** Aura accepted the create; the password is already encrypted. */
+  | {
+      type: 'create-accepted';
+      instanceId: string;
+      connectionUrl: string;
+      username: string;
+      encryptedPassword: string;
+    }
+  /**
+   * Not now: try again at `retryAt`. `refused` when Aura certainly created
+   * nothing (a 429, or the request never left): the attempt is not counted.
+   */
+  | { type: 'create-deferred'; reason: string; retryAt: number; refused: boolean }
+  /** Aura refused the create for good or for now (`retryable`). */
+  | { type: 'create-rejected'; reason: string; retryable: boolean }
+  /** A status read of the creating instance. */
+  | { type: 'status-seen'; status: string }
+  /** A status read answered 404. */
+  | { type: 'instance-missing' }
+  /**
+   * Reconcile retries a failed record: back to pending, without the old
+   * instance. `resetAttempts` (an operator's explicit retry) starts the
+   * attempt count afresh.
+   */
+  | { type: 'retry'; resetAttempts?: boolean }
+  /** Deprovisioning starts. */
+  | { type: 'deprovision' };
+
+/** Everything {@link transition} needs besides the record and the event. */
+export interface TransitionContext {
+  now: number;
+  policy: PollPolicy;
+  createLeaseMs: number;
+  maxCreateAttempts: number;
+  failedRetryBaseMs: number;
+  failedRetryMaxMs: number;
+}
+
+export type TransitionResult =
+  | { ok: true; patch: UserDatabasePatch }
+  | { ok: false; reason: string };
+
+/** Reasons a record fails with that a later retry may cure. */
+const failed = (
+  record: UserDatabaseRecord,
+  reason: string,
+  retryable: boolean,
+  ctx: TransitionContext,
+): TransitionResult => ({
+  ok: true,
+  patch: {
+    status: 'failed',
+    lastError: reason,
+    nextCheckAt:
+      retryable && record.attempts < ctx.maxCreateAttempts
+        ? failedRetryAt(ctx.now, record.attempts, ctx.failedRetryBaseMs, ctx.failedRetryMaxMs)
+        : null,
+  },
+});
+
+const refuse = (record: UserDatabaseRecord, event: ProvisioningEvent): TransitionResult => ({
+  ok: false,
+  reason: `${event.type} does not apply to a ${record.status} record`,
+});
+
+/**
+ * The provisioning state machine, as a pure function: given a record and an
+ * event, the patch to compare-and-set, or why the event does not apply.
+ *
+ * ```
+ * (none) --claim--> pending --create-accepted--> creating --status running--> ready
+ * pending --create-rejected--> failed          pending --create-deferred--> pending
+ * creating --loading failed / destroying / deadline / lasting 404--> failed
+ * failed --retry--> pending                    any --deprovision--> deleting
+ * ```
+ * A failed record is retryable when its `nextCheckAt` is set.
+ */
+export function transition(
+  record: UserDatabaseRecord,
+  event: ProvisioningEvent,
+  ctx: TransitionContext,
+): TransitionResult {
+  const { now, policy } = ctx;
+  if (event.type === 'deprovision') {
+    return record.status === 'deleting'
+      ? refuse(record, event)
+      : { ok: true, patch: { status: 'deleting', nextCheckAt: now } };
+  }
+  switch (record.status) {
+    case 'pending':
+      switch (event.type) {
+        case 'create-attempt':
+          if (record.attempts >= ctx.maxCreateAttempts) {
+            return failed(record, 'too-many-create-attempts', false, ctx);
+          }
+          return {
+            ok: true,
+            patch: { attempts: record.attempts + 1, nextCheckAt: now + ctx.createLeaseMs },
+          };
+        case 'create-accepted':
+          return {
+            ok: true,
+            patch: {
+              status: 'creating',
+              instanceId: event.instanceId,
+              connectionUrl: event.connectionUrl,
+              username: event.username,
+              encryptedPassword: event.encryptedPassword,
+              createRequestedAt: now,
+              lastError: null,
+              nextCheckAt: nextStatusCheckAt(now, now, policy),
+            },
+          };
+        case 'create-deferred':
+          // Never fails here: at the attempt limit, the next create-attempt first looks
+          // the name up (an unknown outcome may have left an instance) and then fails.
+          return {
+            ok: true,
+            patch: {
+              lastError: event.reason,
+              nextCheckAt: event.retryAt,
+              attempts: event.refused ? Math.max(0, record.attempts - 1) : record.attempts,
+            },
+          };
+        case 'create-rejected':
+          return failed(record, event.reason, event.retryable, ctx);
+        default:
+          return refuse(record, event);
+      }
+    case 'creating': {
+      const since = record.createRequestedAt ?? record.updatedAt;
+      if (event.type === 'status-seen') {
+        if (event.status === 'running') {
+          return {
+            ok: true,
+            patch: { status: 'ready', readyAt: now, nextCheckAt: null, lastError: null },
+          };
+        }
+        if (event.status === 'loading failed' || event.status === 'destroying') {
+          return failed(record, `instance-${event.status.replace(' ', '-')}`, true, ctx);
+        }
+      } else if (event.type === 'instance-missing') {
+        if (!withinNotFoundGrace(since, now, policy)) {
+          return failed(record, 'instance-not-found', true, ctx);
+        }
+      } else {
+        return refuse(record, event);
+      }
+      if (pastDeadline(since, now, policy)) return failed(record, 'deadline-exceeded', true, ctx);
+      return { ok: true, patch: { nextCheckAt: nextStatusCheckAt(since, now, policy) } };
+    }
+    case 'failed':
+      if (event.type !== 'retry') return refuse(record, event);
+      return {
+        ok: true,
+        patch: {
+          status: 'pending',
+          ...(event.resetAttempts ? { attempts: 0 } : {}),
+          instanceId: null,
+          connectionUrl: null,
+          username: null,
+          encryptedPassword: null,
+          databaseName: null,
+          createRequestedAt: null,
+          readyAt: null,
+          nextCheckAt: now,
+        },
+      };
+    default:
+      return refuse(record, event);
+  }
+}

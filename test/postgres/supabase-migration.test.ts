@@ -1,0 +1,170 @@
+import { readFileSync } from 'node:fs';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUserDatabasesTableSql } from '../../src/provisioning/postgres-schema.js';
+import { PostgresCredentialStore } from '../../src/provisioning/postgres-store.js';
+import { createTestClock } from '../../src/testing/test-clock.js';
+import { createTestDatabase, createTestPool } from '../support/postgres.js';
+
+const MIGRATION = readFileSync(
+  new URL(
+    '../../supabase/migrations/20261125000000_aura_provisioner_user_databases.sql',
+    import.meta.url,
+  ),
+  'utf8',
+);
+
+// What a Supabase project has before any migration of ours: the auth schema,
+// the API roles (service_role bypasses RLS), and default privileges that grant
+// every new table in public to all of them.
+const SUPABASE_STAND_IN = `
+  do $$ begin create role anon nologin; exception when duplicate_object or unique_violation then null; end $$;
+  do $$ begin create role authenticated nologin; exception when duplicate_object or unique_violation then null; end $$;
+  do $$ begin create role service_role nologin bypassrls; exception when duplicate_object or unique_violation then null; end $$;
+  create schema auth;
+  create table auth.users (id uuid primary key);
+  grant usage on schema public to anon, authenticated, service_role;
+  alter default privileges in schema public grant all on tables to anon, authenticated, service_role;
+`;
+
+const USER = '6f1c1a52-3c1e-4f54-9d5a-0f6f2b1f9c11';
+const insertRow = (id: string, fields: { status?: string; instanceName?: string } = {}) =>
+  `insert into public.user_databases (user_id, status, instance_name) values ('${id}', '${
+    fields.status ?? 'pending'
+  }', '${fields.instanceName ?? `aura-${id.slice(0, 8)}`}')`;
+
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let pool: pg.Pool;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  pool = createTestPool({ url: database.url, max: 2 });
+  await pool.query(SUPABASE_STAND_IN);
+  await pool.query(MIGRATION);
+});
+afterAll(async () => {
+  await pool.end();
+  await database.drop();
+});
+
+/** Runs `sql` as `role` on one connection; resolves to the error, or undefined on success. */
+async function errorAs(role: string, sql: string): Promise<Error | undefined> {
+  const client = await pool.connect();
+  try {
+    await client.query(`set role ${role}`);
+    await client.query(sql);
+    return undefined;
+  } catch (error) {
+    return error as Error;
+  } finally {
+    await client.query('reset role');
+    client.release();
+  }
+}
+
+describe('the Supabase migration', () => {
+  it('turns row-level security on, with no policy at all', async () => {
+    const rls = await pool.query(
+      `select relrowsecurity from pg_class where oid = 'public.user_databases'::regclass`,
+    );
+    expect(rls.rows).toEqual([{ relrowsecurity: true }]);
+    const policies = await pool.query(
+      `select count(*)::int as n from pg_policies where schemaname = 'public' and tablename = 'user_databases'`,
+    );
+    expect(policies.rows).toEqual([{ n: 0 }]);
+  });
+
+  it('leaves anon and authenticated without any privilege, despite the default grants', async () => {
+    for (const role of ['anon', 'authenticated']) {
+      const { rows } = await pool.query(
+        `select bool_or(has_table_privilege($1, 'public.user_databases', p)) as any
+           from unnest(array['select', 'insert', 'update', 'delete', 'truncate', 'references', 'trigger']) as p`,
+        [role],
+      );
+      expect(rows).toEqual([{ any: false }]);
+      expect((await errorAs(role, 'select * from public.user_databases'))?.message).toMatch(
+        /permission denied/,
+      );
+      expect((await errorAs(role, insertRow(USER)))?.message).toMatch(/permission denied/);
+    }
+  });
+
+  it('lets service_role read and write through the store (it bypasses RLS)', async () => {
+    const id = crypto.randomUUID();
+    const client = await pool.connect();
+    try {
+      await client.query('set role service_role');
+      const store = new PostgresCredentialStore({ client, clock: createTestClock() });
+      const { claimed } = await store.claim({
+        userId: id,
+        status: 'pending',
+        instanceName: `aura-${id.slice(0, 8)}`,
+        instanceId: null,
+        connectionUrl: null,
+        username: null,
+        encryptedPassword: null,
+        databaseName: null,
+        attempts: 0,
+        lastError: null,
+        nextCheckAt: null,
+        createRequestedAt: null,
+        readyAt: null,
+      });
+      expect(claimed).toBe(true);
+      expect(await store.update(id, 1, { status: 'creating' })).toMatchObject({ version: 2 });
+      expect((await store.list({ statuses: ['creating'] })).records).toHaveLength(1);
+      expect(await store.delete(id, 2)).toBe(true);
+    } finally {
+      await client.query('reset role');
+      client.release();
+    }
+  });
+
+  it('rejects an unknown status, a second row for a user and a reused instance name', async () => {
+    await expect(pool.query(insertRow(crypto.randomUUID(), { status: 'done' }))).rejects.toThrow(
+      /user_databases_status_check/,
+    );
+    const id = crypto.randomUUID();
+    await pool.query(insertRow(id));
+    await expect(pool.query(insertRow(id, { instanceName: 'other' }))).rejects.toThrow(
+      /user_databases_pkey/,
+    );
+    await expect(
+      pool.query(insertRow(crypto.randomUUID(), { instanceName: `aura-${id.slice(0, 8)}` })),
+    ).rejects.toThrow(/user_databases_instance_name_key/);
+  });
+
+  it('keeps the row when the auth user is deleted, so deprovisioning can find the instance', async () => {
+    await pool.query(`insert into auth.users (id) values ($1)`, [USER]);
+    await pool.query(insertRow(USER));
+    await pool.query(`delete from auth.users where id = $1`, [USER]);
+    const { rows } = await pool.query(
+      `select status from public.user_databases where user_id = $1`,
+      [USER],
+    );
+    expect(rows).toEqual([{ status: 'pending' }]);
+  });
+
+  it('has the same columns as the plain Postgres DDL of PostgresCredentialStore', async () => {
+    await pool.query('create schema plain');
+    await pool.query(createUserDatabasesTableSql({ table: 'plain.user_databases' }));
+    const shape = async (schema: string) =>
+      (
+        await pool.query(
+          `select column_name, data_type, is_nullable, column_default, collation_name
+             from information_schema.columns
+            where table_schema = $1 and table_name = 'user_databases' order by ordinal_position`,
+          [schema],
+        )
+      ).rows;
+    expect(await shape('public')).toEqual(await shape('plain'));
+  });
+
+  it('marks neo4j_password as ciphertext only', async () => {
+    const { rows } = await pool.query(
+      `select col_description('public.user_databases'::regclass, attnum) as comment
+         from pg_attribute where attrelid = 'public.user_databases'::regclass and attname = 'neo4j_password'`,
+    );
+    expect(rows[0]?.comment).toMatch(/encrypted.*Never plaintext/);
+  });
+});

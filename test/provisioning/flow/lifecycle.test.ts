@@ -1,0 +1,185 @@
+import { describe, expect, it } from 'vitest';
+import { createAesGcmCipher } from '../../../src/provisioning/cipher-aes-gcm.js';
+import { isProvisioningError } from '../../../src/provisioning/errors.js';
+import { instanceNameForUser } from '../../../src/provisioning/instance-name.js';
+import { createHarness, SPEC, userIds } from '../harness.js';
+
+describe('bad input is refused before anything is sent', () => {
+  it.each([
+    ['an empty user id', ''],
+    ['a 256-character user id', 'u'.repeat(256)],
+    ['a user id with surrounding white space', ' user-1 '],
+    ['a user id that is not a string', 42 as unknown as string],
+  ])('refuses %s', async (_, userId) => {
+    const h = createHarness();
+    const provisioner = h.newProvisioner();
+    const error = await provisioner.provisionUserDatabase(userId).catch((e: unknown) => e);
+    expect(isProvisioningError(error, 'invalid_configuration')).toBe(true);
+    expect(h.fake.requests).toHaveLength(0);
+    expect((await h.store.list()).records).toHaveLength(0);
+    await provisioner.close();
+  });
+
+  it.each([
+    ['a memory size Aura does not know', { ...SPEC, memory: '1gb' }],
+    ['an unknown instance type', { ...SPEC, type: 'huge-db' }],
+    ['an unknown cloud provider', { ...SPEC, cloudProvider: 'ibm' }],
+  ])('refuses %s at construction', (_, instance) => {
+    const h = createHarness();
+    expect(() => h.newProvisioner({ instance: instance as typeof SPEC })).toThrow(
+      expect.objectContaining({
+        code: 'invalid_configuration',
+        name: 'ProvisioningConfigurationError',
+      }),
+    );
+    expect(h.fake.requests).toHaveLength(0);
+  });
+
+  it('refuses a prefix that would not leave room for the user in 30 characters', () => {
+    const h = createHarness();
+    expect(() => h.newProvisioner({ instanceNamePrefix: 'myapp-' })).toThrow(/prefix/);
+  });
+
+  it('refuses a cipher without its current key', () => {
+    expect(() => createAesGcmCipher({ keys: {}, currentKeyId: 'k1' })).toThrow(
+      expect.objectContaining({ code: 'invalid_configuration' }),
+    );
+  });
+});
+
+describe('deprovisionUserDatabase', () => {
+  it('deletes the instance, then the record, and is idempotent', async () => {
+    const h = createHarness();
+    const provisioner = h.newProvisioner();
+    const [user] = userIds(1) as [string];
+    await h.run(provisioner.provisionUserDatabase(user));
+    const ready = await h.run(provisioner.waitUntilReady(user));
+    expect(await h.run(provisioner.deprovisionUserDatabase(user))).toEqual({ status: 'deleted' });
+    expect(h.fake.instance(ready.instanceId ?? '')?.status).toBe('destroying');
+    expect(await h.store.get(user)).toBeNull();
+    expect(await h.run(provisioner.deprovisionUserDatabase(user))).toEqual({ status: 'not_found' });
+    expect(await provisioner.getProvisioningStatus(user)).toMatchObject({ status: 'not_found' });
+    expect(h.eventTypes(user).slice(-2)).toEqual(['deprovisioning', 'deprovisioned']);
+    await provisioner.close();
+    await h.assertNoSecrets();
+  });
+
+  it('treats a 404 from Aura as already deleted', async () => {
+    const h = createHarness();
+    const provisioner = h.newProvisioner();
+    const [user] = userIds(1) as [string];
+    await h.run(provisioner.provisionUserDatabase(user));
+    await h.run(provisioner.waitUntilReady(user));
+    h.fake.faults.failNext(1, { status: 404, match: { method: 'DELETE' } });
+    expect(await h.run(provisioner.deprovisionUserDatabase(user))).toEqual({ status: 'deleted' });
+    await provisioner.close();
+  });
+
+  it('keeps deleting in the background when Aura cannot be reached, and finishes later', async () => {
+    const h = createHarness();
+    const provisioner = h.newProvisioner();
+    const [user] = userIds(1) as [string];
+    await h.run(provisioner.provisionUserDatabase(user));
+    await h.run(provisioner.waitUntilReady(user));
+    h.fake.faults.failNext(5, { status: 409, match: { method: 'DELETE' } });
+    expect(await h.run(provisioner.deprovisionUserDatabase(user))).toEqual({ status: 'deleting' });
+    expect((await h.store.get(user))?.status).toBe('deleting');
+    await h.clock.advance(5 * 60_000);
+    expect(await h.store.get(user)).toBeNull();
+    expect(h.liveInstances()).toHaveLength(0);
+    await provisioner.close();
+  });
+
+  it('deletes a user whose create is still in flight, leaving no instance', async () => {
+    const h = createHarness();
+    h.fake.faults.createSucceedsThenTimeout(1);
+    const provisioner = h.newProvisioner();
+    const [user] = userIds(1) as [string];
+    await h.run(provisioner.provisionUserDatabase(user));
+    expect(await h.run(provisioner.deprovisionUserDatabase(user))).toEqual({ status: 'deleted' });
+    await h.clock.advance(10 * 60_000);
+    expect(h.liveInstances()).toHaveLength(0);
+    expect(await h.store.get(user)).toBeNull();
+    await provisioner.close();
+  });
+});
+
+describe('reconcile and orphans', () => {
+  const orphanName = (user: string) => instanceNameForUser(user, 'ap-');
+
+  it('reports an instance with our prefix that no record owns, and leaves foreign names alone', async () => {
+    const h = createHarness();
+    const [user] = userIds(1, 7) as [string];
+    const orphan = h.fake.addInstance({ name: orphanName(user) });
+    h.fake.addInstance({ name: 'someone-elses-db' });
+    const provisioner = h.newProvisioner();
+    const report = await h.run(provisioner.reconcile());
+    expect(report.orphans).toEqual([
+      { instanceId: orphan.id, instanceName: orphan.name, userId: user, action: 'reported' },
+    ]);
+    expect(h.eventTypes(user)).toEqual(['orphan-found']);
+    await provisioner.close();
+  });
+
+  it('deletes orphans when configured to', async () => {
+    const h = createHarness();
+    const [user] = userIds(1, 7) as [string];
+    const orphan = h.fake.addInstance({ name: orphanName(user) });
+    const provisioner = h.newProvisioner({ orphans: 'delete' });
+    const report = await h.run(provisioner.reconcile());
+    expect(report.orphans[0]?.action).toBe('deleted');
+    expect(h.fake.instance(orphan.id)?.status).toBe('destroying');
+    await provisioner.close();
+  });
+
+  it('adopts an orphan into a record and replaces it with an instance whose credentials are kept', async () => {
+    const h = createHarness();
+    const [user] = userIds(1, 7) as [string];
+    const orphan = h.fake.addInstance({ name: orphanName(user) });
+    const provisioner = h.newProvisioner({ orphans: 'adopt' });
+    const report = await h.run(provisioner.reconcile());
+    expect(report.orphans[0]?.action).toBe('adopted');
+    expect(await provisioner.getProvisioningStatus(user)).toMatchObject({
+      status: 'failed',
+      instanceId: orphan.id,
+      lastError: 'adopted-without-credentials',
+      retryable: true,
+    });
+    const retry = await h.run(provisioner.reconcile());
+    expect(retry.retried).toBe(1);
+    const ready = await h.run(provisioner.waitUntilReady(user));
+    expect(ready.instanceId).not.toBe(orphan.id);
+    expect(h.liveInstances().map((i) => i.id)).toEqual([ready.instanceId]);
+    await provisioner.close();
+  });
+
+  it('does not take a user whose create is in flight for an orphan', async () => {
+    const h = createHarness();
+    h.fake.faults.createSucceedsThenTimeout(1);
+    const provisioner = h.newProvisioner({ orphans: 'delete' });
+    const [user] = userIds(1) as [string];
+    await h.run(provisioner.provisionUserDatabase(user));
+    const report = await h.run(provisioner.reconcile());
+    expect(report.orphans).toEqual([]);
+    await h.run(provisioner.waitUntilReady(user));
+    await provisioner.close();
+  });
+
+  it('resumes records of another, dead process without creating anything twice (two reconcilers at once)', async () => {
+    const h = createHarness();
+    const users = userIds(20);
+    const dead = h.newProvisioner({
+      scheduler: { schedule: () => {}, start: () => {}, close: async () => {} },
+    });
+    await h.run(Promise.all(users.map((u) => dead.claimUser(u))));
+    const a = h.newProvisioner();
+    const b = h.newProvisioner();
+    const [ra, rb] = await h.run(Promise.all([a.reconcile(), b.reconcile()]));
+    expect(ra.resumed + rb.resumed).toBe(40);
+    await h.run(Promise.all(users.map((u) => a.waitUntilReady(u))));
+    expect(h.creates()).toHaveLength(20);
+    expect(h.liveInstances()).toHaveLength(20);
+    await Promise.all([a.close(), b.close()]);
+    await h.assertNoSecrets();
+  });
+});

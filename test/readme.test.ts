@@ -1,0 +1,111 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { setupServer } from 'msw/node';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { generateAesGcmKey } from '../src/index.js';
+import { createAuraMock } from '../src/testing/index.js';
+
+/** The code blocks of one README section, in order. */
+async function readmeBlocks(section: string): Promise<string[]> {
+  const readme = await readFile(resolve(__dirname, '../README.md'), 'utf8');
+  const start = readme.indexOf(`## ${section}\n`);
+  expect(start).toBeGreaterThanOrEqual(0);
+  const end = readme.indexOf('\n## ', start + 1);
+  const body = readme.slice(start, end < 0 ? undefined : end);
+  return [...body.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
+}
+
+/**
+ * Writes `code` as a module that imports this checkout instead of the package,
+ * with its statements (after the imports) in an exported `main`, and loads it.
+ */
+async function loadAsModule(dir: string, name: string, code: string) {
+  const local = code
+    .replaceAll("'aura-provisioner'", `'${resolve(__dirname, '../src/index.ts')}'`)
+    .replaceAll("'aura-provisioner/postgres'", `'${resolve(__dirname, '../src/postgres.ts')}'`)
+    .replaceAll("'aura-provisioner/testing'", `'${resolve(__dirname, '../src/testing/index.ts')}'`);
+  const statements = local.split(/\n(?=[^\s}])/);
+  const imports = statements.filter((statement) => statement.startsWith('import '));
+  const body = statements.filter((statement) => !statement.startsWith('import '));
+  const file = join(dir, `${name}.ts`);
+  await writeFile(
+    file,
+    `${imports.join('\n')}\nexport default async function main() {\n${body.join('\n')}\n}\n`,
+  );
+  const module = (await import(/* @vite-ignore */ pathToFileURL(file).href)) as {
+    default: () => Promise<void>;
+  };
+  return module.default;
+}
+
+describe('README', () => {
+  let dir: string;
+  let close: () => Promise<void>;
+  const env = { ...process.env };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(__dirname, '.readme-'));
+    const fake = createAuraMock({ creationTimeMs: 0 });
+    const server = await fake.listen();
+    close = server.close;
+    Object.assign(process.env, {
+      AURA_CLIENT_ID: 'test-client-id',
+      AURA_CLIENT_SECRET: 'test-client-secret',
+      AURA_TENANT_ID: 'tenant-1',
+      AURA_BASE_URL: server.url,
+    });
+  });
+
+  afterAll(async () => {
+    process.env = env;
+    await close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('runs the quick start as written against the loopback Aura fake', async () => {
+    const [quickStart] = await readmeBlocks('Quick start');
+    expect(quickStart).toContain("from 'aura-provisioner'");
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      await (await loadAsModule(dir, 'quick-start', quickStart ?? ''))();
+      expect(log).toHaveBeenCalledWith(
+        'running',
+        expect.stringMatching(/^neo4j\+s:\/\/[0-9a-f]{8}\.databases\.neo4j\.io$/),
+        'neo4j',
+        true,
+      );
+    } finally {
+      log.mockRestore();
+    }
+  });
+
+  it('runs the provisioning example as written, on simulated time, against the in-process fake', async () => {
+    const [example] = await readmeBlocks('Provisioning a database per user');
+    const main = await loadAsModule(dir, 'provisioning', example ?? '');
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const fake = createAuraMock({ creationTimeMs: 120_000 });
+    const server = setupServer(...fake.handlers);
+    server.listen({ onUnhandledFrame: 'error' });
+    Object.assign(process.env, {
+      AURA_BASE_URL: 'https://api.neo4j.io',
+      AURA_KEY_K1: generateAesGcmKey(),
+    });
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      let settled = false;
+      const run = main().finally(() => {
+        settled = true;
+      });
+      // The example waits minutes for Aura: move the faked clock until it is done.
+      for (let i = 0; i < 600 && !settled; i++) await vi.advanceTimersByTimeAsync(1_000);
+      await run;
+      expect(log).toHaveBeenCalledWith('ready', expect.stringMatching(/^ap-u[0-9a-z]{25}$/), true);
+      expect(fake.instances).toHaveLength(1);
+    } finally {
+      log.mockRestore();
+      server.close();
+      vi.useRealTimers();
+    }
+  });
+});
