@@ -16,7 +16,7 @@ import {
   type ReconcileReport,
   reconcile,
 } from './reconcile.js';
-import type { UserDatabaseRecord } from './record.js';
+import { newRecord, type UserDatabaseRecord } from './record.js';
 import { applyEvent, type InstanceSpec, type ReadinessProbe, type Runtime } from './runtime.js';
 import { InProcessScheduler, type PollScheduler } from './scheduler.js';
 import { toStatus, type UserDatabaseStatus } from './status.js';
@@ -188,21 +188,9 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
 
   const claim = async (rawUserId: string, schedule: boolean): Promise<UserDatabaseRecord> => {
     const userId = checkUserId(rawUserId);
-    const { claimed, record } = await rt.store.claim({
-      userId,
-      status: 'pending',
-      instanceName: instanceNameForUser(userId, prefix),
-      instanceId: null,
-      connectionUrl: null,
-      username: null,
-      encryptedPassword: null,
-      databaseName: null,
-      attempts: 0,
-      lastError: null,
-      nextCheckAt: clock.now(),
-      createRequestedAt: null,
-      readyAt: null,
-    });
+    const { claimed, record } = await rt.store.claim(
+      newRecord(userId, instanceNameForUser(userId, prefix), { nextCheckAt: clock.now() }),
+    );
     if (claimed) {
       rt.emit({ type: 'claimed', userId, instanceName: record.instanceName });
       if (schedule) await scheduler.schedule(userId, clock.now());

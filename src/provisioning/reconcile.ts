@@ -1,7 +1,7 @@
 import { isAuraError } from '../aura/errors/base.js';
 import { deleteInstance } from './create-step.js';
 import { instanceNameForUser, isOwnInstanceName, userIdFromInstanceName } from './instance-name.js';
-import type { UserDatabaseRecord } from './record.js';
+import { newRecord, type UserDatabaseRecord } from './record.js';
 import { applyEvent, type Runtime } from './runtime.js';
 
 /** What reconcile does with an instance that carries our prefix but that no record owns. */
@@ -135,22 +135,14 @@ async function handleOrphan(
   if (policy === 'adopt' && userId && instanceNameForUser(userId, rt.prefix) === instanceName) {
     // Aura never shows the password again: the adopted record fails retryably,
     // and its retry replaces the instance with one whose credentials are kept.
-    const now = rt.clock.now();
-    const { claimed } = await rt.store.claim({
-      userId,
-      status: 'failed',
-      instanceName,
-      instanceId,
-      connectionUrl: null,
-      username: null,
-      encryptedPassword: null,
-      databaseName: null,
-      attempts: 0,
-      lastError: 'adopted-without-credentials',
-      nextCheckAt: now,
-      createRequestedAt: null,
-      readyAt: null,
-    });
+    const { claimed } = await rt.store.claim(
+      newRecord(userId, instanceName, {
+        status: 'failed',
+        instanceId,
+        lastError: 'adopted-without-credentials',
+        nextCheckAt: rt.clock.now(),
+      }),
+    );
     if (claimed) {
       rt.emit({ type: 'adopted', ...orphan, reason: 'orphan' });
       return { ...orphan, action: 'adopted' };

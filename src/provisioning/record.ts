@@ -54,3 +54,35 @@ export type NewUserDatabaseRecord = Omit<UserDatabaseRecord, 'version' | 'create
 export type UserDatabasePatch = Partial<
   Omit<UserDatabaseRecord, 'userId' | 'version' | 'createdAt' | 'updatedAt'>
 >;
+
+/**
+ * A record as a claim inserts it: `pending`, nothing known yet, with
+ * `fields` on top (an adopted orphan claims as `failed` with its instance id).
+ *
+ * @example
+ * ```ts
+ * await store.claim(newRecord(userId, instanceNameForUser(userId, 'ap-'), { nextCheckAt: now }));
+ * ```
+ */
+export function newRecord(
+  userId: string,
+  instanceName: string,
+  fields: Partial<NewUserDatabaseRecord> = {},
+): NewUserDatabaseRecord {
+  return {
+    userId,
+    status: 'pending',
+    instanceName,
+    instanceId: null,
+    connectionUrl: null,
+    username: null,
+    encryptedPassword: null,
+    databaseName: null,
+    attempts: 0,
+    lastError: null,
+    nextCheckAt: null,
+    createRequestedAt: null,
+    readyAt: null,
+    ...fields,
+  };
+}

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresCredentialStore } from '../../src/provisioning/postgres-store.js';
+import { newRecord } from '../../src/provisioning/record.js';
 import { createTestClock } from '../../src/testing/test-clock.js';
 import { startTestPostgres, type TestPostgresServer } from '../support/postgres-server.js';
 
@@ -20,21 +21,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const newRecord = (n: number) => ({
-  userId: `user-${n}`,
-  status: 'pending' as const,
-  instanceName: `aura-user-${n}`,
-  instanceId: null,
-  connectionUrl: null,
-  username: null,
-  encryptedPassword: null,
-  databaseName: null,
-  attempts: 0,
-  lastError: null,
-  nextCheckAt: null,
-  createRequestedAt: null,
-  readyAt: null,
-});
+const pendingRecord = (n: number) => newRecord(`user-${n}`, `aura-user-${n}`);
 
 describe('the PGlite fallback server', () => {
   it('serves PostgreSQL over the wire protocol on loopback', async () => {
@@ -52,9 +39,11 @@ describe('the PGlite fallback server', () => {
     });
     await pool.query('create schema pglite_check');
     await store.migrate();
-    const results = await Promise.all(Array.from({ length: 10 }, () => store.claim(newRecord(1))));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => store.claim(pendingRecord(1))),
+    );
     expect(results.filter((result) => result.claimed)).toHaveLength(1);
-    await store.claim(newRecord(2));
+    await store.claim(pendingRecord(2));
     expect(await store.update('user-1', 1, { status: 'creating' })).toMatchObject({ version: 2 });
     const first = await store.list({ limit: 1 });
     const second = await store.list({ limit: 1, cursor: first.nextCursor });

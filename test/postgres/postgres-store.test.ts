@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isProvisioningError } from '../../src/provisioning/errors.js';
 import { PostgresCredentialStore } from '../../src/provisioning/postgres-store.js';
-import type { NewUserDatabaseRecord } from '../../src/provisioning/record.js';
+import { type NewUserDatabaseRecord, newRecord } from '../../src/provisioning/record.js';
 import { createTestClock } from '../../src/testing/test-clock.js';
 import { describeStoreConformance } from '../provisioning/store-conformance.js';
 import { createTestPool, createTestSchema } from '../support/postgres.js';
@@ -29,22 +29,8 @@ describeStoreConformance('PostgresCredentialStore', async (clock) => {
   return { store, cleanup: drop };
 });
 
-const record = (userId: string, fields: Partial<NewUserDatabaseRecord> = {}) => ({
-  userId,
-  status: 'pending' as const,
-  instanceName: `aura-${userId}`,
-  instanceId: null,
-  connectionUrl: null,
-  username: null,
-  encryptedPassword: null,
-  databaseName: null,
-  attempts: 0,
-  lastError: null,
-  nextCheckAt: null,
-  createRequestedAt: null,
-  readyAt: null,
-  ...fields,
-});
+const record = (userId: string, fields: Partial<NewUserDatabaseRecord> = {}) =>
+  newRecord(userId, `aura-${userId}`, fields);
 
 async function freshStore() {
   const { schema, drop } = await createTestSchema(pool);

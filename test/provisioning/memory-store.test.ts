@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { isProvisioningError } from '../../src/provisioning/errors.js';
 import { encodeListCursor } from '../../src/provisioning/list-cursor.js';
 import { MemoryCredentialStore } from '../../src/provisioning/memory-store.js';
-import type { NewUserDatabaseRecord, UserDatabasePatch } from '../../src/provisioning/record.js';
+import {
+  type NewUserDatabaseRecord,
+  newRecord,
+  type UserDatabasePatch,
+} from '../../src/provisioning/record.js';
 import { createTestClock } from '../../src/testing/test-clock.js';
 import { describeStoreConformance } from './store-conformance.js';
 
@@ -10,25 +14,8 @@ describeStoreConformance('MemoryCredentialStore', async (clock) => ({
   store: new MemoryCredentialStore({ clock }),
 }));
 
-const record = (
-  userId: string,
-  fields: Partial<NewUserDatabaseRecord> = {},
-): NewUserDatabaseRecord => ({
-  userId,
-  status: 'pending',
-  instanceName: `aura-${userId}`,
-  instanceId: null,
-  connectionUrl: null,
-  username: null,
-  encryptedPassword: null,
-  databaseName: null,
-  attempts: 0,
-  lastError: null,
-  nextCheckAt: null,
-  createRequestedAt: null,
-  readyAt: null,
-  ...fields,
-});
+const record = (userId: string, fields: Partial<NewUserDatabaseRecord> = {}) =>
+  newRecord(userId, `aura-${userId}`, fields);
 
 const expectConfigurationError = async (promise: Promise<unknown>, message: RegExp) => {
   const error = await promise.then(

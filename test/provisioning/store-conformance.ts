@@ -1,5 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { NewUserDatabaseRecord, UserDatabaseRecord } from '../../src/provisioning/record.js';
+import {
+  type NewUserDatabaseRecord,
+  newRecord,
+  type UserDatabaseRecord,
+} from '../../src/provisioning/record.js';
 import type { CredentialStore, ListQuery } from '../../src/provisioning/store.js';
 import { createTestClock, type TestClock } from '../../src/testing/test-clock.js';
 
@@ -13,24 +17,8 @@ export interface ConformanceTarget {
 const userId = (n: number) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 
 /** A valid record to claim: `pending`, nothing known yet. */
-function newRecord(n: number, fields: Partial<NewUserDatabaseRecord> = {}): NewUserDatabaseRecord {
-  return {
-    userId: userId(n),
-    status: 'pending',
-    instanceName: `aura-user-${n}`,
-    instanceId: null,
-    connectionUrl: null,
-    username: null,
-    encryptedPassword: null,
-    databaseName: null,
-    attempts: 0,
-    lastError: null,
-    nextCheckAt: null,
-    createRequestedAt: null,
-    readyAt: null,
-    ...fields,
-  };
-}
+const pendingRecord = (n: number, fields: Partial<NewUserDatabaseRecord> = {}) =>
+  newRecord(userId(n), `aura-user-${n}`, fields);
 
 /** Every page of a query, followed through its cursors. */
 async function listAll(store: CredentialStore, query: ListQuery = {}) {
@@ -82,7 +70,7 @@ export function describeStoreConformance(
     });
 
     it('claims a new user with version 1, the given fields and the clock time', async () => {
-      const record = newRecord(1, { nextCheckAt: clock.now() + 5_000 });
+      const record = pendingRecord(1, { nextCheckAt: clock.now() + 5_000 });
       const result = await store.claim(record);
       const expected = { ...record, version: 1, createdAt: clock.now(), updatedAt: clock.now() };
       expect(result).toEqual({ claimed: true, record: expected });
@@ -90,16 +78,16 @@ export function describeStoreConformance(
     });
 
     it('answers a second claim with the existing record and changes nothing', async () => {
-      const first = await claimed(newRecord(1));
+      const first = await claimed(pendingRecord(1));
       await clock.advance(1_000);
-      const second = await store.claim(newRecord(1, { status: 'ready', attempts: 9 }));
+      const second = await store.claim(pendingRecord(1, { status: 'ready', attempts: 9 }));
       expect(second).toEqual({ claimed: false, record: first });
       expect(await store.get(userId(1))).toEqual(first);
     });
 
     it('lets exactly one of 50 concurrent claims for a user win, and all see its record', async () => {
       const claims = Array.from({ length: 50 }, (_, i) =>
-        store.claim(newRecord(1, { lastError: `claim ${i}` })),
+        store.claim(pendingRecord(1, { lastError: `claim ${i}` })),
       );
       const results = await Promise.all(claims);
       const winners = results.filter((result) => result.claimed);
@@ -110,13 +98,13 @@ export function describeStoreConformance(
     });
 
     it('claims different users independently', async () => {
-      const results = await Promise.all([1, 2, 3].map((n) => store.claim(newRecord(n))));
+      const results = await Promise.all([1, 2, 3].map((n) => store.claim(pendingRecord(n))));
       expect(results.map((result) => result.claimed)).toEqual([true, true, true]);
       expect((await store.get(userId(2)))?.instanceName).toBe('aura-user-2');
     });
 
     it('applies an update at the expected version, bumps it and keeps the other fields', async () => {
-      const before = await claimed(newRecord(1, { attempts: 1, nextCheckAt: clock.now() }));
+      const before = await claimed(pendingRecord(1, { attempts: 1, nextCheckAt: clock.now() }));
       await clock.advance(60_000);
       const patch = { status: 'creating', instanceId: 'abcd1234', lastError: null } as const;
       const after = await store.update(before.userId, 1, patch);
@@ -126,14 +114,14 @@ export function describeStoreConformance(
     });
 
     it('refuses an update at a stale version and changes nothing', async () => {
-      const record = await claimed(newRecord(1));
+      const record = await claimed(pendingRecord(1));
       const current = await store.update(record.userId, 1, { attempts: 1 });
       expect(await store.update(record.userId, 1, { attempts: 7, status: 'failed' })).toBeNull();
       expect(await store.get(record.userId)).toEqual(current);
     });
 
     it('lets exactly one of 20 concurrent updates at the same version win', async () => {
-      const record = await claimed(newRecord(1));
+      const record = await claimed(pendingRecord(1));
       const updates = Array.from({ length: 20 }, (_, i) =>
         store.update(record.userId, 1, { attempts: i + 1, lastError: `update ${i}` }),
       );
@@ -149,7 +137,7 @@ export function describeStoreConformance(
     });
 
     it('round-trips every field, nulls and edge values included', async () => {
-      const full = newRecord(1, {
+      const full = pendingRecord(1, {
         status: 'ready',
         instanceName: 'aura-0123456789abcdef01234567',
         instanceId: 'a1b2c3d4',
@@ -163,7 +151,7 @@ export function describeStoreConformance(
         createRequestedAt: 4_102_444_800_001,
         readyAt: 4_102_444_800_002,
       });
-      const empty = newRecord(2);
+      const empty = pendingRecord(2);
       await store.claim(full);
       await store.claim(empty);
       const stamps = { version: 1, createdAt: clock.now(), updatedAt: clock.now() };
@@ -184,14 +172,14 @@ export function describeStoreConformance(
     });
 
     it('deletes a record once: true, then false', async () => {
-      await store.claim(newRecord(1));
+      await store.claim(pendingRecord(1));
       expect(await store.delete(userId(1))).toBe(true);
       expect(await store.get(userId(1))).toBeNull();
       expect(await store.delete(userId(1))).toBe(false);
     });
 
     it('keeps the record when deleting at a stale version', async () => {
-      await store.claim(newRecord(1));
+      await store.claim(pendingRecord(1));
       const current = await store.update(userId(1), 1, { status: 'deleting' });
       expect(await store.delete(userId(1), 1)).toBe(false);
       expect(await store.get(userId(1))).toEqual(current);
@@ -200,7 +188,7 @@ export function describeStoreConformance(
 
     it('lists only the requested statuses', async () => {
       const statuses = ['pending', 'creating', 'ready', 'failed', 'deleting'] as const;
-      for (const [i, status] of statuses.entries()) await store.claim(newRecord(i, { status }));
+      for (const [i, status] of statuses.entries()) await store.claim(pendingRecord(i, { status }));
       const [page] = await listAll(store, { statuses: ['ready', 'failed'] });
       expect(ids(page ?? [])).toEqual([userId(2), userId(3)]);
       expect((await listAll(store)).flat()).toHaveLength(5);
@@ -210,7 +198,7 @@ export function describeStoreConformance(
       const t = clock.now();
       const times = [t - 1_000, t, t + 1, null];
       for (const [i, nextCheckAt] of times.entries())
-        await store.claim(newRecord(i, { nextCheckAt }));
+        await store.claim(pendingRecord(i, { nextCheckAt }));
       const due = (await listAll(store, { dueBefore: t })).flat();
       expect(ids(due)).toEqual([userId(0), userId(1)]);
       const dueReady = await listAll(store, { dueBefore: t, statuses: ['ready'] });
@@ -220,7 +208,7 @@ export function describeStoreConformance(
     it('orders by nextCheckAt (nulls last), then userId', async () => {
       const t = clock.now();
       const times = [null, t + 1, t + 2, t + 1, t + 2, null, t]; // of users 1 to 7
-      const records = times.map((nextCheckAt, i) => newRecord(i + 1, { nextCheckAt }));
+      const records = times.map((nextCheckAt, i) => pendingRecord(i + 1, { nextCheckAt }));
       for (const record of records.toReversed()) await store.claim(record);
       const [page] = await listAll(store);
       expect(ids(page ?? [])).toEqual([7, 2, 4, 3, 5, 1, 6].map(userId));
@@ -230,7 +218,7 @@ export function describeStoreConformance(
       const t = clock.now();
       // Groups of three share a time, so page boundaries fall inside ties.
       const records = Array.from({ length: 250 }, (_, i) =>
-        newRecord(i, { nextCheckAt: t + Math.floor(i / 3) }),
+        pendingRecord(i, { nextCheckAt: t + Math.floor(i / 3) }),
       );
       await Promise.all(records.map((record) => store.claim(record)));
       const pages = await listAll(store, { limit: 100 });
@@ -241,7 +229,7 @@ export function describeStoreConformance(
     it('pages by position, not offset: records changing between pages do not shift the others', async () => {
       const t = clock.now();
       const records = Array.from({ length: 250 }, (_, i) =>
-        newRecord(i, { nextCheckAt: t + Math.floor(i / 3) }),
+        pendingRecord(i, { nextCheckAt: t + Math.floor(i / 3) }),
       );
       await Promise.all(records.map((record) => store.claim(record)));
       const first = await store.list({ limit: 100 });
@@ -267,7 +255,7 @@ export function describeStoreConformance(
     });
 
     it('keeps its own copies: changing a record passed in or returned does not change the store', async () => {
-      const input = newRecord(1);
+      const input = pendingRecord(1);
       const original = await claimed(input);
       const snapshot = structuredClone(original);
       input.status = 'failed';
