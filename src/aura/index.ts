@@ -1,3 +1,4 @@
+export type { CallOptions } from './call.js';
 export { AuraClient, type AuraClientOptions } from './client.js';
 export { type Clock, systemClock } from './clock.js';
 export { DEFAULTS as AURA_DEFAULTS, type RetryOptions } from './defaults.js';
@@ -32,5 +33,4 @@ export {
   type TenantSummary,
 } from './schemas.js';
 export { Secret } from './secret.js';
-export type { CallOptions } from './transport.js';
 export { nextWaitDelay, type WaitOptions, type WaitProgress } from './wait.js';

@@ -1,50 +1,19 @@
 import ky, { type KyInstance } from 'ky';
 import type * as z from 'zod/mini';
+import type { ApiCall, CallOptions } from './call.js';
 import type { Clock } from './clock.js';
 import { createHttpError, type FailedAnswer } from './create-error.js';
 import type { RetryOptions } from './defaults.js';
 import { parseErrorBody } from './error-body.js';
 import type { AuraError, RequestContext } from './errors/base.js';
 import { AuraAuthenticationError } from './errors/http.js';
-import {
-  AuraAbortError,
-  AuraInvalidResponseError,
-  AuraNetworkError,
-  AuraTimeoutError,
-} from './errors/transport.js';
-import { toIssues } from './issues.js';
+import { AuraAbortError, AuraNetworkError, AuraTimeoutError } from './errors/transport.js';
 import type { Logger } from './logger.js';
-import type { RateLimiter, RequestPriority } from './rate-limiter.js';
-import { type AttemptFailure, decideRetry, parseRetryAfter, type RetrySafety } from './retry.js';
+import { parseBody } from './parse-body.js';
+import type { RateLimiter } from './rate-limiter.js';
+import { type AttemptFailure, decideRetry, parseRetryAfter } from './retry.js';
 import { tokenWire } from './schemas.js';
 import { type AccessToken, TokenProvider } from './token.js';
-
-/** Per-call options every client method takes as its last argument. */
-export interface CallOptions {
-  /** Aborts the call (and its retries and waits) with an `AuraAbortError`. */
-  signal?: AbortSignal;
-  /** Time one attempt may take, in ms; overrides the client's `timeout`. */
-  timeout?: number;
-  /**
-   * Place in the rate limiter's queue: `high` goes before queued `normal`
-   * calls. The provisioner marks its status reads `high`. Default `normal`.
-   */
-  priority?: RequestPriority;
-}
-
-/** One API call, as the resources describe it. */
-export interface ApiCall<S extends z.ZodMiniType> {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
-  /** Path under `/v1`, e.g. `/instances/abc`. */
-  path: string;
-  query?: Record<string, string | undefined>;
-  /** Wire (snake_case) JSON body. */
-  body?: unknown;
-  /** Schema of the whole success body; `undefined` accepts any body (and none). */
-  schema: S;
-  safety: RetrySafety;
-  options?: CallOptions | undefined;
-}
 
 export interface TransportSettings {
   baseUrl: string;
@@ -122,7 +91,7 @@ export class Transport {
       const status = 'response' in outcome ? outcome.response.status : undefined;
       logger.debug?.('aura request', { ...context, status, attempt, ms: clock.now() - started });
       if ('text' in outcome && outcome.response.ok) {
-        return this.#parse(call.schema, outcome.text, context);
+        return parseBody(call.schema, outcome.text, context);
       }
       const failure = this.#classify(outcome, context, createHttpError);
       if ((failure.status === 401 || failure.status === 403) && !replayed) {
@@ -229,20 +198,6 @@ export class Transport {
     };
   }
 
-  #parse<S extends z.ZodMiniType>(schema: S, text: string, context: RequestContext): z.output<S> {
-    let json: unknown;
-    try {
-      json = text ? JSON.parse(text) : {};
-    } catch {
-      throw new AuraInvalidResponseError([{ path: '', message: 'not valid JSON' }], {
-        request: context,
-      });
-    }
-    const result = schema.safeParse(json);
-    if (result.success) return result.data;
-    throw new AuraInvalidResponseError(toIssues(result.error), { request: context });
-  }
-
   /** `POST /oauth/token` with the client credentials; retried like an idempotent call. */
   async #requestToken(): Promise<AccessToken> {
     const { baseUrl, clock, logger, random, retry, userAgent } = this.#settings;
@@ -258,7 +213,7 @@ export class Transport {
         }),
       );
       if ('text' in outcome && outcome.response.ok) {
-        const token = this.#parse(tokenWire, outcome.text, context);
+        const token = parseBody(tokenWire, outcome.text, context);
         logger.debug?.('aura token issued', { expiresInS: token.expires_in });
         return { value: token.access_token, expiresAt: sentAt + token.expires_in * 1000 };
       }

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import type { CallOptions } from '../call.js';
 import type { Clock } from '../clock.js';
 import { isAuraError } from '../errors/base.js';
 import { AuraConfigurationError, AuraCreateOutcomeUnknownError } from '../errors/usage.js';
@@ -20,7 +21,7 @@ import {
   instanceSummaryWire,
   instanceWire,
 } from '../schemas.js';
-import type { CallOptions, Transport } from '../transport.js';
+import type { Transport } from '../transport.js';
 import { type WaitOptions, waitUntilRunning } from '../wait.js';
 import { toCamel, toSnake } from '../wire.js';
 

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import type { CallOptions } from '../call.js';
 import { checkInput, idInput, snapshotDate } from '../requests.js';
 import {
   envelope,
@@ -8,7 +9,7 @@ import {
   snapshotCreatedWire,
   snapshotWire,
 } from '../schemas.js';
-import type { CallOptions, Transport } from '../transport.js';
+import type { Transport } from '../transport.js';
 import { toCamel } from '../wire.js';
 
 const path = (instanceId: string) =>

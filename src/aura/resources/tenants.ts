@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import type { CallOptions } from '../call.js';
 import { AuraConfigurationError } from '../errors/usage.js';
 import { checkInput, idInput } from '../requests.js';
 import {
@@ -8,7 +9,7 @@ import {
   tenantSummaryWire,
   tenantWire,
 } from '../schemas.js';
-import type { CallOptions, Transport } from '../transport.js';
+import type { Transport } from '../transport.js';
 import { toCamel } from '../wire.js';
 
 /** `aura.tenants`: the projects (tenants) these credentials can use. */
