@@ -8,6 +8,7 @@ import { PROVISIONING_DEFAULTS } from './defaults.js';
 import { runDelete } from './delete-step.js';
 import { ProvisioningConfigurationError } from './errors.js';
 import { ProvisioningEvents, type ProvisioningListener } from './events.js';
+import { guardStore } from './guarded-store.js';
 import { checkPrefix, instanceNameForUser } from './instance-name.js';
 import { CreationTimeEstimator, DEFAULT_POLL_POLICY, type PollPolicy } from './poll-policy.js';
 import {
@@ -139,7 +140,7 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
   const scheduler = options.scheduler ?? new InProcessScheduler({ clock, logger });
   const rt: Runtime = {
     aura: options.aura,
-    store: options.store,
+    store: guardStore(options.store),
     cipher: options.cipher,
     scheduler,
     clock,

@@ -3,7 +3,6 @@ import type { Clock } from '../aura/clock.js';
 import type { Logger } from '../aura/logger.js';
 import type { CreateInstanceInput } from '../aura/requests.js';
 import type { CredentialCipher } from './cipher.js';
-import { CredentialStoreError } from './errors.js';
 import type { ProvisioningEventInfo } from './events.js';
 import type { CreationTimeEstimator, PollPolicy } from './poll-policy.js';
 import type { UserDatabaseRecord } from './record.js';
@@ -62,7 +61,8 @@ export function contextOf(rt: Runtime): TransitionContext {
 /**
  * Applies `event` to `record` through the state machine and a
  * compare-and-set. `null` when the event does not apply or the record
- * changed meanwhile (the caller re-reads). Store errors become `CredentialStoreError`.
+ * changed meanwhile (the caller re-reads). The store is guarded: its errors are
+ * `CredentialStoreError`s.
  */
 export async function applyEvent(
   rt: Runtime,
@@ -77,12 +77,7 @@ export async function applyEvent(
     });
     return null;
   }
-  try {
-    return await rt.store.update(record.userId, record.version, result.patch);
-  } catch (cause) {
-    if (cause instanceof CredentialStoreError) throw cause;
-    throw new CredentialStoreError('update', 'the store threw', { userId: record.userId, cause });
-  }
+  return rt.store.update(record.userId, record.version, result.patch);
 }
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createAesGcmCipher } from '../../../src/provisioning/cipher-aes-gcm.js';
 import { isProvisioningError } from '../../../src/provisioning/errors.js';
 import { instanceNameForUser } from '../../../src/provisioning/instance-name.js';
-import { createHarness, SPEC, userIds } from '../harness.js';
+import { createHarness, SPEC, userIds, wrapStore } from '../harness.js';
 
 describe('bad input is refused before anything is sent', () => {
   it.each([
@@ -181,5 +181,27 @@ describe('reconcile and orphans', () => {
     expect(h.liveInstances()).toHaveLength(20);
     await Promise.all([a.close(), b.close()]);
     await h.assertNoSecrets();
+  });
+});
+
+describe('store failures', () => {
+  it('reach the caller as CredentialStoreError naming the operation, with the cause kept', async () => {
+    const h = createHarness();
+    const boom = new Error('connection refused');
+    const store = wrapStore(h.store, async (method, _args, run) => {
+      if (method === 'claim') throw boom;
+      return run();
+    });
+    const provisioner = h.newProvisioner({ store });
+    const [user] = userIds(1) as [string];
+    const error = await provisioner.provisionUserDatabase(user).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      name: 'CredentialStoreError',
+      code: 'store_failure',
+      operation: 'claim',
+    });
+    expect((error as Error).cause).toBe(boom);
+    expect(h.fake.requests).toHaveLength(0);
+    await provisioner.close();
   });
 });
