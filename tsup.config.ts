@@ -5,6 +5,7 @@ export default defineConfig({
     index: 'src/index.ts',
     testing: 'src/testing/index.ts',
     postgres: 'src/postgres.ts',
+    supabase: 'src/supabase.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -15,6 +15,7 @@ import { recordFromRow, toParameter } from './postgres-row.js';
 import { userDatabasesTableStatements } from './postgres-schema.js';
 import type { NewUserDatabaseRecord, UserDatabasePatch, UserDatabaseRecord } from './record.js';
 import type { ClaimResult, CredentialStore, ListQuery, RecordPage } from './store.js';
+import { checkUserId, checkVersion, PATCHABLE_FIELDS } from './store-arguments.js';
 
 /** What a query answers: the rows (keyed by column name), and optionally their count. */
 export interface PostgresQueryResult {
@@ -62,33 +63,6 @@ export interface PostgresCredentialStoreOptions {
   clock?: Clock;
   /** Column names for an existing table, e.g. `{ instanceId: 'aura_instance_id' }`. */
   columns?: UserDatabaseColumns;
-}
-
-const PATCHABLE: ReadonlySet<UserDatabaseField> = new Set<UserDatabaseField>([
-  'status',
-  'instanceName',
-  'instanceId',
-  'connectionUrl',
-  'username',
-  'encryptedPassword',
-  'databaseName',
-  'attempts',
-  'lastError',
-  'nextCheckAt',
-  'createRequestedAt',
-  'readyAt',
-]);
-
-function checkUserId(userId: unknown): asserts userId is string {
-  if (typeof userId !== 'string' || userId === '') {
-    throw new ProvisioningConfigurationError('userId must be a non-empty string');
-  }
-}
-
-function checkVersion(version: unknown): asserts version is number {
-  if (!Number.isSafeInteger(version) || (version as number) < 1) {
-    throw new ProvisioningConfigurationError('expectedVersion must be a positive integer');
-  }
 }
 
 /**
@@ -167,7 +141,7 @@ export class PostgresCredentialStore implements CredentialStore {
     const values: unknown[] = [userId, expectedVersion];
     const sets: string[] = [];
     for (const [field, value] of Object.entries(patch ?? {})) {
-      if (!PATCHABLE.has(field as UserDatabaseField) || value === undefined) continue;
+      if (!PATCHABLE_FIELDS.has(field as UserDatabaseField) || value === undefined) continue;
       const column = this.#columns.of(field as UserDatabaseField);
       values.push(toParameter(column, value));
       sets.push(`${column.quoted} = $${values.length}`);

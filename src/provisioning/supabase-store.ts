@@ -1,0 +1,245 @@
+import type { SupabaseClient } from '@supabase/supabase-js';
+import { type Clock, systemClock } from '../aura/clock.js';
+import { isProvisioningError, ProvisioningConfigurationError } from './errors.js';
+import {
+  quoteIdentifier,
+  type ResolvedColumns,
+  resolveColumns,
+  type UserDatabaseColumns,
+  type UserDatabaseField,
+} from './postgres-columns.js';
+import { storeFailure } from './postgres-failure.js';
+import { listPage } from './postgres-list.js';
+import { recordFromRow } from './postgres-row.js';
+import type { NewUserDatabaseRecord, UserDatabasePatch, UserDatabaseRecord } from './record.js';
+import type { ClaimResult, CredentialStore, ListQuery, RecordPage } from './store.js';
+import { checkFilteredColumns, checkUserId, checkVersion } from './supabase-arguments.js';
+import { claimRow, patchBody } from './supabase-body.js';
+import type { FilterBuilder, SupabaseClientLike, TableBuilder } from './supabase-builder.js';
+import { requestFailure, SupabaseRequestError } from './supabase-failure.js';
+import { listRequest, SUPABASE_STORE_DEFAULTS } from './supabase-list.js';
+
+/**
+ * Options of {@link SupabaseCredentialStore}.
+ *
+ * @example
+ * ```ts
+ * // The seed app's table, with its own name for the instance id.
+ * const options: SupabaseCredentialStoreOptions = {
+ *   client: supabaseAdmin,
+ *   columns: { instanceId: 'aura_instance_id' },
+ * };
+ * ```
+ */
+export interface SupabaseCredentialStoreOptions {
+  /**
+   * A supabase-js client made with the **service-role** (secret) key, on the
+   * server only, and used for nothing else: never sign a user in with it,
+   * since its session would replace the key on every request.
+   *
+   * The anon (publishable) key cannot work and must not be used: the table
+   * has row-level security on, no policy and no grant for `anon`, so every
+   * request is refused (permission denied, SQLSTATE 42501); and on a table
+   * that did grant `anon`, RLS would silently hide every row instead.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: any Database type fits; the store only calls from() and schema().
+  client: SupabaseClient<any, any, any>;
+  /** The table. Default `user_databases`. */
+  table?: string;
+  /** The schema, sent as `Accept-Profile`/`Content-Profile`; it must be exposed by the Data API. Default: the client's. */
+  schema?: string;
+  /** The source of every timestamp written (never the database's `now()`). Default: system time. */
+  clock?: Clock;
+  /** Column names for an existing table, as for `PostgresCredentialStore`, e.g. `{ instanceId: 'aura_instance_id' }`. */
+  columns?: UserDatabaseColumns;
+}
+
+/**
+ * A {@link CredentialStore} on Supabase, through the Data API (PostgREST)
+ * with a service-role supabase-js client. Create the table with the
+ * migration shipped in `supabase/migrations/` (RLS on, no policies, no
+ * grants to `anon` or `authenticated`). Each method is one HTTP request
+ * (`claim` two when the user exists); `claim` is an insert-if-absent and
+ * `update` a compare-and-set on `version`, so any number of processes can
+ * share the table. Every time written comes from the injected clock.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from '@supabase/supabase-js';
+ * import { SupabaseCredentialStore } from 'aura-provisioner/supabase';
+ *
+ * // Server side only: the service-role key bypasses row-level security.
+ * const supabaseAdmin = createClient(process.env.SUPABASE_URL!, process.env.SUPABASE_SERVICE_ROLE_KEY!, {
+ *   auth: { persistSession: false },
+ * });
+ * const store = new SupabaseCredentialStore({ client: supabaseAdmin });
+ * ```
+ */
+export class SupabaseCredentialStore implements CredentialStore {
+  readonly #client: SupabaseClientLike;
+  readonly #table: string;
+  readonly #schema: string | undefined;
+  readonly #clock: Clock;
+  readonly #columns: ResolvedColumns;
+  readonly #select: string;
+
+  constructor(options: SupabaseCredentialStoreOptions) {
+    const client = options?.client as unknown as Partial<SupabaseClientLike> | undefined;
+    if (typeof client?.from !== 'function' || typeof client.schema !== 'function') {
+      throw new ProvisioningConfigurationError(
+        'client must be a supabase-js client (createClient(url, serviceRoleKey))',
+      );
+    }
+    this.#client = client as SupabaseClientLike;
+    this.#table = options.table ?? SUPABASE_STORE_DEFAULTS.table;
+    quoteIdentifier(this.#table, 'table name');
+    this.#schema = options.schema;
+    if (this.#schema !== undefined) quoteIdentifier(this.#schema, 'schema name');
+    this.#clock = options.clock ?? systemClock;
+    this.#columns = resolveColumns(options.columns);
+    checkFilteredColumns(this.#columns);
+    this.#select = this.#columns.all.map((column) => column.column).join(',');
+  }
+
+  async get(userId: string): Promise<UserDatabaseRecord | null> {
+    checkUserId(userId);
+    return this.#read('get', userId);
+  }
+
+  /**
+   * See {@link CredentialStore.claim}. One `upsert` with `ignoreDuplicates`:
+   * PostgREST runs `insert ... on conflict (user_id) do nothing returning ...`,
+   * which Postgres makes atomic, so exactly one of any number of racing
+   * claims gets the row back; the others get no row and read the winner's.
+   * (A plain insert that treats 409/23505 as "taken" would also be atomic,
+   * but 23505 also means another user holds the instance name, and each
+   * lost race would log a constraint error in Postgres.) That clash, with
+   * another user's `instance_name`, still fails: a `CredentialStoreError`.
+   */
+  async claim(record: NewUserDatabaseRecord): Promise<ClaimResult> {
+    checkUserId(record?.userId);
+    const row = claimRow(this.#columns, record, this.#clock.now());
+    const secrets = [record.encryptedPassword, record.connectionUrl];
+    const onConflict = this.#columns.of('userId').column;
+    // The row can vanish between a lost insert and the re-read (a delete): try again.
+    for (let attempt = 0; attempt < SUPABASE_STORE_DEFAULTS.claimAttempts; attempt++) {
+      const inserted = await this.#run('claim', record.userId, secrets, (table) =>
+        table.upsert(row, { onConflict, ignoreDuplicates: true }).select(this.#select),
+      );
+      if (inserted[0] !== undefined) {
+        return { claimed: true, record: this.#parse('claim', record.userId, inserted[0]) };
+      }
+      const existing = await this.#read('claim', record.userId);
+      if (existing !== null) return { claimed: false, record: existing };
+    }
+    throw storeFailure('claim', new Error('the record kept disappearing'), record.userId);
+  }
+
+  /**
+   * See {@link CredentialStore.update}: one PATCH filtered on `user_id` and
+   * `version`. PostgREST cannot say `version + 1`, so the store sends
+   * `expectedVersion + 1`; the filter on `version` makes that the same thing
+   * (a racing update that committed first leaves no row to match).
+   */
+  async update(
+    userId: string,
+    expectedVersion: number,
+    patch: UserDatabasePatch,
+  ): Promise<UserDatabaseRecord | null> {
+    checkUserId(userId);
+    checkVersion(expectedVersion);
+    const values = patchBody(this.#columns, patch, expectedVersion, this.#clock.now());
+    const secrets = [patch?.encryptedPassword, patch?.connectionUrl];
+    const rows = await this.#run('update', userId, secrets, (table) =>
+      table
+        .update(values)
+        .eq(this.#column('userId'), userId)
+        .eq(this.#column('version'), expectedVersion)
+        .select(this.#select),
+    );
+    return rows[0] === undefined ? null : this.#parse('update', userId, rows[0]);
+  }
+
+  async delete(userId: string, expectedVersion?: number): Promise<boolean> {
+    checkUserId(userId);
+    if (expectedVersion !== undefined) checkVersion(expectedVersion);
+    const rows = await this.#run('delete', userId, [], (table) => {
+      const request = table.delete().eq(this.#column('userId'), userId);
+      const guarded =
+        expectedVersion === undefined
+          ? request
+          : request.eq(this.#column('version'), expectedVersion);
+      return guarded.select(this.#column('userId'));
+    });
+    return rows.length > 0;
+  }
+
+  /** See {@link CredentialStore.list}. Pages hold at most 999 records, whatever `limit` asks. */
+  async list(query: ListQuery = {}): Promise<RecordPage> {
+    let pageSize = 0;
+    const rows = await this.#run('list', undefined, [], (table) => {
+      const built = listRequest(table, this.#columns, query);
+      pageSize = built.pageSize;
+      return built.request;
+    });
+    return listPage(
+      rows.map((row) => this.#parse('list', undefined, row)),
+      pageSize,
+    );
+  }
+
+  async #read(operation: string, userId: string): Promise<UserDatabaseRecord | null> {
+    const rows = await this.#run(operation, userId, [], (table) =>
+      table.select(this.#select).eq(this.#column('userId'), userId),
+    );
+    return rows[0] === undefined ? null : this.#parse(operation, userId, rows[0]);
+  }
+
+  #column(field: UserDatabaseField): string {
+    return this.#columns.of(field).column;
+  }
+
+  #parse(operation: string, userId: string | undefined, row: Record<string, unknown>) {
+    try {
+      return recordFromRow(row, this.#columns.all);
+    } catch (error) {
+      throw storeFailure(operation, error, userId);
+    }
+  }
+
+  /**
+   * Builds and sends one request; answers its rows. `build` may throw a
+   * configuration error before anything is sent, or answer no request when
+   * nothing can match. Everything else becomes a `CredentialStoreError`.
+   */
+  async #run(
+    operation: string,
+    userId: string | undefined,
+    secrets: readonly unknown[],
+    build: (table: TableBuilder) => FilterBuilder | undefined,
+  ): Promise<Record<string, unknown>[]> {
+    let request: FilterBuilder | undefined;
+    try {
+      const source = this.#schema === undefined ? this.#client : this.#client.schema(this.#schema);
+      request = build(source.from(this.#table));
+    } catch (error) {
+      if (isProvisioningError(error)) throw error; // a bad limit or cursor: nothing was sent
+      throw requestFailure(operation, error, userId, secrets);
+    }
+    if (request === undefined) return [];
+    let answer: Awaited<FilterBuilder>;
+    try {
+      answer = await request;
+    } catch (error) {
+      throw requestFailure(operation, error, userId, secrets);
+    }
+    if (answer?.error) {
+      throw requestFailure(operation, new SupabaseRequestError(answer), userId, secrets);
+    }
+    const rows = answer?.data;
+    if (!Array.isArray(rows) || !rows.every((row) => typeof row === 'object' && row !== null)) {
+      throw storeFailure(operation, new Error('PostgREST answered without rows'), userId);
+    }
+    return rows as Record<string, unknown>[];
+  }
+}

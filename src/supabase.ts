@@ -1,0 +1,19 @@
+/**
+ * `aura-provisioner/supabase`: the credential store on Supabase, through the
+ * Data API. Bring your own service-role client from the optional peer
+ * `@supabase/supabase-js`; this entry only imports its types.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from '@supabase/supabase-js';
+ * import { SupabaseCredentialStore } from 'aura-provisioner/supabase';
+ *
+ * const supabaseAdmin = createClient(url, serviceRoleKey, { auth: { persistSession: false } });
+ * const store = new SupabaseCredentialStore({ client: supabaseAdmin });
+ * ```
+ */
+export type { UserDatabaseColumns, UserDatabaseField } from './provisioning/postgres-columns.js';
+export {
+  SupabaseCredentialStore,
+  type SupabaseCredentialStoreOptions,
+} from './provisioning/supabase-store.js';

@@ -1,0 +1,64 @@
+import { expect } from 'vitest';
+import type { NewUserDatabaseRecord } from '../../src/provisioning/record.js';
+
+/** A record to claim: `pending`, nothing known yet, `fields` on top. */
+export function newRecord(
+  userId: string,
+  fields: Partial<NewUserDatabaseRecord> = {},
+): NewUserDatabaseRecord {
+  return {
+    userId,
+    status: 'pending',
+    instanceName: `aura-${userId}`,
+    instanceId: null,
+    connectionUrl: null,
+    username: null,
+    encryptedPassword: null,
+    databaseName: null,
+    attempts: 0,
+    lastError: null,
+    nextCheckAt: null,
+    createRequestedAt: null,
+    readyAt: null,
+    ...fields,
+  };
+}
+
+/**
+ * User ids that break a filter string unless quoted (comma, parentheses,
+ * quote, backslash, dot, colon, space, plus), and ones whose order depends
+ * on the collation (case, underscore).
+ */
+export const AWKWARD_IDS = [
+  'a',
+  'B',
+  '_',
+  'a,b',
+  'p(a)r',
+  'x)',
+  'q"t',
+  'b\\s',
+  'd.o.t',
+  'c:o',
+  's p',
+  '1+1',
+  'é',
+  'z',
+];
+
+/** The error `promise` rejects with; fails the test if it resolves. */
+export async function rejectionOf(
+  promise: Promise<unknown>,
+): Promise<Error & { operation?: string; userId?: string; code?: string }> {
+  const outcome = await promise.then(
+    (value) => ({ resolved: true as const, value }),
+    (error: unknown) => ({ resolved: false as const, error }),
+  );
+  if (outcome.resolved) expect.fail(`expected a rejection, got ${JSON.stringify(outcome.value)}`);
+  expect(outcome.error).toBeInstanceOf(Error);
+  return outcome.error as Error;
+}
+
+/** Everything an operator could see of an error. */
+export const visible = (error: Error) =>
+  `${error.message}\n${JSON.stringify(error)}\n${String(error)}`;

@@ -1,0 +1,80 @@
+/**
+ * The tables the PostgREST mock serves: the shipped Supabase migration's
+ * `user_databases` (under any column names), and a seed-style table.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  DEFAULT_COLUMNS,
+  USER_DATABASE_FIELDS,
+  type UserDatabaseColumns,
+} from '../../src/provisioning/postgres-columns.js';
+import { PROVISIONING_STATUSES } from '../../src/provisioning/record.js';
+import type { ColumnDef, TableDef } from './postgrest-table.js';
+
+const STATUSES = new Set<unknown>(PROVISIONING_STATUSES);
+const TYPES = {
+  text: 'text',
+  integer: 'integer',
+  version: 'bigint',
+  timestamp: 'timestamptz',
+} as const;
+
+/**
+ * The table of the shipped Supabase migration, under the given column
+ * names: `user_id text collate "C" primary key`, checks on status, version
+ * and attempts, `instance_name` unique, `created_at`/`updated_at` default now().
+ */
+export function userDatabasesTable(
+  options: {
+    schema?: string;
+    name?: string;
+    columns?: UserDatabaseColumns;
+    now?: () => number;
+  } = {},
+): TableDef {
+  const name = options.name ?? 'user_databases';
+  const now = options.now ?? Date.now;
+  const col = (field: keyof typeof DEFAULT_COLUMNS) =>
+    options.columns?.[field] ?? DEFAULT_COLUMNS[field].column;
+  const columns = USER_DATABASE_FIELDS.map((field): ColumnDef => {
+    const spec = DEFAULT_COLUMNS[field];
+    const column: ColumnDef = { name: col(field), type: TYPES[spec.kind], notNull: !spec.nullable };
+    if (field === 'status') {
+      column.check = { name: `${name}_status_check`, holds: (v) => STATUSES.has(v) };
+    }
+    if (field === 'version' || field === 'attempts') {
+      const min = field === 'version' ? 1 : 0;
+      column.default = () => min;
+      column.check = { name: `${name}_${column.name}_check`, holds: (v) => (v as number) >= min };
+    }
+    if (field === 'createdAt' || field === 'updatedAt') column.default = now;
+    return column;
+  });
+  return {
+    schema: options.schema ?? 'public',
+    name,
+    columns,
+    unique: {
+      [col('userId')]: `${name}_pkey`,
+      [col('instanceName')]: `${name}_${col('instanceName')}_key`,
+    },
+  };
+}
+
+/** A seed-style table: a surrogate uuid key, `user_id uuid not null unique`, and the given names. */
+export function seedStyleTable(columns: UserDatabaseColumns, now?: () => number): TableDef {
+  const table = userDatabasesTable({ columns, ...(now ? { now } : {}) });
+  const userColumn = columns.userId ?? 'user_id';
+  return {
+    ...table,
+    columns: [
+      { name: 'id', type: 'uuid', notNull: true, default: () => randomUUID() },
+      ...table.columns.map((c) => (c.name === userColumn ? { ...c, type: 'uuid' as const } : c)),
+    ],
+    unique: {
+      id: `${table.name}_pkey`,
+      [userColumn]: `${table.name}_${userColumn}_key`,
+      ...Object.fromEntries(Object.entries(table.unique).filter(([c]) => c !== userColumn)),
+    },
+  };
+}
