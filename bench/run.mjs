@@ -4,6 +4,7 @@ import { measureImportTime } from './import-time.mjs';
 import { runBurst } from './provisioning-burst.mjs';
 import { measureScheduler } from './scheduler-scale.mjs';
 import { measureClientSize, measureSize } from './size.mjs';
+import { formatWebhookLoad, measureWebhookLoad } from './webhooks.mjs';
 
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 const report = { size: [] };
@@ -71,5 +72,9 @@ for (const users of [100, 1_000, 10_000]) {
     `  ${String(users).padStart(6)} users: ${r.usPerUser.toFixed(1)} µs per user, ${Math.round(r.bytesPerWaitingUser)} bytes per waiting user`,
   );
 }
+
+const webhooks = await measureWebhookLoad();
+report.webhooks = webhooks;
+console.log(formatWebhookLoad(webhooks));
 
 if (process.argv.includes('--json')) console.log(JSON.stringify(report));

@@ -1,0 +1,21 @@
+/**
+ * Defaults of the webhook core, declared once.
+ *
+ * @example
+ * ```ts
+ * import { WEBHOOK_DEFAULTS } from 'aura-provisioner/webhooks';
+ * WEBHOOK_DEFAULTS.bodyLimit; // 65536
+ * ```
+ */
+export const WEBHOOK_DEFAULTS = {
+  /** The seed's routes: `POST /webhooks/auth/signup`, `GET /webhooks/auth/status/:userId`. */
+  basePath: '/webhooks/auth',
+  /** An `auth.users` row is about 2 KB; 64 KB leaves room and stops floods early. */
+  bodyLimit: 64 * 1024,
+  /** The header a Database Webhook is configured to send with the shared secret. */
+  sharedSecretHeader: 'x-webhook-secret',
+  /** Standard Webhooks: a signature older or newer than this is refused. */
+  toleranceSeconds: 5 * 60,
+  /** Supabase signs user JWTs with this audience. */
+  jwtAudience: 'authenticated',
+} as const;
