@@ -1,0 +1,75 @@
+import type { Command } from '../command.js';
+import { requireConfig } from '../config.js';
+import { confirmDestructive } from '../confirm.js';
+import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
+import { idleScheduler, openAura, openCipher, openProvisioner, openStore } from '../services.js';
+import { userIdArgument } from './status.js';
+
+type DeprovisionStatus = 'deleted' | 'deleting' | 'not_found' | 'cancelled';
+
+const EXIT: Record<DeprovisionStatus, ExitCode> = {
+  deleted: EXIT_CODES.ok,
+  deleting: EXIT_CODES.problems,
+  not_found: EXIT_CODES.notFound,
+  cancelled: EXIT_CODES.problems,
+};
+
+function deprovisionLines(userId: string, status: DeprovisionStatus): string[] {
+  switch (status) {
+    case 'deleted':
+      return [`Deleted the database of user ${userId} and its record.`];
+    case 'deleting':
+      return [
+        `The database of user ${userId} is marked for deletion, but Aura could not delete it now.`,
+        'Run `aura-provisioner reconcile --wait 300` (or let the application reconcile) to finish.',
+      ];
+    case 'not_found':
+      return [`No database record for user ${userId}: nothing to delete.`];
+    case 'cancelled':
+      return ['Cancelled: nothing was deleted.'];
+  }
+}
+
+/** `deprovision <userId> [--yes]`: deletes a user's instance, then the record. */
+export const deprovisionCommand: Command = {
+  name: 'deprovision',
+  summary: "delete a user's database and its record",
+  usage: 'deprovision <userId> [--yes]',
+  description: [
+    "Deletes the user's Aura instance, then the record (idempotent). This cannot be",
+    'undone: on a terminal it asks first; elsewhere it needs --yes.',
+    '',
+    'Exit code 0: deleted; 1: marked for deletion but Aura could not be reached',
+    '(reconcile finishes it), or cancelled at the prompt; 3: no record.',
+  ].join('\n'),
+  flags: {
+    yes: { type: 'boolean', short: 'y', description: 'do not ask (for scripts)' },
+  },
+  needs: ['aura', 'store', 'cipher', 'instance'],
+  async run(context) {
+    const userId = userIdArgument(context.args, 'deprovision <userId>');
+    const config = requireConfig(context.config, ['aura', 'store', 'cipher', 'instance']);
+    const opened = await openStore(config.store);
+    context.onClose(opened.close);
+    let status: DeprovisionStatus = 'not_found';
+    if ((await opened.store.get(userId)) !== null) {
+      const go = await confirmDestructive(
+        context,
+        `Delete the Aura database of user ${userId}? This cannot be undone.`,
+      );
+      if (go) {
+        const provisioner = openProvisioner(
+          config,
+          { aura: openAura(config.aura), store: opened.store, cipher: openCipher(config.cipher) },
+          idleScheduler,
+        );
+        status = (await provisioner.deprovisionUserDatabase(userId)).status;
+        await provisioner.close();
+      } else {
+        status = 'cancelled';
+      }
+    }
+    context.out.result({ userId, status }, () => deprovisionLines(userId, status));
+    return EXIT[status];
+  },
+};

@@ -1,0 +1,65 @@
+import type { AuraClient } from '../aura/client.js';
+import { isAuraError } from '../aura/errors/base.js';
+import type { UserDatabaseRecord } from '../provisioning/record.js';
+import type { CredentialStore, ListQuery } from '../provisioning/store.js';
+import { planReconcile, type ReconcilePlan } from './reconcile-plan.js';
+
+/** An instance with our prefix that no record owns, still live at Aura. */
+export interface FoundOrphan {
+  instanceId: string;
+  instanceName: string;
+  /** Its Aura status when it was checked. */
+  instanceStatus: string;
+}
+
+const PAGE_SIZE = 200;
+
+/** Every record of the store (of these statuses), page by page. Read-only. */
+export async function readAllRecords(
+  store: CredentialStore,
+  query: Pick<ListQuery, 'statuses'> = {},
+): Promise<UserDatabaseRecord[]> {
+  const records: UserDatabaseRecord[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.list({ ...query, cursor, limit: PAGE_SIZE });
+    records.push(...page.records);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return records;
+}
+
+/** A read-only snapshot: the records, the plan reconcile would follow, and the live orphans. */
+export interface ReconcileSnapshot {
+  records: UserDatabaseRecord[];
+  plan: ReconcilePlan;
+  orphans: FoundOrphan[];
+}
+
+/**
+ * Reads the store and Aura and works out what reconcile would do, changing
+ * nothing: like reconcile, an orphan candidate counts only while Aura still
+ * has it and it is not `destroying` (one status read each).
+ */
+export async function scanForReconcile(
+  aura: AuraClient,
+  store: CredentialStore,
+  context: { tenantId: string; prefix: string; retryFailed: boolean; now: number },
+): Promise<ReconcileSnapshot> {
+  const records = await readAllRecords(store);
+  const instances = await aura.instances.list({ tenantId: context.tenantId });
+  const plan = planReconcile(records, instances, context);
+  const orphans: FoundOrphan[] = [];
+  for (const candidate of plan.candidates) {
+    const status = await aura.instances.get(candidate.instanceId).then(
+      (instance) => instance.status as string,
+      (error: unknown) => {
+        if (isAuraError(error, 'not_found')) return undefined;
+        throw error;
+      },
+    );
+    if (status === undefined || status === 'destroying') continue;
+    orphans.push({ ...candidate, instanceStatus: status });
+  }
+  return { records, plan, orphans };
+}

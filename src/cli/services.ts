@@ -1,0 +1,103 @@
+import { AuraClient } from '../aura/client.js';
+import { VERSION } from '../aura/version.js';
+import type { CredentialCipher } from '../provisioning/cipher.js';
+import { createAesGcmCipher } from '../provisioning/cipher-aes-gcm.js';
+import { type PostgresClient, PostgresCredentialStore } from '../provisioning/postgres-store.js';
+import { createProvisioner, type Provisioner } from '../provisioning/provisioner.js';
+import type { PollScheduler } from '../provisioning/scheduler.js';
+import type { CliConfig } from './config.js';
+import { CliUsageError } from './errors.js';
+
+/** Defaults of the CLI's connections, declared once. */
+export const CLI_DEFAULTS = {
+  /** A CLI run is short: two connections are plenty. */
+  poolSize: 2,
+  connectTimeoutMs: 10_000,
+  /** `doctor` should answer quickly: one retry, a short timeout. */
+  doctorAura: { timeout: 10_000, retry: { limit: 1 } },
+} as const;
+
+/** A store and the pool behind it. */
+export interface OpenedStore {
+  store: PostgresCredentialStore;
+  close(): Promise<void>;
+}
+
+interface PgModule {
+  Pool: new (
+    config: Record<string, unknown>,
+  ) => PostgresClient & {
+    on(event: 'error', listener: () => void): void;
+    end(): Promise<void>;
+  };
+}
+
+/**
+ * Opens the PostgreSQL store. `pg` is an optional peer, so it is loaded only
+ * here, and its absence is a usage error that says what to install.
+ */
+export async function openStore(config: CliConfig['store']): Promise<OpenedStore> {
+  let pg: PgModule;
+  try {
+    const module = (await import('pg')) as unknown as { default?: PgModule } & PgModule;
+    pg = module.default ?? module;
+  } catch {
+    throw new CliUsageError(
+      'The PostgreSQL store needs the `pg` package: npm install pg',
+      'configuration',
+    );
+  }
+  const pool = new pg.Pool({
+    connectionString: config.databaseUrl,
+    max: CLI_DEFAULTS.poolSize,
+    connectionTimeoutMillis: CLI_DEFAULTS.connectTimeoutMs,
+  });
+  // An idle connection that drops must not crash the CLI; the next query reports it.
+  pool.on('error', () => {});
+  return {
+    store: new PostgresCredentialStore({ client: pool, table: config.table }),
+    close: () => pool.end(),
+  };
+}
+
+/** The Aura client for the CLI; `quick` for doctor (a short timeout, one retry). */
+export function openAura(config: CliConfig['aura'], quick = false): AuraClient {
+  return new AuraClient({
+    clientId: config.clientId,
+    clientSecret: config.clientSecret,
+    tenantId: config.tenantId,
+    baseUrl: config.baseUrl,
+    userAgent: `aura-provisioner-cli/${VERSION}`,
+    ...(quick ? CLI_DEFAULTS.doctorAura : {}),
+  });
+}
+
+/** The cipher from the checked key list. */
+export function openCipher(config: CliConfig['cipher']): CredentialCipher {
+  return createAesGcmCipher({ keys: config.keys, currentKeyId: config.currentKeyId });
+}
+
+/**
+ * Takes the provisioner's scheduled work and drops it. Without `--wait` the CLI
+ * does only what `reconcile` itself does (retry, adopt); creates and status
+ * reads stay due in the store for the application's provisioner.
+ */
+export const idleScheduler: PollScheduler = {
+  schedule() {},
+  start() {},
+  close: async () => {},
+};
+
+/** A provisioner over the CLI's Aura client, store and cipher. */
+export function openProvisioner(
+  config: Pick<CliConfig, 'aura' | 'instance'>,
+  parts: { aura: AuraClient; store: PostgresCredentialStore; cipher: CredentialCipher },
+  scheduler?: PollScheduler,
+): Provisioner {
+  return createProvisioner({
+    ...parts,
+    instance: { ...config.instance, tenantId: config.aura.tenantId },
+    instanceNamePrefix: config.aura.instancePrefix,
+    ...(scheduler ? { scheduler } : {}),
+  });
+}

@@ -1,0 +1,41 @@
+import { CLOUD_PROVIDERS, INSTANCE_TYPES } from '../aura/schemas.js';
+import type { SettingDefinition } from './settings.js';
+
+const TABLE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
+const oneOf = (list: readonly string[]) => list.join(', ');
+
+/**
+ * What is wrong with one setting's value, or `undefined`. The problem is
+ * phrased to follow the setting's name, and never quotes a secret.
+ *
+ * @example
+ * ```ts
+ * problemOf(settingNamed('instanceMemory'), 'lots'); // '"lots" is not a size such as 1GB or 2GB'
+ * ```
+ */
+export function problemOf(def: SettingDefinition, value: string): string | undefined {
+  switch (def.name) {
+    case 'baseUrl':
+      return URL.canParse(value) && /^https?:$/.test(new URL(value).protocol)
+        ? undefined
+        : `"${value}" is not an http(s) URL`;
+    case 'databaseUrl':
+      return /^postgres(ql)?:\/\//.test(value) ? undefined : 'must start with postgres://';
+    case 'table':
+      return TABLE.test(value) ? undefined : `"${value}" is not \`table\` or \`schema.table\``;
+    case 'instanceType':
+      return (INSTANCE_TYPES as readonly string[]).includes(value)
+        ? undefined
+        : `"${value}" is not an instance type (${oneOf(INSTANCE_TYPES)})`;
+    case 'instanceCloudProvider':
+      return (CLOUD_PROVIDERS as readonly string[]).includes(value)
+        ? undefined
+        : `"${value}" is not a cloud provider (${oneOf(CLOUD_PROVIDERS)})`;
+    case 'instanceMemory':
+      return /^\d+GB$/.test(value) ? undefined : `"${value}" is not a size such as 1GB or 2GB`;
+    case 'instancePrefix':
+      return /^[a-z0-9-]{1,4}$/.test(value) ? undefined : `"${value}" is not 1–4 of a-z, 0-9, -`;
+    default:
+      return value.trim() === '' ? 'is empty' : undefined;
+  }
+}

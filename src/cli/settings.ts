@@ -1,0 +1,108 @@
+/**
+ * The settings of the CLI, declared once as data: the environment variable,
+ * the config file key and the flag of each, what it is needed for, and
+ * whether it is a secret (never printed, never taken as a flag, since flags
+ * end up in shell history and process lists).
+ */
+
+/** What a setting serves; a command needs some of these groups. */
+export type SettingGroup = 'aura' | 'store' | 'cipher' | 'instance';
+
+/** The name of a setting, as the config file spells it. */
+export type SettingName =
+  | 'clientId'
+  | 'clientSecret'
+  | 'tenantId'
+  | 'baseUrl'
+  | 'databaseUrl'
+  | 'table'
+  | 'keys'
+  | 'currentKey'
+  | 'instanceType'
+  | 'instanceMemory'
+  | 'instanceRegion'
+  | 'instanceCloudProvider'
+  | 'instancePrefix';
+
+/** One setting: where it comes from and what it is for. */
+export interface SettingDefinition {
+  name: SettingName;
+  env: string;
+  /** The flag that overrides it; secrets have none. */
+  flag: string | undefined;
+  group: SettingGroup;
+  /** Applied when no source sets it; required settings have none. */
+  fallback: string | undefined;
+  secret: boolean;
+  description: string;
+}
+
+const setting = (
+  name: SettingName,
+  env: string,
+  group: SettingGroup,
+  description: string,
+  extra: { flag?: string; fallback?: string; secret?: boolean } = {},
+): SettingDefinition => ({
+  name,
+  env,
+  group,
+  description,
+  flag: extra.flag,
+  fallback: extra.fallback,
+  secret: extra.secret ?? false,
+});
+
+/** Every setting, in the order help and `doctor` show them. */
+export const SETTINGS: readonly SettingDefinition[] = [
+  setting('clientId', 'AURA_CLIENT_ID', 'aura', 'Aura API client id', { flag: 'client-id' }),
+  setting('clientSecret', 'AURA_CLIENT_SECRET', 'aura', 'Aura API client secret', {
+    secret: true,
+  }),
+  setting('tenantId', 'AURA_TENANT_ID', 'aura', 'Aura tenant (project) id', { flag: 'tenant-id' }),
+  setting('baseUrl', 'AURA_BASE_URL', 'aura', 'Aura API origin', {
+    flag: 'base-url',
+    fallback: 'https://api.neo4j.io',
+  }),
+  setting('databaseUrl', 'DATABASE_URL', 'store', 'PostgreSQL connection string of the store', {
+    secret: true,
+  }),
+  setting('table', 'AURA_PROVISIONER_TABLE', 'store', 'Store table, `table` or `schema.table`', {
+    flag: 'table',
+    fallback: 'user_databases',
+  }),
+  setting('keys', 'AURA_PROVISIONER_KEYS', 'cipher', 'Credential keys: `k1=<base64>,k2=<base64>`', {
+    secret: true,
+  }),
+  setting('currentKey', 'AURA_PROVISIONER_CURRENT_KEY', 'cipher', 'Id of the key that encrypts', {
+    flag: 'current-key',
+  }),
+  setting('instanceType', 'AURA_INSTANCE_TYPE', 'instance', 'Instance type, e.g. professional-db', {
+    flag: 'instance-type',
+  }),
+  setting('instanceMemory', 'AURA_INSTANCE_MEMORY', 'instance', 'Instance memory, e.g. 1GB', {
+    flag: 'instance-memory',
+  }),
+  setting('instanceRegion', 'AURA_INSTANCE_REGION', 'instance', 'Region, e.g. europe-west1', {
+    flag: 'instance-region',
+  }),
+  setting(
+    'instanceCloudProvider',
+    'AURA_INSTANCE_CLOUD_PROVIDER',
+    'instance',
+    'gcp, aws or azure',
+    {
+      flag: 'instance-cloud-provider',
+    },
+  ),
+  // With the Aura group: `orphans` needs it to recognise our instances, not the rest of the spec.
+  setting('instancePrefix', 'AURA_INSTANCE_PREFIX', 'aura', 'Instance name prefix', {
+    flag: 'prefix',
+    fallback: 'ap-',
+  }),
+];
+
+/** The definition of one setting. */
+export function settingNamed(name: SettingName): SettingDefinition {
+  return SETTINGS.find((s) => s.name === name) as SettingDefinition;
+}
