@@ -6,6 +6,7 @@ export {
 } from './cipher-aes-gcm.js';
 export { createInsecurePlaintextCipher } from './cipher-insecure-plaintext.js';
 export { PROVISIONING_DEFAULTS } from './defaults.js';
+export { createDnsReadinessProbe, type DnsReadinessProbeOptions } from './dns-probe.js';
 export {
   CredentialCipherError,
   CredentialStoreError,

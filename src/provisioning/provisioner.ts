@@ -150,6 +150,7 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
     policy,
     estimator: new CreationTimeEstimator(policy.expectedCreationMs),
     probe: options.readinessProbe,
+    distrustedProbes: new Set(),
     limits: {
       createLeaseMs: options.createLeaseMs ?? PROVISIONING_DEFAULTS.createLeaseMs,
       maxCreateAttempts: options.maxCreateAttempts ?? PROVISIONING_DEFAULTS.maxCreateAttempts,

@@ -36,6 +36,12 @@ export interface Runtime {
   policy: PollPolicy;
   estimator: CreationTimeEstimator;
   probe: ReadinessProbe | undefined;
+  /**
+   * Users whose probe said "ready" while the status read still saw creating
+   * (a host can resolve before the database answers): for them only the
+   * status-read policy runs, so a lying probe cannot spend the API budget.
+   */
+  distrustedProbes: Set<string>;
   limits: Omit<TransitionContext, 'now' | 'policy'> & {
     ambiguousCreateDelayMs: number;
     storeWriteAttempts: number;
@@ -89,7 +95,8 @@ export async function scheduleNext(rt: Runtime, record: UserDatabaseRecord | nul
   if (!record || record.nextCheckAt === null) return;
   if (record.status === 'ready' || record.status === 'failed') return;
   let at = record.nextCheckAt;
-  if (rt.probe && record.status === 'creating' && record.createRequestedAt !== null) {
+  const probing = rt.probe && !rt.distrustedProbes.has(record.userId);
+  if (probing && record.status === 'creating' && record.createRequestedAt !== null) {
     const now = rt.clock.now();
     const firstProbe = record.createRequestedAt + rt.estimator.estimate() / 2;
     at = Math.min(at, Math.max(firstProbe, now + rt.policy.probeIntervalMs));

@@ -14,16 +14,20 @@ export async function runStatusCheck(rt: Runtime, record: UserDatabaseRecord): P
   const { userId, instanceId } = record;
   if (!instanceId) return;
   const now = rt.clock.now();
-  if (rt.probe && record.connectionUrl && record.nextCheckAt !== null && now < record.nextCheckAt) {
+  const probe = rt.distrustedProbes.has(userId) ? undefined : rt.probe;
+  let probed = false;
+  if (probe && record.connectionUrl && record.nextCheckAt !== null && now < record.nextCheckAt) {
     // Between status reads, only the probe runs; it costs no API budget.
-    const answers = await rt
-      .probe({ instanceId, connectionUrl: record.connectionUrl })
-      .catch(() => false);
-    if (!answers) {
+    probed = await probe({ instanceId, connectionUrl: record.connectionUrl }).catch(() => false);
+    if (!probed) {
       const probeAt = Math.min(record.nextCheckAt, now + rt.policy.probeIntervalMs);
       await rt.scheduler.schedule(userId, probeAt, 'high');
       return;
     }
+  } else if (record.nextCheckAt !== null && now < record.nextCheckAt) {
+    // Woken early for a probe this user no longer trusts: wait for the policy's read.
+    await scheduleNext(rt, record);
+    return;
   }
   let next: UserDatabaseRecord | null;
   try {
@@ -38,6 +42,8 @@ export async function runStatusCheck(rt: Runtime, record: UserDatabaseRecord): P
     next = await applyEvent(rt, record, { type: 'instance-missing' });
   }
   if (!next) return;
+  if (next.status !== 'creating') rt.distrustedProbes.delete(userId);
+  else if (probed) rt.distrustedProbes.add(userId);
   const info = { userId, instanceId, instanceName: record.instanceName };
   if (next.status === 'ready') {
     if (record.createRequestedAt !== null) {
