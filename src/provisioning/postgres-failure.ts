@@ -1,5 +1,7 @@
 import { CredentialStoreError } from './errors.js';
-import { UnexpectedRowError } from './postgres-row.js';
+import type { ResolvedColumn } from './postgres-columns.js';
+import { recordFromRow, UnexpectedRowError } from './postgres-row.js';
+import type { UserDatabaseRecord } from './record.js';
 
 const MAX_MESSAGE = 300;
 // postgres://user:password@host/db and the like: a client may echo its connection string.
@@ -48,4 +50,21 @@ export function storeFailure(
     ...(userId === undefined ? {} : { userId }),
     cause: error,
   });
+}
+
+/**
+ * Reads a row into a record; a row that does not parse becomes a
+ * `CredentialStoreError` for `operation` (naming the column, never its value).
+ */
+export function parseRow(
+  operation: string,
+  userId: string | undefined,
+  row: Record<string, unknown>,
+  columns: readonly ResolvedColumn[],
+): UserDatabaseRecord {
+  try {
+    return recordFromRow(row, columns);
+  } catch (error) {
+    throw storeFailure(operation, error, userId);
+  }
 }

@@ -9,9 +9,9 @@ import {
   type UserDatabaseColumns,
   type UserDatabaseField,
 } from './postgres-columns.js';
-import { storeFailure } from './postgres-failure.js';
+import { parseRow, storeFailure } from './postgres-failure.js';
 import { listPage, listStatement } from './postgres-list.js';
-import { recordFromRow, toParameter } from './postgres-row.js';
+import { toParameter } from './postgres-row.js';
 import { userDatabasesTableStatements } from './postgres-schema.js';
 import type { NewUserDatabaseRecord, UserDatabasePatch, UserDatabaseRecord } from './record.js';
 import type { ClaimResult, CredentialStore, ListQuery, RecordPage } from './store.js';
@@ -197,11 +197,7 @@ export class PostgresCredentialStore implements CredentialStore {
   }
 
   #parse(operation: string, userId: string | undefined, row: Record<string, unknown>) {
-    try {
-      return recordFromRow(row, this.#columns.all);
-    } catch (error) {
-      throw storeFailure(operation, error, userId);
-    }
+    return parseRow(operation, userId, row, this.#columns.all);
   }
 
   async #query(

@@ -8,9 +8,8 @@ import {
   type UserDatabaseColumns,
   type UserDatabaseField,
 } from './postgres-columns.js';
-import { storeFailure } from './postgres-failure.js';
+import { parseRow, storeFailure } from './postgres-failure.js';
 import { listPage } from './postgres-list.js';
-import { recordFromRow } from './postgres-row.js';
 import type { NewUserDatabaseRecord, UserDatabasePatch, UserDatabaseRecord } from './record.js';
 import type { ClaimResult, CredentialStore, ListQuery, RecordPage } from './store.js';
 import { checkFilteredColumns, checkUserId, checkVersion } from './supabase-arguments.js';
@@ -200,11 +199,7 @@ export class SupabaseCredentialStore implements CredentialStore {
   }
 
   #parse(operation: string, userId: string | undefined, row: Record<string, unknown>) {
-    try {
-      return recordFromRow(row, this.#columns.all);
-    } catch (error) {
-      throw storeFailure(operation, error, userId);
-    }
+    return parseRow(operation, userId, row, this.#columns.all);
   }
 
   /**

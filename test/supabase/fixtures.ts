@@ -1,28 +1,12 @@
 import { expect } from 'vitest';
-import type { NewUserDatabaseRecord } from '../../src/provisioning/record.js';
+import {
+  type NewUserDatabaseRecord,
+  newRecord as pendingRecord,
+} from '../../src/provisioning/record.js';
 
 /** A record to claim: `pending`, nothing known yet, `fields` on top. */
-export function newRecord(
-  userId: string,
-  fields: Partial<NewUserDatabaseRecord> = {},
-): NewUserDatabaseRecord {
-  return {
-    userId,
-    status: 'pending',
-    instanceName: `aura-${userId}`,
-    instanceId: null,
-    connectionUrl: null,
-    username: null,
-    encryptedPassword: null,
-    databaseName: null,
-    attempts: 0,
-    lastError: null,
-    nextCheckAt: null,
-    createRequestedAt: null,
-    readyAt: null,
-    ...fields,
-  };
-}
+export const newRecord = (userId: string, fields: Partial<NewUserDatabaseRecord> = {}) =>
+  pendingRecord(userId, `aura-${userId}`, fields);
 
 /**
  * User ids that break a filter string unless quoted (comma, parentheses,
