@@ -10,6 +10,7 @@ export default defineConfig({
     elysia: 'src/elysia.ts',
     express: 'src/express.ts',
     next: 'src/next.ts',
+    neo4j: 'src/neo4j.ts',
     cli: 'src/cli/bin.ts',
   },
   format: ['esm', 'cjs'],

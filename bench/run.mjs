@@ -1,4 +1,5 @@
 // `npm run bench`: builds first (see package.json), then measures dist/ as users get it.
+import { measureCacheMemory, measureHotPath } from './client-factory.mjs';
 import { measureClientOverhead, measureTokenRequests } from './client-overhead.mjs';
 import { measureImportTime } from './import-time.mjs';
 import { runBurst } from './provisioning-burst.mjs';
@@ -76,5 +77,30 @@ for (const users of [100, 1_000, 10_000]) {
 const webhooks = await measureWebhookLoad();
 report.webhooks = webhooks;
 console.log(formatWebhookLoad(webhooks));
+
+const hotPath = await measureHotPath();
+report.hotPath = hotPath;
+console.log(
+  '\n# Cached per-user driver (200,000 sequential awaited calls after warm-up; target p99 < 20 µs)',
+);
+for (const [label, r] of Object.entries(hotPath)) {
+  console.log(
+    `  ${label.padEnd(20)} ${r.callsPerSec} calls/s, p50 ${r.p50Us} µs, p99 ${r.p99Us} µs`,
+  );
+}
+
+const cacheMemory = await measureCacheMemory();
+report.cacheMemory = cacheMemory;
+console.log(
+  `\n# Client cache memory: ${cacheMemory.users} users through a cap of ${cacheMemory.maxSize}${cacheMemory.gcExposed ? '' : ' (no --expose-gc: figures are rough)'}`,
+);
+for (const c of cacheMemory.checkpoints) {
+  console.log(
+    `  after ${String(c.users).padStart(6)} users: ${c.cached} cached, ${kb(c.heldBytes)} held`,
+  );
+}
+console.log(
+  `  ${(cacheMemory.bytesPerCachedUser / 1024).toFixed(1)} KB per cached user; ${kb(cacheMemory.afterCloseBytes)} after closeAll`,
+);
 
 if (process.argv.includes('--json')) console.log(JSON.stringify(report));

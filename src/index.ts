@@ -1,2 +1,3 @@
 export * from './aura/index.js';
+export * from './client-factory/index.js';
 export * from './provisioning/index.js';

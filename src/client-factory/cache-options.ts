@@ -1,0 +1,55 @@
+import type { Clock } from '../aura/clock.js';
+import type { CredentialCipher } from '../provisioning/cipher.js';
+import { ProvisioningConfigurationError } from '../provisioning/errors.js';
+import type { ProvisioningListener } from '../provisioning/events.js';
+import type { CredentialStore } from '../provisioning/store.js';
+import type { UserConnection } from './user-connection.js';
+
+/**
+ * Something to hear provisioning events from: a `Provisioner` fits. Every
+ * event that names a user drops that user's cached clients at once.
+ *
+ * @example
+ * ```ts
+ * const clients = createUserClients({ store, cipher, events: provisioner });
+ * ```
+ */
+export interface ProvisioningEventSource {
+  subscribe(listener: ProvisioningListener): () => void;
+}
+
+/** Takes a lease on a cached client (an open session, say); call the result once to end it. */
+export type Lease = () => () => void;
+
+/** Everything a `ClientCache` needs; the public factories fill in the defaults. */
+export interface ClientCacheOptions<T> {
+  store: CredentialStore;
+  cipher: CredentialCipher;
+  clock: Clock;
+  maxSize: number;
+  idleMs: number;
+  revalidateMs: number;
+  closeGraceMs: number;
+  events?: ProvisioningEventSource | undefined;
+  /** Makes the client and says how to close it; `lease` lets it stay open while it is in use. */
+  build(connection: UserConnection, password: string, lease: Lease): Built<T>;
+}
+
+/** A client as {@link ClientCacheOptions.build} makes it. */
+export interface Built<T> {
+  client: T;
+  close(): Promise<void>;
+}
+
+/** `maxSize` a positive integer; times non-negative numbers (`Infinity` allowed: never). */
+export function checkLimits(options: ClientCacheOptions<unknown>): void {
+  const { maxSize, idleMs, revalidateMs, closeGraceMs } = options;
+  if (!Number.isSafeInteger(maxSize) || maxSize < 1) {
+    throw new ProvisioningConfigurationError(`maxSize must be a positive integer, not ${maxSize}`);
+  }
+  for (const [name, value] of Object.entries({ idleMs, revalidateMs, closeGraceMs })) {
+    if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
+      throw new ProvisioningConfigurationError(`${name} must be a number of ms >= 0, not ${value}`);
+    }
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Defaults of the per-user clients, declared once. Each is an option of
+ * `createUserClients` / `createUserQueryClients` / `createQueryClient`.
+ *
+ * @example
+ * ```ts
+ * const clients = createUserClients({ store, cipher, maxSize: CLIENT_FACTORY_DEFAULTS.maxSize * 2 });
+ * ```
+ */
+export const CLIENT_FACTORY_DEFAULTS = {
+  /** Users whose client stays cached; the least recently used is closed beyond it. */
+  maxSize: 500,
+  /** A client unused this long is closed (its pool's sockets with it). */
+  idleMs: 10 * 60_000,
+  /**
+   * How often a cached client's record is read again (in the background; the
+   * caller is not held up) to notice credentials or a status changed by
+   * another process. Events from a provisioner in this process act at once.
+   */
+  revalidateMs: 60_000,
+  /**
+   * An evicted driver with sessions still open is closed when the last one
+   * closes, or after this long at the latest (a session the app never closes
+   * must not keep a pool alive forever).
+   */
+  closeGraceMs: 5 * 60_000,
+  /**
+   * neo4j-driver options for many small per-user pools (the driver's own
+   * defaults suit one big shared pool: 100 connections, 60 s to acquire one).
+   * Anything in `driverConfig` overrides these.
+   */
+  driverConfig: {
+    maxConnectionPoolSize: 10,
+    connectionAcquisitionTimeout: 20_000,
+    connectionTimeout: 10_000,
+    maxTransactionRetryTime: 15_000,
+  },
+  /** Query API: the time one request may take, answer body included. */
+  queryTimeoutMs: 30_000,
+  /**
+   * Query API: the database when the record names none. The Query API needs
+   * a name in its path and has no "home database" alias; Aura names the
+   * database of every instance `neo4j`.
+   */
+  queryDatabase: 'neo4j',
+} as const;
+
+/** Longer timers fire at once in Node (`setTimeout` takes a signed 32-bit delay): waits beyond it mean never. */
+export const MAX_TIMER_MS = 2_147_483_647;

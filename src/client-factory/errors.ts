@@ -1,0 +1,189 @@
+import type { ProvisioningStatus } from '../provisioning/record.js';
+
+const BRAND = Symbol.for('aura-provisioner.UserClientError');
+
+/**
+ * Every `code` a {@link UserClientError} can carry.
+ *
+ * @example
+ * ```ts
+ * const retryLater: UserClientErrorCode[] = ['not_ready', 'transient', 'timeout'];
+ * ```
+ */
+export type UserClientErrorCode =
+  | 'no_database'
+  | 'not_ready'
+  | 'provisioning_failed'
+  | 'credentials_unreadable'
+  | 'closed'
+  | 'unauthorized'
+  | 'query_failed'
+  | 'transient'
+  | 'connection_failed'
+  | 'timeout'
+  | 'aborted';
+
+/**
+ * Base class of the errors of the per-user clients: why a user has no
+ * client yet, and what went wrong with a Query API request. Switch on
+ * `code`; match with {@link isUserClientError}. Messages and `toJSON()`
+ * never contain a password, a ciphertext or an `Authorization` header.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof UserClientError) log.warn(error.code, error.toJSON());
+ * ```
+ */
+export abstract class UserClientError extends Error {
+  abstract override readonly name: string;
+  abstract readonly code: UserClientErrorCode;
+  readonly [BRAND] = true;
+  /** The user the error is about, when known. */
+  readonly userId: string | undefined;
+
+  constructor(message: string, options: { userId?: string | undefined; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.userId = options.userId;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, code: this.code, message: this.message, userId: this.userId };
+  }
+}
+
+/**
+ * The user has no database: no record, or it is being deleted.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof NoUserDatabaseError) await provisioner.provisionUserDatabase(error.userId!);
+ * ```
+ */
+export class NoUserDatabaseError extends UserClientError {
+  override readonly name = 'NoUserDatabaseError' as const;
+  readonly code = 'no_database' as const;
+  /** `deleting` when deprovisioning is under way; `null` when there is no record. */
+  readonly status: 'deleting' | null;
+
+  constructor(userId: string, status: 'deleting' | null = null) {
+    super(
+      status === 'deleting'
+        ? `The database of user ${userId} is being deleted`
+        : `No database is provisioned for user ${userId}`,
+      { userId },
+    );
+    this.status = status;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), status: this.status };
+  }
+}
+
+/**
+ * The user's database is on its way (`pending` or `creating`): wait, then ask again.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof UserDatabaseNotReadyError) await provisioner.waitUntilReady(userId);
+ * ```
+ */
+export class UserDatabaseNotReadyError extends UserClientError {
+  override readonly name = 'UserDatabaseNotReadyError' as const;
+  readonly code = 'not_ready' as const;
+  readonly status: Extract<ProvisioningStatus, 'pending' | 'creating'>;
+
+  constructor(userId: string, status: 'pending' | 'creating') {
+    super(
+      `The database of user ${userId} is not ready yet (status ${status}); await provisioner.waitUntilReady(userId), then ask again`,
+      { userId },
+    );
+    this.status = status;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), status: this.status };
+  }
+}
+
+/**
+ * Provisioning the user's database failed; `reason` is Aura's or the provisioner's.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof UserDatabaseFailedError && !error.retryable) alertOps(error.reason);
+ * ```
+ */
+export class UserDatabaseFailedError extends UserClientError {
+  override readonly name = 'UserDatabaseFailedError' as const;
+  readonly code = 'provisioning_failed' as const;
+  readonly reason: string;
+  /** Whether reconcile will try again (the record has a next check). */
+  readonly retryable: boolean;
+
+  constructor(userId: string, reason: string, retryable: boolean) {
+    super(`Provisioning the database of user ${userId} failed: ${reason}`, { userId });
+    this.reason = reason;
+    this.retryable = retryable;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), reason: this.reason, retryable: this.retryable };
+  }
+}
+
+/**
+ * The stored credentials cannot be used: the cipher refused them (unknown
+ * or wrong key, tampered ciphertext; `cause` says which), or a ready record
+ * lacks them.
+ *
+ * @example
+ * ```ts
+ * if (isUserClientError(error, 'credentials_unreadable')) log.error('check the cipher keys', error.toJSON());
+ * ```
+ */
+export class UserCredentialsUnreadableError extends UserClientError {
+  override readonly name = 'UserCredentialsUnreadableError' as const;
+  readonly code = 'credentials_unreadable' as const;
+}
+
+/**
+ * The client cache was closed (`closeAll`); it hands out no more clients.
+ *
+ * @example
+ * ```ts
+ * await clients.closeAll();
+ * await clients.driverFor(userId); // throws UserClientsClosedError
+ * ```
+ */
+export class UserClientsClosedError extends UserClientError {
+  override readonly name = 'UserClientsClosedError' as const;
+  readonly code = 'closed' as const;
+
+  constructor(userId?: string) {
+    super('The per-user client cache is closed', { userId });
+  }
+}
+
+/**
+ * Tells whether `error` is a {@link UserClientError}, optionally of one
+ * `code`. Works across bundles (it checks a global brand, not the class).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await clients.run(userId, 'MATCH (n) RETURN count(n) AS n');
+ * } catch (error) {
+ *   if (isUserClientError(error, 'not_ready')) return new Response('Almost there', { status: 503 });
+ *   throw error;
+ * }
+ * ```
+ */
+export function isUserClientError<C extends UserClientErrorCode>(
+  error: unknown,
+  code?: C,
+): error is UserClientError & { code: C } {
+  if (typeof error !== 'object' || error === null) return false;
+  const candidate = error as { [BRAND]?: unknown; code?: unknown };
+  return candidate[BRAND] === true && (code === undefined || candidate.code === code);
+}

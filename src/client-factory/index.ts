@@ -1,0 +1,37 @@
+export type { ProvisioningEventSource } from './cache-options.js';
+export { CLIENT_FACTORY_DEFAULTS } from './defaults.js';
+export {
+  isUserClientError,
+  NoUserDatabaseError,
+  UserClientError,
+  type UserClientErrorCode,
+  UserClientsClosedError,
+  UserCredentialsUnreadableError,
+  UserDatabaseFailedError,
+  UserDatabaseNotReadyError,
+} from './errors.js';
+export type { QueryCounters, QueryResult } from './query-answer.js';
+export {
+  createQueryClient,
+  type Neo4jQueryClient,
+  type QueryClientOptions,
+  type QueryRunOptions,
+} from './query-client.js';
+export {
+  Neo4jAuthenticationError,
+  Neo4jConnectionError,
+  Neo4jQueryAbortError,
+  Neo4jQueryError,
+  Neo4jQueryTimeoutError,
+  Neo4jTransientError,
+  QueryApiError,
+  type QueryApiErrorOptions,
+} from './query-errors.js';
+export { queryApiOrigin } from './query-url.js';
+export {
+  createQueryClientForUser,
+  createUserQueryClients,
+  type QueryClientForUserOptions,
+  type UserQueryClients,
+  type UserQueryClientsOptions,
+} from './user-query-clients.js';

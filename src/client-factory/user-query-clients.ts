@@ -1,0 +1,173 @@
+import { type Clock, systemClock } from '../aura/clock.js';
+import type { CredentialCipher } from '../provisioning/cipher.js';
+import type { CredentialStore } from '../provisioning/store.js';
+import type { ProvisioningEventSource } from './cache-options.js';
+import { ClientCache } from './client-cache.js';
+import { CLIENT_FACTORY_DEFAULTS } from './defaults.js';
+import { isUserClientError } from './errors.js';
+import type { QueryResult } from './query-answer.js';
+import { createQueryClient, type Neo4jQueryClient, type QueryRunOptions } from './query-client.js';
+import { queryApiOrigin } from './query-url.js';
+import { readUserConnection, type UserConnection } from './user-connection.js';
+
+/**
+ * Options of {@link createQueryClientForUser}.
+ *
+ * @example
+ * ```ts
+ * const options: QueryClientForUserOptions = { store, cipher, queryTimeout: 10_000 };
+ * ```
+ */
+export interface QueryClientForUserOptions {
+  store: CredentialStore;
+  cipher: CredentialCipher;
+  /**
+   * The database to use. Default: the record's; without one, `neo4j` (Aura's
+   * name for it) for the Query API, which needs a name in its path, and the
+   * user's home database for drivers.
+   */
+  database?: string;
+  /** The Query API origin for a record's connection URL. Default {@link queryApiOrigin}. */
+  queryApiOrigin?: (connectionUrl: string) => string;
+  fetch?: typeof globalThis.fetch;
+  clock?: Clock;
+  /** Time a Query API request may take, in ms. Default 30 s. */
+  queryTimeout?: number;
+}
+
+/**
+ * A Query API client for the user's database: reads the record, decrypts the
+ * password, and needs nothing but `fetch`, so it runs where Bolt cannot (edge
+ * functions, Bun). Each call reads the store; keep the client for the
+ * request, or use {@link createUserQueryClients} to cache one per user.
+ * Throws `NoUserDatabaseError`, `UserDatabaseNotReadyError`,
+ * `UserDatabaseFailedError` or `UserCredentialsUnreadableError` when there
+ * is no usable database.
+ *
+ * @example
+ * ```ts
+ * const neo4j = await createQueryClientForUser(userId, { store, cipher });
+ * const { rows } = await neo4j.run<{ n: number }>('MATCH (n) RETURN count(n) AS n');
+ * ```
+ */
+export async function createQueryClientForUser(
+  userId: string,
+  options: QueryClientForUserOptions,
+): Promise<Neo4jQueryClient> {
+  const { connection, password } = await readUserConnection(userId, options.store, options.cipher);
+  return queryClientOf(connection, password, options);
+}
+
+/**
+ * Options of {@link createUserQueryClients}.
+ *
+ * @example
+ * ```ts
+ * const options: UserQueryClientsOptions = { store, cipher, maxSize: 1_000, events: provisioner };
+ * ```
+ */
+export interface UserQueryClientsOptions extends QueryClientForUserOptions {
+  /** Users whose client stays cached. Default 500. */
+  maxSize?: number;
+  /** A client unused this long is dropped. Default 10 minutes. */
+  idleMs?: number;
+  /** How often a cached client's record is re-read in the background. Default 60 s. */
+  revalidateMs?: number;
+  /** A provisioner (or anything with `subscribe`): its events for a user drop that user's client at once. */
+  events?: ProvisioningEventSource;
+}
+
+/**
+ * Query API clients per user, cached. See {@link createUserQueryClients}.
+ *
+ * @example
+ * ```ts
+ * await using neo4j = createUserQueryClients({ store, cipher });
+ * ```
+ */
+export interface UserQueryClients {
+  /** The user's client; from the cache after the first call. */
+  queryClientFor(userId: string): Promise<Neo4jQueryClient>;
+  /** Runs one statement for the user. A refused login drops the cached client, so the next call reads the store. */
+  run<Row extends Record<string, unknown> = Record<string, unknown>>(
+    userId: string,
+    statement: string,
+    parameters?: Record<string, unknown>,
+    options?: QueryRunOptions,
+  ): Promise<QueryResult<Row>>;
+  /** Drops the user's client; the next call reads the store. */
+  invalidate(userId: string): Promise<void>;
+  /** Drops every client; later calls throw `UserClientsClosedError`. */
+  closeAll(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+  /** Users cached now. */
+  readonly size: number;
+}
+
+/**
+ * Query API clients per user, cached like `createUserClients` caches drivers
+ * (LRU with a cap and idle expiry, one store read for concurrent first
+ * calls, dropped when the record changes), for apps on the Query API only.
+ *
+ * @example
+ * ```ts
+ * const neo4j = createUserQueryClients({ store, cipher, events: provisioner });
+ * const { rows } = await neo4j.run(userId, 'MATCH (t:Todo) RETURN t.title AS title');
+ * ```
+ */
+export function createUserQueryClients(options: UserQueryClientsOptions): UserQueryClients {
+  const clock = options.clock ?? systemClock;
+  const cache = new ClientCache<Neo4jQueryClient>({
+    store: options.store,
+    cipher: options.cipher,
+    clock,
+    maxSize: options.maxSize ?? CLIENT_FACTORY_DEFAULTS.maxSize,
+    idleMs: options.idleMs ?? CLIENT_FACTORY_DEFAULTS.idleMs,
+    revalidateMs: options.revalidateMs ?? CLIENT_FACTORY_DEFAULTS.revalidateMs,
+    closeGraceMs: 0,
+    events: options.events,
+    // Nothing to close: a query client holds no socket of its own.
+    build: (connection, password) => ({
+      client: queryClientOf(connection, password, { ...options, clock }),
+      close: () => Promise.resolve(),
+    }),
+  });
+  const closeAll = () => cache.closeAll(0);
+  return {
+    queryClientFor: (userId) => cache.get(userId),
+    async run(userId, statement, parameters, runOptions) {
+      const client = await cache.get(userId);
+      try {
+        return await client.run(statement, parameters, runOptions);
+      } catch (error) {
+        // The password may have changed under us: read the record afresh next time.
+        if (isUserClientError(error, 'unauthorized')) void cache.invalidate(userId);
+        throw error;
+      }
+    },
+    invalidate: (userId) => cache.invalidate(userId),
+    closeAll,
+    [Symbol.asyncDispose]: closeAll,
+    get size() {
+      return cache.size;
+    },
+  };
+}
+
+/** The Query API client for a connection. */
+export function queryClientOf(
+  connection: UserConnection,
+  password: string,
+  options: Omit<QueryClientForUserOptions, 'store' | 'cipher'>,
+): Neo4jQueryClient {
+  return createQueryClient({
+    origin: (options.queryApiOrigin ?? queryApiOrigin)(connection.connectionUrl),
+    database: options.database ?? connection.databaseName ?? CLIENT_FACTORY_DEFAULTS.queryDatabase,
+    username: connection.username,
+    password,
+    userId: connection.userId,
+    fetch: options.fetch,
+    clock: options.clock,
+    timeout: options.queryTimeout,
+  });
+}

@@ -1,0 +1,96 @@
+import neo4j, { type AuthToken, type Config, type Driver } from 'neo4j-driver';
+import type { CredentialCipher } from '../../src/provisioning/cipher.js';
+import { createAesGcmCipher } from '../../src/provisioning/cipher-aes-gcm.js';
+import { MemoryCredentialStore } from '../../src/provisioning/memory-store.js';
+import { newRecord, type UserDatabasePatch } from '../../src/provisioning/record.js';
+import type { CredentialStore } from '../../src/provisioning/store.js';
+import { createTestClock, type TestClock } from '../../src/testing/index.js';
+import { KEY, wrapStore } from '../provisioning/harness.js';
+
+export const PASSWORD = 'aura-generated-password-7f3a9c';
+/** Aura's user name for the instance: deliberately not `neo4j`. */
+export const USERNAME = 'a1b2c3d4';
+export const URL = 'neo4j+s://a1b2c3d4.databases.neo4j.io';
+
+/** One driver the factory made, with what it was made from and how often it was really closed. */
+export interface MadeDriver {
+  url: string;
+  authToken: AuthToken;
+  config: Config;
+  driver: Driver;
+  closes: number;
+}
+
+/** A `createDriver` that makes real neo4j-driver drivers (no socket until used) and records them. */
+export function recordingDriverFactory() {
+  const made: MadeDriver[] = [];
+  const createDriver = (url: string, authToken: AuthToken, config: Config): Driver => {
+    const given = { ...config }; // neo4j.driver fills its defaults into the object it gets
+    const driver = neo4j.driver(url, authToken, config);
+    const entry: MadeDriver = { url, authToken, config: given, driver, closes: 0 };
+    const close = driver.close.bind(driver);
+    driver.close = () => {
+      entry.closes++;
+      return close();
+    };
+    made.push(entry);
+    return driver;
+  };
+  return { createDriver, made, closed: () => made.filter((m) => m.closes > 0).length };
+}
+
+/** A memory store, an AES-GCM cipher and a test clock, with store reads and decryptions counted. */
+export function createWorld() {
+  const clock: TestClock = createTestClock();
+  const memory = new MemoryCredentialStore({ clock });
+  const counts = { gets: 0, decrypts: 0 };
+  /** Set it to hold each store read's answer back until it resolves. */
+  const hooks: { afterGet?: (() => Promise<void>) | undefined } = {};
+  const store: CredentialStore = wrapStore(memory, async (method, _args, run) => {
+    if (method !== 'get') return run();
+    counts.gets++;
+    const result = await run();
+    await hooks.afterGet?.();
+    return result;
+  });
+  const aesGcm = createAesGcmCipher({ keys: { k1: KEY }, currentKeyId: 'k1' });
+  const cipher: CredentialCipher = {
+    encrypt: (plaintext, context) => clock.track(aesGcm.encrypt(plaintext, context)),
+    decrypt: (ciphertext, context) => {
+      counts.decrypts++;
+      return clock.track(aesGcm.decrypt(ciphertext, context));
+    },
+  };
+
+  /** Puts a record for `userId` in `status` (ready by default, with encrypted credentials). */
+  const putRecord = async (
+    userId: string,
+    patch: UserDatabasePatch & { password?: string } = {},
+  ) => {
+    const { password = PASSWORD, ...fields } = patch;
+    const { record } = await memory.claim(newRecord(userId, `ap-${userId}`));
+    const updated = await memory.update(userId, record.version, {
+      status: 'ready',
+      instanceId: 'a1b2c3d4',
+      connectionUrl: URL,
+      username: USERNAME,
+      encryptedPassword: await aesGcm.encrypt(password, userId),
+      readyAt: clock.now(),
+      ...fields,
+    });
+    if (!updated) throw new Error('putRecord: update lost');
+    return updated;
+  };
+
+  /** Changes the user's record as another process would (no event here). */
+  const changeRecord = async (userId: string, patch: UserDatabasePatch & { password?: string }) => {
+    const current = await memory.get(userId);
+    if (!current) throw new Error('changeRecord: no record');
+    const { password, ...fields } = patch;
+    const encrypted =
+      password === undefined ? {} : { encryptedPassword: await aesGcm.encrypt(password, userId) };
+    return memory.update(userId, current.version, { ...fields, ...encrypted });
+  };
+
+  return { clock, memory, store, cipher, counts, hooks, putRecord, changeRecord };
+}
