@@ -11,6 +11,7 @@ export default defineConfig({
     express: 'src/express.ts',
     next: 'src/next.ts',
     neo4j: 'src/neo4j.ts',
+    'pg-boss': 'src/pg-boss.ts',
     cli: 'src/cli/bin.ts',
   },
   format: ['esm', 'cjs'],

@@ -3,6 +3,7 @@ import { measureCacheMemory, measureHotPath } from './client-factory.mjs';
 import { measureClientOverhead, measureTokenRequests } from './client-overhead.mjs';
 import { measureImportTime } from './import-time.mjs';
 import { runBurst } from './provisioning-burst.mjs';
+import { formatScale, measureScale, startBenchPostgres } from './scale.mjs';
 import { measureScheduler } from './scheduler-scale.mjs';
 import { measureClientSize, measureSize } from './size.mjs';
 import { formatWebhookLoad, measureWebhookLoad } from './webhooks.mjs';
@@ -102,5 +103,24 @@ for (const c of cacheMemory.checkpoints) {
 console.log(
   `  ${(cacheMemory.bytesPerCachedUser / 1024).toFixed(1)} KB per cached user; ${kb(cacheMemory.afterCloseBytes)} after closeAll`,
 );
+
+if (!process.argv.includes('--no-scale')) {
+  report.scale = [];
+  console.log(
+    '\n# Several processes: 1,000 signups, pg-boss scheduler, shared Postgres limiter, Aura fake at 125/min over loopback (real time / 10)',
+  );
+  const postgres = await startBenchPostgres();
+  try {
+    for (const probe of [false, true]) {
+      for (const processes of [1, 2, 4]) {
+        const r = await measureScale({ processes, probe, scale: 10, databaseUrl: postgres.url });
+        report.scale.push(r);
+        console.log(formatScale(r));
+      }
+    }
+  } finally {
+    await postgres.stop();
+  }
+}
 
 if (process.argv.includes('--json')) console.log(JSON.stringify(report));

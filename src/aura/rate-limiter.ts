@@ -2,9 +2,9 @@ import type { Clock } from './clock.js';
 
 /**
  * Spaces requests so that no window of `windowMs` holds more than `limit`
- * of them. Implement it to share one budget across processes (issue: a
- * Postgres-backed limiter); the default is in memory, for one client or
- * for several clients that are handed the same instance.
+ * of them. The default is in memory, for one client or for several clients
+ * that are handed the same instance; `createPostgresRateLimiter`
+ * (`aura-provisioner/pg-boss`) shares one budget across processes.
  */
 export interface RateLimiter {
   /**

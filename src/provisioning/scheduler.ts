@@ -8,8 +8,8 @@ import { MinHeap } from './min-heap.js';
  * read) and handles each delivery by reading the record afresh, so a
  * duplicate or late delivery is harmless.
  *
- * Shipped: {@link InProcessScheduler} (the default); a durable pg-boss
- * scheduler for several processes is planned.
+ * Shipped: {@link InProcessScheduler} (the default, one process) and
+ * `PgBossScheduler` (`aura-provisioner/pg-boss`: durable, several processes).
  */
 export interface PollScheduler {
   /**

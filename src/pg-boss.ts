@@ -1,0 +1,29 @@
+/**
+ * `aura-provisioner/pg-boss`: the provisioner across several processes on the
+ * app's own Postgres. `PgBossScheduler` is a durable `PollScheduler` on
+ * pg-boss (the optional peer `pg-boss`, loaded only when the scheduler makes
+ * its own `PgBoss`); `createPostgresRateLimiter` shares one Aura rate budget
+ * between processes through a table (any `query(text, values)` client).
+ *
+ * @example
+ * ```ts
+ * import pg from 'pg';
+ * import { PgBossScheduler, createPostgresRateLimiter } from 'aura-provisioner/pg-boss';
+ *
+ * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * const rateLimiter = createPostgresRateLimiter({ client: pool });
+ * await rateLimiter.migrate();
+ * const aura = new AuraClient({ ...credentials, rateLimiter });
+ * const scheduler = new PgBossScheduler({ boss: process.env.DATABASE_URL! });
+ * const provisioner = createProvisioner({ aura, store, cipher, instance, scheduler });
+ * await provisioner.reconcile();
+ * ```
+ */
+export { SCALE_DEFAULTS } from './scale/defaults.js';
+export { PgBossScheduler, type PgBossSchedulerOptions } from './scale/pg-boss-scheduler.js';
+export {
+  createPostgresRateLimiter,
+  type PostgresRateLimiter,
+  type PostgresRateLimiterOptions,
+} from './scale/postgres-rate-limiter.js';
+export { createRateLimitTableSql } from './scale/rate-limit-sql.js';

@@ -1,0 +1,200 @@
+import { type Clock, systemClock } from '../aura/clock.js';
+import { type Logger, silentLogger } from '../aura/logger.js';
+import type { RateLimiter, RequestPriority } from '../aura/rate-limiter.js';
+import { ProvisioningConfigurationError } from '../provisioning/errors.js';
+import type { PostgresClient } from '../provisioning/postgres-store.js';
+import { SCALE_DEFAULTS } from './defaults.js';
+import { rateLimitStatements } from './rate-limit-sql.js';
+
+/** Options of {@link createPostgresRateLimiter}. */
+export interface PostgresRateLimiterOptions {
+  /** Runs the statements: a node-postgres `Pool`, or any `query(text, values)`. */
+  client: PostgresClient;
+  /** Requests allowed per window, for all processes together. Default 125 (Aura's). */
+  limit?: number;
+  /** Window length in ms. Default 60 000. */
+  windowMs?: number;
+  /** Requests that may start back to back before the rest are paced. Default 10 (as in-process). */
+  burst?: number;
+  /** Added to the window, see `SCALE_DEFAULTS.rateLimit.marginRatio`. Default 1% of `windowMs`. */
+  marginMs?: number;
+  /** Names the budget: one per Aura account. Default `aura`. */
+  key?: string;
+  /** `table` or `schema.table`. Default `aura_rate_limits`. */
+  table?: string;
+  /** Used only to sleep (durations); the slots are on the database's clock. */
+  clock?: Clock;
+  logger?: Logger;
+}
+
+/** A {@link RateLimiter} whose budget lives in PostgreSQL. See {@link createPostgresRateLimiter}. */
+export interface PostgresRateLimiter extends RateLimiter {
+  /** Creates the table if it does not exist. Safe to run from every process at start-up. */
+  migrate(): Promise<void>;
+  /** Holds every process sharing the key until `untilMs` (this process's clock time). */
+  pauseUntil(untilMs: number): void;
+}
+
+interface Waiter {
+  priority: RequestPriority;
+  resolve: () => void;
+  reject: (reason: unknown) => void;
+  signal: AbortSignal | undefined;
+  onAbort: () => void;
+}
+
+function check(limit: number, windowMs: number, burst: number, marginMs: number) {
+  if (!Number.isInteger(limit) || limit < 1 || !(windowMs > 0)) {
+    throw new ProvisioningConfigurationError('limit must be an integer >= 1 and windowMs positive');
+  }
+  if (!Number.isInteger(burst) || burst < 1 || burst > limit) {
+    throw new ProvisioningConfigurationError('burst must be an integer from 1 to limit');
+  }
+  if (!(marginMs >= 0)) throw new ProvisioningConfigurationError('marginMs must be >= 0');
+}
+
+/**
+ * One Aura rate budget for any number of processes: the in-process limiter's
+ * exact sliding window and pacing, kept in one PostgreSQL row per key. Each
+ * request costs one statement, which takes the next start time under the
+ * row's lock and answers how long to wait for it; the caller sleeps, then
+ * sends. A process keeps at most one slot taken ahead of use and hands it,
+ * when it falls due, to its most urgent waiter (`high` before `normal`), so
+ * priorities hold within a process and slots interleave fairly between
+ * processes. A 429 seen by one process (`pauseUntil`) holds them all. A slot
+ * given up (its waiter aborted, a pause arrived) stays spent: the error is
+ * always on the side of sending less.
+ *
+ * @example
+ * ```ts
+ * import pg from 'pg';
+ * import { createPostgresRateLimiter } from 'aura-provisioner/pg-boss';
+ *
+ * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * const rateLimiter = createPostgresRateLimiter({ client: pool, limit: 125, windowMs: 60_000 });
+ * await rateLimiter.migrate();
+ * const aura = new AuraClient({ ...credentials, rateLimiter }); // in every process
+ * ```
+ */
+export function createPostgresRateLimiter(
+  options: PostgresRateLimiterOptions,
+): PostgresRateLimiter {
+  if (typeof options?.client?.query !== 'function') {
+    throw new ProvisioningConfigurationError('client must have a query(text, values) method');
+  }
+  const { client } = options;
+  const defaults = SCALE_DEFAULTS.rateLimit;
+  const limit = options.limit ?? 125;
+  const windowMs = options.windowMs ?? 60_000;
+  const burst = options.burst ?? Math.min(limit, 10);
+  const marginMs = options.marginMs ?? windowMs * defaults.marginRatio;
+  check(limit, windowMs, burst, marginMs);
+  const key = options.key ?? defaults.key;
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const sql = rateLimitStatements(options.table ?? defaults.table);
+  const window = windowMs + marginMs;
+  const interval = window / limit;
+  const acquireValues = [key, limit, window, interval, (burst - 1) * interval];
+
+  const queue: Waiter[] = [];
+  let pumping = false;
+  let rowReady = false;
+  // A 429 seen here: a slot taken before it is given up, and none is handed out until it ends.
+  let pausedUntil = Number.NEGATIVE_INFINITY;
+  let paused = new AbortController();
+
+  /**
+   * Takes the next slot in the database; answers the ms until it. Retries while the database is
+   * away, as long as someone waits (sending without a slot could exceed the budget).
+   */
+  const takeSlot = async (): Promise<number | undefined> => {
+    for (let attempt = 0; queue.length > 0; attempt++) {
+      try {
+        if (!rowReady) {
+          await client.query(sql.ensureRow, [key]);
+          rowReady = true;
+        }
+        const { rows } = await client.query(sql.acquire, acquireValues);
+        const waitMs = rows[0]?.wait_ms;
+        if (waitMs !== undefined) return Math.max(0, Number(waitMs));
+        rowReady = false; // the row was deleted: create it again
+      } catch (error) {
+        const delayMs = Math.min(defaults.maxRetryDelayMs, 100 * 2 ** attempt);
+        logger.warn?.('rate limiter: the database did not answer; retrying', {
+          key,
+          delayMs,
+          error: String(error),
+        });
+        await clock.sleep(delayMs);
+      }
+    }
+    return undefined;
+  };
+
+  const nextWaiter = (): Waiter | undefined => {
+    const first = queue.findIndex((waiter) => waiter.priority === 'high');
+    const [waiter] = queue.splice(Math.max(first, 0), 1);
+    waiter?.signal?.removeEventListener('abort', waiter.onAbort);
+    return waiter;
+  };
+
+  /** Takes one slot at a time for this process's waiters and hands each out when it falls due. */
+  const pump = async () => {
+    if (pumping) return;
+    pumping = true;
+    try {
+      while (queue.length > 0) {
+        const hold = pausedUntil - clock.now();
+        if (hold > 0) {
+          await clock.sleep(hold);
+          continue;
+        }
+        const pause = paused.signal;
+        const waitMs = await takeSlot();
+        if (waitMs === undefined) break; // every waiter left while the database was away
+        if (waitMs > 0) await clock.sleep(waitMs, pause).catch(() => {});
+        if (pause.aborted) continue; // a 429 arrived meanwhile: give this slot up
+        nextWaiter()?.resolve(); // nobody left (all aborted): the slot stays unused
+      }
+    } finally {
+      pumping = false;
+    }
+  };
+
+  return {
+    acquire(signal, priority = 'normal') {
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      return new Promise<void>((resolve, reject) => {
+        const waiter: Waiter = {
+          priority,
+          resolve,
+          reject,
+          signal,
+          onAbort: () => {
+            const index = queue.indexOf(waiter);
+            if (index >= 0) queue.splice(index, 1);
+            reject(signal?.reason);
+          },
+        };
+        signal?.addEventListener('abort', waiter.onAbort, { once: true });
+        queue.push(waiter);
+        void pump();
+      });
+    },
+    pauseUntil(untilMs) {
+      if (!(untilMs > pausedUntil)) return;
+      pausedUntil = untilMs;
+      paused.abort();
+      paused = new AbortController();
+      const holdMs = untilMs - clock.now();
+      // Other processes see the pause at their next slot; this one already holds.
+      client.query(sql.pause, [key, holdMs]).catch((error: unknown) => {
+        logger.warn?.('rate limiter: could not share a pause', { key, error: String(error) });
+      });
+    },
+    async migrate() {
+      await client.query(sql.migrate, []);
+    },
+  };
+}

@@ -1,0 +1,180 @@
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Clock } from '../../src/aura/clock.js';
+import { systemClock } from '../../src/aura/clock.js';
+import type { PostgresClient } from '../../src/provisioning/postgres-store.js';
+import {
+  createPostgresRateLimiter,
+  type PostgresRateLimiterOptions,
+} from '../../src/scale/postgres-rate-limiter.js';
+import { createTestPool, createTestSchema } from '../support/postgres.js';
+
+let pool: pg.Pool;
+const drops: (() => Promise<void>)[] = [];
+beforeAll(() => {
+  pool = createTestPool({ max: 8 });
+});
+afterAll(async () => {
+  for (const drop of drops) await drop();
+  await pool.end();
+});
+
+/** A fresh table, and a factory of limiters on it (each one stands for a process). */
+async function sharedBudget(base: Omit<PostgresRateLimiterOptions, 'client'>) {
+  const { schema, drop } = await createTestSchema(pool);
+  drops.push(drop);
+  const table = `${schema}.aura_rate_limits`;
+  let queries = 0;
+  const client: PostgresClient = {
+    query: (text, values) => {
+      queries++;
+      return pool.query(text, values);
+    },
+  };
+  const make = (options: Partial<PostgresRateLimiterOptions> = {}) =>
+    createPostgresRateLimiter({ client, table, marginMs: 0, ...base, ...options });
+  await make().migrate();
+  return {
+    table,
+    make,
+    get queries() {
+      return queries;
+    },
+  };
+}
+
+/** A clock `offsetMs` off the real one: the limiter must not care. */
+const skewed = (offsetMs: number): Clock => ({
+  now: () => Date.now() + offsetMs,
+  sleep: systemClock.sleep,
+});
+
+/** The largest number of `times` inside any window of `windowMs`. */
+function busiestWindow(times: number[], windowMs: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let most = 0;
+  for (let i = 0, j = 0; j < sorted.length; j++) {
+    while ((sorted[j] as number) - (sorted[i] as number) >= windowMs) i++;
+    most = Math.max(most, j - i + 1);
+  }
+  return most;
+}
+
+describe('createPostgresRateLimiter', () => {
+  it('costs one statement per request once its row exists', async () => {
+    const budget = await sharedBudget({ limit: 50, windowMs: 60_000 });
+    const limiter = budget.make();
+    const before = budget.queries;
+    await limiter.acquire();
+    expect(budget.queries - before).toBe(2); // the key's row, then the slot
+    await Promise.all(Array.from({ length: 9 }, () => limiter.acquire()));
+    expect(budget.queries - before).toBe(11);
+  });
+
+  it('keeps limiters sharing a key inside one window: a burst, then paced, then the window', async () => {
+    const budget = await sharedBudget({ limit: 10, windowMs: 1_000, burst: 4 });
+    const limiters = [budget.make(), budget.make(), budget.make()];
+    const started = performance.now();
+    const times = await Promise.all(
+      limiters.flatMap((limiter) =>
+        Array.from({ length: 6 }, () => limiter.acquire().then(() => performance.now() - started)),
+      ),
+    );
+    times.sort((a, b) => a - b);
+    expect(busiestWindow(times, 1_000 - 25)).toBeLessThanOrEqual(10);
+    expect(times[3]).toBeLessThan(100); // the burst of 4 goes at once
+    expect(times[4]).toBeGreaterThanOrEqual(80); // then one per 100 ms
+    expect(times[10]).toBeGreaterThanOrEqual(975); // the 11th waits for the window to turn
+    // The slots as the database recorded them obey the window exactly.
+    const { rows } = await pool.query(`select starts from ${budget.table}`);
+    const ring = (rows[0].starts as number[]).sort((a, b) => a - b);
+    expect(ring).toHaveLength(10);
+    expect(busiestWindow(ring, 1_000)).toBeLessThanOrEqual(10);
+  });
+
+  it('serves a high-priority waiter before normal ones queued earlier', async () => {
+    const budget = await sharedBudget({ limit: 2, windowMs: 400, burst: 1 });
+    const limiter = budget.make();
+    const order: string[] = [];
+    await Promise.all(
+      (['a', 'b', 'c'] as const).map((name) =>
+        limiter.acquire(undefined, name === 'c' ? 'high' : 'normal').then(() => order.push(name)),
+      ),
+    );
+    expect(order).toEqual(['c', 'a', 'b']);
+  });
+
+  it('holds every limiter on the key after a 429 seen by one, whatever their clocks', async () => {
+    const budget = await sharedBudget({ limit: 100, windowMs: 10_000 });
+    const ahead = budget.make({ clock: skewed(3_600_000) });
+    const behind = budget.make({ clock: skewed(-3_600_000) });
+    await behind.acquire();
+    ahead.pauseUntil(skewed(3_600_000).now() + 600);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the pause is shared asynchronously
+    const started = performance.now();
+    await behind.acquire();
+    const waited = performance.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(450);
+    expect(waited).toBeLessThan(1_500);
+  });
+
+  it('shares the window between limiters whose clocks disagree by hours', async () => {
+    const budget = await sharedBudget({ limit: 2, windowMs: 700 });
+    const ahead = budget.make({ clock: skewed(7_200_000) });
+    const behind = budget.make({ clock: skewed(-7_200_000) });
+    await Promise.all([ahead.acquire(), ahead.acquire()]);
+    const started = performance.now();
+    await behind.acquire();
+    expect(performance.now() - started).toBeGreaterThanOrEqual(650);
+  });
+
+  it('rejects an aborted waiter with the reason, and serves the others', async () => {
+    const budget = await sharedBudget({ limit: 1, windowMs: 300 });
+    const limiter = budget.make();
+    await limiter.acquire();
+    const controller = new AbortController();
+    const aborted = limiter.acquire(controller.signal);
+    const next = limiter.acquire();
+    controller.abort(new Error('caller gave up'));
+    await expect(aborted).rejects.toThrow('caller gave up');
+    await expect(next).resolves.toBeUndefined();
+    await expect(limiter.acquire(AbortSignal.abort('already'))).rejects.toBe('already');
+  });
+
+  it('waits for the database instead of failing when a statement fails', async () => {
+    const { schema, drop } = await createTestSchema(pool);
+    drops.push(drop);
+    let failures = 2;
+    const warnings: string[] = [];
+    const limiter = createPostgresRateLimiter({
+      client: {
+        query: (text, values) =>
+          text.startsWith('update') && failures-- > 0
+            ? Promise.reject(new Error('connection terminated'))
+            : pool.query(text, values),
+      },
+      table: `${schema}.limits`,
+      logger: { warn: (message) => warnings.push(message) },
+    });
+    await limiter.migrate();
+    await expect(limiter.acquire()).resolves.toBeUndefined();
+    expect(warnings).toHaveLength(2);
+  });
+
+  it('migrates idempotently, also from many processes at once', async () => {
+    const { schema, drop } = await createTestSchema(pool);
+    drops.push(drop);
+    const make = () => createPostgresRateLimiter({ client: pool, table: `${schema}.limits` });
+    await Promise.all(Array.from({ length: 6 }, () => make().migrate()));
+    await make().migrate();
+    await expect(make().acquire()).resolves.toBeUndefined();
+  });
+
+  it('refuses options it cannot honour', () => {
+    const client = { query: async () => ({ rows: [] }) };
+    expect(() => createPostgresRateLimiter({ client, limit: 0 })).toThrow(/limit/);
+    expect(() => createPostgresRateLimiter({ client, limit: 5, burst: 6 })).toThrow(/burst/);
+    expect(() => createPostgresRateLimiter({ client, table: 'a.b.c' })).toThrow(/table/);
+    expect(() => createPostgresRateLimiter({} as never)).toThrow(/query/);
+  });
+});
