@@ -8,6 +8,7 @@
  * @example
  * ```ts
  * import pg from 'pg';
+ * import { AuraClient, createProvisioner } from 'aura-provisioner';
  * import { PgBossScheduler, createPostgresRateLimiter } from 'aura-provisioner/pg-boss';
  *
  * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });

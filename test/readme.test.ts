@@ -1,43 +1,10 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateAesGcmKey } from '../src/index.js';
 import { createAuraMock } from '../src/testing/index.js';
-
-/** The code blocks of one README section, in order. */
-async function readmeBlocks(section: string): Promise<string[]> {
-  const readme = await readFile(resolve(__dirname, '../README.md'), 'utf8');
-  const start = readme.indexOf(`## ${section}\n`);
-  expect(start).toBeGreaterThanOrEqual(0);
-  const end = readme.indexOf('\n## ', start + 1);
-  const body = readme.slice(start, end < 0 ? undefined : end);
-  return [...body.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
-}
-
-/**
- * Writes `code` as a module that imports this checkout instead of the package,
- * with its statements (after the imports) in an exported `main`, and loads it.
- */
-async function loadAsModule(dir: string, name: string, code: string) {
-  const local = code
-    .replaceAll("'aura-provisioner'", `'${resolve(__dirname, '../src/index.ts')}'`)
-    .replaceAll("'aura-provisioner/postgres'", `'${resolve(__dirname, '../src/postgres.ts')}'`)
-    .replaceAll("'aura-provisioner/testing'", `'${resolve(__dirname, '../src/testing/index.ts')}'`);
-  const statements = local.split(/\n(?=[^\s}])/);
-  const imports = statements.filter((statement) => statement.startsWith('import '));
-  const body = statements.filter((statement) => !statement.startsWith('import '));
-  const file = join(dir, `${name}.ts`);
-  await writeFile(
-    file,
-    `${imports.join('\n')}\nexport default async function main() {\n${body.join('\n')}\n}\n`,
-  );
-  const module = (await import(/* @vite-ignore */ pathToFileURL(file).href)) as {
-    default: () => Promise<void>;
-  };
-  return module.default;
-}
+import { loadAsModule, readmeBlocks } from './support/readme.js';
 
 describe('README', () => {
   let dir: string;

@@ -84,6 +84,10 @@ export class Transport {
     let replayed = false;
     for (let attempt = 0; ; attempt++) {
       context.requestId = undefined;
+      // The token first: fetched after the slot, its round trip would send the request late,
+      // into a later window than the one the limiter counted it in (a 429 across processes).
+      // Asked again after the wait, in case it expired while the call queued.
+      await abortable(this.#tokens.get(signal), context, signal);
       await abortable(limiter.acquire(signal, call.options?.priority), context, signal);
       const token = await abortable(this.#tokens.get(signal), context, signal);
       const started = clock.now();

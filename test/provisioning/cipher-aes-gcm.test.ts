@@ -117,15 +117,16 @@ describe('createAesGcmCipher', () => {
   it('fails with a wrong key of the same id, for another user, or when tampered', async () => {
     const ciphertext = await cipher.encrypt(SECRET, USER);
     const impostor = createAesGcmCipher({ keys: { k1: K2 }, currentKeyId: 'k1' });
+    // Started one at a time: a rejection nobody awaits yet would be reported as unhandled.
     const attempts = [
-      impostor.decrypt(ciphertext, USER),
-      cipher.decrypt(ciphertext, 'user-2'),
-      cipher.decrypt(flipByte(ciphertext, 2, 0), USER),
-      cipher.decrypt(flipByte(ciphertext, 3, 0), USER),
-      cipher.decrypt(flipByte(ciphertext, 3, -1), USER),
+      () => impostor.decrypt(ciphertext, USER),
+      () => cipher.decrypt(ciphertext, 'user-2'),
+      () => cipher.decrypt(flipByte(ciphertext, 2, 0), USER),
+      () => cipher.decrypt(flipByte(ciphertext, 3, 0), USER),
+      () => cipher.decrypt(flipByte(ciphertext, 3, -1), USER),
     ];
     for (const attempt of attempts) {
-      const error = await cipherError(attempt);
+      const error = await cipherError(attempt());
       expect(error.message).toMatch(/key "k1": wrong key, different user, or tampered ciphertext/);
     }
   });

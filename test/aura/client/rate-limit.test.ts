@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AuraClient, createRateLimiter } from '../../../src/aura/index.js';
+import { AuraClient, createRateLimiter, type RateLimiter } from '../../../src/aura/index.js';
 import { apiRequests, CREDENTIALS, summary, TENANT_ID, useAuraFake } from './setup.js';
 
 const { setup } = useAuraFake();
@@ -68,6 +68,20 @@ describe('client-side rate limiter', () => {
     await run(Promise.all(Array.from({ length: 200 }, () => aura.tenants.list())));
     expect(apiRequests(fake)).toHaveLength(200);
     expect(clock.now()).toBe(started);
+  });
+
+  it('has its token before it takes a slot: no slot is spent waiting for the token', async () => {
+    const { clock, fake, run } = setup();
+    const tokensAtAcquire: number[] = [];
+    const rateLimiter: RateLimiter = {
+      acquire: async () => {
+        tokensAtAcquire.push(fake.requests.filter((r) => r.path === '/oauth/token').length);
+      },
+    };
+    const aura = new AuraClient({ ...CREDENTIALS, tenantId: TENANT_ID, clock, rateLimiter });
+    await run(Promise.all([aura.tenants.list(), aura.instances.list()]));
+    expect(tokensAtAcquire).toEqual([1, 1]);
+    expect(apiRequests(fake)).toHaveLength(2);
   });
 
   it('is shared by two clients given the same rateLimiter', async () => {

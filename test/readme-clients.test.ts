@@ -1,0 +1,285 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { HttpResponse, http } from 'msw';
+import { setupServer } from 'msw/node';
+import neo4j, { type Driver, type Record as Neo4jRecord } from 'neo4j-driver';
+import type pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  AuraClient,
+  createAesGcmCipher,
+  createProvisioner,
+  generateAesGcmKey,
+  instanceNameForUser,
+  MemoryCredentialStore,
+  type Provisioner,
+  type ProvisionerOptions,
+} from '../src/index.js';
+import type { UserClients } from '../src/neo4j.js';
+import type { PgBossScheduler } from '../src/pg-boss.js';
+import { PostgresCredentialStore } from '../src/postgres.js';
+import { newRecord } from '../src/provisioning/record.js';
+import { createAuraMock } from '../src/testing/index.js';
+import { type FakeBoltServer, startFakeBoltServer } from './client-factory/fake-bolt-server.js';
+import { createTestDatabase, createTestPool, testPostgres } from './support/postgres.js';
+import { loadAsModule, readmeBlocks } from './support/readme.js';
+
+// The README's per-user client and several-processes examples, run as written. Names a block
+// uses without defining (`store`, `cipher`, `userId`, ...) are handed to it by the test.
+
+const CREDENTIALS = {
+  clientId: 'test-client-id',
+  clientSecret: 'test-client-secret',
+  tenantId: 'tenant-1',
+};
+const INSTANCE = {
+  type: 'professional-db',
+  memory: '1GB',
+  region: 'europe-west1',
+  cloudProvider: 'gcp',
+} as const;
+/** Aura's user name for the instance: deliberately not `neo4j`. */
+const USERNAME = 'a1b2c3d4';
+const HOST = 'a1b2c3d4.databases.neo4j.io';
+
+const server = setupServer();
+beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(__dirname, '.readme-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** A memory store and an AES-GCM cipher on a fresh key, with `userId`'s database ready. */
+async function readyUser(userId: string, fields: { connectionUrl: string; databaseName?: string }) {
+  const store = new MemoryCredentialStore();
+  const cipher = createAesGcmCipher({ keys: { k1: generateAesGcmKey() }, currentKeyId: 'k1' });
+  const password = randomBytes(12).toString('base64url');
+  const { record } = await store.claim(newRecord(userId, instanceNameForUser(userId, 'ap-')));
+  const ready = await store.update(userId, record.version, {
+    status: 'ready',
+    instanceId: USERNAME,
+    username: USERNAME,
+    encryptedPassword: await cipher.encrypt(password, userId),
+    readyAt: Date.now(),
+    ...fields,
+  });
+  expect(ready?.status).toBe('ready');
+  return { store, cipher, password };
+}
+
+describe('README, Per-user Neo4j clients', () => {
+  const userId = '3f2b1c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
+
+  it('runs the Bolt block: one cached driver, logged in as the recorded user, on the recorded database', async () => {
+    const [block = ''] = await readmeBlocks('Per-user Neo4j clients');
+    expect(block).toContain("from 'aura-provisioner/neo4j'");
+    const bolt: FakeBoltServer = await startFakeBoltServer();
+    const { store, cipher, password } = await readyUser(userId, {
+      connectionUrl: bolt.url,
+      databaseName: 'tenant_db',
+    });
+    const fake = createAuraMock({ creationTimeMs: 0 });
+    server.use(...fake.handlers);
+    const provisioner = createProvisioner({
+      aura: new AuraClient(CREDENTIALS),
+      store,
+      cipher,
+      instance: INSTANCE,
+    });
+    const main = await loadAsModule<{
+      clients: UserClients;
+      records: Neo4jRecord[];
+      driver: Driver;
+    }>(dir, 'neo4j-bolt', block, {
+      provide: ['store', 'cipher', 'provisioner', 'userId'],
+      epilogue: 'return { clients, records, driver };',
+    });
+    const sent = (name: string) => bolt.messages.filter((message) => message.name === name);
+    const before = process.listeners('SIGTERM');
+    let clients: UserClients | undefined;
+    try {
+      const result = await main({ store, cipher, provisioner, userId });
+      clients = result.clients;
+      const added = process.listeners('SIGTERM').filter((listener) => !before.includes(listener));
+      expect(added).toHaveLength(1);
+
+      // The query reached the server as the record's user, with the decrypted password.
+      expect(result.records.map((record) => neo4j.integer.toNumber(record.get('n')))).toEqual([1]);
+      expect(sent('LOGON')[0]?.fields[0]).toEqual({
+        scheme: 'basic',
+        principal: USERNAME,
+        credentials: password,
+      });
+      expect(sent('RUN')[0]?.fields[0]).toBe('MATCH (t:Todo) RETURN t.title AS title');
+      expect(sent('BEGIN')[0]?.fields[0]).toMatchObject({ db: 'tenant_db' });
+
+      // `driverFor` gives the driver the block got, again.
+      expect(result.driver).toBeInstanceOf(neo4j.Driver);
+      expect(await clients.driverFor(userId)).toBe(result.driver);
+      expect(clients.size).toBe(1);
+
+      // `events: provisioner`: deprovisioning the user drops the cached driver at once, and
+      // its pool closes (no session is open).
+      expect(sent('GOODBYE')).toEqual([]);
+      expect(await provisioner.deprovisionUserDatabase(userId)).toEqual({ status: 'deleted' });
+      expect(clients.size).toBe(0);
+      await expect.poll(() => sent('GOODBYE').length).toBeGreaterThan(0);
+
+      // The block's SIGTERM handler closes the clients (later calls are refused), then exits.
+      const exit = vi.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
+      try {
+        await (added[0] as () => Promise<void>)();
+        expect(exit).toHaveBeenCalledWith(0);
+      } finally {
+        exit.mockRestore();
+      }
+      await expect(clients.driverFor(userId)).rejects.toMatchObject({ code: 'closed' });
+    } finally {
+      for (const listener of process.listeners('SIGTERM')) {
+        if (!before.includes(listener)) process.removeListener('SIGTERM', listener);
+      }
+      await clients?.closeAll();
+      await provisioner.close();
+      await bolt.close();
+    }
+  });
+
+  it('runs the Query API block: Basic auth from the record, rows keyed by field', async () => {
+    const [, block = ''] = await readmeBlocks('Per-user Neo4j clients');
+    expect(block).toContain('createQueryClientForUser');
+    const { store, cipher, password } = await readyUser(userId, {
+      connectionUrl: `neo4j+s://${HOST}`,
+    });
+    const seen: { authorization: string | null; body: unknown }[] = [];
+    server.use(
+      http.post(`https://${HOST}/db/neo4j/query/v2`, async ({ request }) => {
+        seen.push({
+          authorization: request.headers.get('authorization'),
+          body: await request.json(),
+        });
+        return HttpResponse.json(
+          { data: { fields: ['n'], values: [[1]] }, bookmarks: ['FB:readme'] },
+          { status: 202 },
+        );
+      }),
+    );
+    const main = await loadAsModule<{ rows: unknown[] }>(dir, 'neo4j-query', block, {
+      provide: ['store', 'cipher', 'userId'],
+      epilogue: 'return { rows };',
+    });
+    const { rows } = await main({ store, cipher, userId });
+    expect(rows).toEqual([{ n: 1 }]);
+    expect(seen).toEqual([
+      {
+        authorization: `Basic ${Buffer.from(`${USERNAME}:${password}`).toString('base64')}`,
+        body: { statement: 'MATCH (n) RETURN count(n) AS n', parameters: {} },
+      },
+    ]);
+  });
+});
+
+// pg-boss needs a real server (advisory locks, SKIP LOCKED across sessions): not PGlite.
+describe.runIf(testPostgres().kind !== 'pglite')('README, Running on several processes', () => {
+  const databaseUrl = process.env.DATABASE_URL;
+  afterEach(() => {
+    if (databaseUrl === undefined) delete process.env.DATABASE_URL;
+    else process.env.DATABASE_URL = databaseUrl;
+  });
+
+  it('provisions users through the pg-boss scheduler and the Postgres-shared rate limiter', async () => {
+    const [block = ''] = await readmeBlocks('Running on several processes');
+    expect(block).toContain("from 'aura-provisioner/pg-boss'");
+    // A database of its own: the block uses the default pg-boss schema and limiter table.
+    const database = await createTestDatabase();
+    const pool = createTestPool({ url: database.url });
+    process.env.DATABASE_URL = database.url;
+    const fake = createAuraMock({ creationTimeMs: 0 });
+    server.use(...fake.handlers);
+    const store = new PostgresCredentialStore({ client: pool });
+    await store.migrate();
+    const cipher = createAesGcmCipher({
+      keys: { k1: generateAesGcmKey() },
+      currentKeyId: 'k1',
+    });
+    const main = await loadAsModule<{
+      pool: pg.Pool;
+      scheduler: PgBossScheduler;
+      provisioner: Provisioner;
+    }>(dir, 'several-processes', block, {
+      provide: [
+        ...Object.keys(CREDENTIALS),
+        'store',
+        'cipher',
+        'instance',
+        // Shadows the block's import: the block's options, plus a faster first status read.
+        'createProvisioner',
+      ],
+      epilogue: 'return { pool, scheduler, provisioner };',
+    });
+    let started: Awaited<ReturnType<typeof main>> | undefined;
+    try {
+      started = await main({
+        ...CREDENTIALS,
+        store,
+        cipher,
+        instance: INSTANCE,
+        // The block's own options, plus a first status read after 100 ms instead of Aura's 90 s.
+        createProvisioner: (options: ProvisionerOptions) =>
+          createProvisioner({
+            ...options,
+            poll: {
+              expectedCreationMs: 100,
+              minIntervalMs: 100,
+              maxIntervalMs: 500,
+              ...options.poll,
+            },
+          }),
+      });
+      const { provisioner, scheduler } = started;
+      const [inline, queued] = [
+        '5a6b7c8d-1e2f-4a3b-9c4d-5e6f7a8b9c0d',
+        '6b7c8d9e-2f3a-4b4c-8d5e-6f7a8b9c0d1e',
+      ];
+
+      // One user created in the call, its status read by a pg-boss job; one only claimed,
+      // created and read by pg-boss jobs.
+      expect((await provisioner.provisionUserDatabase(inline)).status).toBe('creating');
+      expect((await provisioner.claimUser(queued)).status).toBe('pending');
+      for (const userId of [inline, queued]) {
+        const ready = await provisioner.waitUntilReady(userId, {
+          timeout: 12_000,
+          pollInterval: 100,
+        });
+        expect(ready.status).toBe('ready');
+      }
+      expect(fake.instances.map((instance) => instance.name).sort()).toEqual(
+        [inline, queued].map((userId) => instanceNameForUser(userId, 'ap-')).sort(),
+      );
+
+      // The limiter's table exists, and the Aura client took its slots from it.
+      const { rows } = await pool.query('select key from aura_rate_limits');
+      expect(rows).toEqual([{ key: 'aura' }]);
+      // The checks went through the README's pg-boss queue.
+      expect(scheduler.queue).toBe('aura-provisioner-checks');
+      expect((await scheduler.boss?.getQueue(scheduler.queue))?.policy).toBe('singleton');
+      const jobs = await pool.query(
+        'select distinct singleton_key from pgboss.job where name = $1 order by 1',
+        [scheduler.queue],
+      );
+      expect(jobs.rows.map((row) => row.singleton_key)).toEqual([inline, queued].sort());
+    } finally {
+      await started?.provisioner.close();
+      await started?.scheduler.close();
+      await started?.pool.end();
+      await pool.end();
+      await database.drop();
+    }
+  });
+});
