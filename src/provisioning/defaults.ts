@@ -19,7 +19,11 @@ export const PROVISIONING_DEFAULTS = {
   storeWriteAttempts: 4,
   storeWriteBackoffMs: 500,
   poll: {
-    /** When the first status read happens after create; learned from observed creations. */
+    /**
+     * When the first status read happens after create, until learned: with a readiness probe,
+     * from probe-timed creations (a low quantile); without, from what the reads answer (about
+     * one read in five may find the instance still creating).
+     */
     expectedCreationMs: 90_000,
     /** Interval between status reads after the first, growing by `backoffFactor` up to `maxIntervalMs`. */
     minIntervalMs: 10_000,
@@ -32,4 +36,10 @@ export const PROVISIONING_DEFAULTS = {
     /** With a readiness probe: how often it runs once the expected time is near. */
     probeIntervalMs: 3_000,
   },
+  /**
+   * Without a readiness probe, how the first read's time is learned from what the reads answer
+   * (`ReadOutcomeTracker`): settles where about `creatingShare` of the reads find the instance
+   * still creating, moving by at most `step` (relative) per read and `gain` per estimate's span.
+   */
+  firstReadLearning: { creatingShare: 0.2, step: 0.05, gain: 1 },
 } as const;

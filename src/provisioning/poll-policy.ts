@@ -20,6 +20,8 @@ export const DEFAULT_POLL_POLICY: PollPolicy = { ...PROVISIONING_DEFAULTS.poll }
  * it, each interval is a fraction of the time already waited past the
  * expected time (so intervals grow geometrically by `backoffFactor`),
  * clamped to [`minIntervalMs`, `maxIntervalMs`], and never past the deadline.
+ * A read made before the expected time (the learned time moved past it) is
+ * followed no sooner than `minIntervalMs` after it.
  */
 export function nextStatusCheckAt(
   createRequestedAt: number,
@@ -28,7 +30,10 @@ export function nextStatusCheckAt(
 ): number {
   const deadline = createRequestedAt + policy.deadlineMs;
   const expected = createRequestedAt + policy.expectedCreationMs;
-  if (now < expected) return Math.min(expected, deadline);
+  if (now < expected) {
+    const after = now > createRequestedAt ? now + policy.minIntervalMs : now;
+    return Math.min(Math.max(expected, after), deadline);
+  }
   const waitedPast = now - expected;
   const interval = Math.min(
     policy.maxIntervalMs,
@@ -50,13 +55,27 @@ export function failedRetryAt(failedAt: number, attempts: number, baseMs: number
   return failedAt + Math.min(maxMs, baseMs * 2 ** Math.max(0, attempts - 1));
 }
 
+/** What the provisioner learns the first status read's timing from. Internal. */
+export interface CreationTimeLearner {
+  /** The expected creation time (ms after the create was accepted): when the first read goes. */
+  estimate(): number;
+  /** A status read of a creating instance, `elapsedMs` after create: `running`, or still creating. */
+  observeRead(elapsedMs: number, running: boolean, now: number): void;
+  /** An instance started creating at `now`: its first read comes about one estimate later. */
+  observeCreate(now: number): void;
+}
+
 /**
  * Learns how long creations take from the ones it has seen, so the first
  * status read lands near the typical creation time instead of a fixed guess.
- * Keeps a bounded window of recent durations and answers a low quantile
- * (reading early costs one extra read; reading late costs latency for all).
+ * Keeps a bounded window of recent durations and answers a low quantile.
+ * Only for durations measured close to the moment the instance came up (a
+ * readiness probe says when to read): a read on the policy's own schedule
+ * only bounds the duration from above (never below the estimate it was
+ * scheduled with), so learning from those ratchets the estimate upwards by
+ * however late the reads run; {@link ReadOutcomeTracker} is for those.
  */
-export class CreationTimeEstimator {
+export class CreationTimeEstimator implements CreationTimeLearner {
   readonly #window: number[] = [];
   readonly #size: number;
   readonly #quantile: number;
@@ -75,10 +94,96 @@ export class CreationTimeEstimator {
     if (this.#window.length > this.#size) this.#window.shift();
   }
 
+  observeRead(elapsedMs: number, running: boolean): void {
+    if (running) this.observe(elapsedMs);
+  }
+
+  observeCreate(): void {}
+
   /** The expected creation time: the configured guess until 10 creations have been seen. */
   estimate(): number {
     if (this.#window.length < 10) return this.#fallbackMs;
     const sorted = [...this.#window].sort((a, b) => a - b);
     return sorted[Math.floor((sorted.length - 1) * this.#quantile)] ?? this.#fallbackMs;
+  }
+}
+
+const LEARNING = PROVISIONING_DEFAULTS.firstReadLearning;
+
+/** Options of {@link ReadOutcomeTracker}. */
+export interface ReadOutcomeTrackerOptions {
+  /** The share of status reads allowed to find the instance still creating. Default 0.2. */
+  creatingShare?: number;
+  /** Relative change of the estimate per read, at most. Default 0.05. */
+  step?: number;
+  /**
+   * Relative change over the reads of one estimate's span, at most. Default 1. The reads
+   * answering now were scheduled with an older estimate and all pull the same way.
+   */
+  gain?: number;
+  /** Bounds of the estimate. Default 1 ms and no upper bound. */
+  minMs?: number;
+  maxMs?: number;
+}
+
+/**
+ * Learns when to read a creating instance for the first time from what the
+ * status reads answer, when they are the only signal: each read that finds
+ * the instance still creating moves the estimate later, each that finds it
+ * running moves it earlier, in proportion so that about `creatingShare` of
+ * all reads find it creating (a stochastic approximation). That share is
+ * the API cost: once settled, about 1 / (1 - creatingShare) status reads per
+ * user. Late reads do not ratchet it up (a late read is more often running,
+ * which pulls the estimate back), so processes and schedulers that run reads
+ * with different lateness settle on the same first-read time; and it learns
+ * downwards too, when instances come up sooner than the estimate.
+ */
+export class ReadOutcomeTracker implements CreationTimeLearner {
+  #estimateMs: number;
+  readonly #share: number;
+  readonly #step: number;
+  readonly #minMs: number;
+  readonly #maxMs: number;
+  readonly #gain: number;
+  /** When the reads and the creates of the last estimate's span happened. */
+  readonly #reads: number[] = [];
+  readonly #creates: number[] = [];
+
+  constructor(initialMs: number, options: ReadOutcomeTrackerOptions = {}) {
+    this.#gain = options.gain ?? LEARNING.gain;
+    this.#share = options.creatingShare ?? LEARNING.creatingShare;
+    this.#step = options.step ?? LEARNING.step;
+    this.#minMs = options.minMs ?? 1;
+    this.#maxMs = options.maxMs ?? Number.POSITIVE_INFINITY;
+    this.#estimateMs = this.#clamp(initialMs);
+  }
+
+  observeRead(_elapsedMs: number, running: boolean, now: number): void {
+    // The reads answering now were scheduled with the estimate of up to one estimate ago, and as
+    // many are still on their way: the more there are, the smaller each one's say, or a burst of
+    // reads all pulling the same way overshoots (delayed feedback).
+    this.#reads.push(now);
+    const inFlight = Math.max(this.#recent(this.#reads, now), this.#recent(this.#creates, now));
+    const step = Math.min(this.#step, this.#gain / inFlight);
+    const pull = running ? -this.#share : 1 - this.#share;
+    this.#estimateMs = this.#clamp(this.#estimateMs * (1 + step * pull));
+  }
+
+  observeCreate(now: number): void {
+    this.#creates.push(now);
+  }
+
+  estimate(): number {
+    return this.#estimateMs;
+  }
+
+  /** How many of `times` fall within the last estimate; drops older ones. */
+  #recent(times: number[], now: number): number {
+    while (times.length > 0 && (times[0] as number) < now - this.#estimateMs) times.shift();
+    return Math.max(1, times.length);
+  }
+
+  #clamp(ms: number): number {
+    return Math.min(this.#maxMs, Math.max(this.#minMs, ms));
   }
 }

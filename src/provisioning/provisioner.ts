@@ -10,7 +10,12 @@ import { ProvisioningConfigurationError } from './errors.js';
 import { ProvisioningEvents, type ProvisioningListener } from './events.js';
 import { guardStore } from './guarded-store.js';
 import { checkPrefix, instanceNameForUser } from './instance-name.js';
-import { CreationTimeEstimator, DEFAULT_POLL_POLICY, type PollPolicy } from './poll-policy.js';
+import {
+  CreationTimeEstimator,
+  DEFAULT_POLL_POLICY,
+  type PollPolicy,
+  ReadOutcomeTracker,
+} from './poll-policy.js';
 import {
   type OrphanPolicy,
   type ReconcileOptions,
@@ -148,7 +153,15 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
     spec: instance,
     prefix,
     policy,
-    estimator: new CreationTimeEstimator(policy.expectedCreationMs),
+    // With a probe, a read comes right after the instance does: its timing is a duration to learn.
+    // Without one, reads come on the policy's schedule: learn from what they answer instead.
+    estimator: options.readinessProbe
+      ? new CreationTimeEstimator(policy.expectedCreationMs)
+      : new ReadOutcomeTracker(policy.expectedCreationMs, {
+          ...PROVISIONING_DEFAULTS.firstReadLearning,
+          minMs: policy.minIntervalMs,
+          maxMs: policy.deadlineMs,
+        }),
     probe: options.readinessProbe,
     distrustedProbes: new Set(),
     limits: {

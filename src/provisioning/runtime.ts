@@ -4,7 +4,7 @@ import type { Logger } from '../aura/logger.js';
 import type { CreateInstanceInput } from '../aura/requests.js';
 import type { CredentialCipher } from './cipher.js';
 import type { ProvisioningEventInfo } from './events.js';
-import type { CreationTimeEstimator, PollPolicy } from './poll-policy.js';
+import type { CreationTimeLearner, PollPolicy } from './poll-policy.js';
 import type { UserDatabaseRecord } from './record.js';
 import type { PollScheduler } from './scheduler.js';
 import type { CredentialStore } from './store.js';
@@ -34,7 +34,8 @@ export interface Runtime {
   spec: InstanceSpec;
   prefix: string;
   policy: PollPolicy;
-  estimator: CreationTimeEstimator;
+  /** Learns the first read's timing: from probe-timed durations, or from the reads' answers. */
+  estimator: CreationTimeLearner;
   probe: ReadinessProbe | undefined;
   /**
    * Users whose probe said "ready" while the status read still saw creating

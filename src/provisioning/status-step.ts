@@ -30,9 +30,11 @@ export async function runStatusCheck(rt: Runtime, record: UserDatabaseRecord): P
     return;
   }
   let next: UserDatabaseRecord | null;
+  let seen: string | undefined;
   try {
     const instance = await rt.aura.instances.get(instanceId, { priority: 'high' });
-    next = await applyEvent(rt, record, { type: 'status-seen', status: instance.status });
+    seen = instance.status;
+    next = await applyEvent(rt, record, { type: 'status-seen', status: seen });
   } catch (error) {
     if (!isAuraError(error, 'not_found')) {
       rt.logger.warn?.('status read failed; will retry', { userId, error: String(error) });
@@ -42,13 +44,14 @@ export async function runStatusCheck(rt: Runtime, record: UserDatabaseRecord): P
     next = await applyEvent(rt, record, { type: 'instance-missing' });
   }
   if (!next) return;
+  if (record.createRequestedAt !== null && (seen === 'running' || seen === 'creating')) {
+    const at = rt.clock.now();
+    rt.estimator.observeRead(at - record.createRequestedAt, seen === 'running', at);
+  }
   if (next.status !== 'creating') rt.distrustedProbes.delete(userId);
   else if (probed) rt.distrustedProbes.add(userId);
   const info = { userId, instanceId, instanceName: record.instanceName };
   if (next.status === 'ready') {
-    if (record.createRequestedAt !== null) {
-      rt.estimator.observe(rt.clock.now() - record.createRequestedAt);
-    }
     rt.emit({ type: 'ready', ...info });
     return;
   }

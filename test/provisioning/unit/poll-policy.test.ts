@@ -6,6 +6,7 @@ import {
   nextStatusCheckAt,
   type PollPolicy,
   pastDeadline,
+  ReadOutcomeTracker,
   withinNotFoundGrace,
 } from '../../../src/provisioning/poll-policy.js';
 
@@ -36,7 +37,15 @@ function simulate(creationMs: number, p = policy) {
 describe('nextStatusCheckAt', () => {
   it('waits for the expected creation time before the first read', () => {
     expect(nextStatusCheckAt(T0, T0, policy)).toBe(T0 + 90 * SECOND);
-    expect(nextStatusCheckAt(T0, T0 + 89 * SECOND, policy)).toBe(T0 + 90 * SECOND);
+    expect(nextStatusCheckAt(T0, T0 + 75 * SECOND, policy)).toBe(T0 + 90 * SECOND);
+  });
+
+  it('reads no sooner than minIntervalMs after a read made before the expected time', () => {
+    // The learned expected time moved past a read scheduled with an earlier one: not a read
+    // every few hundred ms as it creeps ahead of each.
+    expect(nextStatusCheckAt(T0, T0 + 89 * SECOND, policy)).toBe(T0 + 99 * SECOND);
+    const short = { ...policy, deadlineMs: 95 * SECOND };
+    expect(nextStatusCheckAt(T0, T0 + 89 * SECOND, short)).toBe(T0 + 95 * SECOND);
   });
 
   it('reads every minIntervalMs right after the expected time', () => {
@@ -181,4 +190,72 @@ describe('CreationTimeEstimator', () => {
     estimator.observe(-1);
     expect(estimator.estimate()).toBe(40 * SECOND);
   });
+});
+
+describe('ReadOutcomeTracker', () => {
+  it('moves later on a read that finds the instance creating, earlier on one that finds it running', () => {
+    const tracker = new ReadOutcomeTracker(100 * SECOND, { creatingShare: 0.2, step: 0.05 });
+    expect(tracker.estimate()).toBe(100 * SECOND);
+    tracker.observeRead(100 * SECOND, false, T0);
+    expect(tracker.estimate()).toBeCloseTo(100 * SECOND * (1 + 0.05 * 0.8));
+    const before = tracker.estimate();
+    tracker.observeRead(100 * SECOND, true, T0);
+    expect(tracker.estimate()).toBeCloseTo(before * (1 - 0.05 * 0.2));
+  });
+
+  it('stays within its bounds', () => {
+    const tracker = new ReadOutcomeTracker(50 * SECOND, { minMs: 10 * SECOND, maxMs: 60 * SECOND });
+    for (let i = 0; i < 500; i++) tracker.observeRead(0, true, T0 + i * SECOND);
+    expect(tracker.estimate()).toBe(10 * SECOND);
+    for (let i = 0; i < 500; i++) tracker.observeRead(0, false, T0 + i * SECOND);
+    expect(tracker.estimate()).toBe(60 * SECOND);
+  });
+
+  it('gives a burst of reads scheduled with an older estimate one estimate-span of say, not one each', () => {
+    const tracker = new ReadOutcomeTracker(90 * SECOND);
+    // 500 creates, then their 500 first reads an estimate later, all finding the instance creating.
+    for (let i = 0; i < 500; i++) tracker.observeCreate(T0 + i * 100);
+    for (let i = 0; i < 500; i++)
+      tracker.observeRead(90 * SECOND, false, T0 + 90 * SECOND + i * 10);
+    // At most e^(gain * (1 - creatingShare)) = e^0.8 times later; a fixed 5% step would be 10^8.
+    expect(tracker.estimate()).toBeLessThan(90 * SECOND * Math.exp(0.8));
+    expect(tracker.estimate()).toBeGreaterThan(150 * SECOND);
+  });
+
+  it.each([0, 20])(
+    'settles where about creatingShare of the reads find the instance creating, reads %i s late',
+    (lateS) => {
+      // Creation times spread evenly over 60-180 s; reads on the policy's schedule, each late.
+      const tracker = new ReadOutcomeTracker(90 * SECOND, { minMs: policy.minIntervalMs });
+      let now = T0;
+      let reads = 0;
+      let creating = 0;
+      for (let user = 0; user < 3_000; user++) {
+        const creationMs = (60 + ((user * 7_919) % 1_200) / 10) * SECOND;
+        const created = now;
+        tracker.observeCreate(created);
+        let due = created + tracker.estimate();
+        for (;;) {
+          const at = due + lateS * SECOND;
+          const running = at - created >= creationMs;
+          if (user >= 1_000) {
+            reads++;
+            if (!running) creating++;
+          }
+          tracker.observeRead(at - created, running, at);
+          if (running) break;
+          due = nextStatusCheckAt(created, at, {
+            ...policy,
+            expectedCreationMs: tracker.estimate(),
+          });
+        }
+        now += 30 * SECOND;
+      }
+      expect(creating / reads).toBeGreaterThan(0.15);
+      expect(creating / reads).toBeLessThan(0.25);
+      // About the 85th percentile of creation (162 s), less the lateness: not ratcheted up by it.
+      expect(tracker.estimate() + lateS * SECOND).toBeGreaterThan(140 * SECOND);
+      expect(tracker.estimate() + lateS * SECOND).toBeLessThan(180 * SECOND);
+    },
+  );
 });
