@@ -1,4 +1,5 @@
 import type { Clock } from './clock.js';
+import { WaiterQueue } from './waiter-queue.js';
 
 /**
  * Spaces requests so that no window of `windowMs` holds more than `limit`
@@ -32,14 +33,6 @@ export interface RateLimitOptions {
    * call to wait for the window to turn.
    */
   burst?: number;
-}
-
-interface Waiter {
-  priority: RequestPriority;
-  resolve: () => void;
-  reject: (reason: unknown) => void;
-  signal: AbortSignal | undefined;
-  onAbort: () => void;
 }
 
 /**
@@ -79,10 +72,10 @@ export function createRateLimiter(options: RateLimitOptions, clock: Clock): Rate
   const starts = new Array<number>(limit).fill(Number.NEGATIVE_INFINITY);
   let next = 0;
   let pausedUntil = Number.NEGATIVE_INFINITY;
-  const queue: Waiter[] = [];
   let pumping = false;
   // Cancels the pump's sleep when nobody waits any more, so no timer outlives the queue.
   let idle = new AbortController();
+  const queue = new WaiterQueue(() => idle.abort());
 
   const nextSlot = () =>
     Math.max((starts[next] as number) + windowMs, paced - tolerance, pausedUntil);
@@ -105,11 +98,8 @@ export function createRateLimiter(options: RateLimitOptions, clock: Clock): Rate
           await clock.sleep(wait, idle.signal).catch(() => {});
           continue; // re-plan: a pause may have arrived, or waiters left
         }
-        const first = queue.findIndex((waiter) => waiter.priority === 'high');
-        const waiter = queue.splice(Math.max(first, 0), 1)[0] as Waiter;
-        waiter.signal?.removeEventListener('abort', waiter.onAbort);
         take();
-        waiter.resolve();
+        queue.serveNext();
       }
     } finally {
       pumping = false;
@@ -123,23 +113,9 @@ export function createRateLimiter(options: RateLimitOptions, clock: Clock): Rate
         take();
         return Promise.resolve();
       }
-      return new Promise<void>((resolve, reject) => {
-        const waiter: Waiter = {
-          priority,
-          resolve,
-          reject,
-          signal,
-          onAbort: () => {
-            const index = queue.indexOf(waiter);
-            if (index >= 0) queue.splice(index, 1);
-            if (queue.length === 0) idle.abort();
-            reject(signal?.reason);
-          },
-        };
-        signal?.addEventListener('abort', waiter.onAbort, { once: true });
-        queue.push(waiter);
-        void pump();
-      });
+      const served = queue.wait(signal, priority);
+      void pump();
+      return served;
     },
     pauseUntil(untilMs) {
       pausedUntil = Math.max(pausedUntil, untilMs);

@@ -3,7 +3,9 @@ import type { CredentialCipher } from '../provisioning/cipher.js';
 import { ProvisioningConfigurationError } from '../provisioning/errors.js';
 import type { ProvisioningListener } from '../provisioning/events.js';
 import type { CredentialStore } from '../provisioning/store.js';
+import { CLIENT_FACTORY_DEFAULTS } from './defaults.js';
 import type { UserConnection } from './user-connection.js';
+import type { UserQueryClientsOptions } from './user-query-clients.js';
 
 /**
  * Something to hear provisioning events from: a `Provisioner` fits. Every
@@ -52,4 +54,17 @@ export function checkLimits(options: ClientCacheOptions<unknown>): void {
       throw new ProvisioningConfigurationError(`${name} must be a number of ms >= 0, not ${value}`);
     }
   }
+}
+
+/** What both per-user caches take from their options, the defaults filled in. */
+export function sharedCacheSettings(options: UserQueryClientsOptions, clock: Clock) {
+  return {
+    store: options.store,
+    cipher: options.cipher,
+    clock,
+    maxSize: options.maxSize ?? CLIENT_FACTORY_DEFAULTS.maxSize,
+    idleMs: options.idleMs ?? CLIENT_FACTORY_DEFAULTS.idleMs,
+    revalidateMs: options.revalidateMs ?? CLIENT_FACTORY_DEFAULTS.revalidateMs,
+    events: options.events,
+  };
 }

@@ -1,5 +1,6 @@
 import type { Config, Driver, EagerResult, QueryConfig, RecordShape } from 'neo4j-driver';
 import { systemClock } from '../aura/clock.js';
+import { sharedCacheSettings } from './cache-options.js';
 import { ClientCache } from './client-cache.js';
 import { CLIENT_FACTORY_DEFAULTS } from './defaults.js';
 import type { Neo4jQueryClient } from './query-client.js';
@@ -80,14 +81,8 @@ export function createUserClientsWith(
 ): UserClients {
   const clock = options.clock ?? systemClock;
   const drivers = new ClientCache<Driver>({
-    store: options.store,
-    cipher: options.cipher,
-    clock,
-    maxSize: options.maxSize ?? CLIENT_FACTORY_DEFAULTS.maxSize,
-    idleMs: options.idleMs ?? CLIENT_FACTORY_DEFAULTS.idleMs,
-    revalidateMs: options.revalidateMs ?? CLIENT_FACTORY_DEFAULTS.revalidateMs,
+    ...sharedCacheSettings(options, clock),
     closeGraceMs: options.closeGraceMs ?? CLIENT_FACTORY_DEFAULTS.closeGraceMs,
-    events: options.events,
     build: (connection, password, lease) =>
       buildUserDriver(
         { ...connection, databaseName: options.database ?? connection.databaseName },

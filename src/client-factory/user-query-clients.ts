@@ -1,7 +1,7 @@
 import { type Clock, systemClock } from '../aura/clock.js';
 import type { CredentialCipher } from '../provisioning/cipher.js';
 import type { CredentialStore } from '../provisioning/store.js';
-import type { ProvisioningEventSource } from './cache-options.js';
+import { type ProvisioningEventSource, sharedCacheSettings } from './cache-options.js';
 import { ClientCache } from './client-cache.js';
 import { CLIENT_FACTORY_DEFAULTS } from './defaults.js';
 import { isUserClientError } from './errors.js';
@@ -118,14 +118,8 @@ export interface UserQueryClients {
 export function createUserQueryClients(options: UserQueryClientsOptions): UserQueryClients {
   const clock = options.clock ?? systemClock;
   const cache = new ClientCache<Neo4jQueryClient>({
-    store: options.store,
-    cipher: options.cipher,
-    clock,
-    maxSize: options.maxSize ?? CLIENT_FACTORY_DEFAULTS.maxSize,
-    idleMs: options.idleMs ?? CLIENT_FACTORY_DEFAULTS.idleMs,
-    revalidateMs: options.revalidateMs ?? CLIENT_FACTORY_DEFAULTS.revalidateMs,
+    ...sharedCacheSettings(options, clock),
     closeGraceMs: 0,
-    events: options.events,
     // Nothing to close: a query client holds no socket of its own.
     build: (connection, password) => ({
       client: queryClientOf(connection, password, { ...options, clock }),

@@ -51,6 +51,7 @@ export {
   InProcessScheduler,
   type InProcessSchedulerOptions,
   type PollScheduler,
+  type SchedulePriority,
 } from './scheduler.js';
 export { type ProvisionUserDatabaseOptions, provisionUserDatabase } from './standalone.js';
 export type { UserDatabaseStatus } from './status.js';

@@ -1,6 +1,7 @@
 import { type Clock, systemClock } from '../aura/clock.js';
 import { type Logger, silentLogger } from '../aura/logger.js';
-import type { RateLimiter, RequestPriority } from '../aura/rate-limiter.js';
+import type { RateLimiter } from '../aura/rate-limiter.js';
+import { WaiterQueue } from '../aura/waiter-queue.js';
 import { ProvisioningConfigurationError } from '../provisioning/errors.js';
 import type { PostgresClient } from '../provisioning/postgres-store.js';
 import { SCALE_DEFAULTS } from './defaults.js';
@@ -33,14 +34,6 @@ export interface PostgresRateLimiter extends RateLimiter {
   migrate(): Promise<void>;
   /** Holds every process sharing the key until `untilMs` (this process's clock time). */
   pauseUntil(untilMs: number): void;
-}
-
-interface Waiter {
-  priority: RequestPriority;
-  resolve: () => void;
-  reject: (reason: unknown) => void;
-  signal: AbortSignal | undefined;
-  onAbort: () => void;
 }
 
 function check(limit: number, windowMs: number, burst: number, marginMs: number) {
@@ -97,7 +90,7 @@ export function createPostgresRateLimiter(
   const interval = window / limit;
   const acquireValues = [key, limit, window, interval, (burst - 1) * interval];
 
-  const queue: Waiter[] = [];
+  const queue = new WaiterQueue();
   let pumping = false;
   let rowReady = false;
   // A 429 seen here: a slot taken before it is given up, and none is handed out until it ends.
@@ -132,13 +125,6 @@ export function createPostgresRateLimiter(
     return undefined;
   };
 
-  const nextWaiter = (): Waiter | undefined => {
-    const first = queue.findIndex((waiter) => waiter.priority === 'high');
-    const [waiter] = queue.splice(Math.max(first, 0), 1);
-    waiter?.signal?.removeEventListener('abort', waiter.onAbort);
-    return waiter;
-  };
-
   /** Takes one slot at a time for this process's waiters and hands each out when it falls due. */
   const pump = async () => {
     if (pumping) return;
@@ -155,7 +141,7 @@ export function createPostgresRateLimiter(
         if (waitMs === undefined) break; // every waiter left while the database was away
         if (waitMs > 0) await clock.sleep(waitMs, pause).catch(() => {});
         if (pause.aborted) continue; // a 429 arrived meanwhile: give this slot up
-        nextWaiter()?.resolve(); // nobody left (all aborted): the slot stays unused
+        queue.serveNext(); // nobody left (all aborted): the slot stays unused
       }
     } finally {
       pumping = false;
@@ -164,23 +150,9 @@ export function createPostgresRateLimiter(
 
   return {
     acquire(signal, priority = 'normal') {
-      if (signal?.aborted) return Promise.reject(signal.reason);
-      return new Promise<void>((resolve, reject) => {
-        const waiter: Waiter = {
-          priority,
-          resolve,
-          reject,
-          signal,
-          onAbort: () => {
-            const index = queue.indexOf(waiter);
-            if (index >= 0) queue.splice(index, 1);
-            reject(signal?.reason);
-          },
-        };
-        signal?.addEventListener('abort', waiter.onAbort, { once: true });
-        queue.push(waiter);
-        void pump();
-      });
+      const served = queue.wait(signal, priority);
+      void pump();
+      return served;
     },
     pauseUntil(untilMs) {
       if (!(untilMs > pausedUntil)) return;

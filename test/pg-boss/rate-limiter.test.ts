@@ -8,6 +8,7 @@ import {
   type PostgresRateLimiterOptions,
 } from '../../src/scale/postgres-rate-limiter.js';
 import { createTestPool, createTestSchema } from '../support/postgres.js';
+import { busiestWindow } from '../support/windows.js';
 
 let pool: pg.Pool;
 const drops: (() => Promise<void>)[] = [];
@@ -48,17 +49,6 @@ const skewed = (offsetMs: number): Clock => ({
   now: () => Date.now() + offsetMs,
   sleep: systemClock.sleep,
 });
-
-/** The largest number of `times` inside any window of `windowMs`. */
-function busiestWindow(times: number[], windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0, j = 0; j < sorted.length; j++) {
-    while ((sorted[j] as number) - (sorted[i] as number) >= windowMs) i++;
-    most = Math.max(most, j - i + 1);
-  }
-  return most;
-}
 
 describe('createPostgresRateLimiter', () => {
   it('costs one statement per request once its row exists', async () => {

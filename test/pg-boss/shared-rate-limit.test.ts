@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresRateLimiter } from '../../src/scale/postgres-rate-limiter.js';
 import { type AuraMock, createAuraMock, type LoopbackServer } from '../../src/testing/index.js';
 import { createTestPool, createTestSchema, testPostgres } from '../support/postgres.js';
+import { busiestWindow } from '../support/windows.js';
 import {
   buildPackage,
   removePackage,
@@ -81,17 +82,6 @@ async function burst(options: {
     await Promise.all(workers.map((w) => stopWorker(w)));
     await server.close();
   }
-}
-
-/** The largest number of `times` inside any window of `windowMs`. */
-function busiestWindow(times: number[], windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0, j = 0; j < sorted.length; j++) {
-    while ((sorted[j] as number) - (sorted[i] as number) >= windowMs) i++;
-    most = Math.max(most, j - i + 1);
-  }
-  return most;
 }
 
 const apiRequests = (fake: AuraMock) => fake.requests.filter((r) => r.path.startsWith('/v1/'));

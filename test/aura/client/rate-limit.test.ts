@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { AuraClient, createRateLimiter, type RateLimiter } from '../../../src/aura/index.js';
+import { busiestWindow } from '../../support/windows.js';
 import { apiRequests, CREDENTIALS, summary, TENANT_ID, useAuraFake } from './setup.js';
 
 const { setup } = useAuraFake();
 
 const WINDOW = 60_000;
-
-/** The most requests that fall in any window of `windowMs` (sliding over arrival times). */
-function busiestWindow(times: number[], windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let busiest = 0;
-  for (let first = 0, last = 0; last < sorted.length; last++) {
-    while ((sorted[last] as number) - (sorted[first] as number) >= windowMs) first++;
-    busiest = Math.max(busiest, last - first + 1);
-  }
-  return busiest;
-}
 
 /** Resolves once the fake recorded a request answered `status` (real event-loop turns, no timers). */
 async function answered(fake: { requests: readonly { status: number }[] }, status: number) {
