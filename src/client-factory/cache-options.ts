@@ -43,13 +43,17 @@ export interface Built<T> {
   close(): Promise<void>;
 }
 
-/** `maxSize` a positive integer; times non-negative numbers (`Infinity` allowed: never). */
+/** `maxSize` a positive integer; `idleMs` positive, other times non-negative (`Infinity` allowed: never). */
 export function checkLimits(options: ClientCacheOptions<unknown>): void {
   const { maxSize, idleMs, revalidateMs, closeGraceMs } = options;
   if (!Number.isSafeInteger(maxSize) || maxSize < 1) {
     throw new ProvisioningConfigurationError(`maxSize must be a positive integer, not ${maxSize}`);
   }
-  for (const [name, value] of Object.entries({ idleMs, revalidateMs, closeGraceMs })) {
+  // 0 would expire a client the moment it is made: an idle time must be a real span of time.
+  if (typeof idleMs !== 'number' || !(idleMs > 0)) {
+    throw new ProvisioningConfigurationError(`idleMs must be a number of ms > 0, not ${idleMs}`);
+  }
+  for (const [name, value] of Object.entries({ revalidateMs, closeGraceMs })) {
     if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
       throw new ProvisioningConfigurationError(`${name} must be a number of ms >= 0, not ${value}`);
     }

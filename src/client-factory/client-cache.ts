@@ -23,6 +23,9 @@ interface Entry<T> {
   retired: boolean;
   closed?: Promise<void>;
   closeNow?: () => void;
+  /** The grace timer of a retired entry still in use, and when it fires. */
+  grace?: AbortController;
+  graceUntil?: number;
 }
 
 /**
@@ -97,6 +100,8 @@ export class ClientCache<T> {
       this.#flights.clear();
     }
     for (const entry of [...this.#entries.values()]) void this.#retire(entry, graceMs);
+    // Retired earlier with a longer grace: shutdown waits no longer than `graceMs` for them either.
+    for (const entry of this.#retiring) this.#armGrace(entry, graceMs);
     await Promise.all([...this.#retiring].map((entry) => entry.closed));
   }
 
@@ -126,6 +131,10 @@ export class ClientCache<T> {
 
   #insert(connection: UserConnection, password: string, leases: number): Entry<T> {
     if (this.#stop.signal.aborted) throw new UserClientsClosedError(connection.userId);
+    // A read that raced an invalidation can land after a newer one: the last read wins, and the
+    // client it replaces is retired (closed once unused), never dropped unclosed.
+    const replaced = this.#entries.get(connection.userId);
+    if (replaced !== undefined) void this.#retire(replaced, this.#o.closeGraceMs);
     const now = this.#o.clock.now();
     const entry = {
       userId: connection.userId,
@@ -180,7 +189,8 @@ export class ClientCache<T> {
   }
 
   #expireIdle(now: number): void {
-    for (const entry of this.#entries.values()) {
+    // A copy: touching an entry in use moves it to the end of the Map, which would visit it again.
+    for (const entry of [...this.#entries.values()]) {
       if (now - entry.lastUsedAt < this.#o.idleMs) break; // the rest were used later
       if (entry.leases > 0)
         this.#touch(entry); // a session is open: not idle
@@ -215,13 +225,12 @@ export class ClientCache<T> {
     if (entry.closed !== undefined) return entry.closed;
     entry.retired = true;
     if (this.#entries.get(entry.userId) === entry) this.#entries.delete(entry.userId);
+    if (this.#entries.size === 0) this.#sweeper.wake(); // nothing left to expire: no timer
     this.#retiring.add(entry);
-    // Only a client in use waits; its grace timer is cancelled when the last lease ends.
-    const grace = entry.leases > 0 ? new AbortController() : undefined;
     entry.closed = new Promise<void>((resolve) => {
       entry.closeNow = () => {
         entry.closeNow = undefined;
-        grace?.abort(CLOSED);
+        entry.grace?.abort(CLOSED);
         entry
           .close()
           .catch(() => {}) // nothing to do about a pool that fails to close
@@ -231,11 +240,27 @@ export class ClientCache<T> {
           });
       };
     });
-    if (grace === undefined) entry.closeNow?.();
-    else if (graceMs <= MAX_TIMER_MS) {
-      this.#o.clock.sleep(graceMs, grace.signal).then(() => entry.closeNow?.(), noop);
-    }
+    // Only a client in use waits; its grace timer is cancelled when the last lease ends.
+    if (entry.leases === 0) entry.closeNow?.();
+    else this.#armGrace(entry, graceMs);
     return entry.closed;
+  }
+
+  /** Closes a retired client in use after `graceMs` at the latest (an earlier deadline stays). */
+  #armGrace(entry: Entry<T>, graceMs: number): void {
+    if (entry.closeNow === undefined) return; // closed or closing
+    if (graceMs <= 0) {
+      entry.closeNow();
+      return;
+    }
+    if (graceMs > MAX_TIMER_MS) return; // never: it closes when its last lease ends
+    const until = this.#o.clock.now() + graceMs;
+    if (entry.graceUntil !== undefined && entry.graceUntil <= until) return;
+    entry.grace?.abort(CLOSED);
+    const grace = new AbortController();
+    entry.grace = grace;
+    entry.graceUntil = until;
+    this.#o.clock.sleep(graceMs, grace.signal).then(() => entry.closeNow?.(), noop);
   }
 }
 

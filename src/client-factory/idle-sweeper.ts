@@ -29,6 +29,7 @@ export interface IdleSweeperOptions {
 export class IdleSweeper {
   readonly #o: IdleSweeperOptions;
   #running = false;
+  #nap: AbortController | undefined;
 
   constructor(options: IdleSweeperOptions) {
     this.#o = options;
@@ -42,6 +43,11 @@ export class IdleSweeper {
     });
   }
 
+  /** Cuts the current sleep short: the sweeper looks again, and stops if nothing is left. */
+  wake(): void {
+    this.#nap?.abort();
+  }
+
   async #loop(): Promise<void> {
     const { clock, idleMs, signal } = this.#o;
     for (;;) {
@@ -51,7 +57,16 @@ export class IdleSweeper {
         return;
       }
       const wait = oldest + idleMs - clock.now();
-      if (wait > 0) await clock.sleep(wait, signal);
+      if (wait > 0) {
+        const nap = new AbortController();
+        this.#nap = nap;
+        try {
+          await clock.sleep(wait, AbortSignal.any([signal, nap.signal]));
+        } catch (error) {
+          if (signal.aborted) throw error;
+          continue; // woken: look again
+        }
+      }
       this.#o.expire(clock.now());
     }
   }

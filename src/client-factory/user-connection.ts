@@ -102,11 +102,13 @@ export async function decryptPassword(
   try {
     return await cipher.decrypt(connection.encryptedPassword, connection.userId);
   } catch (cause) {
-    // The library's ciphers keep secrets out of their messages; another cipher's message is not echoed.
-    const why = isProvisioningError(cause) ? cause.message : 'the cipher failed';
+    // The library's ciphers keep secrets out of their messages. Another cipher's error is neither
+    // echoed nor kept as the cause (printing an error prints its cause): only its name is.
+    const own = isProvisioningError(cause);
+    const name = cause instanceof Error ? cause.name : typeof cause;
     throw new UserCredentialsUnreadableError(
-      `The credentials of user ${connection.userId} cannot be decrypted: ${why}`,
-      { userId: connection.userId, cause },
+      `The credentials of user ${connection.userId} cannot be decrypted: ${own ? cause.message : `the cipher failed (${name})`}`,
+      { userId: connection.userId, cause: own ? cause : undefined },
     );
   }
 }

@@ -22,8 +22,10 @@ export type CreateDriver = (url: string, authToken: AuthToken, config: Config) =
  * `rxSession()` use it unless the caller names another (neo4j-driver has
  * no driver-wide database; without one the server's home database applies).
  *
- * The cache owns the driver: each open session and running `executeQuery`
- * holds a lease, so eviction waits for them, and the driver's own `close()`
+ * The cache owns the driver: each open `session()` and running
+ * `executeQuery()` holds a lease, so eviction waits for them (an
+ * `rxSession()` holds none: use `withDriver` around reactive work), and the
+ * driver's own `close()`
  * and `Symbol.asyncDispose` do nothing (a request that closes "its" driver
  * must not break the next one). The returned `close` really closes it.
  */

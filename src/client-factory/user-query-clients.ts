@@ -69,7 +69,7 @@ export async function createQueryClientForUser(
 export interface UserQueryClientsOptions extends QueryClientForUserOptions {
   /** Users whose client stays cached. Default 500. */
   maxSize?: number;
-  /** A client unused this long is dropped. Default 10 minutes. */
+  /** A client unused this long is dropped (ms > 0; `Infinity`: never). Default 10 minutes. */
   idleMs?: number;
   /** How often a cached client's record is re-read in the background. Default 60 s. */
   revalidateMs?: number;

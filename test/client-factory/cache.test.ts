@@ -147,6 +147,23 @@ describe('a driver in use is not closed under its user', () => {
     await t.clients.closeAll();
   });
 
+  it('closeAll({ graceMs }) also bounds the wait for drivers retired earlier with a longer grace', async () => {
+    const t = setup({ closeGraceMs: 300_000 });
+    await t.putRecord('u1');
+    (await t.clients.driverFor('u1')).session(); // open, never closed
+    void t.clients.invalidate('u1'); // retired: closes in 5 minutes at the latest
+    let done = false;
+    const closing = t.clients.closeAll({ graceMs: 1_000 }).then(() => {
+      done = true;
+    });
+    await t.clock.advance(1_000);
+    await settle();
+    expect(done).toBe(true);
+    expect(t.closed()).toBe(1);
+    await t.clock.advance(300_000); // (lets a failing run end)
+    await closing;
+  });
+
   it('closes a driver whose session is never closed after closeGraceMs', async () => {
     const t = setup({ closeGraceMs: 10_000 });
     await t.putRecord('u1');
@@ -264,6 +281,30 @@ describe('a change of credentials or status', () => {
     await t.clients.closeAll();
   });
 
+  it('a stale read that lands after a newer one replaces its driver, which is closed, not leaked', async () => {
+    const t = setup();
+    await t.putRecord('u1');
+    const answers: (() => void)[] = [];
+    t.hooks.afterGet = () => new Promise<void>((resolve) => answers.push(resolve));
+    const first = t.clients.driverFor('u1'); // read 1, held back
+    await settle();
+    void t.clients.invalidate('u1'); // read 1 is stale now
+    const second = t.clients.driverFor('u1'); // read 2, held back
+    await settle();
+    expect(answers).toHaveLength(2);
+    t.hooks.afterGet = undefined;
+    answers[1]?.(); // read 2 answers first: its driver is cached
+    await second;
+    answers[0]?.(); // read 1 answers late: its caller reads again and gets a driver too
+    await first;
+    await settle();
+    expect(t.made).toHaveLength(2);
+    expect(t.clients.size).toBe(1);
+    expect(t.made[0]?.closes).toBe(1); // the one it replaced
+    await t.clients.closeAll();
+    expect(t.made.map((m) => m.closes)).toEqual([1, 1]);
+  });
+
   it('a refused login through withDriver drops the driver, so the next call reads the store', async () => {
     const t = setup();
     await t.putRecord('u1');
@@ -316,11 +357,25 @@ describe('options', () => {
   it.each([
     [{ maxSize: 0 }, /maxSize must be a positive integer/],
     [{ maxSize: 1.5 }, /maxSize/],
-    [{ idleMs: -1 }, /idleMs must be a number of ms >= 0/],
+    [{ idleMs: -1 }, /idleMs must be a number of ms > 0/],
+    [{ idleMs: 0 }, /idleMs must be a number of ms > 0/],
     [{ revalidateMs: Number.NaN }, /revalidateMs/],
   ])('refuses %o', (options, message) => {
     const world = createWorld();
     expect(() => createUserClients({ ...world, ...options })).toThrow(message);
+  });
+
+  it('an emptied cache holds no timer (nothing keeps the process alive)', async () => {
+    const t = setup();
+    await t.putRecord('u1');
+    await t.clients.driverFor('u1');
+    expect(t.clock.pendingTimers).toBe(1); // the idle sweeper
+    await t.clients.invalidate('u1');
+    await settle();
+    expect(t.clock.pendingTimers).toBe(0);
+    await t.clients.driverFor('u1'); // and it starts again
+    expect(t.clock.pendingTimers).toBe(1);
+    await t.clients.closeAll();
   });
 
   it('idleMs: Infinity never expires and holds no timer', async () => {

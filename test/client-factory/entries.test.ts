@@ -21,8 +21,9 @@ async function runtimeImports(entry: string): Promise<string[]> {
 }
 
 describe('entry points', () => {
-  it('the client factory of the root entry needs no neo4j-driver at run time (fetch only)', async () => {
+  it('the root entry, client factory included, needs no neo4j-driver at run time (fetch only)', async () => {
     expect(await runtimeImports('src/client-factory/index.ts')).not.toContain('neo4j-driver');
+    expect(await runtimeImports('src/index.ts')).not.toContain('neo4j-driver');
   });
 
   it('aura-provisioner/neo4j is what loads neo4j-driver', async () => {

@@ -145,7 +145,7 @@ describe('credentials that cannot be decrypted', () => {
     await clients.closeAll();
   });
 
-  it("does not echo a custom cipher's own message", async () => {
+  it("neither echoes nor keeps a custom cipher's own error, however it is printed", async () => {
     const world = createWorld();
     await world.putRecord(USER);
     const clients = createUserClients({
@@ -157,9 +157,12 @@ describe('credentials that cannot be decrypted', () => {
     });
     const error = (await clients.driverFor(USER).catch((e: unknown) => e)) as Error;
     expect(error.message).toBe(
-      'The credentials of user user-1 cannot be decrypted: the cipher failed',
+      'The credentials of user user-1 cannot be decrypted: the cipher failed (Error)',
     );
-    expect(JSON.stringify(error)).not.toContain(PASSWORD);
+    expect(error.cause).toBeUndefined();
+    for (const shown of [JSON.stringify(error), inspect(error), String(error)]) {
+      expect(shown).not.toContain(PASSWORD);
+    }
     await clients.closeAll();
   });
 });
