@@ -1,4 +1,5 @@
 import { type Clock, systemClock } from '../aura/clock.js';
+import { ProvisioningConfigurationError } from '../provisioning/errors.js';
 import { CLIENT_FACTORY_DEFAULTS, MAX_TIMER_MS } from './defaults.js';
 import { isUserClientError } from './errors.js';
 import { type QueryResult, readQueryAnswer } from './query-answer.js';
@@ -31,7 +32,7 @@ export interface QueryClientOptions {
   fetch?: typeof globalThis.fetch | undefined;
   /** Times the request timeout. Default: the system clock. */
   clock?: Clock | undefined;
-  /** Time a request may take, answer included, in ms. Default 30 s; `Infinity` (or anything over ~24.8 days) for none. */
+  /** Time a request may take, answer included, in ms (> 0). Default 30 s; `Infinity` (or anything over ~24.8 days) for none. */
   timeout?: number | undefined;
 }
 
@@ -102,6 +103,14 @@ export function createQueryClient(options: QueryClientOptions): Neo4jQueryClient
   return new QueryClient(options);
 }
 
+/** A timeout in ms > 0 (`Infinity`: none); NaN would mean none and a negative one abort at once. */
+function checkTimeout(timeout: number): number {
+  if (typeof timeout !== 'number' || !(timeout > 0)) {
+    throw new ProvisioningConfigurationError(`timeout must be a number of ms > 0, not ${timeout}`);
+  }
+  return timeout;
+}
+
 class QueryClient implements Neo4jQueryClient {
   readonly endpoint: string;
   readonly database: string;
@@ -120,7 +129,7 @@ class QueryClient implements Neo4jQueryClient {
     this.#authorization = `Basic ${base64(`${options.username}:${options.password}`)}`;
     this.#fetch = options.fetch;
     this.#clock = options.clock ?? systemClock;
-    this.#timeout = options.timeout ?? CLIENT_FACTORY_DEFAULTS.queryTimeoutMs;
+    this.#timeout = checkTimeout(options.timeout ?? CLIENT_FACTORY_DEFAULTS.queryTimeoutMs);
   }
 
   async run<Row extends Record<string, unknown>>(
@@ -129,7 +138,7 @@ class QueryClient implements Neo4jQueryClient {
     options: QueryRunOptions = {},
   ): Promise<QueryResult<Row>> {
     const { userId } = this;
-    const timeout = options.timeout ?? this.#timeout;
+    const timeout = options.timeout === undefined ? this.#timeout : checkTimeout(options.timeout);
     const body = JSON.stringify({
       statement,
       parameters,

@@ -2,6 +2,7 @@ import { inspect } from 'node:util';
 import { delay, HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createQueryClient } from '../../src/client-factory/query-client.js';
 import {
   Neo4jAuthenticationError,
   Neo4jConnectionError,
@@ -266,6 +267,27 @@ describe('timeouts and abort', () => {
     expect(error).toBeInstanceOf(Neo4jQueryAbortError);
     expect((error as Error).cause).toEqual(new Error('user went away'));
   });
+
+  it.each([Number.NaN, 0, -1])(
+    'refuses a timeout of %s, per client or per call, sending nothing',
+    async (timeout) => {
+      const seen = answerWith(() => accepted([], []));
+      expect(() =>
+        createQueryClient({
+          origin: 'https://a1b2c3d4.databases.neo4j.io',
+          database: 'neo4j',
+          username: USERNAME,
+          password: PASSWORD,
+          timeout,
+        }),
+      ).toThrow(/timeout must be a number of ms > 0/);
+      const { client } = await clientFor();
+      await expect(client.run('RETURN 1', {}, { timeout })).rejects.toThrow(
+        /timeout must be a number of ms > 0/,
+      );
+      expect(seen).toHaveLength(0);
+    },
+  );
 
   it('an already aborted signal sends nothing', async () => {
     const seen = answerWith(() => accepted([], []));
