@@ -20,6 +20,7 @@
  * await provisioner.reconcile();
  * ```
  */
+export type { PostgresClient } from './provisioning/postgres-store.js';
 export { SCALE_DEFAULTS } from './scale/defaults.js';
 export { PgBossScheduler, type PgBossSchedulerOptions } from './scale/pg-boss-scheduler.js';
 export {
