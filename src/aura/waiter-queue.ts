@@ -15,6 +15,7 @@ interface Waiter {
 export class WaiterQueue {
   readonly #waiters: Waiter[] = [];
   readonly #onAbandoned: () => void;
+  #high = 0;
 
   /** `onAbandoned` runs when an abort leaves the queue empty (a pump may stop sleeping). */
   constructor(onAbandoned: () => void = () => {}) {
@@ -23,6 +24,11 @@ export class WaiterQueue {
 
   get length(): number {
     return this.#waiters.length;
+  }
+
+  /** How many of the waiters are `high` priority. */
+  get highCount(): number {
+    return this.#high;
   }
 
   /** Resolves when {@link serveNext} picks this caller; rejects if `signal` aborts first. */
@@ -35,13 +41,17 @@ export class WaiterQueue {
         signal,
         onAbort: () => {
           const index = this.#waiters.indexOf(waiter);
-          if (index >= 0) this.#waiters.splice(index, 1);
+          if (index >= 0) {
+            this.#waiters.splice(index, 1);
+            if (priority === 'high') this.#high--;
+          }
           if (this.#waiters.length === 0) this.#onAbandoned();
           reject(signal?.reason);
         },
       };
       signal?.addEventListener('abort', waiter.onAbort, { once: true });
       this.#waiters.push(waiter);
+      if (priority === 'high') this.#high++;
     });
   }
 
@@ -50,6 +60,7 @@ export class WaiterQueue {
     const first = this.#waiters.findIndex((waiter) => waiter.priority === 'high');
     const [waiter] = this.#waiters.splice(Math.max(first, 0), 1);
     if (waiter === undefined) return false;
+    if (waiter.priority === 'high') this.#high--;
     waiter.signal?.removeEventListener('abort', waiter.onAbort);
     waiter.resolve();
     return true;

@@ -52,11 +52,15 @@ function check(limit: number, windowMs: number, burst: number, marginMs: number)
  * request costs one statement, which takes the next start time under the
  * row's lock and answers how long to wait for it; the caller sleeps, then
  * sends. A process keeps at most one slot taken ahead of use and hands it,
- * when it falls due, to its most urgent waiter (`high` before `normal`), so
- * priorities hold within a process and slots interleave fairly between
- * processes. A 429 seen by one process (`pauseUntil`) holds them all. A slot
- * given up (its waiter aborted, a pause arrived) stays spent: the error is
- * always on the side of sending less.
+ * when it falls due, to its most urgent waiter (`high` before `normal`), and
+ * slots interleave fairly between processes. Priorities hold across
+ * processes too: while one process has more `high` waiters queued than its
+ * slot serves, the others take slots only for `high` waiters of their own
+ * (a process with only `normal` ones asks again when that backlog is
+ * through, one more statement per wait). A 429 seen by one process
+ * (`pauseUntil`) holds them all. A slot given up (its waiter aborted, a
+ * pause arrived) stays spent: the error is always on the side of sending
+ * less.
  *
  * @example
  * ```ts
@@ -88,29 +92,46 @@ export function createPostgresRateLimiter(
   const sql = rateLimitStatements(options.table ?? defaults.table);
   const window = windowMs + marginMs;
   const interval = window / limit;
+  // A high backlog holds other processes' normal requests off until this long after its slot:
+  // one interval for its next slot, one for the time its process takes to ask for it.
+  const highHoldMs = 2 * interval;
   const acquireValues = [key, limit, window, interval, (burst - 1) * interval];
 
-  const queue = new WaiterQueue();
+  // Cancels the pump's sleep when every waiter has given up, so no timer outlives the queue.
+  let idle = new AbortController();
+  const queue = new WaiterQueue(() => idle.abort());
+  const nap = (signal?: AbortSignal) => {
+    idle = new AbortController();
+    return signal === undefined ? idle.signal : AbortSignal.any([signal, idle.signal]);
+  };
   let pumping = false;
   let rowReady = false;
   // A 429 seen here: a slot taken before it is given up, and none is handed out until it ends.
   let pausedUntil = Number.NEGATIVE_INFINITY;
   let paused = new AbortController();
+  // Set while the pump waits out another process's high backlog: a high waiter here ends it.
+  let deferral: AbortController | undefined;
 
   /**
-   * Takes the next slot in the database; answers the ms until it. Retries while the database is
-   * away, as long as someone waits (sending without a slot could exceed the budget).
+   * Takes the next slot in the database; answers the ms until it, or (`deferMs`) how long to wait
+   * before asking again while another process's high backlog goes first. Retries while the
+   * database is away, as long as someone waits (sending without a slot could exceed the budget).
    */
-  const takeSlot = async (): Promise<number | undefined> => {
+  const takeSlot = async (): Promise<{ waitMs: number } | { deferMs: number } | undefined> => {
     for (let attempt = 0; queue.length > 0; attempt++) {
       try {
         if (!rowReady) {
           await client.query(sql.ensureRow, [key]);
           rowReady = true;
         }
-        const { rows } = await client.query(sql.acquire, acquireValues);
-        const waitMs = rows[0]?.wait_ms;
-        if (waitMs !== undefined) return Math.max(0, Number(waitMs));
+        const { rows } = await client.query(sql.acquire, [
+          ...acquireValues,
+          queue.highCount,
+          highHoldMs,
+        ]);
+        const { wait_ms: waitMs, defer_ms: deferMs } = rows[0] ?? {};
+        if (waitMs != null) return { waitMs: Math.max(0, Number(waitMs)) };
+        if (deferMs != null) return { deferMs: Math.max(1, Number(deferMs)) };
         rowReady = false; // the row was deleted: create it again
       } catch (error) {
         const delayMs = Math.min(defaults.maxRetryDelayMs, 100 * 2 ** attempt);
@@ -133,13 +154,21 @@ export function createPostgresRateLimiter(
       while (queue.length > 0) {
         const hold = pausedUntil - clock.now();
         if (hold > 0) {
-          await clock.sleep(hold);
+          await clock.sleep(hold, nap()).catch(() => {});
           continue;
         }
         const pause = paused.signal;
-        const waitMs = await takeSlot();
-        if (waitMs === undefined) break; // every waiter left while the database was away
-        if (waitMs > 0) await clock.sleep(waitMs, pause).catch(() => {});
+        const slot = await takeSlot();
+        if (slot === undefined) break; // every waiter left while the database was away
+        if ('deferMs' in slot) {
+          deferral = new AbortController();
+          if (queue.highCount === 0) {
+            await clock.sleep(slot.deferMs, nap(deferral.signal)).catch(() => {});
+          }
+          deferral = undefined;
+          continue;
+        }
+        if (slot.waitMs > 0) await clock.sleep(slot.waitMs, nap(pause)).catch(() => {});
         if (pause.aborted) continue; // a 429 arrived meanwhile: give this slot up
         queue.serveNext(); // nobody left (all aborted): the slot stays unused
       }
@@ -151,6 +180,7 @@ export function createPostgresRateLimiter(
   return {
     acquire(signal, priority = 'normal') {
       const served = queue.wait(signal, priority);
+      if (priority === 'high') deferral?.abort(); // waiting out another's backlog: ask now
       void pump();
       return served;
     },

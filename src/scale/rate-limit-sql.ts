@@ -14,10 +14,13 @@ export interface RateLimitStatements {
   /** `$1` key: makes sure the key's row exists. */
   ensureRow: string;
   /**
-   * `$1` key, `$2` limit, `$3` window ms, `$4` pacing interval ms, `$5` burst tolerance ms:
+   * `$1` key, `$2` limit, `$3` window ms, `$4` pacing interval ms, `$5` burst tolerance ms,
+   * `$6` high-priority waiters of the caller, `$7` ms a backlog of them holds normal callers off:
    * takes the key's next start time and answers `wait_ms`, how long until it. One statement:
    * the update locks the row, and a concurrent update makes Postgres re-evaluate it on the new
-   * row, so no two callers get the same slot. No row: the key's row must be created first.
+   * row, so no two callers get the same slot. A caller with no high waiter takes no slot while
+   * some process has a backlog of them (`high_until_ms`): it gets `defer_ms` instead, how long
+   * to wait before asking again. Both null: the key's row must be created first.
    */
   acquire: string;
   /** `$1` key, `$2` ms from the database's now: holds every process's next slot until then. */
@@ -52,12 +55,19 @@ export function rateLimitStatements(
   ${createRateLimitTableSql(table).trim()}
 end $migrate$`,
     ensureRow: `insert into ${t} (key) values ($1) on conflict (key) do nothing`,
-    acquire: `update ${t} set
+    // Priorities across processes: a process whose high waiters queue up (more than the one
+    // the slot it takes will serve) marks the key until just after that slot; meanwhile others
+    // take slots only for high waiters of their own, as one process's queue serves high first.
+    acquire: `with state as (select high_until_ms - ${NOW_MS} as defer_ms from ${t} where key = $1),
+taken as (update ${t} set
   starts[${NEXT}] = ${SLOT},
   next_index = (next_index + 1) % $2::int,
-  paced_ms = greatest(paced_ms, ${SLOT}) + $4::float8
-where key = $1
-returning starts[(next_index + $2::int - 1) % $2::int + 1] - ${NOW_MS} as wait_ms`,
+  paced_ms = greatest(paced_ms, ${SLOT}) + $4::float8,
+  high_until_ms = case when $6::int > 1
+    then greatest(high_until_ms, ${SLOT} + $7::float8) else high_until_ms end
+where key = $1 and ($6::int > 0 or high_until_ms <= ${NOW_MS})
+returning starts[(next_index + $2::int - 1) % $2::int + 1] - ${NOW_MS} as wait_ms)
+select (select wait_ms from taken) as wait_ms, (select defer_ms from state) as defer_ms`,
     pause: `insert into ${t} as r (key, paused_until_ms) values ($1, ${NOW_MS} + $2::float8)
 on conflict (key) do update set paused_until_ms = greatest(r.paused_until_ms, excluded.paused_until_ms)`,
   };
@@ -66,7 +76,8 @@ on conflict (key) do update set paused_until_ms = greatest(r.paused_until_ms, ex
 /**
  * The table of the shared rate limiter, as SQL for a migration: one row per
  * key, holding the start times of the last `limit` requests (a ring), the
- * pacing state and a 429 pause. `PostgresRateLimiter.migrate()` runs the same.
+ * pacing state, a 429 pause and the high-priority backlog mark.
+ * `PostgresRateLimiter.migrate()` runs the same.
  *
  * @example
  * ```ts
@@ -85,7 +96,10 @@ create table if not exists ${qualified} (
   -- When the next request may start if requests were evenly paced (GCRA).
   paced_ms double precision not null default 0,
   -- Set after a 429: no request starts before this.
-  paused_until_ms double precision not null default 0
+  paused_until_ms double precision not null default 0,
+  -- While a process has high-priority requests queued: other processes' normal ones wait.
+  high_until_ms double precision not null default 0
 );
+alter table ${qualified} add column if not exists high_until_ms double precision not null default 0;
 `;
 }

@@ -94,6 +94,28 @@ describe('createPostgresRateLimiter', () => {
     expect(order).toEqual(['c', 'a', 'b']);
   });
 
+  it("serves one limiter's high-priority backlog before another's normal waiters", async () => {
+    // Two processes on one budget, one slot per 200 ms: A queues normal requests, then B a
+    // backlog of high ones. Without shared priorities the slots alternate between A and B (A
+    // holds one slot ahead), so B's reads waited behind A's creates (seen in bench/scale.mjs
+    // as running -> ready p95 growing with the processes).
+    const budget = await sharedBudget({ limit: 10, windowMs: 2_000, burst: 1 });
+    const a = budget.make();
+    const b = budget.make();
+    const started = performance.now();
+    const order: string[] = [];
+    const normals = Array.from({ length: 6 }, () => a.acquire().then(() => order.push('a')));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const highs = Array.from({ length: 3 }, () =>
+      b.acquire(undefined, 'high').then(() => order.push('B')),
+    );
+    await Promise.all([...normals, ...highs]);
+    // A's slots at 0, 200 and 400 ms were taken before B asked; then B's three, then A's rest.
+    expect(order.join('')).toBe('aaaBBBaaa');
+    // No slot lost to the hand-over: 9 slots, one per 200 ms.
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
   it('holds every limiter on the key after a 429 seen by one, whatever their clocks', async () => {
     const budget = await sharedBudget({ limit: 100, windowMs: 10_000 });
     const ahead = budget.make({ clock: skewed(3_600_000) });
@@ -131,6 +153,28 @@ describe('createPostgresRateLimiter', () => {
     await expect(limiter.acquire(AbortSignal.abort('already'))).rejects.toBe('already');
   });
 
+  it('leaves no timer behind when every waiter gives up', async () => {
+    const budget = await sharedBudget({ limit: 1, windowMs: 60_000 });
+    let sleeping = 0;
+    const clock: Clock = {
+      now: systemClock.now,
+      sleep: (ms, signal) => {
+        sleeping++;
+        return systemClock.sleep(ms, signal).finally(() => {
+          sleeping--;
+        });
+      },
+    };
+    const limiter = budget.make({ clock });
+    await limiter.acquire(); // the window's only slot
+    const controller = new AbortController();
+    const waiting = limiter.acquire(controller.signal); // its slot is a minute away
+    await expect.poll(() => sleeping).toBe(1);
+    controller.abort(new Error('caller gave up'));
+    await expect(waiting).rejects.toThrow('caller gave up');
+    await expect.poll(() => sleeping).toBe(0);
+  });
+
   it('waits for the database instead of failing when a statement fails', async () => {
     const { schema, drop } = await createTestSchema(pool);
     drops.push(drop);
@@ -139,7 +183,7 @@ describe('createPostgresRateLimiter', () => {
     const limiter = createPostgresRateLimiter({
       client: {
         query: (text, values) =>
-          text.startsWith('update') && failures-- > 0
+          text.includes('update ') && failures-- > 0
             ? Promise.reject(new Error('connection terminated'))
             : pool.query(text, values),
       },

@@ -76,7 +76,7 @@ describe.runIf(real)('PgBossScheduler', () => {
     await sleep(500);
     expect(run.deliveries).toHaveLength(1);
     expect(run.deliveries[0]?.atMs).toBeGreaterThanOrEqual(400);
-    expect(run.deliveries[0]?.atMs).toBeLessThan(1_200);
+    expect(run.deliveries[0]?.atMs).toBeLessThan(3_000); // loose: real time, pg-boss polling
   });
 
   it('replaces a waiting due time with a later one (the later is not lost)', async () => {
