@@ -2,6 +2,11 @@
  * Defaults of the scale-out layer (the pg-boss scheduler and the shared rate
  * limiter), declared once; each is an option of `PgBossScheduler` or
  * `createPostgresRateLimiter`.
+ *
+ * @example
+ * ```ts
+ * const scheduler = new PgBossScheduler({ boss, heartbeatSeconds: SCALE_DEFAULTS.scheduler.heartbeatSeconds * 2 });
+ * ```
  */
 export const SCALE_DEFAULTS = {
   scheduler: {

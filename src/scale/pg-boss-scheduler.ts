@@ -6,7 +6,14 @@ import type { PollScheduler, SchedulePriority } from '../provisioning/scheduler.
 import { SCALE_DEFAULTS } from './defaults.js';
 import { type CheckJobData, FetchLane, type HeldJob, type NextCheck } from './fetch-lane.js';
 
-/** Options of {@link PgBossScheduler}. */
+/**
+ * Options of {@link PgBossScheduler}.
+ *
+ * @example
+ * ```ts
+ * const options: PgBossSchedulerOptions = { boss: process.env.DATABASE_URL!, concurrency: 4, work: false };
+ * ```
+ */
 export interface PgBossSchedulerOptions {
   /**
    * A `PgBoss` of yours (started here if it is not; stopping it stays yours), or a connection
@@ -92,8 +99,10 @@ export class PgBossScheduler implements PollScheduler {
       );
     }
     const heartbeat = options.heartbeatSeconds ?? SCALE_DEFAULTS.scheduler.heartbeatSeconds;
-    if (!(heartbeat >= 10)) {
-      throw new ProvisioningConfigurationError('heartbeatSeconds must be at least 10 (pg-boss)');
+    if (!Number.isInteger(heartbeat) || heartbeat < 10) {
+      throw new ProvisioningConfigurationError(
+        'heartbeatSeconds must be an integer of at least 10 (pg-boss)',
+      );
     }
     const concurrency = options.concurrency ?? SCALE_DEFAULTS.scheduler.concurrency;
     if (!Number.isInteger(concurrency) || concurrency < 1) {

@@ -7,7 +7,14 @@ import type { PostgresClient } from '../provisioning/postgres-store.js';
 import { SCALE_DEFAULTS } from './defaults.js';
 import { rateLimitStatements } from './rate-limit-sql.js';
 
-/** Options of {@link createPostgresRateLimiter}. */
+/**
+ * Options of {@link createPostgresRateLimiter}.
+ *
+ * @example
+ * ```ts
+ * const options: PostgresRateLimiterOptions = { client: pool, limit: 125, windowMs: 60_000, key: 'aura-account-1' };
+ * ```
+ */
 export interface PostgresRateLimiterOptions {
   /** Runs the statements: a node-postgres `Pool`, or any `query(text, values)`. */
   client: PostgresClient;
@@ -28,7 +35,15 @@ export interface PostgresRateLimiterOptions {
   logger?: Logger;
 }
 
-/** A {@link RateLimiter} whose budget lives in PostgreSQL. See {@link createPostgresRateLimiter}. */
+/**
+ * A {@link RateLimiter} whose budget lives in PostgreSQL. See {@link createPostgresRateLimiter}.
+ *
+ * @example
+ * ```ts
+ * const limiter: PostgresRateLimiter = createPostgresRateLimiter({ client: pool });
+ * await limiter.migrate(); // once per process at start-up: idempotent
+ * ```
+ */
 export interface PostgresRateLimiter extends RateLimiter {
   /** Creates the table if it does not exist. Safe to run from every process at start-up. */
   migrate(): Promise<void>;

@@ -251,6 +251,9 @@ describe.runIf(real)('PgBossScheduler', () => {
   it('checks its options', () => {
     expect(() => new PgBossScheduler({} as never)).toThrow(/boss/);
     expect(() => new PgBossScheduler({ boss: 'postgres://x', heartbeatSeconds: 5 })).toThrow(/10/);
+    expect(() => new PgBossScheduler({ boss: 'postgres://x', heartbeatSeconds: 12.5 })).toThrow(
+      /integer/,
+    );
     expect(() => new PgBossScheduler({ boss: 'postgres://x', concurrency: 0 })).toThrow(
       /concurrency/,
     );
