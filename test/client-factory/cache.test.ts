@@ -113,13 +113,19 @@ describe('a driver in use is not closed under its user', () => {
     const t = setup();
     await t.putRecord('u1');
     let finish = () => {};
+    let started = () => {};
+    const running = new Promise<void>((resolve) => {
+      started = resolve;
+    });
     const work = t.clients.withDriver('u1', async (driver) => {
+      started();
       await new Promise<void>((resolve) => {
         finish = resolve;
       });
       return driver;
     });
-    await settle();
+    // Not a fixed number of turns: the first call decrypts with Web Crypto, which takes real time.
+    await running;
     const invalidated = t.clients.invalidate('u1');
     await settle();
     expect(t.closed()).toBe(0);
