@@ -1,4 +1,5 @@
 import type { ProvisioningStatus } from '../provisioning/record.js';
+import { hasBrand, UserScopedError } from '../provisioning/user-error.js';
 
 const BRAND = Symbol.for('aura-provisioner.UserClientError');
 
@@ -34,21 +35,8 @@ export type UserClientErrorCode =
  * if (error instanceof UserClientError) log.warn(error.code, error.toJSON());
  * ```
  */
-export abstract class UserClientError extends Error {
-  abstract override readonly name: string;
-  abstract readonly code: UserClientErrorCode;
+export abstract class UserClientError extends UserScopedError<UserClientErrorCode> {
   readonly [BRAND] = true;
-  /** The user the error is about, when known. */
-  readonly userId: string | undefined;
-
-  constructor(message: string, options: { userId?: string | undefined; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.userId = options.userId;
-  }
-
-  toJSON(): Record<string, unknown> {
-    return { name: this.name, code: this.code, message: this.message, userId: this.userId };
-  }
 }
 
 /**
@@ -183,7 +171,5 @@ export function isUserClientError<C extends UserClientErrorCode>(
   error: unknown,
   code?: C,
 ): error is UserClientError & { code: C } {
-  if (typeof error !== 'object' || error === null) return false;
-  const candidate = error as { [BRAND]?: unknown; code?: unknown };
-  return candidate[BRAND] === true && (code === undefined || candidate.code === code);
+  return hasBrand(error, BRAND, code);
 }

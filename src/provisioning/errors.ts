@@ -1,3 +1,5 @@
+import { hasBrand, UserScopedError } from './user-error.js';
+
 const BRAND = Symbol.for('aura-provisioner.ProvisioningError');
 
 /** Every `code` a {@link ProvisioningError} can carry. */
@@ -15,21 +17,8 @@ export type ProvisioningErrorCode =
  * match with {@link isProvisioningError}. Messages and `toJSON()` never
  * contain a secret.
  */
-export abstract class ProvisioningError extends Error {
-  abstract override readonly name: string;
-  abstract readonly code: ProvisioningErrorCode;
+export abstract class ProvisioningError extends UserScopedError<ProvisioningErrorCode> {
   readonly [BRAND] = true;
-  /** The user the error is about, when there is one. */
-  readonly userId: string | undefined;
-
-  constructor(message: string, options: { userId?: string | undefined; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.userId = options.userId;
-  }
-
-  toJSON(): Record<string, unknown> {
-    return { name: this.name, code: this.code, message: this.message, userId: this.userId };
-  }
 }
 
 /** No record for this user. */
@@ -139,7 +128,5 @@ export function isProvisioningError<C extends ProvisioningErrorCode>(
   error: unknown,
   code?: C,
 ): error is ProvisioningError & { code: C } {
-  if (typeof error !== 'object' || error === null) return false;
-  const candidate = error as { [BRAND]?: unknown; code?: unknown };
-  return candidate[BRAND] === true && (code === undefined || candidate.code === code);
+  return hasBrand(error, BRAND, code);
 }

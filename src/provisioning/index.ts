@@ -57,4 +57,5 @@ export { type ProvisionUserDatabaseOptions, provisionUserDatabase } from './stan
 export type { UserDatabaseStatus } from './status.js';
 export type { ClaimResult, CredentialStore, ListQuery, RecordPage } from './store.js';
 export { type ProvisioningEvent, transition } from './transition.js';
+export { UserScopedError } from './user-error.js';
 export type { WaitUntilReadyOptions } from './wait-ready.js';

@@ -10,8 +10,9 @@ import {
 } from '../../src/client-factory/errors.js';
 import { createQueryClientForUser } from '../../src/client-factory/user-query-clients.js';
 import { createUserClients } from '../../src/neo4j.js';
-import { isProvisioningError } from '../../src/provisioning/errors.js';
+import { isProvisioningError, UserDatabaseNotFoundError } from '../../src/provisioning/errors.js';
 import type { UserDatabasePatch } from '../../src/provisioning/record.js';
+import { UserScopedError } from '../../src/provisioning/user-error.js';
 import { KEY } from '../provisioning/harness.js';
 import { createWorld, PASSWORD } from './support.js';
 
@@ -164,6 +165,25 @@ describe('credentials that cannot be decrypted', () => {
       expect(shown).not.toContain(PASSWORD);
     }
     await clients.closeAll();
+  });
+});
+
+describe('the error base', () => {
+  it('is shared with the provisioning errors, and each guard still matches only its own layer', () => {
+    const client = new NoUserDatabaseError('u1', null);
+    const provisioning = new UserDatabaseNotFoundError('u1');
+    for (const error of [client, provisioning]) expect(error).toBeInstanceOf(UserScopedError);
+    expect(isUserClientError(client)).toBe(true);
+    expect(isUserClientError(provisioning)).toBe(false);
+    expect(isProvisioningError(provisioning, 'not_found')).toBe(true);
+    expect(isProvisioningError(client)).toBe(false);
+    expect(client.toJSON()).toEqual({
+      name: 'NoUserDatabaseError',
+      code: 'no_database',
+      message: client.message,
+      userId: 'u1',
+      status: null,
+    });
   });
 });
 
