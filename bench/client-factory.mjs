@@ -1,10 +1,14 @@
 // Per-user clients against dist/: the cached hot path, and the memory a bounded cache holds.
 // Real neo4j-driver drivers (they open no socket until used), a memory store, AES-GCM.
-import { createAesGcmCipher, generateAesGcmKey, MemoryCredentialStore } from '../dist/index.js';
+import {
+  createAesGcmCipher,
+  generateAesGcmKey,
+  MemoryCredentialStore,
+  newRecord,
+} from '../dist/index.js';
 import { createClientForUser, createUserClients, sharedUserClients } from '../dist/neo4j.js';
+import { timeCalls } from './timing.mjs';
 
-const percentile = (sorted, p) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 // Flat strings, as a database driver hands them over: a concatenated (cons) string is flattened
 // the first time it is hashed, which would grow the fixture's own strings as users pass through
 // and be counted against the cache.
@@ -18,21 +22,7 @@ async function seed(count) {
   for (let i = 0; i < count; i++) {
     const id = userId(i);
     const host = flat(i.toString(16).padStart(8, '0'));
-    const { record } = await store.claim({
-      userId: id,
-      status: 'pending',
-      instanceName: flat(`ap-${host}`),
-      instanceId: null,
-      connectionUrl: null,
-      username: null,
-      encryptedPassword: null,
-      databaseName: null,
-      attempts: 0,
-      lastError: null,
-      nextCheckAt: null,
-      createRequestedAt: null,
-      readyAt: null,
-    });
+    const { record } = await store.claim(newRecord(id, flat(`ap-${host}`)));
     await store.update(id, record.version, {
       status: 'ready',
       instanceId: host,
@@ -42,25 +32,6 @@ async function seed(count) {
     });
   }
   return { store, cipher };
-}
-
-async function timeCalls(calls, run) {
-  const latencies = new Float64Array(calls);
-  const started = performance.now();
-  for (let i = 0; i < calls; i++) {
-    const t = performance.now();
-    await run();
-    latencies[i] = performance.now() - t;
-  }
-  const elapsed = performance.now() - started;
-  latencies.sort();
-  const us = (ms) => Math.round(ms * 1000 * 100) / 100;
-  return {
-    callsPerSec: Math.round(calls / (elapsed / 1000)),
-    p50Us: us(percentile(latencies, 0.5)),
-    p99Us: us(percentile(latencies, 0.99)),
-    maxUs: us(latencies[calls - 1]),
-  };
 }
 
 /**

@@ -2,6 +2,7 @@
 // and the number of token requests when 1,000 calls start at once.
 import { AuraClient } from '../dist/index.js';
 import { createAuraMock } from '../dist/testing.js';
+import { timeCalls } from './timing.mjs';
 
 const credentials = { clientId: 'test-client-id', clientSecret: 'test-client-secret' };
 const spec = {
@@ -18,26 +19,6 @@ function setup() {
   const fetch = (input, init) => fake.handle(new Request(input, init));
   const aura = new AuraClient({ ...credentials, tenantId: 'tenant-1', fetch, rateLimit: false });
   return { fake, fetch, aura };
-}
-
-const percentile = (sorted, p) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
-
-async function timeCalls(calls, run) {
-  const latencies = new Float64Array(calls);
-  const started = performance.now();
-  for (let i = 0; i < calls; i++) {
-    const t = performance.now();
-    await run();
-    latencies[i] = performance.now() - t;
-  }
-  const elapsed = performance.now() - started;
-  latencies.sort();
-  return {
-    callsPerSec: Math.round(calls / (elapsed / 1000)),
-    p50Us: Math.round(percentile(latencies, 0.5) * 1000),
-    p99Us: Math.round(percentile(latencies, 0.99) * 1000),
-  };
 }
 
 /** `instances.get` through the client vs the same request sent straight to the fake. */
@@ -65,7 +46,7 @@ export async function measureClientOverhead(calls = 5_000) {
   }
   const fakeAlone = await timeCalls(calls, raw);
   const client = await timeCalls(calls, viaClient);
-  return { client, fakeAlone, overheadP50Us: client.p50Us - fakeAlone.p50Us };
+  return { client, fakeAlone, overheadP50Us: Math.round(client.p50Us - fakeAlone.p50Us) };
 }
 
 /** 1,000 concurrent calls on a fresh client: how many token requests reach Aura. */

@@ -41,6 +41,7 @@ export type {
 } from './reconcile.js';
 export {
   type NewUserDatabaseRecord,
+  newRecord,
   PROVISIONING_STATUSES,
   type ProvisioningStatus,
   type UserDatabasePatch,
