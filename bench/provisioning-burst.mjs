@@ -30,12 +30,22 @@ const spec = {
 };
 
 /**
+ * How the simulated readiness probe answers (it is free: it reads the fake's state, as a host
+ * that starts to answer would tell):
+ * - `exact`: ready from the moment the instance runs;
+ * - `late`: ready `lagMs` (default 20 s) after it runs (DNS propagation, a slow first answer);
+ * - `early`: ready from the moment of create, for every host (a name that resolves before the
+ *   database is up): the worst case for the budget;
+ * - `silent`: never ready (a probe that cannot reach the instances).
+ */
+export const PROBE_MODELS = ['exact', 'late', 'early', 'silent'];
+
+/**
  * `users` signups arrive uniformly within `arrivalMs`; each instance takes a
  * creation time drawn uniformly from [minCreationMs, maxCreationMs]. Signups
  * come in as a webhook would bring them (`claimUser`, the create runs in the
- * scheduler). With `probe`, a simulated DNS/TLS readiness probe (free: it
- * reads the fake's state, as a host that starts to resolve would tell) gates
- * the status reads.
+ * scheduler). With `probe` (one of {@link PROBE_MODELS}; `true` is `exact`), a
+ * simulated readiness probe gates the status reads.
  */
 export async function runBurst({
   users = 1_000,
@@ -43,8 +53,10 @@ export async function runBurst({
   minCreationMs = 60_000,
   maxCreationMs = 180_000,
   probe = false,
+  lagMs = 20_000,
   seed = 42,
 } = {}) {
+  const model = probe === true ? 'exact' : probe;
   const random = mulberry32(seed);
   const clock = createTestClock({ settleTurns: 2 });
   const runningAt = new Map();
@@ -77,9 +89,7 @@ export async function runBurst({
     cipher: createInsecurePlaintextCipher(),
     clock,
     instance: spec,
-    readinessProbe: probe
-      ? async ({ instanceId }) => fake.instance(instanceId)?.status === 'running'
-      : undefined,
+    readinessProbe: model ? simulatedProbe(model, lagMs, fake, clock, runningAt) : undefined,
     onEvent: (event) => {
       if (event.type !== 'ready') return;
       readyAt.set(event.instanceName, event.at);
@@ -108,7 +118,7 @@ export async function runBurst({
   const floorMs = ((2 * users) / 125) * 60_000;
   return {
     users,
-    probe,
+    probe: model,
     apiCallsPerUser: api.length / users,
     creates: api.filter((r) => r.method === 'POST').length,
     statusReads: api.filter((r) => r.method === 'GET').length,
@@ -120,4 +130,20 @@ export async function runBurst({
     ratioToFloor: totalMs / floorMs,
     wallMs,
   };
+}
+
+function simulatedProbe(model, lagMs, fake, clock, runningAt) {
+  const runsSince = (instanceId) => runningAt.get(fake.instance(instanceId)?.name) ?? Infinity;
+  switch (model) {
+    case 'exact':
+      return async ({ instanceId }) => fake.instance(instanceId)?.status === 'running';
+    case 'late':
+      return async ({ instanceId }) => clock.now() >= runsSince(instanceId) + lagMs;
+    case 'early':
+      return async () => true;
+    case 'silent':
+      return async () => false;
+    default:
+      throw new Error(`unknown probe model ${model}`);
+  }
 }

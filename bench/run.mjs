@@ -53,10 +53,17 @@ report.burst = [];
 console.log(
   '\n# Burst: 1,000 signups within 60 s, creation times uniform in 60–180 s, Aura fake at 125/min (simulated time)',
 );
-for (const probe of [false, true]) {
+const probeLabels = {
+  false: 'status reads only (default)',
+  exact: 'with a readiness probe',
+  late: 'with a probe that answers 20 s late',
+  early: 'with a probe that says ready from create (every host)',
+  silent: 'with a probe that never says ready',
+};
+for (const probe of [false, 'exact', 'late', 'early', 'silent']) {
   const r = await runBurst({ probe });
   report.burst.push(r);
-  console.log(`  ${probe ? 'with a readiness probe' : 'status reads only (default)'}:`);
+  console.log(`  ${probeLabels[probe]}:`);
   console.log(
     `    API calls per user ${r.apiCallsPerUser.toFixed(2)} (${r.creates} creates, ${r.statusReads} status reads), 429s ${r.tooManyRequests}`,
   );

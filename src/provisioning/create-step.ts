@@ -130,7 +130,7 @@ async function persistCreated(rt: Runtime, record: UserDatabaseRecord, created: 
         // No record back: changed meanwhile, or an earlier write landed but its answer was lost.
         const stored = next ?? (await rt.store.get(userId));
         if (stored?.status === 'creating' && stored.instanceId === created.id) {
-          rt.estimator.observeCreate(rt.clock.now());
+          rt.readLearner.observeCreate(rt.clock.now());
           rt.emit({ type: 'creating', ...info });
           await scheduleNext(rt, stored);
           return;

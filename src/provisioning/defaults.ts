@@ -42,4 +42,11 @@ export const PROVISIONING_DEFAULTS = {
    * still creating, moving by at most `step` (relative) per read and `gain` per estimate's span.
    */
   firstReadLearning: { creatingShare: 0.2, step: 0.05, gain: 1 },
+  /**
+   * With a readiness probe: of the last `window` status reads that judged it (a read after the
+   * probe said ready, or a backstop read while it said not ready), once `earlyToDisable` found
+   * the instance still creating, or a full window confirmed it not once, the provisioner stops
+   * probing and reads on the status policy alone.
+   */
+  probeTrust: { window: 50, earlyToDisable: 25 },
 } as const;

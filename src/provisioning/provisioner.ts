@@ -16,6 +16,7 @@ import {
   type PollPolicy,
   ReadOutcomeTracker,
 } from './poll-policy.js';
+import { ProbeTrust } from './probe-trust.js';
 import {
   type OrphanPolicy,
   type ReconcileOptions,
@@ -23,7 +24,13 @@ import {
   reconcile,
 } from './reconcile.js';
 import { newRecord, type UserDatabaseRecord } from './record.js';
-import { applyEvent, type InstanceSpec, type ReadinessProbe, type Runtime } from './runtime.js';
+import {
+  applyEvent,
+  type InstanceSpec,
+  type ReadinessProbe,
+  type Runtime,
+  scheduleNext,
+} from './runtime.js';
 import { InProcessScheduler, type PollScheduler } from './scheduler.js';
 import { toStatus, type UserDatabaseStatus } from './status.js';
 import { runStatusCheck } from './status-step.js';
@@ -153,17 +160,16 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
     spec: instance,
     prefix,
     policy,
-    // With a probe, a read comes right after the instance does: its timing is a duration to learn.
-    // Without one, reads come on the policy's schedule: learn from what they answer instead.
-    estimator: options.readinessProbe
-      ? new CreationTimeEstimator(policy.expectedCreationMs)
-      : new ReadOutcomeTracker(policy.expectedCreationMs, {
-          ...PROVISIONING_DEFAULTS.firstReadLearning,
-          minMs: policy.minIntervalMs,
-          maxMs: policy.deadlineMs,
-        }),
+    // Reads on the policy's schedule learn when to read first from what they answer; reads
+    // right after the probe said ready measure creation times.
+    readLearner: new ReadOutcomeTracker(policy.expectedCreationMs, {
+      ...PROVISIONING_DEFAULTS.firstReadLearning,
+      minMs: policy.minIntervalMs,
+      maxMs: policy.deadlineMs,
+    }),
+    probeLearner: new CreationTimeEstimator(policy.expectedCreationMs),
     probe: options.readinessProbe,
-    distrustedProbes: new Set(),
+    probeTrust: new ProbeTrust(options.readinessProbe !== undefined, logger),
     limits: {
       createLeaseMs: options.createLeaseMs ?? PROVISIONING_DEFAULTS.createLeaseMs,
       maxCreateAttempts: options.maxCreateAttempts ?? PROVISIONING_DEFAULTS.maxCreateAttempts,
@@ -189,11 +195,11 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
       return;
     }
     if (record.nextCheckAt !== null && record.nextCheckAt > clock.now()) {
-      if (record.status === 'creating' && rt.probe) {
+      if (record.status === 'creating' && rt.probeTrust.enabled) {
         await runStatusCheck(rt, record);
         return;
       }
-      await scheduler.schedule(userId, record.nextCheckAt);
+      await scheduleNext(rt, record);
       return;
     }
     if (record.status === 'pending') await runCreate(rt, record);

@@ -5,6 +5,7 @@ import type { CreateInstanceInput } from '../aura/requests.js';
 import type { CredentialCipher } from './cipher.js';
 import type { ProvisioningEventInfo } from './events.js';
 import type { CreationTimeLearner, PollPolicy } from './poll-policy.js';
+import type { ProbeTrust } from './probe-trust.js';
 import type { UserDatabaseRecord } from './record.js';
 import type { PollScheduler } from './scheduler.js';
 import type { CredentialStore } from './store.js';
@@ -34,15 +35,20 @@ export interface Runtime {
   spec: InstanceSpec;
   prefix: string;
   policy: PollPolicy;
-  /** Learns the first read's timing: from probe-timed durations, or from the reads' answers. */
-  estimator: CreationTimeLearner;
+  /**
+   * Learns the first status read's timing from what the reads answer: for users read on the
+   * status policy (no probe, or one not trusted for them).
+   */
+  readLearner: CreationTimeLearner;
+  /** Learns creation times from probe-timed reads (a read right after the probe said ready). */
+  probeLearner: CreationTimeLearner;
   probe: ReadinessProbe | undefined;
   /**
-   * Users whose probe said "ready" while the status read still saw creating
-   * (a host can resolve before the database answers): for them only the
-   * status-read policy runs, so a lying probe cannot spend the API budget.
+   * Whether the probe is followed, per user and overall: a user whose probe said ready while
+   * the read still saw creating is read on the status policy from then on, and a probe found
+   * wrong for most recent users is dropped altogether.
    */
-  distrustedProbes: Set<string>;
+  probeTrust: ProbeTrust;
   limits: Omit<TransitionContext, 'now' | 'policy'> & {
     ambiguousCreateDelayMs: number;
     storeWriteAttempts: number;
@@ -52,16 +58,19 @@ export interface Runtime {
 }
 
 /**
- * The transition context at this moment, with the learned creation time.
- * With a readiness probe, status reads are only a backstop (the probe says
- * when to read): the first comes at twice the expected time, then every
- * `maxIntervalMs`.
+ * The transition context for `userId` at this moment, with the learned
+ * creation time. Where the readiness probe is followed, status reads are only
+ * a backstop (the probe says when to read): the first comes at twice the
+ * expected time, then every `maxIntervalMs`.
  */
-export function contextOf(rt: Runtime): TransitionContext {
-  const expected = rt.estimator.estimate();
-  const policy = rt.probe
-    ? { ...rt.policy, expectedCreationMs: 2 * expected, minIntervalMs: rt.policy.maxIntervalMs }
-    : { ...rt.policy, expectedCreationMs: expected };
+export function contextOf(rt: Runtime, userId: string): TransitionContext {
+  const policy = rt.probeTrust.trusts(userId)
+    ? {
+        ...rt.policy,
+        expectedCreationMs: 2 * rt.probeLearner.estimate(),
+        minIntervalMs: rt.policy.maxIntervalMs,
+      }
+    : { ...rt.policy, expectedCreationMs: rt.readLearner.estimate() };
   return { ...rt.limits, now: rt.clock.now(), policy };
 }
 
@@ -76,7 +85,7 @@ export async function applyEvent(
   record: UserDatabaseRecord,
   event: ProvisioningEvent,
 ): Promise<UserDatabaseRecord | null> {
-  const result = transition(record, event, contextOf(rt));
+  const result = transition(record, event, contextOf(rt, record.userId));
   if (!result.ok) {
     rt.logger.debug?.('provisioning event ignored', {
       userId: record.userId,
@@ -96,10 +105,13 @@ export async function scheduleNext(rt: Runtime, record: UserDatabaseRecord | nul
   if (!record || record.nextCheckAt === null) return;
   if (record.status === 'ready' || record.status === 'failed') return;
   let at = record.nextCheckAt;
-  const probing = rt.probe && !rt.distrustedProbes.has(record.userId);
-  if (probing && record.status === 'creating' && record.createRequestedAt !== null) {
+  if (
+    rt.probeTrust.trusts(record.userId) &&
+    record.status === 'creating' &&
+    record.createRequestedAt !== null
+  ) {
     const now = rt.clock.now();
-    const firstProbe = record.createRequestedAt + rt.estimator.estimate() / 2;
+    const firstProbe = record.createRequestedAt + rt.probeLearner.estimate() / 2;
     at = Math.min(at, Math.max(firstProbe, now + rt.policy.probeIntervalMs));
   }
   await rt.scheduler.schedule(record.userId, at, record.status === 'creating' ? 'high' : 'normal');

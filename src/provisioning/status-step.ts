@@ -14,7 +14,7 @@ export async function runStatusCheck(rt: Runtime, record: UserDatabaseRecord): P
   const { userId, instanceId } = record;
   if (!instanceId) return;
   const now = rt.clock.now();
-  const probe = rt.distrustedProbes.has(userId) ? undefined : rt.probe;
+  const probe = rt.probeTrust.trusts(userId) ? rt.probe : undefined;
   let probed = false;
   if (probe && record.connectionUrl && record.nextCheckAt !== null && now < record.nextCheckAt) {
     // Between status reads, only the probe runs; it costs no API budget.
@@ -25,7 +25,7 @@ export async function runStatusCheck(rt: Runtime, record: UserDatabaseRecord): P
       return;
     }
   } else if (record.nextCheckAt !== null && now < record.nextCheckAt) {
-    // Woken early for a probe this user no longer trusts: wait for the policy's read.
+    // Woken early for a probe no longer followed for this user: wait for the policy's read.
     await scheduleNext(rt, record);
     return;
   }
@@ -46,10 +46,18 @@ export async function runStatusCheck(rt: Runtime, record: UserDatabaseRecord): P
   if (!next) return;
   if (record.createRequestedAt !== null && (seen === 'running' || seen === 'creating')) {
     const at = rt.clock.now();
-    rt.estimator.observeRead(at - record.createRequestedAt, seen === 'running', at);
+    const running = seen === 'running';
+    // A probe-timed read measures the creation time; a read on the policy's schedule only says
+    // whether it came too early, and judges the probe if it was followed for this user.
+    if (probed) {
+      rt.probeLearner.observeRead(at - record.createRequestedAt, running, at);
+      rt.probeTrust.record(userId, running ? 'confirmed' : 'early');
+    } else {
+      rt.readLearner.observeRead(at - record.createRequestedAt, running, at);
+      if (running && probe) rt.probeTrust.record(userId, 'missed');
+    }
   }
-  if (next.status !== 'creating') rt.distrustedProbes.delete(userId);
-  else if (probed) rt.distrustedProbes.add(userId);
+  if (next.status !== 'creating') rt.probeTrust.forget(userId);
   const info = { userId, instanceId, instanceName: record.instanceName };
   if (next.status === 'ready') {
     rt.emit({ type: 'ready', ...info });

@@ -1,0 +1,71 @@
+import type { Logger } from '../aura/logger.js';
+import { PROVISIONING_DEFAULTS } from './defaults.js';
+
+const TRUST = PROVISIONING_DEFAULTS.probeTrust;
+
+/** What a status read said about the readiness probe's last answer for a user. */
+export type ProbeVerdict =
+  /** The probe said ready and the read saw `running`. */
+  | 'confirmed'
+  /** The probe said ready and the read saw the instance still creating. */
+  | 'early'
+  /** The probe kept saying not ready, and a backstop read saw `running`. */
+  | 'missed';
+
+/**
+ * Whether the readiness probe is worth following, per user and overall. A
+ * user whose probe said ready too early is read on the status policy from
+ * then on. When half of the recent verdicts say it answered too early (a host
+ * that resolves from the moment of create), or none of them confirmed it (a
+ * probe that cannot reach the instances), the provisioner stops probing and
+ * runs the status-read policy alone, as without a probe: a wrong probe costs
+ * a few status reads, not the whole budget. A probe that answers late but
+ * right is kept: it costs latency, not budget. Internal.
+ */
+export class ProbeTrust {
+  readonly #distrusted = new Set<string>();
+  readonly #recent: ProbeVerdict[] = [];
+  readonly #logger: Logger;
+  #enabled: boolean;
+
+  constructor(hasProbe: boolean, logger: Logger) {
+    this.#enabled = hasProbe;
+    this.#logger = logger;
+  }
+
+  /** Whether the probe is still followed at all. */
+  get enabled(): boolean {
+    return this.#enabled;
+  }
+
+  /** Whether to follow the probe for this user. */
+  trusts(userId: string): boolean {
+    return this.#enabled && !this.#distrusted.has(userId);
+  }
+
+  /** Records what a status read said about the probe for `userId`. */
+  record(userId: string, verdict: ProbeVerdict): void {
+    if (!this.#enabled) return;
+    if (verdict === 'early') this.#distrusted.add(userId);
+    this.#recent.push(verdict);
+    if (this.#recent.length > TRUST.window) this.#recent.shift();
+    const count = (wanted: ProbeVerdict) => this.#recent.filter((v) => v === wanted).length;
+    // Early answers spend the budget; late ones only cost latency, so only a probe that has
+    // confirmed no one of late is given up for them (one that cannot reach the instances).
+    const lying = count('early') >= TRUST.earlyToDisable;
+    const silent = this.#recent.length >= TRUST.window && count('confirmed') === 0;
+    if (!lying && !silent) return;
+    this.#enabled = false;
+    this.#distrusted.clear();
+    this.#logger.warn?.('readiness probe disagrees with Aura; using status reads only', {
+      early: count('early'),
+      missed: count('missed'),
+      of: this.#recent.length,
+    });
+  }
+
+  /** The user left `creating`: nothing more to decide for them. */
+  forget(userId: string): void {
+    this.#distrusted.delete(userId);
+  }
+}

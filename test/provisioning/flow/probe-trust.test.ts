@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import type { ReadinessProbe } from '../../../src/provisioning/runtime.js';
+import { createHarness, userIds } from '../harness.js';
+
+type Harness = ReturnType<typeof createHarness>;
+const USERS = 60;
+
+const DISABLED = 'readiness probe disagrees with Aura; using status reads only';
+
+/**
+ * Provisions USERS users at once with `probe` (or none) and answers how many status
+ * reads it took, when each instance ran and when each user became ready.
+ */
+async function provisionAll(
+  probe?: (h: Harness, runningAt: Map<string, number>) => ReadinessProbe,
+) {
+  // Creation times spread over 60–180 s, the same for every run; when each instance runs, by name.
+  const runningAt = new Map<string, number>();
+  let created = 0;
+  let now = () => 0;
+  const h = createHarness({
+    creationTimeMs: ({ name }) => {
+      const ms = 60_000 + ((created++ * 7_919) % 120) * 1_000;
+      runningAt.set(name, now() + ms);
+      return ms;
+    },
+  });
+  now = () => h.clock.now();
+  const provisioner = h.newProvisioner(probe ? { readinessProbe: probe(h, runningAt) } : {});
+  const users = userIds(USERS);
+  await h.run(Promise.all(users.map((user) => provisioner.claimUser(user))));
+  const ready = await h.run(Promise.all(users.map((user) => provisioner.waitUntilReady(user))));
+  await provisioner.close();
+  expect(ready.every((status) => status.status === 'ready')).toBe(true);
+  const statusReads = h.fake.requests.filter(
+    (r) => r.method === 'GET' && /^\/v1\/instances\/[0-9a-f]{8}$/.test(r.path),
+  ).length;
+  const creates = h.fake.requests.filter((r) => r.method === 'POST' && r.path === '/v1/instances');
+  expect(creates).toHaveLength(USERS);
+  return { h, runningAt, statusReads, warnings: h.logs.filter((line) => line.includes(DISABLED)) };
+}
+
+describe('readiness probe trust', () => {
+  it('drops a probe that says ready from the moment of create: a few wasted reads, then the status policy', async () => {
+    const statusOnly = await provisionAll();
+    let callsAfterDropped = 0;
+    const early = await provisionAll((h) => async () => {
+      if (h.logs.some((line) => line.includes(DISABLED))) callsAfterDropped++;
+      return true;
+    });
+    expect(early.warnings).toHaveLength(1);
+    expect(early.warnings[0]).toMatch(/"early":25/);
+    // Each early "ready" costs one status read, until half of the last 50 judged it early.
+    expect(early.statusReads).toBeLessThanOrEqual(statusOnly.statusReads + 25);
+    expect(callsAfterDropped).toBe(0);
+  });
+
+  it('drops a probe that never says ready (it cannot reach the instances) after a window without one confirmation', async () => {
+    let callsAfterDropped = 0;
+    const silent = await provisionAll((h) => async () => {
+      if (h.logs.some((line) => line.includes(DISABLED))) callsAfterDropped++;
+      return false;
+    });
+    expect(silent.warnings).toHaveLength(1);
+    expect(silent.warnings[0]).toMatch(/"missed":50/);
+    expect(callsAfterDropped).toBe(0);
+  });
+
+  it('keeps a probe that answers late but right: one status read per user, ready soon after the probe', async () => {
+    const lagMs = 20_000;
+    const late = await provisionAll((h, runningAt) => async ({ instanceId }) => {
+      const instance = h.fake.instance(instanceId);
+      const since = runningAt.get(instance?.name ?? '') ?? Number.POSITIVE_INFINITY;
+      return h.clock.now() >= since + lagMs;
+    });
+    expect(late.warnings).toEqual([]);
+    // A backstop read may find an instance running before the late probe says so; no read is
+    // spent on an instance still creating.
+    expect(late.statusReads).toBe(USERS);
+    const ready = late.h.events.filter((e) => e.type === 'ready');
+    expect(ready).toHaveLength(USERS);
+    for (const event of ready) {
+      const delay = event.at - (late.runningAt.get(event.instanceName ?? '') ?? Number.NaN);
+      // The lag, then at most a probe interval (3 s) and a turn at the rate limiter.
+      expect(delay).toBeLessThanOrEqual(lagMs + 10_000);
+    }
+  });
+});
