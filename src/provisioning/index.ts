@@ -24,6 +24,7 @@ export type {
   ProvisioningEventType,
   ProvisioningListener,
 } from './events.js';
+export { createHttpReadinessProbe, type HttpReadinessProbeOptions } from './http-probe.js';
 export { instanceNameForUser, userIdFromInstanceName } from './instance-name.js';
 export { MemoryCredentialStore, type MemoryCredentialStoreOptions } from './memory-store.js';
 export { DEFAULT_POLL_POLICY, nextStatusCheckAt, type PollPolicy } from './poll-policy.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createDnsReadinessProbe } from '../../../src/provisioning/dns-probe.js';
+import { createHttpReadinessProbe } from '../../../src/provisioning/http-probe.js';
 import { createHarness, userIds } from '../harness.js';
 
 const statusReads = (h: ReturnType<typeof createHarness>) =>
@@ -20,6 +21,40 @@ describe('readiness probe', () => {
     expect(ready.readyAt).not.toBeNull();
     expect((ready.readyAt ?? 0) - started - 150_000).toBeLessThanOrEqual(3_000);
     expect(statusReads(h)).toHaveLength(1);
+    await provisioner.close();
+  });
+
+  it('turns a running instance ready within a probe interval with the HTTP probe, with one status read', async () => {
+    const h = createHarness({ creationTimeMs: 150_000 });
+    const asked: string[] = [];
+    // The instance's own endpoint, answering from the fake's state: discovery once running,
+    // before that the TypeError fetch throws when the host does not resolve yet.
+    const instanceEndpoint = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = new Request(input, init);
+      asked.push(`${request.method} ${request.url} ${request.headers.get('authorization')}`);
+      const id = new URL(request.url).hostname.split('.')[0] ?? '';
+      if (h.fake.instance(id)?.status !== 'running') {
+        throw new TypeError('fetch failed', { cause: { code: 'ENOTFOUND' } });
+      }
+      return Response.json({
+        bolt_routing: `neo4j+s://${id}.databases.neo4j.io:7687`,
+        neo4j_version: '5.27-aura',
+      });
+    }) as typeof globalThis.fetch;
+    const provisioner = h.newProvisioner({
+      readinessProbe: createHttpReadinessProbe({ fetch: instanceEndpoint, clock: h.clock }),
+    });
+    const [user] = userIds(1) as [string];
+    const started = h.clock.now();
+    await h.run(provisioner.provisionUserDatabase(user));
+    const ready = await h.run(provisioner.waitUntilReady(user));
+    expect(ready.readyAt).not.toBeNull();
+    expect((ready.readyAt ?? 0) - started - 150_000).toBeLessThanOrEqual(3_000);
+    expect(statusReads(h)).toHaveLength(1);
+    expect(asked.length).toBeGreaterThan(1);
+    expect(new Set(asked)).toEqual(
+      new Set([`GET https://${ready.instanceId}.databases.neo4j.io/ null`]),
+    );
     await provisioner.close();
   });
 
