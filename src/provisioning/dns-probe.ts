@@ -18,7 +18,8 @@ export interface DnsReadinessProbeOptions {
  * budget; a status read then confirms. Experimental: proven on the
  * simulated fake (see BENCHMARKS.md), not yet against Aura. If the host
  * resolves before the database is up, the provisioner stops trusting the
- * probe for that user and falls back to its status-read policy. Resolvers
+ * probe for that user and falls back to its status-read policy, and drops
+ * the probe altogether once half of the recent reads found it early. Resolvers
  * cache "not found" answers, which can delay the first success.
  *
  * @example

@@ -69,7 +69,8 @@ function isDiscoveryDocument(text: string): boolean {
  * Experimental: proven on the simulated fake, not yet against Aura (the
  * calibration in `test/aura/live.test.ts`, `AURA_TEST_PROBE=1`, has not been
  * run). If it says yes before the database is up, the provisioner stops
- * trusting the probe for that user and falls back to its status-read policy.
+ * trusting the probe for that user and falls back to its status-read policy,
+ * and drops the probe altogether once half of the recent reads found it early.
  *
  * Sends no credentials (no `Authorization` header, no user info from the
  * URL; it is meant for server runtimes, whose fetch keeps no cookies),
