@@ -8,7 +8,7 @@ import { createTestClock } from '../../src/testing/index.js';
 
 const HOST = 'https://a1b2c3d4.databases.neo4j.io';
 const instance = { instanceId: 'a1b2c3d4', connectionUrl: 'neo4j+s://a1b2c3d4.databases.neo4j.io' };
-/** What Aura's Neo4j 5 answers at `GET /` (a 2025 instance, trimmed). */
+/** The shape of Neo4j 5's discovery document at `GET /` (the fields its HTTP API documents). */
 const DISCOVERY = {
   bolt_routing: 'neo4j+s://a1b2c3d4.databases.neo4j.io:7687',
   query: '/db/{databaseName}/query/v2',
