@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { atLeastZero, greaterThanZero, httpUrl, integer, nonBlank } from './checks.js';
 import { type Clock, systemClock } from './clock.js';
 import { DEFAULTS, type RetryOptions } from './defaults.js';
 import { AuraConfigurationError } from './errors/usage.js';
@@ -45,33 +46,30 @@ export interface AuraClientOptions {
   random?: () => number;
 }
 
-const nonEmpty = z.string().check(z.trim(), z.minLength(1, 'required'));
-const positive = z.number().check(z.positive());
+const nonEmpty = nonBlank('required');
+const positive = z.number().check(greaterThanZero());
 const optionsSchema = z.object({
   clientId: nonEmpty,
   clientSecret: nonEmpty,
   tenantId: z.optional(nonEmpty),
-  baseUrl: z.optional(z.url({ protocol: /^https?$/ })),
+  baseUrl: z.optional(httpUrl()),
   timeout: z.optional(positive),
-  tokenRefreshMargin: z.optional(z.number().check(z.nonnegative())),
+  tokenRefreshMargin: z.optional(z.number().check(atLeastZero())),
   retry: z.optional(
     z.object({
-      limit: z.optional(z.int().check(z.nonnegative())),
+      limit: z.optional(integer().check(atLeastZero())),
       baseDelayMs: z.optional(positive),
       maxDelayMs: z.optional(positive),
-      maxRetryAfterMs: z.optional(z.number().check(z.nonnegative())),
-      statusCodes: z.optional(z.array(z.int())),
+      maxRetryAfterMs: z.optional(z.number().check(atLeastZero())),
+      statusCodes: z.optional(z.array(integer())),
     }),
   ),
   rateLimit: z.optional(
-    z.union([
-      z.literal(false),
-      z.object({
-        limit: z.int().check(z.positive()),
-        windowMs: positive,
-        burst: z.optional(z.int().check(z.positive())),
-      }),
-    ]),
+    z.object({
+      limit: integer().check(greaterThanZero()),
+      windowMs: positive,
+      burst: z.optional(integer().check(greaterThanZero())),
+    }),
   ),
 });
 
@@ -106,7 +104,10 @@ export class AuraClient {
   readonly #tenantId: string | undefined;
 
   constructor(options: AuraClientOptions) {
-    const checked = optionsSchema.safeParse(options ?? {});
+    // `rateLimit: false` (no limiter) is let through here, not by a zod union: see checks.ts.
+    const checked = optionsSchema.safeParse(
+      options?.rateLimit === false ? { ...options, rateLimit: undefined } : (options ?? {}),
+    );
     if (!checked.success) {
       throw new AuraConfigurationError('Invalid AuraClient options', toIssues(checked.error));
     }

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { matching, nonBlank, oneOf } from './checks.js';
 import { AuraConfigurationError } from './errors/usage.js';
 import { toIssues } from './issues.js';
 import { CLOUD_PROVIDERS, INSTANCE_TYPES } from './schemas.js';
@@ -12,20 +13,21 @@ export const instanceName = z.string().check(
   z.refine((name) => name.trim() === name, 'must not start or end with white space'),
 );
 
-const memorySize = z.string().check(z.regex(/^\d+GB$/, 'must look like "1GB", "2GB", "8GB"'));
-const id = z.string().check(z.trim(), z.minLength(1, 'must not be empty'));
+const memorySize = matching(/^\d+GB$/, 'must look like "1GB", "2GB", "8GB"');
+const id = nonBlank('must not be empty');
 
 /** What `instances.create` takes. `tenantId` defaults to the client's. */
 export const createInstanceInput = z.strictObject({
   name: instanceName,
   tenantId: id,
-  type: z.enum(INSTANCE_TYPES),
+  type: oneOf(INSTANCE_TYPES),
   memory: memorySize,
   region: id,
-  cloudProvider: z.enum(CLOUD_PROVIDERS),
-  version: z._default(
-    z.string().check(z.regex(/^\d+$/, 'must be a major version such as "5"')),
-    '5',
+  cloudProvider: oneOf(CLOUD_PROVIDERS),
+  // Defaults to "5": a transform rather than z._default, which would add one more zod kind.
+  version: z.pipe(
+    z.optional(matching(/^\d+$/, 'must be a major version such as "5"')),
+    z.transform((version) => version ?? '5'),
   ),
   sourceInstanceId: z.optional(id),
   sourceSnapshotId: z.optional(id),
@@ -53,7 +55,7 @@ export const updateInstanceInput = z
 export type UpdateInstanceInput = z.input<typeof updateInstanceInput>;
 
 export const idInput = id;
-export const snapshotDate = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD'));
+export const snapshotDate = matching(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
 
 /** Parses an argument or throws {@link AuraConfigurationError} naming the fields. */
 export function checkInput<T extends z.ZodMiniType>(

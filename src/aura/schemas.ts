@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { greaterThanZero } from './checks.js';
 import { Secret } from './secret.js';
 import type { Camelize } from './wire.js';
 
@@ -40,8 +41,11 @@ export const CLOUD_PROVIDERS = ['gcp', 'aws', 'azure'] as const;
 export type CloudProvider = (typeof CLOUD_PROVIDERS)[number];
 
 // graph_nodes/graph_relationships: the spec says string, the live API sends numbers.
+// A refinement rather than a union of the two: see checks.ts.
+const isCount = (value: unknown) =>
+  Number.isFinite(value) || (typeof value === 'string' && /^\d+$/.test(value));
 const count = z.pipe(
-  z.union([z.number(), z.string().check(z.regex(/^\d+$/))]),
+  z.unknown().check(z.refine(isCount, 'expected a number or a string of digits')),
   z.transform((value) => Number(value)),
 );
 
@@ -115,8 +119,8 @@ export const snapshotWire = z.looseObject({
 export const snapshotCreatedWire = z.looseObject({ snapshot_id: z.string() });
 
 export const tokenWire = z.looseObject({
-  access_token: z.string().check(z.minLength(1)),
-  expires_in: z.number().check(z.positive()),
+  access_token: z.string().check(z.refine((token) => token !== '', 'must not be empty')),
+  expires_in: z.number().check(greaterThanZero()),
   token_type: z
     .string()
     .check(z.refine((value) => value.toLowerCase() === 'bearer', 'expected bearer')),

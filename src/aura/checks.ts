@@ -1,0 +1,46 @@
+import * as z from 'zod/mini';
+
+// zod built-ins as refinements. Each of z.url, z.int, z.enum, z.regex, z.minLength,
+// z.positive and z.union pulls its own slice of zod core into a browser bundle;
+// refinements all share one. Each helper keeps the built-in's contract, and its
+// message where a caller could see one.
+
+/** A string that matches `pattern` (what `z.regex` checks). */
+export const matching = (pattern: RegExp, message: string) =>
+  z.string().check(z.refine((value) => pattern.test(value), message));
+
+/** A string that is not empty once trimmed; parses to the trimmed value. */
+export const nonBlank = (message: string) =>
+  z.string().check(
+    z.trim(),
+    z.refine((value) => value !== '', message),
+  );
+
+/** One of `values` (what `z.enum` checks, with its message). */
+export function oneOf<const T extends readonly string[]>(
+  values: T,
+): z.ZodMiniType<T[number], T[number]> {
+  const message = `must be one of ${values.map((value) => JSON.stringify(value)).join(', ')}`;
+  const schema = z.string().check(z.refine((value) => values.includes(value), message));
+  return schema as z.ZodMiniType<T[number], T[number]>;
+}
+
+/** A safe integer (what `z.int()` checks); later checks are skipped when it is not one. */
+export const integer = () =>
+  z.number().check(z.refine(Number.isSafeInteger, { error: 'expected int', abort: true }));
+
+/** An absolute http(s) URL, white space around it aside (`z.url({ protocol: /^https?$/ })`). */
+export const httpUrl = () =>
+  z.string().check(
+    z.refine((value) => {
+      const trimmed = value.trim();
+      return /^https?:\/\//i.test(trimmed) && URL.canParse(trimmed);
+    }, 'must be a valid url'),
+  );
+
+/** A check that a number is above zero (what `z.positive()` checks). */
+export const greaterThanZero = () =>
+  z.refine<number>((value) => value > 0, 'must be greater than 0');
+
+/** A check that a number is zero or more (what `z.nonnegative()` checks). */
+export const atLeastZero = () => z.refine<number>((value) => value >= 0, 'must be at least 0');

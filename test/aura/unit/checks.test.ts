@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { httpUrl, integer, oneOf } from '../../../src/aura/checks.js';
+import { AuraClient, AuraConfigurationError } from '../../../src/aura/index.js';
+import { instanceWire } from '../../../src/aura/schemas.js';
+
+const CREDENTIALS = { clientId: 'id', clientSecret: 'secret' };
+
+/** The issues `new AuraClient(options)` refuses, as `path: message`. */
+function refusalOf(options: Record<string, unknown>): string[] {
+  try {
+    new AuraClient({ ...CREDENTIALS, ...options });
+  } catch (error) {
+    expect(error).toBeInstanceOf(AuraConfigurationError);
+    return (error as AuraConfigurationError).issues.map(
+      (issue) => `${issue.path}: ${issue.message}`,
+    );
+  }
+  throw new Error('expected the options to be refused');
+}
+
+describe('checks that stand in for zod built-ins', () => {
+  it('httpUrl accepts http(s) URLs only', () => {
+    expect(httpUrl().safeParse('https://api.neo4j.io').success).toBe(true);
+    expect(httpUrl().safeParse(' http://localhost:8080 ').success).toBe(true);
+    for (const url of ['ftp://api.neo4j.io', 'api.neo4j.io', 'https://', 'https://exa mple.com']) {
+      expect(httpUrl().safeParse(url).success).toBe(false);
+    }
+  });
+
+  it('integer refuses fractions and unsafe integers', () => {
+    expect(integer().safeParse(3).success).toBe(true);
+    expect(integer().safeParse(1.5).success).toBe(false);
+    expect(integer().safeParse(2 ** 53).success).toBe(false);
+  });
+
+  it('oneOf names the allowed values', () => {
+    const result = oneOf(['gcp', 'aws'] as const).safeParse('ibm');
+    expect(result.error?.issues[0]?.message).toBe('must be one of "gcp", "aws"');
+  });
+
+  it('reads graph_nodes Infinity (JSON 1e999) as a broken answer', () => {
+    const answer = JSON.parse(
+      '{"id":"a","name":"n","status":"running","tenant_id":"t","cloud_provider":"gcp","region":"r","type":"t","memory":"1GB","graph_nodes":1e999}',
+    );
+    expect(instanceWire.safeParse(answer).success).toBe(false);
+  });
+});
+
+describe('AuraClient options', () => {
+  it('accepts rateLimit: false and valid rate limit settings', () => {
+    expect(() => new AuraClient({ ...CREDENTIALS, rateLimit: false })).not.toThrow();
+    expect(
+      () => new AuraClient({ ...CREDENTIALS, rateLimit: { limit: 10, windowMs: 1000, burst: 2 } }),
+    ).not.toThrow();
+  });
+
+  it.each([
+    [{ rateLimit: { limit: 1.5, windowMs: 1000 } }, 'rateLimit.limit: expected int'],
+    [{ rateLimit: { limit: 0, windowMs: 1000 } }, 'rateLimit.limit: must be greater than 0'],
+    [{ rateLimit: true }, 'rateLimit: expected object'],
+    [{ retry: { limit: -1 } }, 'retry.limit: must be at least 0'],
+    [{ baseUrl: 'ftp://api.neo4j.io' }, 'baseUrl: must be a valid url'],
+    [{ timeout: 0 }, 'timeout: must be greater than 0'],
+    [{ clientId: '  ' }, 'clientId: required'],
+  ])('refuses %j, naming the option', (options, issue) => {
+    expect(refusalOf(options)).toEqual([issue]);
+  });
+});
