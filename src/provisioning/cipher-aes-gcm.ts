@@ -20,7 +20,8 @@ const KEY_BYTES = 32;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
-const FORMAT = `${VERSION}:<keyId>:<iv>:<data>`;
+// `${VERSION}:...`, written out: a template would be kept by bundlers even where unused.
+const FORMAT = 'v1:<keyId>:<iv>:<data>';
 
 /**
  * A {@link CredentialCipher} with AES-256-GCM through Web Crypto (Node 22+,

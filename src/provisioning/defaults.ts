@@ -1,20 +1,23 @@
 /** Defaults of the provisioning layer, declared once; each is an option of `createProvisioner`. */
+// Plain literals only (180_000, not 3 * 60_000): bundlers keep an object with computed
+// values even where nothing reads it, such as a browser app that imports only AuraClient.
 export const PROVISIONING_DEFAULTS = {
   /** Instance names are `<prefix>` + 26 characters (see `instanceNameForUser`). */
   instanceNamePrefix: 'ap-',
   /**
    * A create attempt owns its pending record this long (the record's
    * `nextCheckAt` is pushed out by it), so reconcile elsewhere leaves it alone.
-   * Longer than a create call with its retries can take.
+   * Longer than a create call with its retries can take. 3 minutes.
    */
-  createLeaseMs: 3 * 60_000,
+  createLeaseMs: 180_000,
   /** After a create whose outcome is unknown, look the name up this much later. */
   ambiguousCreateDelayMs: 15_000,
   /** Create attempts (and lookups) per record before it fails. */
   maxCreateAttempts: 5,
   /** How often a failed, retryable record is retried by reconcile: backoff from base to max. */
   failedRetryBaseMs: 60_000,
-  failedRetryMaxMs: 30 * 60_000,
+  /** 30 minutes. */
+  failedRetryMaxMs: 1_800_000,
   /** Store writes after a create are retried this many times before the instance is given up. */
   storeWriteAttempts: 4,
   storeWriteBackoffMs: 500,
@@ -31,8 +34,8 @@ export const PROVISIONING_DEFAULTS = {
     backoffFactor: 1.5,
     /** A 404 within this long after create means "not visible yet". */
     notFoundGraceMs: 90_000,
-    /** A record still creating this long after create fails (retryably) with `deadline-exceeded`. */
-    deadlineMs: 30 * 60_000,
+    /** A record still creating this long (30 minutes) after create fails (retryably) with `deadline-exceeded`. */
+    deadlineMs: 1_800_000,
     /** With a readiness probe: how often it runs once the expected time is near. */
     probeIntervalMs: 3_000,
   },

@@ -10,7 +10,8 @@ const PREFIX = /^[a-z0-9-]{1,4}$/;
 
 const FNV_OFFSET = 0x6c62272e07bb014262b821756295c58dn;
 const FNV_PRIME = 0x0000000001000000000000000000013bn;
-const MASK_128 = (1n << 128n) - 1n;
+// 2^128 - 1, written out: a computed BigInt would be kept by bundlers even where unused.
+const MASK_128 = 0xffffffffffffffffffffffffffffffffn;
 
 /** FNV-1a over the UTF-8 bytes, 128 bits: stable across runtimes and versions. */
 function fnv1a128(text: string): bigint {

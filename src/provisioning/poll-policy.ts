@@ -11,7 +11,11 @@ export interface PollPolicy {
   probeIntervalMs: number;
 }
 
-export const DEFAULT_POLL_POLICY: PollPolicy = { ...PROVISIONING_DEFAULTS.poll };
+// A copy, so changing it leaves PROVISIONING_DEFAULTS alone. Made in a call marked pure:
+// a bundle that does not use it (a browser app with only AuraClient) drops it.
+export const DEFAULT_POLL_POLICY: PollPolicy = /* @__PURE__ */ (() => ({
+  ...PROVISIONING_DEFAULTS.poll,
+}))();
 
 /**
  * When to read a creating instance's status next. Pure, and stateless so it
@@ -108,8 +112,6 @@ export class CreationTimeEstimator implements CreationTimeLearner {
   }
 }
 
-const LEARNING = PROVISIONING_DEFAULTS.firstReadLearning;
-
 /** Options of {@link ReadOutcomeTracker}. */
 export interface ReadOutcomeTrackerOptions {
   /** The share of status reads allowed to find the instance still creating. Default 0.2. */
@@ -150,9 +152,10 @@ export class ReadOutcomeTracker implements CreationTimeLearner {
   readonly #creates: number[] = [];
 
   constructor(initialMs: number, options: ReadOutcomeTrackerOptions = {}) {
-    this.#gain = options.gain ?? LEARNING.gain;
-    this.#share = options.creatingShare ?? LEARNING.creatingShare;
-    this.#step = options.step ?? LEARNING.step;
+    const learning = PROVISIONING_DEFAULTS.firstReadLearning;
+    this.#gain = options.gain ?? learning.gain;
+    this.#share = options.creatingShare ?? learning.creatingShare;
+    this.#step = options.step ?? learning.step;
     this.#minMs = options.minMs ?? 1;
     this.#maxMs = options.maxMs ?? Number.POSITIVE_INFINITY;
     this.#estimateMs = this.#clamp(initialMs);
