@@ -3,6 +3,8 @@ import type { ResponseIssue } from './errors/transport.js';
 
 // zod/mini ships no message locale (that keeps the bundle small), so its
 // default message is "Invalid input". Say what was wrong, from the issue itself.
+// The checks of our schemas are refinements that carry their own message (see
+// checks.ts), so only zod's structural issues are left to word here.
 function describe(issue: z.core.$ZodIssue): string {
   if (issue.message && issue.message !== 'Invalid input') return issue.message;
   switch (issue.code) {
@@ -10,16 +12,6 @@ function describe(issue: z.core.$ZodIssue): string {
       return `expected ${issue.expected}`;
     case 'unrecognized_keys':
       return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
-    case 'invalid_value':
-      return `must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
-    case 'invalid_format':
-      return `must be a valid ${issue.format}`;
-    case 'too_small':
-      return `must be at least ${issue.minimum}`;
-    case 'too_big':
-      return `must be at most ${issue.maximum}`;
-    case 'invalid_union':
-      return 'matches none of the allowed shapes';
     default:
       return 'is invalid';
   }
