@@ -5,12 +5,9 @@ import { build } from 'esbuild';
 
 const root = resolve(import.meta.dirname, '../dist/index.js');
 
-/**
- * Bundles `code` (which imports the built root entry) and reports total
- * bytes, gzipped bytes and the share of each package.
- */
-export async function measureSize(code = `export * from ${JSON.stringify(root)};`) {
-  const result = await build({
+/** Bundles `code` (which imports the built root entry) for the browser, peers external. */
+const bundle = (code) =>
+  build({
     stdin: { contents: code, resolveDir: resolve(import.meta.dirname, '..'), loader: 'js' },
     bundle: true,
     minify: true,
@@ -21,6 +18,12 @@ export async function measureSize(code = `export * from ${JSON.stringify(root)};
     external: ['msw', 'msw/*', 'neo4j-driver', '@supabase/supabase-js', 'pg'],
     logLevel: 'silent',
   });
+
+const CLIENT = `export { AuraClient, isAuraError } from ${JSON.stringify(root)};`;
+
+/** Bundles `code` and reports total bytes, gzipped bytes and the share of each package. */
+export async function measureSize(code = `export * from ${JSON.stringify(root)};`) {
+  const result = await bundle(code);
   const [output] = result.outputFiles;
   const bytes = output.contents.byteLength;
   const gzip = gzipSync(output.contents, { level: 9 }).byteLength;
@@ -36,5 +39,32 @@ export async function measureSize(code = `export * from ${JSON.stringify(root)};
 }
 
 /** Only what an app that talks to Aura imports: the client and the error guard. */
-export const measureClientSize = () =>
-  measureSize(`export { AuraClient, isAuraError } from ${JSON.stringify(root)};`);
+export const measureClientSize = () => measureSize(CLIENT);
+
+/**
+ * Strings only the provisioning layer holds: none may reach the client bundle. Module-level
+ * values that a bundler cannot prove unused (a computed default, a template) pulled them in.
+ */
+const PROVISIONING_ONLY = [
+  'createLeaseMs',
+  'deadline-exceeded',
+  'readiness probe disagrees',
+  'v1:<keyId>',
+];
+
+/** Fails (exit 1) when the client bundle carries provisioning code. `node bench/size.mjs --check`. */
+export async function checkClientBundle() {
+  const result = await bundle(CLIENT);
+  const text = result.outputFiles[0].text;
+  const found = PROVISIONING_ONLY.filter((marker) => text.includes(marker));
+  if (found.length > 0) {
+    console.error(`client bundle carries provisioning code: ${found.join(', ')}`);
+    process.exitCode = 1;
+  } else {
+    console.log('client bundle: no provisioning code');
+  }
+}
+
+if (process.argv[1] === import.meta.filename && process.argv.includes('--check')) {
+  await checkClientBundle();
+}

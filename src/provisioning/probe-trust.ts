@@ -1,8 +1,6 @@
 import type { Logger } from '../aura/logger.js';
 import { PROVISIONING_DEFAULTS } from './defaults.js';
 
-const TRUST = PROVISIONING_DEFAULTS.probeTrust;
-
 /** What a status read said about the readiness probe's last answer for a user. */
 export type ProbeVerdict =
   /** The probe said ready and the read saw `running`. */
@@ -46,14 +44,16 @@ export class ProbeTrust {
   /** Records what a status read said about the probe for `userId`. */
   record(userId: string, verdict: ProbeVerdict): void {
     if (!this.#enabled) return;
+    // Read here, not at module level: a bundle with only AuraClient drops this module whole.
+    const trust = PROVISIONING_DEFAULTS.probeTrust;
     if (verdict === 'early') this.#distrusted.add(userId);
     this.#recent.push(verdict);
-    if (this.#recent.length > TRUST.window) this.#recent.shift();
+    if (this.#recent.length > trust.window) this.#recent.shift();
     const count = (wanted: ProbeVerdict) => this.#recent.filter((v) => v === wanted).length;
-    // Early answers spend the budget; late ones only cost latency, so only a probe that has
-    // confirmed no one of late is given up for them (one that cannot reach the instances).
-    const lying = count('early') >= TRUST.earlyToDisable;
-    const silent = this.#recent.length >= TRUST.window && count('confirmed') === 0;
+    // Early answers spend the budget; late ones only cost latency, so a probe is given up for
+    // those only when it has confirmed no one lately (it cannot reach the instances).
+    const lying = count('early') >= trust.earlyToDisable;
+    const silent = this.#recent.length >= trust.window && count('confirmed') === 0;
     if (!lying && !silent) return;
     this.#enabled = false;
     this.#distrusted.clear();
