@@ -34,6 +34,8 @@ export async function runStatusCheck(rt: Runtime, record: UserDatabaseRecord): P
   try {
     const instance = await rt.aura.instances.get(instanceId, { priority: 'high' });
     seen = instance.status;
+    // Judged before the transition plans the next read: from now on, on the status policy.
+    if (probed && seen === 'creating') rt.probeTrust.record(userId, 'early');
     next = await applyEvent(rt, record, { type: 'status-seen', status: seen });
   } catch (error) {
     if (!isAuraError(error, 'not_found')) {
@@ -51,7 +53,7 @@ export async function runStatusCheck(rt: Runtime, record: UserDatabaseRecord): P
     // whether it came too early, and judges the probe if it was followed for this user.
     if (probed) {
       rt.probeLearner.observeRead(at - record.createRequestedAt, running, at);
-      rt.probeTrust.record(userId, running ? 'confirmed' : 'early');
+      if (running) rt.probeTrust.record(userId, 'confirmed');
     } else {
       rt.readLearner.observeRead(at - record.createRequestedAt, running, at);
       if (running && probe) rt.probeTrust.record(userId, 'missed');

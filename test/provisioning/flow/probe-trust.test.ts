@@ -85,4 +85,21 @@ describe('readiness probe trust', () => {
       expect(delay).toBeLessThanOrEqual(lagMs + 10_000);
     }
   });
+
+  it('reads a user whose probe said ready too early on the status policy, not the probe backstop', async () => {
+    const h = createHarness({ creationTimeMs: 150_000 });
+    const provisioner = h.newProvisioner({ readinessProbe: async () => true });
+    const [user] = userIds(1) as [string];
+    await h.run(provisioner.provisionUserDatabase(user));
+    await h.run(provisioner.waitUntilReady(user));
+    await provisioner.close();
+    const create = h.fake.requests.find((r) => r.method === 'POST' && r.path === '/v1/instances');
+    const reads = h.fake.requests
+      .filter((r) => r.method === 'GET' && /^\/v1\/instances\/[0-9a-f]{8}$/.test(r.path))
+      .map((r) => r.at - (create?.at ?? Number.NaN));
+    // The early read at half the expected time (45 s), then the status policy's first read at
+    // the expected time (90 s), not the backstop's twice that (180 s).
+    expect(reads[0]).toBeCloseTo(45_000, -3);
+    expect(reads[1]).toBeCloseTo(90_000, -3);
+  });
 });
