@@ -48,8 +48,8 @@ export const PROVISIONING_DEFAULTS = {
   /**
    * With a readiness probe: of the last `window` status reads that judged it (a read after the
    * probe said ready, or a backstop read while it said not ready), once `earlyToDisable` found
-   * the instance still creating, or a full window confirmed it not once, the provisioner stops
-   * probing and reads on the status policy alone.
+   * the instance still creating, or the last `silentToDisable` all found it running while the
+   * probe never said so, the provisioner stops probing and reads on the status policy alone.
    */
-  probeTrust: { window: 50, earlyToDisable: 25 },
+  probeTrust: { window: 50, earlyToDisable: 25, silentToDisable: 10 },
 } as const;

@@ -13,12 +13,12 @@ export type ProbeVerdict =
 /**
  * Whether the readiness probe is worth following, per user and overall. A
  * user whose probe said ready too early is read on the status policy from
- * then on. When half of the recent verdicts say it answered too early (a host
- * that resolves from the moment of create), or none of them confirmed it (a
- * probe that cannot reach the instances), the provisioner stops probing and
- * runs the status-read policy alone, as without a probe: a wrong probe costs
- * a few status reads, not the whole budget. A probe that answers late but
- * right is kept: it costs latency, not budget. Internal.
+ * then on. When half of the recent verdicts say it answered too early (a
+ * host that resolves from the moment of create), or the last few all say it
+ * never answered (a probe that cannot reach the instances), the provisioner
+ * stops probing and runs the status-read policy alone, as without a probe: a
+ * wrong probe costs a few status reads, not the whole budget. A probe that
+ * answers late but right is kept: it costs latency, not budget. Internal.
  */
 export class ProbeTrust {
   readonly #distrusted = new Set<string>();
@@ -50,10 +50,12 @@ export class ProbeTrust {
     this.#recent.push(verdict);
     if (this.#recent.length > trust.window) this.#recent.shift();
     const count = (wanted: ProbeVerdict) => this.#recent.filter((v) => v === wanted).length;
-    // Early answers spend the budget; late ones only cost latency, so a probe is given up for
-    // those only when it has confirmed no one lately (it cannot reach the instances).
+    // Early answers spend the budget, so half of the window gives the probe up. Missed ones cost
+    // latency (the backstop read comes late): a run of them with no confirmation between says it
+    // cannot reach the instances, and a small app should not wait 50 signups to find out.
     const lying = count('early') >= trust.earlyToDisable;
-    const silent = this.#recent.length >= trust.window && count('confirmed') === 0;
+    const lately = this.#recent.slice(-trust.silentToDisable);
+    const silent = lately.length === trust.silentToDisable && lately.every((v) => v === 'missed');
     if (!lying && !silent) return;
     this.#enabled = false;
     this.#distrusted.clear();
