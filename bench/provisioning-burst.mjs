@@ -45,7 +45,9 @@ export const PROBE_MODELS = ['exact', 'late', 'early', 'silent'];
  * creation time drawn uniformly from [minCreationMs, maxCreationMs]. Signups
  * come in as a webhook would bring them (`claimUser`, the create runs in the
  * scheduler). With `probe` (one of {@link PROBE_MODELS}; `true` is `exact`), a
- * simulated readiness probe gates the status reads.
+ * simulated readiness probe gates the status reads. `poll` overrides the poll policy
+ * (`{ idleReadIntervalMs: 0 }`: no idle-budget reads). A quiet day is the same run with few
+ * users over a long `arrivalMs`.
  */
 export async function runBurst({
   users = 1_000,
@@ -54,6 +56,7 @@ export async function runBurst({
   maxCreationMs = 180_000,
   probe = false,
   lagMs = 20_000,
+  poll,
   seed = 42,
 } = {}) {
   const model = probe === true ? 'exact' : probe;
@@ -89,6 +92,7 @@ export async function runBurst({
     cipher: createInsecurePlaintextCipher(),
     clock,
     instance: spec,
+    poll,
     readinessProbe: model ? simulatedProbe(model, lagMs, fake, clock, runningAt) : undefined,
     onEvent: (event) => {
       if (event.type !== 'ready') return;

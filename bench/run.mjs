@@ -72,6 +72,37 @@ for (const probe of [false, 'exact', 'late', 'early', 'silent']) {
   );
 }
 
+report.quiet = [];
+console.log(
+  '\n# Quiet days: signups spread out, the rate budget mostly idle (simulated time, 60–180 s creations unless said)',
+);
+for (const [label, options] of [
+  ['100 signups over 10 min, idle reads (default)', { users: 100, arrivalMs: 600_000 }],
+  ['  same, idle reads off', { users: 100, arrivalMs: 600_000, poll: { idleReadIntervalMs: 0 } }],
+  ['20 signups over 20 min, idle reads (default)', { users: 20, arrivalMs: 1_200_000 }],
+  ['  same, idle reads off', { users: 20, arrivalMs: 1_200_000, poll: { idleReadIntervalMs: 0 } }],
+  [
+    '100 signups over 10 min, 180–300 s creations, idle reads',
+    { users: 100, arrivalMs: 600_000, minCreationMs: 180_000, maxCreationMs: 300_000 },
+  ],
+  [
+    '  same, idle reads off',
+    {
+      users: 100,
+      arrivalMs: 600_000,
+      minCreationMs: 180_000,
+      maxCreationMs: 300_000,
+      poll: { idleReadIntervalMs: 0 },
+    },
+  ],
+]) {
+  const r = await runBurst(options);
+  report.quiet.push({ label, ...r });
+  console.log(
+    `  ${label}: API calls per user ${r.apiCallsPerUser.toFixed(2)}, 429s ${r.tooManyRequests}, running -> ready p50 ${seconds(r.latencyP50Ms)}, p95 ${seconds(r.latencyP95Ms)}`,
+  );
+}
+
 report.scheduler = [];
 console.log('\n# In-process scheduler as the burst grows (schedule N users, deliver each once)');
 for (const users of [100, 1_000, 10_000]) {

@@ -15,6 +15,13 @@ export interface RateLimiter {
   acquire(signal?: AbortSignal, priority?: RequestPriority): Promise<void>;
   /** Aura answered 429: hold every request until `untilMs` (clock time). */
   pauseUntil?(untilMs: number): void;
+  /**
+   * How much of the budget is in use, as this limiter sees it: the requests
+   * started in the last window over the limit, and at least 1 while a caller
+   * waits or a 429 pause holds. The provisioner spends idle budget on extra
+   * status reads only when this says so; a limiter without it gets none.
+   */
+  utilization?(): number;
 }
 
 /** `high`: served first when requests queue (status reads of a burst); `normal`: the default. */
@@ -119,6 +126,13 @@ export function createRateLimiter(options: RateLimitOptions, clock: Clock): Rate
     },
     pauseUntil(untilMs) {
       pausedUntil = Math.max(pausedUntil, untilMs);
+    },
+    utilization() {
+      const now = clock.now();
+      if (queue.length > 0 || pausedUntil > now) return 1;
+      let started = 0;
+      for (const at of starts) if (at > now - windowMs) started++;
+      return started / limit;
     },
   };
 }

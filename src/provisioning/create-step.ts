@@ -131,6 +131,14 @@ async function persistCreated(rt: Runtime, record: UserDatabaseRecord, created: 
         const stored = next ?? (await rt.store.get(userId));
         if (stored?.status === 'creating' && stored.instanceId === created.id) {
           rt.readLearner.observeCreate(rt.clock.now());
+          if (stored.createRequestedAt !== null && stored.nextCheckAt !== null) {
+            rt.idleReader.track(userId, {
+              instanceId: created.id,
+              createRequestedAt: stored.createRequestedAt,
+              lastReadAt: Number.NEGATIVE_INFINITY,
+              plannedAt: stored.nextCheckAt,
+            });
+          }
           rt.emit({ type: 'creating', ...info });
           await scheduleNext(rt, stored);
           return;

@@ -38,6 +38,13 @@ export const PROVISIONING_DEFAULTS = {
     deadlineMs: 1_800_000,
     /** With a readiness probe: how often it runs once the expected time is near. */
     probeIntervalMs: 3_000,
+    /**
+     * Without a probe, while the rate budget is idle: an extra status read this often (from the
+     * typical creation time on), before the planned one. 0 turns them off.
+     */
+    idleReadIntervalMs: 10_000,
+    /** Idle means: under this share of the client's rate limit used in the last window. */
+    idleReadBelowUtilization: 0.5,
   },
   /**
    * Without a readiness probe, how the first read's time is learned from what the reads answer

@@ -9,6 +9,17 @@ export interface PollPolicy {
   notFoundGraceMs: number;
   deadlineMs: number;
   probeIntervalMs: number;
+  /**
+   * Without a trusted readiness probe, while the client's rate limiter reports
+   * less than `idleReadBelowUtilization` of its budget in use: an extra status
+   * read of a creating instance this often, from the typical creation time on
+   * (a low quantile of those seen; `expectedCreationMs` until 10 are), ahead
+   * of the planned read. It writes nothing unless it finds the instance
+   * running, and does not move the planned read's learned timing. 0 turns it off.
+   */
+  idleReadIntervalMs: number;
+  /** A share of the rate limit, 0–1. */
+  idleReadBelowUtilization: number;
 }
 
 // A copy, so changing it leaves PROVISIONING_DEFAULTS alone. Made in a call marked pure:
@@ -44,6 +55,26 @@ export function nextStatusCheckAt(
     Math.max(policy.minIntervalMs, waitedPast * (policy.backoffFactor - 1)),
   );
   return Math.min(now + interval, deadline);
+}
+
+/**
+ * Checks a poll policy (the defaults merged with the caller's `poll`), so a
+ * typo fails at start-up, not as a record that is never read.
+ */
+export function checkPollPolicy(policy: PollPolicy): string | undefined {
+  for (const [name, value] of Object.entries(policy)) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      return `poll.${name} must be a finite number >= 0, not ${String(value)}`;
+    }
+  }
+  if (policy.minIntervalMs <= 0) return 'poll.minIntervalMs must be > 0';
+  if (policy.probeIntervalMs <= 0) return 'poll.probeIntervalMs must be > 0';
+  if (policy.maxIntervalMs < policy.minIntervalMs) {
+    return 'poll.maxIntervalMs must be >= poll.minIntervalMs';
+  }
+  if (policy.backoffFactor < 1) return 'poll.backoffFactor must be >= 1';
+  if (policy.idleReadBelowUtilization > 1) return 'poll.idleReadBelowUtilization must be <= 1';
+  return undefined;
 }
 
 /** Whether a creating record has passed its deadline. */

@@ -9,9 +9,11 @@ import { runDelete } from './delete-step.js';
 import { ProvisioningConfigurationError } from './errors.js';
 import { ProvisioningEvents, type ProvisioningListener } from './events.js';
 import { guardStore } from './guarded-store.js';
+import { IdleReader } from './idle-reader.js';
 import { checkPrefix, instanceNameForUser } from './instance-name.js';
 import {
   CreationTimeEstimator,
+  checkPollPolicy,
   DEFAULT_POLL_POLICY,
   type PollPolicy,
   ReadOutcomeTracker,
@@ -33,7 +35,7 @@ import {
 } from './runtime.js';
 import { InProcessScheduler, type PollScheduler } from './scheduler.js';
 import { toStatus, type UserDatabaseStatus } from './status.js';
-import { runStatusCheck } from './status-step.js';
+import { markRunning, runStatusCheck } from './status-step.js';
 import type { CredentialStore } from './store.js';
 import { type WaitUntilReadyOptions, waitUntilReady } from './wait-ready.js';
 
@@ -147,9 +149,13 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
   }
   const { name: _name, ...instance } = spec;
   const policy = { ...DEFAULT_POLL_POLICY, ...options.poll };
+  const badPolicy = checkPollPolicy(policy);
+  if (badPolicy) throw new ProvisioningConfigurationError(`Invalid poll policy: ${badPolicy}`);
   const events = new ProvisioningEvents();
   if (options.onEvent) events.subscribe(options.onEvent);
   const scheduler = options.scheduler ?? new InProcessScheduler({ clock, logger });
+  const durationLearner = new CreationTimeEstimator(policy.expectedCreationMs);
+  const probeTrust = new ProbeTrust(options.readinessProbe !== undefined, logger);
   const rt: Runtime = {
     aura: options.aura,
     store: guardStore(options.store),
@@ -161,15 +167,24 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
     prefix,
     policy,
     // Reads on the policy's schedule learn when to read first from what they answer; reads
-    // right after the probe said ready measure creation times.
+    // right after the probe said ready, and idle-budget reads, measure creation times.
     readLearner: new ReadOutcomeTracker(policy.expectedCreationMs, {
       ...PROVISIONING_DEFAULTS.firstReadLearning,
       minMs: policy.minIntervalMs,
       maxMs: policy.deadlineMs,
     }),
-    probeLearner: new CreationTimeEstimator(policy.expectedCreationMs),
+    durationLearner,
     probe: options.readinessProbe,
-    probeTrust: new ProbeTrust(options.readinessProbe !== undefined, logger),
+    probeTrust,
+    idleReader: new IdleReader({
+      aura: options.aura,
+      clock,
+      logger,
+      policy,
+      probeTrust,
+      durationLearner,
+      onRunning: (userId, instanceId) => markRunning(rt, userId, instanceId),
+    }),
     limits: {
       createLeaseMs: options.createLeaseMs ?? PROVISIONING_DEFAULTS.createLeaseMs,
       maxCreateAttempts: options.maxCreateAttempts ?? PROVISIONING_DEFAULTS.maxCreateAttempts,
@@ -244,6 +259,7 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
             ? record
             : await applyEvent(rt, record, { type: 'deprovision' });
         if (!deleting) continue; // changed meanwhile: read again
+        rt.idleReader.forget(userId);
         if (record.status !== 'deleting') rt.emit({ type: 'deprovisioning', userId });
         return { status: (await runDelete(rt, deleting)) ? 'deleted' : 'deleting' };
       }
@@ -254,6 +270,8 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
         orphans: reconcileOptions.orphans ?? options.orphans ?? 'report',
       }),
     subscribe: (listener) => events.subscribe(listener),
-    close: () => scheduler.close(),
+    close: async () => {
+      await Promise.all([scheduler.close(), rt.idleReader.close()]);
+    },
   };
 }

@@ -4,6 +4,7 @@ import type { Logger } from '../aura/logger.js';
 import type { CreateInstanceInput } from '../aura/requests.js';
 import type { CredentialCipher } from './cipher.js';
 import type { ProvisioningEventInfo } from './events.js';
+import type { IdleReader } from './idle-reader.js';
 import type { CreationTimeLearner, PollPolicy } from './poll-policy.js';
 import type { ProbeTrust } from './probe-trust.js';
 import type { UserDatabaseRecord } from './record.js';
@@ -40,8 +41,13 @@ export interface Runtime {
    * status policy (no probe, or one not trusted for them).
    */
   readLearner: CreationTimeLearner;
-  /** Learns creation times from probe-timed reads (a read right after the probe said ready). */
-  probeLearner: CreationTimeLearner;
+  /**
+   * Learns creation times from reads that come close after the instance does: right after the
+   * probe said ready, or an idle-budget read (see {@link IdleReader}).
+   */
+  durationLearner: CreationTimeLearner;
+  /** Spends idle rate budget on extra status reads of the longest-waiting creating users. */
+  idleReader: IdleReader;
   probe: ReadinessProbe | undefined;
   /**
    * Whether the probe is followed, per user and overall: a user whose probe said ready while
@@ -67,7 +73,7 @@ export function contextOf(rt: Runtime, userId: string): TransitionContext {
   const policy = rt.probeTrust.trusts(userId)
     ? {
         ...rt.policy,
-        expectedCreationMs: 2 * rt.probeLearner.estimate(),
+        expectedCreationMs: 2 * rt.durationLearner.estimate(),
         minIntervalMs: rt.policy.maxIntervalMs,
       }
     : { ...rt.policy, expectedCreationMs: rt.readLearner.estimate() };
@@ -111,7 +117,7 @@ export async function scheduleNext(rt: Runtime, record: UserDatabaseRecord | nul
     record.createRequestedAt !== null
   ) {
     const now = rt.clock.now();
-    const firstProbe = record.createRequestedAt + rt.probeLearner.estimate() / 2;
+    const firstProbe = record.createRequestedAt + rt.durationLearner.estimate() / 2;
     at = Math.min(at, Math.max(firstProbe, now + rt.policy.probeIntervalMs));
   }
   await rt.scheduler.schedule(record.userId, at, record.status === 'creating' ? 'high' : 'normal');

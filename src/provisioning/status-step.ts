@@ -52,14 +52,24 @@ export async function runStatusCheck(rt: Runtime, record: UserDatabaseRecord): P
     // A probe-timed read measures the creation time; a read on the policy's schedule only says
     // whether it came too early, and judges the probe if it was followed for this user.
     if (probed) {
-      rt.probeLearner.observeRead(at - record.createRequestedAt, running, at);
+      rt.durationLearner.observeRead(at - record.createRequestedAt, running, at);
       if (running) rt.probeTrust.record(userId, 'confirmed');
     } else {
       rt.readLearner.observeRead(at - record.createRequestedAt, running, at);
       if (running && probe) rt.probeTrust.record(userId, 'missed');
     }
   }
-  if (next.status !== 'creating') rt.probeTrust.forget(userId);
+  if (next.status !== 'creating') {
+    rt.probeTrust.forget(userId);
+    rt.idleReader.forget(userId);
+  } else if (next.createRequestedAt !== null && next.nextCheckAt !== null) {
+    rt.idleReader.track(userId, {
+      instanceId,
+      createRequestedAt: next.createRequestedAt,
+      lastReadAt: rt.clock.now(),
+      plannedAt: next.nextCheckAt,
+    });
+  }
   const info = { userId, instanceId, instanceName: record.instanceName };
   if (next.status === 'ready') {
     rt.emit({ type: 'ready', ...info });
@@ -71,4 +81,18 @@ export async function runStatusCheck(rt: Runtime, record: UserDatabaseRecord): P
     return;
   }
   await scheduleNext(rt, next);
+}
+
+/**
+ * An idle-budget read saw `instanceId` running: apply it to the user's record
+ * (read afresh) as a status read would, and say so. The planned check, still
+ * scheduled, then finds the user ready and does nothing.
+ */
+export async function markRunning(rt: Runtime, userId: string, instanceId: string): Promise<void> {
+  const record = await rt.store.get(userId);
+  if (record?.status !== 'creating' || record.instanceId !== instanceId) return;
+  const next = await applyEvent(rt, record, { type: 'status-seen', status: 'running' });
+  if (next?.status !== 'ready') return;
+  rt.probeTrust.forget(userId);
+  rt.emit({ type: 'ready', userId, instanceId, instanceName: record.instanceName });
 }

@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { createHarness, userIds } from '../harness.js';
 
+// The planned reads' timing alone: idle-budget reads (each user here provisions on a quiet
+// budget) would find the instances first; test/provisioning/flow/idle-reads.test.ts covers them.
+const plannedOnly = { poll: { idleReadIntervalMs: 0 } };
+
 describe('when the first status read goes, without a readiness probe', () => {
   it('learns earlier reads when instances come up well before the expected time', async () => {
     // Every instance is running 30 s after create; the configured guess is 90 s. Learning from
     // "create accepted -> first seen running" never goes below the guess (the first read is at
     // it), so every user waited 90 s; what the reads answer pulls the first read earlier.
     const h = createHarness({ creationTimeMs: 30_000 });
-    const provisioner = h.newProvisioner();
+    const provisioner = h.newProvisioner(plannedOnly);
     const waits: number[] = [];
     for (const user of userIds(150)) {
       await h.run(provisioner.provisionUserDatabase(user));
@@ -24,7 +28,7 @@ describe('when the first status read goes, without a readiness probe', () => {
 
   it('learns later reads when instances take longer than expected, spending fewer reads', async () => {
     const h = createHarness({ creationTimeMs: 240_000 });
-    const provisioner = h.newProvisioner();
+    const provisioner = h.newProvisioner(plannedOnly);
     for (const user of userIds(150)) {
       await h.run(provisioner.provisionUserDatabase(user));
       await h.run(provisioner.waitUntilReady(user));

@@ -1,0 +1,184 @@
+import type { AuraClient } from '../aura/client.js';
+import type { Clock } from '../aura/clock.js';
+import { isAuraError } from '../aura/errors/base.js';
+import type { Logger } from '../aura/logger.js';
+import type { CreationTimeLearner, PollPolicy } from './poll-policy.js';
+import type { ProbeTrust } from './probe-trust.js';
+
+/** What {@link IdleReader} works with. */
+export interface IdleReaderParts {
+  aura: AuraClient;
+  clock: Clock;
+  logger: Logger;
+  policy: PollPolicy;
+  probeTrust: ProbeTrust;
+  durationLearner: CreationTimeLearner;
+  /** A read saw the instance running: make the user ready (the record is read afresh). */
+  onRunning: (userId: string, instanceId: string) => Promise<void>;
+}
+
+export interface Waiting {
+  instanceId: string;
+  createRequestedAt: number;
+  lastReadAt: number;
+  /** When the planned status read is due. */
+  plannedAt: number;
+}
+
+/**
+ * Spends rate budget nobody uses on extra status reads, so that a user
+ * signing up on a quiet day does not wait for the planned read (placed, to
+ * save budget in a burst, where most instances already run). While the
+ * client's rate limiter reports less than `idleReadBelowUtilization` of its
+ * budget in use, it reads the creating instance that has waited longest, at
+ * most once per `idleReadIntervalMs` each, none before the typical creation
+ * time, and none within half an interval of a planned read. A read that
+ * finds the instance still creating changes nothing (no store write); one that finds it running makes the user ready at once. The
+ * planned reads go on unchanged, so turning this off (`idleReadIntervalMs:
+ * 0`) or a busy budget leaves the policy as it was. Off for users whose
+ * readiness probe is trusted, and with a limiter that cannot tell its use
+ * (the shared Postgres one). Knows the users this process has seen creating.
+ * Internal.
+ */
+export class IdleReader {
+  readonly #rt: IdleReaderParts;
+  readonly #clock: Clock;
+  readonly #waiting = new Map<string, Waiting>();
+  #wake = new AbortController();
+  #loop: Promise<void> | undefined;
+  #closed = false;
+
+  constructor(parts: IdleReaderParts) {
+    this.#rt = parts;
+    this.#clock = parts.clock;
+  }
+
+  get #enabled(): boolean {
+    return this.#rt.policy.idleReadIntervalMs > 0 && this.#utilization() !== undefined;
+  }
+
+  /**
+   * `userId`'s instance is creating: a status read last saw it so at `lastReadAt`
+   * (or none has yet: `-Infinity`), and the next planned read is at `plannedAt`.
+   */
+  track(userId: string, waiting: Waiting): void {
+    if (this.#closed || !this.#enabled) return;
+    this.#waiting.set(userId, { ...waiting });
+    if (this.#loop) this.#wake.abort();
+    else this.#start();
+  }
+
+  /** Runs the loop until no user waits; a user tracked as it ended starts it again. */
+  #start(): void {
+    this.#loop = this.#run()
+      .catch((error: unknown) => {
+        this.#waiting.clear(); // a bug here must not stop the planned reads
+        this.#rt.logger.error?.('idle status reads stopped', { error: String(error) });
+      })
+      .finally(() => {
+        this.#loop = undefined;
+        if (!this.#closed && this.#waiting.size > 0) this.#start();
+      });
+  }
+
+  /** `userId` left `creating` (or is gone). */
+  forget(userId: string): void {
+    this.#waiting.delete(userId);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#waiting.clear();
+    this.#wake.abort();
+    await this.#loop;
+  }
+
+  /** The limiter's use, or `undefined` when it cannot tell (or fails to). */
+  #utilization(): number | undefined {
+    try {
+      return this.#rt.aura.rateLimiter.utilization?.();
+    } catch {
+      return undefined;
+    }
+  }
+
+  async #run(): Promise<void> {
+    const { idleReadIntervalMs, idleReadBelowUtilization } = this.#rt.policy;
+    while (!this.#closed && this.#waiting.size > 0) {
+      const now = this.#clock.now();
+      const { due, nextAt } = this.#longestWaiting(now);
+      const idle = (this.#utilization() ?? 1) < idleReadBelowUtilization;
+      if (due && idle) {
+        await this.#read(due, now);
+        continue;
+      }
+      // Nothing due, or the budget is busy: look again when something falls due, a new user
+      // comes, or (busy) after one interval.
+      const wait = due ? idleReadIntervalMs : nextAt - now;
+      this.#wake = new AbortController();
+      const { signal } = this.#wake;
+      await (wait === Number.POSITIVE_INFINITY
+        ? new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve()))
+        : this.#clock.sleep(Math.max(1, wait), signal).catch(() => {}));
+    }
+  }
+
+  /** The due user who has waited longest since create, and when the next one falls due. */
+  #longestWaiting(now: number): { due: string | undefined; nextAt: number } {
+    const { idleReadIntervalMs } = this.#rt.policy;
+    const typical = this.#rt.durationLearner.estimate();
+    let due: string | undefined;
+    let oldest = Number.POSITIVE_INFINITY;
+    let nextAt = Number.POSITIVE_INFINITY;
+    for (const [userId, waiting] of this.#waiting) {
+      if (this.#rt.probeTrust.trusts(userId)) continue;
+      const at = Math.max(
+        waiting.createRequestedAt + typical,
+        waiting.lastReadAt + idleReadIntervalMs,
+      );
+      // A planned read within half an interval of it makes it pointless: after that read, the
+      // status step tracks the user again.
+      if (waiting.plannedAt - at < idleReadIntervalMs / 2) continue;
+      if (at > now) nextAt = Math.min(nextAt, at);
+      else if (waiting.createRequestedAt < oldest) {
+        oldest = waiting.createRequestedAt;
+        due = userId;
+      }
+    }
+    return { due, nextAt };
+  }
+
+  async #read(userId: string, now: number): Promise<void> {
+    const waiting = this.#waiting.get(userId);
+    if (!waiting) return;
+    waiting.lastReadAt = now;
+    const { notFoundGraceMs, deadlineMs } = this.#rt.policy;
+    if (now - waiting.createRequestedAt > deadlineMs) {
+      this.forget(userId); // the planned read fails it
+      return;
+    }
+    let status: string;
+    try {
+      // Normal priority: an idle read never goes ahead of a queued create.
+      status = (await this.#rt.aura.instances.get(waiting.instanceId)).status;
+    } catch (error) {
+      // Not visible yet, or a failed read: the planned read deals with it. A 404 past the
+      // grace window means the instance is gone (deleted meanwhile): stop reading it.
+      const gone =
+        isAuraError(error, 'not_found') && now - waiting.createRequestedAt > notFoundGraceMs;
+      if (gone) this.forget(userId);
+      return;
+    }
+    if (status === 'creating') return;
+    // Running, or something the planned read must judge (loading failed, destroying, ...).
+    this.forget(userId);
+    if (status !== 'running') return;
+    this.#rt.durationLearner.observeRead(this.#clock.now() - waiting.createRequestedAt, true, now);
+    await this.#rt.onRunning(userId, waiting.instanceId).catch((error: unknown) => {
+      this.#rt.logger.warn?.('idle status read: could not mark ready', {
+        userId,
+        error: String(error),
+      });
+    });
+  }
+}

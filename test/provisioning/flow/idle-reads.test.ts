@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { AuraClient } from '../../../src/aura/client.js';
+import { createRateLimiter, type RateLimiter } from '../../../src/aura/rate-limiter.js';
+import { ProvisioningConfigurationError } from '../../../src/provisioning/errors.js';
+import type { ProvisionerOptions } from '../../../src/provisioning/provisioner.js';
+import type { CredentialStore } from '../../../src/provisioning/store.js';
+import { createHarness, SPEC, userIds, wrapStore } from '../harness.js';
+
+const CREATION_MS = 160_000;
+const isStatusRead = (r: { method: string; path: string }) =>
+  r.method === 'GET' && /^\/v1\/instances\/[0-9a-f]{8}$/.test(r.path);
+
+/**
+ * One user provisioned on a quiet budget: when their instance ran and became
+ * ready, how many status reads it took and how many store writes.
+ */
+async function provisionOne(
+  overrides: (h: ReturnType<typeof createHarness>) => Partial<ProvisionerOptions> = () => ({}),
+) {
+  const h = createHarness({ creationTimeMs: CREATION_MS });
+  let updates = 0;
+  const store: CredentialStore = wrapStore(h.store, (method, _args, run) => {
+    if (method === 'update') updates++;
+    return run();
+  });
+  const provisioner = h.newProvisioner({ store, ...overrides(h) });
+  const [user] = userIds(1) as [string];
+  await h.run(provisioner.provisionUserDatabase(user));
+  const create = h.fake.requests.find((r) => r.method === 'POST' && r.path === '/v1/instances');
+  const ready = await h.run(provisioner.waitUntilReady(user));
+  await provisioner.close();
+  return {
+    h,
+    lateMs: (ready.readyAt ?? Number.NaN) - ((create?.at ?? Number.NaN) + CREATION_MS),
+    statusReads: h.fake.requests.filter(isStatusRead).length,
+    updates,
+  };
+}
+
+/** A client on the harness's fake whose limiter reports `utilization` (or nothing). */
+function clientWithUtilization(h: ReturnType<typeof createHarness>, utilization?: number) {
+  const limiter = createRateLimiter({ limit: 125, windowMs: 60_000 }, h.clock);
+  const rateLimiter: RateLimiter =
+    utilization === undefined
+      ? { acquire: (signal, priority) => limiter.acquire(signal, priority) }
+      : { ...limiter, utilization: () => utilization };
+  return new AuraClient({
+    clientId: 'test-client-id',
+    clientSecret: 'test-client-secret',
+    tenantId: 'tenant-1',
+    clock: h.clock,
+    fetch: h.fetch as typeof fetch,
+    rateLimiter,
+  });
+}
+
+describe('idle-budget status reads', () => {
+  it('make a quiet signup ready within one idle interval of running, not at the planned read', async () => {
+    const idle = await provisionOne();
+    const planned = await provisionOne(() => ({ poll: { idleReadIntervalMs: 0 } }));
+    // Planned reads at 90, 100, 110, 120, 130, 142, 159 and 181 s find it 21 s late; idle reads
+    // fill the gaps over 10 s (152 and 169 s), not the planned reads' own times.
+    expect(planned.lateMs).toBeCloseTo(21_240, -2);
+    expect(idle.statusReads).toBe(planned.statusReads + 1);
+    expect(idle.lateMs).toBeGreaterThanOrEqual(0);
+    expect(idle.lateMs).toBeLessThanOrEqual(10_000);
+    // The price: more status reads, on budget nobody was using; and no more store writes (a read
+    // that finds the instance creating writes nothing).
+    expect(idle.statusReads).toBeGreaterThan(planned.statusReads);
+    expect(idle.updates).toBeLessThanOrEqual(planned.updates);
+  });
+
+  it('stay off while the limiter reports half its budget in use, or cannot tell', async () => {
+    const planned = await provisionOne(() => ({ poll: { idleReadIntervalMs: 0 } }));
+    for (const utilization of [0.5, 1, undefined]) {
+      const busy = await provisionOne((h) => ({ aura: clientWithUtilization(h, utilization) }));
+      expect({ utilization, reads: busy.statusReads, lateMs: busy.lateMs }).toEqual({
+        utilization,
+        reads: planned.statusReads,
+        lateMs: planned.lateMs,
+      });
+    }
+    const idle = await provisionOne((h) => ({ aura: clientWithUtilization(h, 0.49) }));
+    expect(idle.lateMs).toBeLessThanOrEqual(10_000);
+  });
+
+  it('read the longest-waiting user first and keep under the utilization cap', async () => {
+    // 40 users at once: more idle reads wanted than half the budget allows.
+    const h = createHarness({ creationTimeMs: CREATION_MS });
+    const provisioner = h.newProvisioner();
+    const users = userIds(40);
+    await h.run(Promise.all(users.map((user) => provisioner.claimUser(user))));
+    await h.run(Promise.all(users.map((user) => provisioner.waitUntilReady(user))));
+    await provisioner.close();
+    const creates = h.fake.requests.filter(
+      (r) => r.method === 'POST' && r.path === '/v1/instances',
+    );
+    const lastCreate = Math.max(...creates.map((r) => r.at));
+    // After the creates, only status reads run: idle ones while under 50% of 125 in a minute,
+    // planned ones whatever the use. No window holds more than the cap plus the planned reads.
+    const reads = h.fake.requests.filter((r) => isStatusRead(r) && r.at > lastCreate);
+    for (const read of reads) {
+      const window = reads.filter((r) => r.at > read.at - 60_000 && r.at <= read.at);
+      expect(window.length).toBeLessThanOrEqual(63 + users.length);
+    }
+    // Everyone ready within two idle intervals of running, or the planned read.
+    expect(h.events.filter((e) => e.type === 'ready')).toHaveLength(users.length);
+  });
+
+  it('stop reading a user who is deprovisioned while creating', async () => {
+    const h = createHarness({ creationTimeMs: CREATION_MS });
+    const provisioner = h.newProvisioner();
+    const [user] = userIds(1) as [string];
+    await h.run(provisioner.provisionUserDatabase(user));
+    await h.clock.advance(100_000); // idle reads are under way
+    await h.run(provisioner.deprovisionUserDatabase(user));
+    const readsAtDelete = h.fake.requests.filter(isStatusRead).length;
+    await h.clock.advance(600_000);
+    expect(h.fake.requests.filter(isStatusRead)).toHaveLength(readsAtDelete);
+    await provisioner.close();
+    expect(h.clock.pendingTimers).toBe(0);
+  });
+
+  it('leave no timer behind after close, with users still creating', async () => {
+    const h = createHarness({ creationTimeMs: CREATION_MS });
+    const provisioner = h.newProvisioner();
+    await h.run(Promise.all(userIds(3).map((user) => provisioner.provisionUserDatabase(user))));
+    await h.clock.advance(100_000);
+    await provisioner.close();
+    expect(h.clock.pendingTimers).toBe(0);
+  });
+
+  it.each([
+    [{ idleReadBelowUtilization: 2 }, 'poll.idleReadBelowUtilization must be <= 1'],
+    [{ idleReadIntervalMs: -1 }, 'poll.idleReadIntervalMs must be a finite number >= 0, not -1'],
+    [{ deadlineMs: Number.NaN }, 'poll.deadlineMs must be a finite number >= 0, not NaN'],
+    [{ minIntervalMs: 0 }, 'poll.minIntervalMs must be > 0'],
+    [{ maxIntervalMs: 1_000 }, 'poll.maxIntervalMs must be >= poll.minIntervalMs'],
+    [{ backoffFactor: 0.5 }, 'poll.backoffFactor must be >= 1'],
+  ])('a poll policy of %o is refused: %s', (poll, message) => {
+    const h = createHarness();
+    expect(() => h.newProvisioner({ poll, instance: SPEC })).toThrow(
+      ProvisioningConfigurationError,
+    );
+    expect(() => h.newProvisioner({ poll })).toThrow(`Invalid poll policy: ${message}`);
+  });
+});
