@@ -53,6 +53,12 @@ export const PROVISIONING_DEFAULTS = {
    */
   firstReadLearning: { creatingShare: 0.2, step: 0.05, gain: 1 },
   /**
+   * When a user's first idle read goes (see `poll.idleReadIntervalMs`), learned from what those
+   * reads answer: about three in four find the instance still creating, so they start near the
+   * quickest quarter of creation times.
+   */
+  idleFirstReadCreatingShare: 0.75,
+  /**
    * With a readiness probe: of the last `window` status reads that judged it (a read after the
    * probe said ready, or a backstop read while it said not ready), once `earlyToDisable` found
    * the instance still creating, or the last `silentToDisable` all found it running while the

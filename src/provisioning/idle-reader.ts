@@ -2,7 +2,8 @@ import type { AuraClient } from '../aura/client.js';
 import type { Clock } from '../aura/clock.js';
 import { isAuraError } from '../aura/errors/base.js';
 import type { Logger } from '../aura/logger.js';
-import type { CreationTimeLearner, PollPolicy } from './poll-policy.js';
+import { PROVISIONING_DEFAULTS } from './defaults.js';
+import { type PollPolicy, ReadOutcomeTracker } from './poll-policy.js';
 import type { ProbeTrust } from './probe-trust.js';
 
 /** What {@link IdleReader} works with. */
@@ -12,7 +13,6 @@ export interface IdleReaderParts {
   logger: Logger;
   policy: PollPolicy;
   probeTrust: ProbeTrust;
-  durationLearner: CreationTimeLearner;
   /** A read saw the instance running: make the user ready (the record is read afresh). */
   onRunning: (userId: string, instanceId: string) => Promise<void>;
 }
@@ -23,6 +23,8 @@ export interface Waiting {
   lastReadAt: number;
   /** When the planned status read is due. */
   plannedAt: number;
+  /** Whether an idle read has been made for this user yet (the first one teaches the timing). */
+  idleRead?: boolean;
 }
 
 /**
@@ -44,13 +46,26 @@ export class IdleReader {
   readonly #rt: IdleReaderParts;
   readonly #clock: Clock;
   readonly #waiting = new Map<string, Waiting>();
+  /**
+   * When a user's first idle read goes, learned from what first idle reads answer (both ways,
+   * so reads that can only come after it do not ratchet it up).
+   */
+  readonly #firstRead: ReadOutcomeTracker;
   #wake = new AbortController();
+  /** Ends a read in flight (waiting for a rate-limit slot, say) at close. */
+  readonly #stop = new AbortController();
   #loop: Promise<void> | undefined;
   #closed = false;
 
   constructor(parts: IdleReaderParts) {
     this.#rt = parts;
     this.#clock = parts.clock;
+    const { expectedCreationMs, minIntervalMs, deadlineMs } = parts.policy;
+    this.#firstRead = new ReadOutcomeTracker(expectedCreationMs, {
+      creatingShare: PROVISIONING_DEFAULTS.idleFirstReadCreatingShare,
+      minMs: minIntervalMs,
+      maxMs: deadlineMs,
+    });
   }
 
   get #enabled(): boolean {
@@ -63,7 +78,8 @@ export class IdleReader {
    */
   track(userId: string, waiting: Waiting): void {
     if (this.#closed || !this.#enabled) return;
-    this.#waiting.set(userId, { ...waiting });
+    const idleRead = this.#waiting.get(userId)?.idleRead ?? false;
+    this.#waiting.set(userId, { ...waiting, idleRead });
     if (this.#loop) this.#wake.abort();
     else this.#start();
   }
@@ -90,6 +106,7 @@ export class IdleReader {
     this.#closed = true;
     this.#waiting.clear();
     this.#wake.abort();
+    this.#stop.abort();
     await this.#loop;
   }
 
@@ -125,20 +142,31 @@ export class IdleReader {
 
   /** The due user who has waited longest since create, and when the next one falls due. */
   #longestWaiting(now: number): { due: string | undefined; nextAt: number } {
-    const { idleReadIntervalMs } = this.#rt.policy;
-    const typical = this.#rt.durationLearner.estimate();
+    const { idleReadIntervalMs, maxIntervalMs, deadlineMs } = this.#rt.policy;
+    const firstAfter = this.#firstRead.estimate();
     let due: string | undefined;
     let oldest = Number.POSITIVE_INFINITY;
     let nextAt = Number.POSITIVE_INFINITY;
     for (const [userId, waiting] of this.#waiting) {
-      if (this.#rt.probeTrust.trusts(userId)) continue;
+      // Past its deadline, or its planned read long overdue here (another process read it, or
+      // the record moved on): the planned reads have it, stop holding it.
+      const stale =
+        now > waiting.createRequestedAt + deadlineMs || now > waiting.plannedAt + maxIntervalMs;
+      if (stale) {
+        this.#waiting.delete(userId);
+        continue;
+      }
       const at = Math.max(
-        waiting.createRequestedAt + typical,
+        waiting.createRequestedAt + firstAfter,
         waiting.lastReadAt + idleReadIntervalMs,
       );
-      // A planned read within half an interval of it makes it pointless: after that read, the
-      // status step tracks the user again.
-      if (waiting.plannedAt - at < idleReadIntervalMs / 2) continue;
+      // A trusted probe does the job; a planned read within half an interval of this one makes
+      // it pointless (the status step tracks the user again after it). Look again later: the
+      // probe may be dropped, the planned read may not come.
+      if (this.#rt.probeTrust.trusts(userId) || waiting.plannedAt - at < idleReadIntervalMs / 2) {
+        nextAt = Math.min(nextAt, now + idleReadIntervalMs);
+        continue;
+      }
       if (at > now) nextAt = Math.min(nextAt, at);
       else if (waiting.createRequestedAt < oldest) {
         oldest = waiting.createRequestedAt;
@@ -152,15 +180,15 @@ export class IdleReader {
     const waiting = this.#waiting.get(userId);
     if (!waiting) return;
     waiting.lastReadAt = now;
-    const { notFoundGraceMs, deadlineMs } = this.#rt.policy;
-    if (now - waiting.createRequestedAt > deadlineMs) {
-      this.forget(userId); // the planned read fails it
-      return;
-    }
+    const first = !waiting.idleRead;
+    waiting.idleRead = true;
+    const { notFoundGraceMs } = this.#rt.policy;
     let status: string;
     try {
       // Normal priority: an idle read never goes ahead of a queued create.
-      status = (await this.#rt.aura.instances.get(waiting.instanceId)).status;
+      status = (
+        await this.#rt.aura.instances.get(waiting.instanceId, { signal: this.#stop.signal })
+      ).status;
     } catch (error) {
       // Not visible yet, or a failed read: the planned read deals with it. A 404 past the
       // grace window means the instance is gone (deleted meanwhile): stop reading it.
@@ -169,11 +197,13 @@ export class IdleReader {
       if (gone) this.forget(userId);
       return;
     }
+    if (first && (status === 'creating' || status === 'running')) {
+      this.#firstRead.observeRead(now - waiting.createRequestedAt, status === 'running', now);
+    }
     if (status === 'creating') return;
     // Running, or something the planned read must judge (loading failed, destroying, ...).
     this.forget(userId);
     if (status !== 'running') return;
-    this.#rt.durationLearner.observeRead(this.#clock.now() - waiting.createRequestedAt, true, now);
     await this.#rt.onRunning(userId, waiting.instanceId).catch((error: unknown) => {
       this.#rt.logger.warn?.('idle status read: could not mark ready', {
         userId,

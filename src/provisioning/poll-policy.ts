@@ -1,3 +1,4 @@
+import { MAX_TIMER_MS } from '../client-factory/defaults.js';
 import { PROVISIONING_DEFAULTS } from './defaults.js';
 
 /** Tunables of {@link nextStatusCheckAt}. */
@@ -65,6 +66,10 @@ export function checkPollPolicy(policy: PollPolicy): string | undefined {
   for (const [name, value] of Object.entries(policy)) {
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
       return `poll.${name} must be a finite number >= 0, not ${String(value)}`;
+    }
+    // Beyond it a timer fires at once (Node clamps it to 1 ms).
+    if (name.endsWith('Ms') && value > MAX_TIMER_MS) {
+      return `poll.${name} must be at most ${MAX_TIMER_MS} ms (about 24.8 days)`;
     }
   }
   if (policy.minIntervalMs <= 0) return 'poll.minIntervalMs must be > 0';

@@ -22,6 +22,8 @@ export type ProbeVerdict =
  */
 export class ProbeTrust {
   readonly #distrusted = new Set<string>();
+  /** When the probe last said "not ready" for a user, in this process. */
+  readonly #notReadyAt = new Map<string, number>();
   readonly #recent: ProbeVerdict[] = [];
   readonly #logger: Logger;
   #enabled: boolean;
@@ -59,6 +61,7 @@ export class ProbeTrust {
     if (!lying && !silent) return;
     this.#enabled = false;
     this.#distrusted.clear();
+    this.#notReadyAt.clear();
     this.#logger.warn?.('readiness probe disagrees with Aura; using status reads only', {
       early: count('early'),
       missed: count('missed'),
@@ -66,8 +69,23 @@ export class ProbeTrust {
     });
   }
 
+  /** The probe said "not ready" for `userId` at `at`. */
+  noteNotReady(userId: string, at: number): void {
+    if (this.#enabled) this.#notReadyAt.set(userId, at);
+  }
+
+  /**
+   * Whether the probe said "not ready" for `userId` at or after `since`: a
+   * status read that then sees `running` shows it missed (a read with no probe
+   * before it, as after a restart, shows nothing).
+   */
+  saidNotReadySince(userId: string, since: number): boolean {
+    return (this.#notReadyAt.get(userId) ?? Number.NEGATIVE_INFINITY) >= since;
+  }
+
   /** The user left `creating`: nothing more to decide for them. */
   forget(userId: string): void {
     this.#distrusted.delete(userId);
+    this.#notReadyAt.delete(userId);
   }
 }

@@ -182,7 +182,6 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
       logger,
       policy,
       probeTrust,
-      durationLearner,
       onRunning: (userId, instanceId) => markRunning(rt, userId, instanceId),
     }),
     limits: {
@@ -204,6 +203,10 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
   /** One scheduled check: read the record afresh and do what its status asks. */
   const advance = async (userId: string): Promise<void> => {
     const record = await rt.store.get(userId);
+    if (record?.status !== 'creating') {
+      rt.idleReader.forget(userId); // ready, failed or gone, by this process or another
+      rt.probeTrust.forget(userId);
+    }
     if (!record) return;
     if (record.status === 'deleting') {
       await runDelete(rt, record);

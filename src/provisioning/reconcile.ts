@@ -2,7 +2,7 @@ import { isAuraError } from '../aura/errors/base.js';
 import { deleteInstance } from './create-step.js';
 import { instanceNameForUser, isOwnInstanceName, userIdFromInstanceName } from './instance-name.js';
 import { newRecord, type UserDatabaseRecord } from './record.js';
-import { applyEvent, type Runtime } from './runtime.js';
+import { applyEvent, type Runtime, scheduleNext } from './runtime.js';
 
 /** What reconcile does with an instance that carries our prefix but that no record owns. */
 export type OrphanPolicy = 'report' | 'adopt' | 'delete';
@@ -58,12 +58,17 @@ export async function reconcile(
         record.status === 'creating' ||
         record.status === 'deleting'
       ) {
-        const priority = record.status === 'creating' ? 'high' : 'normal';
-        await rt.scheduler.schedule(
-          record.userId,
-          Math.max(now, record.nextCheckAt ?? now),
-          priority,
-        );
+        if (record.status === 'creating' && record.nextCheckAt !== null) {
+          // As after a status read: probes (or idle reads) start again before the planned read.
+          await scheduleNext(rt, record);
+        } else {
+          const priority = record.status === 'creating' ? 'high' : 'normal';
+          await rt.scheduler.schedule(
+            record.userId,
+            Math.max(now, record.nextCheckAt ?? now),
+            priority,
+          );
+        }
         report.resumed++;
       } else if (
         record.status === 'failed' &&

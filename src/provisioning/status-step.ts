@@ -20,6 +20,7 @@ export async function runStatusCheck(rt: Runtime, record: UserDatabaseRecord): P
     // Between status reads, only the probe runs; it costs no API budget.
     probed = await probe({ instanceId, connectionUrl: record.connectionUrl }).catch(() => false);
     if (!probed) {
+      rt.probeTrust.noteNotReady(userId, now);
       const probeAt = Math.min(record.nextCheckAt, now + rt.policy.probeIntervalMs);
       await rt.scheduler.schedule(userId, probeAt, 'high');
       return;
@@ -43,9 +44,15 @@ export async function runStatusCheck(rt: Runtime, record: UserDatabaseRecord): P
       await rt.scheduler.schedule(userId, rt.clock.now() + TRANSIENT_RETRY_MS, 'high');
       return;
     }
+    // The probe said ready, and Aura does not even show the instance yet: early.
+    if (probed) rt.probeTrust.record(userId, 'early');
     next = await applyEvent(rt, record, { type: 'instance-missing' });
   }
-  if (!next) return;
+  if (!next) {
+    // Changed meanwhile (another process, a deprovision): whoever changed it goes on.
+    rt.idleReader.forget(userId);
+    return;
+  }
   if (record.createRequestedAt !== null && (seen === 'running' || seen === 'creating')) {
     const at = rt.clock.now();
     const running = seen === 'running';
@@ -56,7 +63,11 @@ export async function runStatusCheck(rt: Runtime, record: UserDatabaseRecord): P
       if (running) rt.probeTrust.record(userId, 'confirmed');
     } else {
       rt.readLearner.observeRead(at - record.createRequestedAt, running, at);
-      if (running && probe) rt.probeTrust.record(userId, 'missed');
+      // Missed only if this process asked the probe just before (not after a restart, say).
+      const askedSince = at - 2 * rt.policy.probeIntervalMs;
+      if (running && probe && rt.probeTrust.saidNotReadySince(userId, askedSince)) {
+        rt.probeTrust.record(userId, 'missed');
+      }
     }
   }
   if (next.status !== 'creating') {

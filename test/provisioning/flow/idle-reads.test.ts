@@ -44,6 +44,10 @@ function clientWithUtilization(h: ReturnType<typeof createHarness>, utilization?
     utilization === undefined
       ? { acquire: (signal, priority) => limiter.acquire(signal, priority) }
       : { ...limiter, utilization: () => utilization };
+  return clientWithLimiter(h, rateLimiter);
+}
+
+function clientWithLimiter(h: ReturnType<typeof createHarness>, rateLimiter: RateLimiter) {
   return new AuraClient({
     clientId: 'test-client-id',
     clientSecret: 'test-client-secret',
@@ -119,6 +123,76 @@ describe('idle-budget status reads', () => {
     expect(h.fake.requests.filter(isStatusRead)).toHaveLength(readsAtDelete);
     await provisioner.close();
     expect(h.clock.pendingTimers).toBe(0);
+  });
+
+  it('let go of users another process made ready: no timer left once everyone is ready', async () => {
+    const h = createHarness({ creationTimeMs: 90_000 });
+    // Process A answers slowly; process B, on the same store and account, reconciles and wins.
+    const slow = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      await h.clock.sleep(500);
+      return h.fetch(input, init);
+    }) as typeof fetch;
+    const a = h.newProvisioner({ aura: h.newClient(slow) });
+    const b = h.newProvisioner();
+    const users = userIds(20);
+    await h.run(Promise.all(users.map((user) => a.provisionUserDatabase(user))));
+    await h.run(b.reconcile());
+    await h.run(Promise.all(users.map((user) => a.waitUntilReady(user))));
+    await h.clock.advance(3_600_000);
+    // Neither A's idle reads nor anything else still waits for anyone.
+    expect(h.clock.pendingTimers).toBe(0);
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('end an idle read still waiting for a rate-limit slot at close', async () => {
+    const h = createHarness({ creationTimeMs: CREATION_MS });
+    const limiter = createRateLimiter({ limit: 125, windowMs: 60_000 }, h.clock);
+    // Once the create is through, the limiter says the budget is idle but holds every
+    // normal-priority request (idle reads) until its caller gives up.
+    let open = true;
+    const holding: RateLimiter = {
+      acquire: (signal, priority) =>
+        open || priority === 'high'
+          ? limiter.acquire(signal, priority)
+          : new Promise((_resolve, reject) =>
+              signal?.addEventListener('abort', () => reject(signal.reason), { once: true }),
+            ),
+      utilization: () => 0,
+    };
+    const provisioner = h.newProvisioner({ aura: clientWithLimiter(h, holding) });
+    const [user] = userIds(1) as [string];
+    await h.run(provisioner.provisionUserDatabase(user));
+    open = false;
+    // Planned reads at 90, 100, ..., 142 s; the idle read at 152 s (a gap over 10 s) waits.
+    await h.clock.advance(155_000);
+    await provisioner.close(); // would hang if the idle read in flight were awaited
+    expect(h.clock.pendingTimers).toBe(0);
+  });
+
+  it('learn when to start from what first idle reads answer, earlier as well as later', async () => {
+    // Creation times spread over 40–140 s, one user at a time (a quiet day). The first idle
+    // read starts at the 90 s guess; an estimate fed only by reads at or after it could never
+    // move below 90 s, and a 40 s instance would wait 50 s.
+    const creations: number[] = [];
+    const h = createHarness({
+      creationTimeMs: () => {
+        const ms = 40_000 + ((creations.length * 37) % 100) * 1_000;
+        creations.push(ms);
+        return ms;
+      },
+    });
+    const provisioner = h.newProvisioner();
+    const late: number[] = [];
+    for (const user of userIds(200)) {
+      await h.run(provisioner.provisionUserDatabase(user));
+      const created = h.clock.now();
+      const ready = await h.run(provisioner.waitUntilReady(user));
+      late.push((ready.readyAt ?? Number.NaN) - created - (creations.at(-1) ?? Number.NaN));
+    }
+    await provisioner.close();
+    const settled = late.slice(-50).sort((a, b) => a - b);
+    expect(settled[45]).toBeLessThanOrEqual(20_000); // p90
+    expect(settled[49]).toBeLessThanOrEqual(30_000);
   });
 
   it('leave no timer behind after close, with users still creating', async () => {

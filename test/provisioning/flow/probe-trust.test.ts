@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { ReadinessProbe } from '../../../src/provisioning/runtime.js';
-import { createHarness, userIds } from '../harness.js';
+import { createHarness, killSwitch, userIds, wrapStore } from '../harness.js';
 
 type Harness = ReturnType<typeof createHarness>;
+const isStatusRead = (r: { method: string; path: string }) =>
+  r.method === 'GET' && /^\/v1\/instances\/[0-9a-f]{8}$/.test(r.path);
 const USERS = 60;
 
 const DISABLED = 'readiness probe disagrees with Aura; using status reads only';
@@ -101,5 +103,56 @@ describe('readiness probe trust', () => {
     // the expected time (90 s), not the backstop's twice that (180 s).
     expect(reads[0]).toBeCloseTo(45_000, -3);
     expect(reads[1]).toBeCloseTo(90_000, -3);
+  });
+
+  it('distrusts a probe that says ready while Aura still answers 404 for the new instance', async () => {
+    const h = createHarness({ creationTimeMs: 150_000, notFoundAfterCreateMs: 85_000 });
+    const provisioner = h.newProvisioner({ readinessProbe: async () => true });
+    const [user] = userIds(1) as [string];
+    await h.run(provisioner.provisionUserDatabase(user));
+    await h.run(provisioner.waitUntilReady(user));
+    await provisioner.close();
+    const plannedOnly = createHarness({ creationTimeMs: 150_000, notFoundAfterCreateMs: 85_000 });
+    const without = plannedOnly.newProvisioner();
+    await plannedOnly.run(without.provisionUserDatabase(user));
+    await plannedOnly.run(without.waitUntilReady(user));
+    await without.close();
+    const reads = (x: Harness) => x.fake.requests.filter(isStatusRead).length;
+    // One read for the early "ready" (a 404), then as without a probe.
+    expect(reads(h)).toBeLessThanOrEqual(reads(plannedOnly) + 1);
+  });
+
+  it('keeps a right probe through a restart: reads after reconcile judge nothing they did not see', async () => {
+    const h = createHarness({ creationTimeMs: 120_000 });
+    const probe: ReadinessProbe = async ({ instanceId }) =>
+      h.fake.instance(instanceId)?.status === 'running';
+    const crash = killSwitch();
+    const dying = h.newProvisioner({
+      store: wrapStore(h.store, (_method, _args, run) => crash.guard(run)),
+      aura: h.newClient((async (input: RequestInfo | URL, init?: RequestInit) =>
+        crash.guard(() => h.fetch(input, init))) as typeof fetch),
+      readinessProbe: probe,
+    });
+    const users = userIds(12);
+    await h.run(Promise.all(users.map((user) => dying.provisionUserDatabase(user))));
+    await h.clock.advance(5_000);
+    crash.kill(); // a deploy while 12 instances are creating
+    const next = h.newProvisioner({ readinessProbe: probe });
+    await h.run(next.reconcile());
+    await h.run(Promise.all(users.map((user) => next.waitUntilReady(user))));
+    await next.close();
+    expect(h.logs.filter((line) => line.includes(DISABLED))).toEqual([]);
+    // The probe runs again after the restart: everyone ready within a few seconds of running.
+    for (const event of h.events.filter((e) => e.type === 'ready')) {
+      const instance = h.fake.instance(event.instanceId ?? '');
+      expect(instance?.status).toBe('running');
+    }
+    const readyAt = h.events.filter((e) => e.type === 'ready').map((e) => e.at);
+    const started = Math.min(
+      ...h.fake.requests
+        .filter((r) => r.method === 'POST' && r.path === '/v1/instances')
+        .map((r) => r.at),
+    );
+    expect(Math.max(...readyAt) - started).toBeLessThanOrEqual(120_000 + 10_000);
   });
 });
