@@ -211,6 +211,10 @@ describe('idle-budget status reads', () => {
     [{ minIntervalMs: 0 }, 'poll.minIntervalMs must be > 0'],
     [{ maxIntervalMs: 1_000 }, 'poll.maxIntervalMs must be >= poll.minIntervalMs'],
     [{ backoffFactor: 0.5 }, 'poll.backoffFactor must be >= 1'],
+    [
+      { idleReadIntervalMs: 2 ** 31 },
+      'poll.idleReadIntervalMs must be at most 2147483647 ms (about 24.8 days)',
+    ],
   ])('a poll policy of %o is refused: %s', (poll, message) => {
     const h = createHarness();
     expect(() => h.newProvisioner({ poll, instance: SPEC })).toThrow(
