@@ -64,8 +64,13 @@ describe('README', () => {
       const run = main().finally(() => {
         settled = true;
       });
-      // The example waits minutes for Aura: move the faked clock until it is done.
-      for (let i = 0; i < 600 && !settled; i++) await vi.advanceTimersByTimeAsync(1_000);
+      // The example waits minutes for Aura: move the faked clock until it is done. Each step also
+      // lets real-time work (Web Crypto, MSW) finish, or on a loaded machine the faked clock
+      // outran it and the 10 simulated minutes ran out first (seen once in CI).
+      for (let i = 0; i < 600 && !settled; i++) {
+        await vi.advanceTimersByTimeAsync(1_000);
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
       await run;
       expect(log).toHaveBeenCalledWith('ready', expect.stringMatching(/^ap-u[0-9a-z]{25}$/), true);
       expect(fake.instances).toHaveLength(1);
