@@ -22,8 +22,8 @@ export type ProbeVerdict =
  */
 export class ProbeTrust {
   readonly #distrusted = new Set<string>();
-  /** When the probe last said "not ready" for a user, in this process. */
-  readonly #notReadyAt = new Map<string, number>();
+  /** Users the probe has said "not ready" for, in this process. */
+  readonly #saidNotReady = new Set<string>();
   readonly #recent: ProbeVerdict[] = [];
   readonly #logger: Logger;
   #enabled: boolean;
@@ -61,7 +61,7 @@ export class ProbeTrust {
     if (!lying && !silent) return;
     this.#enabled = false;
     this.#distrusted.clear();
-    this.#notReadyAt.clear();
+    this.#saidNotReady.clear();
     this.#logger.warn?.('readiness probe disagrees with Aura; using status reads only', {
       early: count('early'),
       missed: count('missed'),
@@ -69,23 +69,24 @@ export class ProbeTrust {
     });
   }
 
-  /** The probe said "not ready" for `userId` at `at`. */
-  noteNotReady(userId: string, at: number): void {
-    if (this.#enabled) this.#notReadyAt.set(userId, at);
+  /** The probe said "not ready" for `userId`. */
+  noteNotReady(userId: string): void {
+    if (this.#enabled) this.#saidNotReady.add(userId);
   }
 
   /**
-   * Whether the probe said "not ready" for `userId` at or after `since`: a
+   * Whether the probe has said "not ready" for `userId` in this process: a
    * status read that then sees `running` shows it missed (a read with no probe
-   * before it, as after a restart, shows nothing).
+   * before it, as after a restart, shows nothing). Not a time window: a probe
+   * that hangs until a long timeout must still count.
    */
-  saidNotReadySince(userId: string, since: number): boolean {
-    return (this.#notReadyAt.get(userId) ?? Number.NEGATIVE_INFINITY) >= since;
+  saidNotReady(userId: string): boolean {
+    return this.#saidNotReady.has(userId);
   }
 
   /** The user left `creating`: nothing more to decide for them. */
   forget(userId: string): void {
     this.#distrusted.delete(userId);
-    this.#notReadyAt.delete(userId);
+    this.#saidNotReady.delete(userId);
   }
 }

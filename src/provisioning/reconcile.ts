@@ -60,6 +60,14 @@ export async function reconcile(
       ) {
         if (record.status === 'creating' && record.nextCheckAt !== null) {
           // As after a status read: probes (or idle reads) start again before the planned read.
+          if (record.instanceId && record.createRequestedAt !== null) {
+            rt.idleReader.track(record.userId, {
+              instanceId: record.instanceId,
+              createRequestedAt: record.createRequestedAt,
+              lastReadAt: Number.NEGATIVE_INFINITY,
+              plannedAt: record.nextCheckAt,
+            });
+          }
           await scheduleNext(rt, record);
         } else {
           const priority = record.status === 'creating' ? 'high' : 'normal';

@@ -20,7 +20,7 @@ export async function runStatusCheck(rt: Runtime, record: UserDatabaseRecord): P
     // Between status reads, only the probe runs; it costs no API budget.
     probed = await probe({ instanceId, connectionUrl: record.connectionUrl }).catch(() => false);
     if (!probed) {
-      rt.probeTrust.noteNotReady(userId, now);
+      rt.probeTrust.noteNotReady(userId);
       const probeAt = Math.min(record.nextCheckAt, now + rt.policy.probeIntervalMs);
       await rt.scheduler.schedule(userId, probeAt, 'high');
       return;
@@ -63,9 +63,9 @@ export async function runStatusCheck(rt: Runtime, record: UserDatabaseRecord): P
       if (running) rt.probeTrust.record(userId, 'confirmed');
     } else {
       rt.readLearner.observeRead(at - record.createRequestedAt, running, at);
-      // Missed only if this process asked the probe just before (not after a restart, say).
-      const askedSince = at - 2 * rt.policy.probeIntervalMs;
-      if (running && probe && rt.probeTrust.saidNotReadySince(userId, askedSince)) {
+      // Missed only if this process asked the probe and it said no (after a restart, say, a
+      // backstop read may come before any probe: that judges nothing).
+      if (running && probe && rt.probeTrust.saidNotReady(userId)) {
         rt.probeTrust.record(userId, 'missed');
       }
     }

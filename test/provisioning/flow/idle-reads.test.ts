@@ -4,7 +4,7 @@ import { createRateLimiter, type RateLimiter } from '../../../src/aura/rate-limi
 import { ProvisioningConfigurationError } from '../../../src/provisioning/errors.js';
 import type { ProvisionerOptions } from '../../../src/provisioning/provisioner.js';
 import type { CredentialStore } from '../../../src/provisioning/store.js';
-import { createHarness, SPEC, userIds, wrapStore } from '../harness.js';
+import { createHarness, killSwitch, SPEC, userIds, wrapStore } from '../harness.js';
 
 const CREATION_MS = 160_000;
 const isStatusRead = (r: { method: string; path: string }) =>
@@ -193,6 +193,35 @@ describe('idle-budget status reads', () => {
     const settled = late.slice(-50).sort((a, b) => a - b);
     expect(settled[45]).toBeLessThanOrEqual(20_000); // p90
     expect(settled[49]).toBeLessThanOrEqual(30_000);
+  });
+
+  it('resume after a restart (reconcile), not only after the next planned read', async () => {
+    const creationMs = 235_000;
+    const lateness = async (restart: boolean) => {
+      const h = createHarness({ creationTimeMs: creationMs });
+      const crash = killSwitch();
+      const first = h.newProvisioner({
+        store: wrapStore(h.store, (_method, _args, run) => crash.guard(run)),
+        aura: h.newClient((async (input: RequestInfo | URL, init?: RequestInit) =>
+          crash.guard(() => h.fetch(input, init))) as typeof fetch),
+      });
+      const [user] = userIds(1) as [string];
+      await h.run(first.provisionUserDatabase(user));
+      const created = h.clock.now();
+      let current = first;
+      if (restart) {
+        // Just after the planned read at about 212 s; the next planned one is about 60 s later.
+        await h.clock.advance(215_000);
+        crash.kill();
+        current = h.newProvisioner();
+        await h.run(current.reconcile());
+      }
+      const ready = await h.run(current.waitUntilReady(user));
+      await current.close();
+      return (ready.readyAt ?? Number.NaN) - created - creationMs;
+    };
+    expect(await lateness(false)).toBeLessThanOrEqual(10_000);
+    expect(await lateness(true)).toBeLessThanOrEqual(10_000);
   });
 
   it('leave no timer behind after close, with users still creating', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createHttpReadinessProbe } from '../../../src/provisioning/http-probe.js';
 import type { ReadinessProbe } from '../../../src/provisioning/runtime.js';
 import { createHarness, killSwitch, userIds, wrapStore } from '../harness.js';
 
@@ -155,4 +156,25 @@ describe('readiness probe trust', () => {
     );
     expect(Math.max(...readyAt) - started).toBeLessThanOrEqual(120_000 + 10_000);
   });
+
+  it.each([4_000, 7_000])(
+    'drops an HTTP probe that cannot reach the instances, even when each probe hangs %i ms',
+    async (timeoutMs) => {
+      const h = createHarness({ creationTimeMs: 120_000 });
+      // A firewall that drops the packets: every probe hangs until its timeout.
+      const hang = ((_input: RequestInfo | URL, init?: RequestInit) =>
+        new Promise((_resolve, reject) =>
+          init?.signal?.addEventListener('abort', () => reject(init.signal?.reason)),
+        )) as typeof fetch;
+      const provisioner = h.newProvisioner({
+        readinessProbe: createHttpReadinessProbe({ fetch: hang, timeoutMs, clock: h.clock }),
+      });
+      for (const user of userIds(20)) {
+        await h.run(provisioner.provisionUserDatabase(user));
+        await h.run(provisioner.waitUntilReady(user));
+      }
+      await provisioner.close();
+      expect(h.logs.filter((line) => line.includes(DISABLED))).toHaveLength(1);
+    },
+  );
 });
