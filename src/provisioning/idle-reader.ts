@@ -17,6 +17,7 @@ export interface IdleReaderParts {
   onRunning: (userId: string, instanceId: string) => Promise<void>;
 }
 
+/** A creating user, as the idle reader knows them. */
 export interface Waiting {
   instanceId: string;
   createRequestedAt: number;
@@ -33,14 +34,15 @@ export interface Waiting {
  * save budget in a burst, where most instances already run). While the
  * client's rate limiter reports less than `idleReadBelowUtilization` of its
  * budget in use, it reads the creating instance that has waited longest, at
- * most once per `idleReadIntervalMs` each, none before the typical creation
- * time, and none within half an interval of a planned read. A read that
- * finds the instance still creating changes nothing (no store write); one that finds it running makes the user ready at once. The
- * planned reads go on unchanged, so turning this off (`idleReadIntervalMs:
- * 0`) or a busy budget leaves the policy as it was. Off for users whose
- * readiness probe is trusted, and with a limiter that cannot tell its use
- * (the shared Postgres one). Knows the users this process has seen creating.
- * Internal.
+ * most once per `idleReadIntervalMs` each, none before a start learned from
+ * what first idle reads answer (about three in four find the instance still
+ * creating), and none within half an interval of a planned read. A read that
+ * finds the instance still creating changes nothing (no store write); one
+ * that finds it running makes the user ready at once. The planned reads go
+ * on unchanged, so turning this off (`idleReadIntervalMs: 0`) or a busy
+ * budget leaves the policy as it was. Off for users whose readiness probe is
+ * trusted, and with a limiter that cannot tell its use (the shared Postgres
+ * one). Knows the users this process has seen creating. Internal.
  */
 export class IdleReader {
   readonly #rt: IdleReaderParts;
