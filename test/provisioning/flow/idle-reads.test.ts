@@ -88,7 +88,46 @@ describe('idle-budget status reads', () => {
     expect(idle.lateMs).toBeLessThanOrEqual(10_000);
   });
 
-  it('read the longest-waiting user first and keep under the utilization cap', async () => {
+  it('read the longest-waiting due user first when the budget allows one read', async () => {
+    const h = createHarness({ creationTimeMs: 400_000 });
+    const base = createRateLimiter({ limit: 125, windowMs: 60_000 }, h.clock);
+    const started = h.clock.now();
+    // Busy, except for one moment 140 s in, when one idle read may go.
+    let allowance = 1;
+    const idleReads: number[] = [];
+    const limiter: RateLimiter = {
+      acquire: (signal, priority) => {
+        if (priority !== 'high') idleReads.push(h.clock.now());
+        return base.acquire(signal, priority);
+      },
+      utilization: () => {
+        if (allowance === 0 || h.clock.now() < started + 140_000) return 1;
+        allowance--;
+        return 0;
+      },
+    };
+    // Planned reads at 90 s after each create, then 100 s apart: none near 140 s.
+    const provisioner = h.newProvisioner({
+      aura: clientWithLimiter(h, limiter),
+      poll: { minIntervalMs: 100_000, maxIntervalMs: 100_000 },
+    });
+    const users = userIds(3);
+    for (const user of users) {
+      await h.run(provisioner.provisionUserDatabase(user)); // created at 0, 5 and 10 s
+      await h.clock.advance(5_000);
+    }
+    await h.clock.advance(150_000 - (h.clock.now() - started));
+    const oldest = await provisioner.getProvisioningStatus(users[0] as string);
+    const atAllowance = h.fake.requests.filter(
+      (r) => isStatusRead(r) && r.at >= started + 140_000 && r.at < started + 150_000,
+    );
+    // The creates went through as normal-priority requests before; the one after 140 s is idle.
+    expect(idleReads.filter((at) => at >= started + 140_000)).toHaveLength(1);
+    expect(atAllowance.map((r) => r.path)).toEqual([`/v1/instances/${oldest.instanceId}`]);
+    await provisioner.close();
+  });
+
+  it('keep under the utilization cap with many users creating at once', async () => {
     // 40 users at once: more idle reads wanted than half the budget allows.
     const h = createHarness({ creationTimeMs: CREATION_MS });
     const provisioner = h.newProvisioner();
