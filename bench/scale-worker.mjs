@@ -4,18 +4,13 @@
 // JSON in AURA_SCALE_WORKER; talks to its parent in JSON lines on stdout. Imports the built
 // package: dist/, or the directory in AURA_PROVISIONER_DIST (the tests build one from src/).
 import { createInterface } from 'node:readline';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
+import { importDist } from './dist.mjs';
 
 const config = JSON.parse(process.env.AURA_SCALE_WORKER ?? '{}');
-const distDir =
-  process.env.AURA_PROVISIONER_DIST ?? fileURLToPath(new URL('../dist/', import.meta.url));
-const dist = `${pathToFileURL(distDir.replace(/\/+$/, '')).href}/`;
-const root = await import(new URL('index.js', dist).href);
-const { PostgresCredentialStore } = await import(new URL('postgres.js', dist).href);
-const { PgBossScheduler, createPostgresRateLimiter } = await import(
-  new URL('pg-boss.js', dist).href
-);
+const root = await importDist('index.js');
+const { PostgresCredentialStore } = await importDist('postgres.js');
+const { PgBossScheduler, createPostgresRateLimiter } = await importDist('pg-boss.js');
 
 const emit = (line) => process.stdout.write(`${JSON.stringify(line)}\n`);
 

@@ -12,17 +12,13 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { distDir, importDist } from './dist.mjs';
 import { mulberry32 } from './provisioning-burst.mjs';
 
-const distDir =
-  process.env.AURA_PROVISIONER_DIST ?? fileURLToPath(new URL('../dist/', import.meta.url));
-const dist = `${pathToFileURL(distDir.replace(/\/+$/, '')).href}/`;
-const root = await import(new URL('index.js', dist).href);
-const { PostgresCredentialStore } = await import(new URL('postgres.js', dist).href);
-const { PgBossScheduler, createPostgresRateLimiter } = await import(
-  new URL('pg-boss.js', dist).href
-);
-const { createAuraMock } = await import(new URL('testing.js', dist).href);
+const root = await importDist('index.js');
+const { PostgresCredentialStore } = await importDist('postgres.js');
+const { PgBossScheduler, createPostgresRateLimiter } = await importDist('pg-boss.js');
+const { createAuraMock } = await importDist('testing.js');
 
 const KEY = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=';
 const SPEC = {

@@ -28,6 +28,7 @@ import {
 import { newRecord, type UserDatabaseRecord } from './record.js';
 import {
   applyEvent,
+  forgetCreating,
   type InstanceSpec,
   type ReadinessProbe,
   type Runtime,
@@ -203,10 +204,8 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
   /** One scheduled check: read the record afresh and do what its status asks. */
   const advance = async (userId: string): Promise<void> => {
     const record = await rt.store.get(userId);
-    if (record?.status !== 'creating') {
-      rt.idleReader.forget(userId); // ready, failed or gone, by this process or another
-      rt.probeTrust.forget(userId);
-    }
+    // Ready, failed or gone, by this process or another: let go of it.
+    if (record?.status !== 'creating') forgetCreating(rt, userId);
     if (!record) return;
     if (record.status === 'deleting') {
       await runDelete(rt, record);
@@ -262,7 +261,6 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
             ? record
             : await applyEvent(rt, record, { type: 'deprovision' });
         if (!deleting) continue; // changed meanwhile: read again
-        rt.idleReader.forget(userId);
         if (record.status !== 'deleting') rt.emit({ type: 'deprovisioning', userId });
         return { status: (await runDelete(rt, deleting)) ? 'deleted' : 'deleting' };
       }

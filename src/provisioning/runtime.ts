@@ -84,7 +84,8 @@ export function contextOf(rt: Runtime, userId: string): TransitionContext {
  * Applies `event` to `record` through the state machine and a
  * compare-and-set. `null` when the event does not apply or the record
  * changed meanwhile (the caller re-reads). The store is guarded: its errors are
- * `CredentialStoreError`s.
+ * `CredentialStoreError`s. A record that leaves `creating` is let go of by the
+ * probe's trust and the idle reader.
  */
 export async function applyEvent(
   rt: Runtime,
@@ -99,7 +100,17 @@ export async function applyEvent(
     });
     return null;
   }
-  return rt.store.update(record.userId, record.version, result.patch);
+  const next = await rt.store.update(record.userId, record.version, result.patch);
+  // Out of `creating` here: nothing left to probe or idle-read for the user. (A record another
+  // process moves on is let go of when this one next checks it.)
+  if (next && next.status !== 'creating') forgetCreating(rt, record.userId);
+  return next;
+}
+
+/** The user is no longer creating: the probe's trust and the idle reader let go of them. */
+export function forgetCreating(rt: Runtime, userId: string): void {
+  rt.probeTrust.forget(userId);
+  rt.idleReader.forget(userId);
 }
 
 /**

@@ -30,6 +30,10 @@ export async function runStatusCheck(rt: Runtime, record: UserDatabaseRecord): P
     await scheduleNext(rt, record);
     return;
   }
+  // Missed only if this process asked the probe and it said no (after a restart, say, a backstop
+  // read may come before any probe: that judges nothing). Asked before the transition, which
+  // lets go of the user's probe state when they leave `creating`.
+  const probeSaidNo = probe !== undefined && rt.probeTrust.saidNotReady(userId);
   let next: UserDatabaseRecord | null;
   let seen: string | undefined;
   try {
@@ -63,17 +67,10 @@ export async function runStatusCheck(rt: Runtime, record: UserDatabaseRecord): P
       if (running) rt.probeTrust.record(userId, 'confirmed');
     } else {
       rt.readLearner.observeRead(at - record.createRequestedAt, running, at);
-      // Missed only if this process asked the probe and it said no (after a restart, say, a
-      // backstop read may come before any probe: that judges nothing).
-      if (running && probe && rt.probeTrust.saidNotReady(userId)) {
-        rt.probeTrust.record(userId, 'missed');
-      }
+      if (running && probeSaidNo) rt.probeTrust.record(userId, 'missed');
     }
   }
-  if (next.status !== 'creating') {
-    rt.probeTrust.forget(userId);
-    rt.idleReader.forget(userId);
-  } else if (next.createRequestedAt !== null && next.nextCheckAt !== null) {
+  if (next.status === 'creating' && next.createRequestedAt !== null && next.nextCheckAt !== null) {
     rt.idleReader.track(userId, {
       instanceId,
       createRequestedAt: next.createRequestedAt,
@@ -104,6 +101,5 @@ export async function markRunning(rt: Runtime, userId: string, instanceId: strin
   if (record?.status !== 'creating' || record.instanceId !== instanceId) return;
   const next = await applyEvent(rt, record, { type: 'status-seen', status: 'running' });
   if (next?.status !== 'ready') return;
-  rt.probeTrust.forget(userId);
   rt.emit({ type: 'ready', userId, instanceId, instanceName: record.instanceName });
 }
