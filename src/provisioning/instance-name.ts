@@ -5,7 +5,10 @@ import { ProvisioningConfigurationError } from './errors.js';
 // encoded reversibly; `h`: a hash of any other id) and up to 4 for the prefix.
 const BODY_LENGTH = 25;
 export const MAX_PREFIX_LENGTH = 4;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Lower case only: the reversible encoding drops case, and two ids differing only in case
+// must never share a name (one user's cleanup would delete the other's instance). Any other
+// spelling of a UUID is hashed like every other id.
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const PREFIX = /^[a-z0-9-]{1,4}$/;
 
 const FNV_OFFSET = 0x6c62272e07bb014262b821756295c58dn;
@@ -38,8 +41,10 @@ export function checkPrefix(prefix: string): string {
  * The Aura instance name of a user's database: the prefix, then the user id
  * packed into 26 characters (30 at most in all). The same user always gets
  * the same name, so a create whose answer was lost can be found by name.
- * A UUID user id (Supabase's) is encoded reversibly, so an instance nobody's
- * record owns can still be traced back to its user.
+ * A lower-case UUID user id (Supabase's) is encoded reversibly, so an instance
+ * nobody's record owns can still be traced back to its user; any other id is
+ * hashed (128 bits). Names are injective: ids that differ, even only in letter
+ * case, get different names.
  *
  * @example
  * ```ts

@@ -24,6 +24,31 @@ describe('provisioning through Aura faults', () => {
     await h.assertNoSecrets();
   });
 
+  it("never deletes another user's instance: ids differing only in letter case get their own names", async () => {
+    const h = createHarness();
+    const provisioner = h.newProvisioner();
+    const lower = '7b0c3a8e-1f2d-4c5b-9a6e-0d1c2b3a4f5e';
+    const upper = lower.toUpperCase();
+    const first = await h.run(provisioner.provisionUserDatabase(lower));
+    await h.run(provisioner.waitUntilReady(lower));
+    // The second user's create succeeds at Aura but its answer is lost: the retry looks its name up.
+    h.fake.faults.createSucceedsThenTimeout(1);
+    await h.run(provisioner.provisionUserDatabase(upper));
+    const second = await h.run(provisioner.waitUntilReady(upper));
+    expect(second.instanceName).not.toBe(first.instanceName);
+    expect(
+      h
+        .liveInstances()
+        .map((i) => i.id)
+        .sort(),
+    ).toEqual([first.instanceId, second.instanceId].sort());
+    expect(await h.run(provisioner.getProvisioningStatus(lower))).toMatchObject({
+      status: 'ready',
+      instanceId: first.instanceId,
+    });
+    await provisioner.close();
+  });
+
   it('waits out a 5xx on create without creating twice: the name is looked up first', async () => {
     const h = createHarness();
     h.fake.faults.failNext(1, { status: 503, match: createMatch });

@@ -96,10 +96,12 @@ describe('userIdFromInstanceName', () => {
     }
   });
 
-  it('normalises an upper-case UUID to lower case', () => {
-    const name = instanceNameForUser(UUID.toUpperCase(), PREFIX);
-    expect(name).toBe(instanceNameForUser(UUID, PREFIX));
-    expect(userIdFromInstanceName(name, PREFIX)).toBe(UUID);
+  it('gives ids that differ only in letter case different names (an upper-case UUID is hashed)', () => {
+    const mixed = `${UUID.slice(0, 9).toUpperCase()}${UUID.slice(9)}`;
+    const names = [UUID, UUID.toUpperCase(), mixed].map((id) => instanceNameForUser(id, PREFIX));
+    expect(new Set(names).size).toBe(3);
+    expect(userIdFromInstanceName(names[0] as string, PREFIX)).toBe(UUID);
+    expect(userIdFromInstanceName(names[1] as string, PREFIX)).toBe(undefined);
   });
 
   it('gives undefined for hashed ids', () => {
