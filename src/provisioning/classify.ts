@@ -9,6 +9,7 @@ export type CreateFailure =
 const RETRYABLE = new Set(['instance_limit', 'conflict', 'rate_limited', 'server_error']);
 // Failures before the create was sent (a create that was sent comes wrapped as outcome unknown).
 const UNSENT = new Set(['network', 'timeout', 'aborted', 'invalid_response']);
+const TOKEN_PATH = '/oauth/token';
 
 /**
  * Classifies a failed create. Pure. Unknown outcomes and rate limits defer
@@ -37,6 +38,16 @@ export function classifyCreateFailure(error: unknown): CreateFailure {
   if (UNSENT.has(aura.code)) {
     // The create never left (the token request failed, say): nothing can exist.
     return { kind: 'deferred', reason: aura.code, retryAfterMs: undefined, refused: true };
+  }
+  if (aura.path === TOKEN_PATH && aura.code !== 'authentication') {
+    // The token request failed (a 5xx, a 429): the create was never sent, so nothing exists.
+    // Refused credentials are not waited out: they fail the record like any refusal.
+    return {
+      kind: 'deferred',
+      reason: `token-${aura.code.replace(/_/g, '-')}`,
+      retryAfterMs: aura.retryAfterMs,
+      refused: true,
+    };
   }
   const reason = aura.reason || aura.code.replace(/_/g, '-');
   return { kind: 'rejected', reason, retryable: RETRYABLE.has(aura.code) };

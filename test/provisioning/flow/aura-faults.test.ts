@@ -49,6 +49,28 @@ describe('provisioning through Aura faults', () => {
     await provisioner.close();
   });
 
+  it('defers a create whose token request keeps failing with 503, then creates once', async () => {
+    const h = createHarness();
+    // More failures than the token request's own retries: the create call itself fails.
+    h.fake.faults.failNext(6, { status: 503, match: { path: '/oauth/token' } });
+    const provisioner = h.newProvisioner();
+    const [user] = userIds(1) as [string];
+    const first = await h.run(provisioner.provisionUserDatabase(user));
+    expect(first).toMatchObject({
+      status: 'pending',
+      lastError: 'token-server-error',
+      attempts: 0,
+    });
+    expect(h.creates()).toHaveLength(0);
+    expect(await h.run(provisioner.waitUntilReady(user))).toMatchObject({ status: 'ready' });
+    expect(h.creates()).toHaveLength(1);
+    // Nothing was sent, so nothing needed looking up by name.
+    expect(h.fake.requests.filter((r) => r.method === 'GET' && r.path === '/v1/instances')).toEqual(
+      [],
+    );
+    await provisioner.close();
+  });
+
   it('waits out a 5xx on create without creating twice: the name is looked up first', async () => {
     const h = createHarness();
     h.fake.faults.failNext(1, { status: 503, match: createMatch });

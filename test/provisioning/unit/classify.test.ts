@@ -16,6 +16,7 @@ import {
 import { classifyCreateFailure } from '../../../src/provisioning/classify.js';
 
 const request = { method: 'POST', path: '/v1/instances', requestId: 'req-1' };
+const noBody = { message: 'unavailable', errors: [] };
 
 const init = (status: number, reason?: string): HttpErrorInit => ({
   status,
@@ -27,6 +28,30 @@ const init = (status: number, reason?: string): HttpErrorInit => ({
 });
 
 describe('classifyCreateFailure', () => {
+  it.each([
+    [503, 'token-server-error'],
+    [500, 'token-server-error'],
+    [429, 'rate-limited'],
+  ])('defers, as not sent, a create whose token request answered %i', (status, reason) => {
+    const token = { method: 'POST', path: '/oauth/token' };
+    const error =
+      status === 429
+        ? new AuraRateLimitError({ status, request: token, body: noBody, retryAfterMs: 2_000 })
+        : new AuraServerError({ status, request: token, body: noBody });
+    expect(classifyCreateFailure(error)).toEqual({
+      kind: 'deferred',
+      reason,
+      retryAfterMs: status === 429 ? 2_000 : undefined,
+      refused: true,
+    });
+  });
+
+  it('fails a create whose token request refused the credentials', () => {
+    const token = { method: 'POST', path: '/oauth/token' };
+    const error = new AuraAuthenticationError({ status: 401, request: token, body: noBody });
+    expect(classifyCreateFailure(error)).toMatchObject({ kind: 'rejected', retryable: false });
+  });
+
   it('defers a create whose outcome is unknown, without a wait of its own', () => {
     const cause = new AuraTimeoutError(30_000, { request });
     const error = new AuraCreateOutcomeUnknownError('ap-u0000000000000000000000001', 't-1', cause);
