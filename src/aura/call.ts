@@ -13,6 +13,13 @@ export interface CallOptions {
    * calls. The provisioner marks its status reads `high`. Default `normal`.
    */
   priority?: RequestPriority;
+  /**
+   * Runs before each attempt leaves, after its rate-limit slot and token:
+   * the last moment to check that the call is still wanted. If it throws,
+   * nothing is sent and the call rejects with that error. The provisioner
+   * uses it to renew a create's lease after a long wait in the queue.
+   */
+  beforeSend?: () => void | Promise<void>;
 }
 
 /** One API call, as the resources describe it. */

@@ -90,6 +90,7 @@ export class Transport {
       await abortable(this.#tokens.get(signal), context, signal);
       await abortable(limiter.acquire(signal, call.options?.priority), context, signal);
       const token = await abortable(this.#tokens.get(signal), context, signal);
+      await call.options?.beforeSend?.();
       const started = clock.now();
       const outcome = await this.#send(context, call, token);
       const status = 'response' in outcome ? outcome.response.status : undefined;

@@ -35,24 +35,54 @@ export async function runCreate(rt: Runtime, due: UserDatabaseRecord): Promise<v
     }
   }
   rt.emit({ type: 'create-requested', userId, instanceName });
+  // The lease runs from when the create leaves, not from when it joined the rate limiter's
+  // queue: a create that waited out a burst renews it right before it is sent, and is not sent
+  // at all if the record moved on meanwhile (another worker took it over, or it was deprovisioned).
+  let owned = record;
+  const beforeSend = async () => {
+    const next = await applyEvent(rt, owned, { type: 'create-sending' }).catch((cause: unknown) => {
+      throw new NotSent('store-unavailable', cause);
+    });
+    if (!next) throw new NotSent('record-changed');
+    owned = next;
+  };
   let created: CreatedInstance;
   try {
-    created = await rt.aura.instances.create({ ...rt.spec, name: instanceName });
+    created = await rt.aura.instances.create({ ...rt.spec, name: instanceName }, { beforeSend });
   } catch (error) {
+    if (error instanceof NotSent) {
+      rt.logger.info?.('create not sent', { userId, reason: error.reason });
+      // Changed meanwhile: whoever changed it carries on. A store that failed: try again later.
+      if (error.reason === 'store-unavailable') {
+        await defer(rt, owned, error.reason, rt.limits.ambiguousCreateDelayMs, true);
+      }
+      return;
+    }
     const failure = classifyCreateFailure(error);
     if (failure.kind === 'deferred') {
       const delay = failure.retryAfterMs ?? rt.limits.ambiguousCreateDelayMs;
-      await defer(rt, record, failure.reason, delay, failure.refused);
+      await defer(rt, owned, failure.reason, delay, failure.refused);
       return;
     }
-    const failed = await applyEvent(rt, record, { type: 'create-rejected', ...failure });
+    const failed = await applyEvent(rt, owned, { type: 'create-rejected', ...failure });
     if (failed) {
       const retryable = failed.nextCheckAt !== null;
       rt.emit({ type: 'failed', userId, reason: failure.reason, retryable });
     }
     return;
   }
-  await persistCreated(rt, record, created);
+  await persistCreated(rt, owned, created);
+}
+
+/** The create was stopped before it left: nothing reached Aura. */
+class NotSent extends Error {
+  override readonly name = 'NotSent';
+  constructor(
+    readonly reason: 'record-changed' | 'store-unavailable',
+    cause?: unknown,
+  ) {
+    super(`create not sent: ${reason}`, { cause });
+  }
 }
 
 async function defer(

@@ -11,6 +11,11 @@ import type { UserDatabasePatch, UserDatabaseRecord } from './record.js';
 export type ProvisioningEvent =
   /** A worker starts a create attempt (it owns the record for the lease). */
   | { type: 'create-attempt' }
+  /**
+   * The attempt's create is about to leave (it may have waited in the rate
+   * limiter): the lease runs from now, so it covers the request itself.
+   */
+  | { type: 'create-sending' }
   /** Aura accepted the create; the password is already encrypted. */
   | {
       type: 'create-accepted';
@@ -83,6 +88,7 @@ const refuse = (record: UserDatabaseRecord, event: ProvisioningEvent): Transitio
  * ```
  * (none) --claim--> pending --create-accepted--> creating --status running--> ready
  * pending --create-rejected--> failed          pending --create-deferred--> pending
+ * pending --create-attempt / create-sending (the lease)--> pending
  * creating --loading failed / destroying / deadline / lasting 404--> failed
  * failed --retry--> pending                    any --deprovision--> deleting
  * ```
@@ -110,6 +116,8 @@ export function transition(
             ok: true,
             patch: { attempts: record.attempts + 1, nextCheckAt: now + ctx.createLeaseMs },
           };
+        case 'create-sending':
+          return { ok: true, patch: { nextCheckAt: now + ctx.createLeaseMs } };
         case 'create-accepted':
           return {
             ok: true,

@@ -82,6 +82,12 @@ describe('transition from pending', () => {
     });
   });
 
+  it('create-sending restarts the lease from the moment the create leaves, attempts unchanged', () => {
+    expect(patchOf(record({ attempts: 2 }), { type: 'create-sending' })).toEqual({
+      nextCheckAt: NOW + ctx.createLeaseMs,
+    });
+  });
+
   it('create-attempt at maxCreateAttempts fails the record for good', () => {
     expect(patchOf(record({ attempts: 5 }), { type: 'create-attempt' })).toEqual(
       failedWith('too-many-create-attempts', null),
@@ -244,6 +250,7 @@ describe('transition from failed and deprovision', () => {
 
 const sampleEvents: ProvisioningEvent[] = [
   { type: 'create-attempt' },
+  { type: 'create-sending' },
   accepted,
   { type: 'create-deferred', reason: 'rate-limited', retryAt: NOW + SECOND, refused: true },
   { type: 'create-rejected', reason: 'conflict', retryable: true },
@@ -257,6 +264,7 @@ const sampleEvents: ProvisioningEvent[] = [
 const ARROWS: Record<ProvisioningStatus, string[]> = {
   pending: [
     'create-attempt',
+    'create-sending',
     'create-accepted',
     'create-deferred',
     'create-rejected',
