@@ -18,6 +18,17 @@ export const PROVISIONING_DEFAULTS = {
   failedRetryBaseMs: 60_000,
   /** 30 minutes. */
   failedRetryMaxMs: 1_800_000,
+  /**
+   * The provisioner runs `reconcile()` this often on its own (5 minutes), so a check lost to a
+   * crash or a webhook that never came is picked up without the app calling it. 0 turns it off.
+   */
+  reconcileIntervalMs: 300_000,
+  /**
+   * A claim the store failed is tried this many times, 50 ms then 100 ms apart, before the
+   * caller gets the error: a webhook that answers 5xx is not delivered again.
+   */
+  claimAttempts: 3,
+  claimBackoffMs: 50,
   /** Store writes after a create are retried this many times before the instance is given up. */
   storeWriteAttempts: 4,
   storeWriteBackoffMs: 500,

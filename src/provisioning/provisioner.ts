@@ -2,11 +2,12 @@ import type { AuraClient } from '../aura/client.js';
 import { type Clock, systemClock } from '../aura/clock.js';
 import { type Logger, silentLogger } from '../aura/logger.js';
 import { checkInput, createInstanceInput } from '../aura/requests.js';
+import { MAX_TIMER_MS } from '../client-factory/defaults.js';
 import type { CredentialCipher } from './cipher.js';
 import { runCreate } from './create-step.js';
 import { PROVISIONING_DEFAULTS } from './defaults.js';
 import { runDelete } from './delete-step.js';
-import { ProvisioningConfigurationError } from './errors.js';
+import { isProvisioningError, ProvisioningConfigurationError } from './errors.js';
 import { ProvisioningEvents, type ProvisioningListener } from './events.js';
 import { guardStore } from './guarded-store.js';
 import { IdleReader } from './idle-reader.js';
@@ -25,7 +26,7 @@ import {
   type ReconcileReport,
   reconcile,
 } from './reconcile.js';
-import { newRecord, type UserDatabaseRecord } from './record.js';
+import { type NewUserDatabaseRecord, newRecord, type UserDatabaseRecord } from './record.js';
 import {
   applyEvent,
   forgetCreating,
@@ -62,6 +63,12 @@ export interface ProvisionerOptions {
   orphans?: OrphanPolicy;
   maxCreateAttempts?: number;
   createLeaseMs?: number;
+  /**
+   * How often the provisioner reconciles on its own, in ms (the first run one
+   * interval after it is created). Default 300 000 (5 minutes); 0 turns it off.
+   * Calling `reconcile()` at start-up is still the quickest way to resume.
+   */
+  reconcileIntervalMs?: number;
   /** Called for every provisioning event (no secrets in them). */
   onEvent?: ProvisioningListener;
 }
@@ -86,7 +93,10 @@ export interface Provisioner {
   reconcile(options?: ReconcileOptions): Promise<ReconcileReport>;
   /** Listens to provisioning events; returns the unsubscribe function. */
   subscribe(listener: ProvisioningListener): () => void;
-  /** Stops the scheduler (waiting for running checks). Records stay in the store for reconcile. */
+  /**
+   * Stops the scheduler (waiting for running checks) and the reconcile timer.
+   * Records stay in the store for reconcile.
+   */
   close(): Promise<void>;
 }
 
@@ -152,6 +162,16 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
   const policy = { ...DEFAULT_POLL_POLICY, ...options.poll };
   const badPolicy = checkPollPolicy(policy);
   if (badPolicy) throw new ProvisioningConfigurationError(`Invalid poll policy: ${badPolicy}`);
+  const reconcileIntervalMs =
+    options.reconcileIntervalMs ?? PROVISIONING_DEFAULTS.reconcileIntervalMs;
+  if (
+    typeof reconcileIntervalMs !== 'number' ||
+    !(reconcileIntervalMs >= 0 && reconcileIntervalMs <= MAX_TIMER_MS)
+  ) {
+    throw new ProvisioningConfigurationError(
+      `Invalid reconcileIntervalMs: expected 0 (off) or a duration up to ${MAX_TIMER_MS} ms`,
+    );
+  }
   const events = new ProvisioningEvents();
   if (options.onEvent) events.subscribe(options.onEvent);
   const scheduler = options.scheduler ?? new InProcessScheduler({ clock, logger });
@@ -224,9 +244,27 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
   };
   scheduler.start(advance);
 
+  /** The claim is an insert-if-absent, so a store that failed is simply asked again. */
+  const claimWithRetry = async (fresh: NewUserDatabaseRecord) => {
+    const { claimAttempts, claimBackoffMs } = PROVISIONING_DEFAULTS;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await rt.store.claim(fresh);
+      } catch (error) {
+        if (attempt >= claimAttempts || !isProvisioningError(error, 'store_failure')) throw error;
+        logger.warn?.('claiming a user failed; trying again', {
+          userId: fresh.userId,
+          attempt,
+          error: String(error),
+        });
+        await clock.sleep(claimBackoffMs * 2 ** (attempt - 1));
+      }
+    }
+  };
+
   const claim = async (rawUserId: string, schedule: boolean): Promise<UserDatabaseRecord> => {
     const userId = checkUserId(rawUserId);
-    const { claimed, record } = await rt.store.claim(
+    const { claimed, record } = await claimWithRetry(
       newRecord(userId, instanceNameForUser(userId, prefix), { nextCheckAt: clock.now() }),
     );
     if (claimed) {
@@ -235,6 +273,29 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
     }
     return record;
   };
+
+  const runReconcile = (reconcileOptions: ReconcileOptions = {}) =>
+    reconcile(rt, {
+      ...reconcileOptions,
+      orphans: reconcileOptions.orphans ?? options.orphans ?? 'report',
+    });
+  // Reconcile on a timer, so no user waits on the app remembering to: one run at a time.
+  const stopReconciling = new AbortController();
+  const reconciling =
+    reconcileIntervalMs > 0
+      ? (async () => {
+          for (;;) {
+            const slept = await clock.sleep(reconcileIntervalMs, stopReconciling.signal).then(
+              () => true,
+              () => false,
+            );
+            if (!slept) return;
+            await runReconcile().catch((error: unknown) => {
+              logger.warn?.('scheduled reconcile failed', { error: String(error) });
+            });
+          }
+        })()
+      : undefined;
 
   const getStatus = async (rawUserId: string) =>
     toStatus(checkUserId(rawUserId), await rt.store.get(checkUserId(rawUserId)));
@@ -265,14 +326,11 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
         return { status: (await runDelete(rt, deleting)) ? 'deleted' : 'deleting' };
       }
     },
-    reconcile: (reconcileOptions = {}) =>
-      reconcile(rt, {
-        ...reconcileOptions,
-        orphans: reconcileOptions.orphans ?? options.orphans ?? 'report',
-      }),
+    reconcile: runReconcile,
     subscribe: (listener) => events.subscribe(listener),
     close: async () => {
-      await Promise.all([scheduler.close(), rt.idleReader.close()]);
+      stopReconciling.abort();
+      await Promise.all([scheduler.close(), rt.idleReader.close(), reconciling]);
     },
   };
 }

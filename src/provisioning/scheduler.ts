@@ -1,5 +1,6 @@
 import { type Clock, systemClock } from '../aura/clock.js';
 import type { Logger } from '../aura/logger.js';
+import { ProvisioningConfigurationError } from './errors.js';
 import { MinHeap } from './min-heap.js';
 
 /**
@@ -37,6 +38,14 @@ export interface InProcessSchedulerOptions {
    * rate limiter anyway).
    */
   concurrency?: number;
+  /**
+   * A check that throws (a store that failed, say) is delivered again after
+   * this long, doubling with each failure in a row up to `retryMaxMs`, unless
+   * the user was scheduled again meanwhile. Default 1 000.
+   */
+  retryBaseMs?: number;
+  /** Default 60 000. */
+  retryMaxMs?: number;
   logger?: Logger;
 }
 
@@ -67,6 +76,10 @@ export class InProcessScheduler implements PollScheduler {
   /** The live entry per user; heap entries not in here are stale and skipped. */
   readonly #due = new Map<string, Entry>();
   readonly #running = { high: new Set<Promise<void>>(), normal: new Set<Promise<void>>() };
+  readonly #retryBaseMs: number;
+  readonly #retryMaxMs: number;
+  /** Failures in a row per user, for the retry backoff; cleared by a check that succeeds. */
+  readonly #failures = new Map<string, number>();
   #seq = 0;
   #handler: ((userId: string) => Promise<void>) | undefined;
   #wake: AbortController = new AbortController();
@@ -76,6 +89,13 @@ export class InProcessScheduler implements PollScheduler {
   constructor(options: InProcessSchedulerOptions = {}) {
     this.#clock = options.clock ?? systemClock;
     this.#concurrency = options.concurrency ?? 8;
+    this.#retryBaseMs = options.retryBaseMs ?? 1_000;
+    this.#retryMaxMs = options.retryMaxMs ?? 60_000;
+    if (!(this.#retryBaseMs > 0) || !(this.#retryMaxMs >= this.#retryBaseMs)) {
+      throw new ProvisioningConfigurationError(
+        'InProcessScheduler needs retryBaseMs > 0 and retryMaxMs >= retryBaseMs',
+      );
+    }
     this.#logger = options.logger;
   }
 
@@ -101,6 +121,7 @@ export class InProcessScheduler implements PollScheduler {
 
   async close(): Promise<void> {
     this.#closed = true;
+    this.#failures.clear();
     this.#wake.abort();
     await this.#loop;
     await Promise.allSettled([...this.#running.high, ...this.#running.normal]);
@@ -144,9 +165,26 @@ export class InProcessScheduler implements PollScheduler {
     const handler = this.#handler as (userId: string) => Promise<void>;
     // A handler that throws before returning a promise must not end the loop.
     const run = new Promise<void>((resolve) => resolve(handler(userId)))
-      .catch((error: unknown) => {
-        this.#logger?.error?.('scheduled check failed', { userId, error: String(error) });
-      })
+      .then(
+        () => {
+          this.#failures.delete(userId);
+        },
+        (error: unknown) => {
+          // Never drop a user: a check that failed runs again, later and later, unless
+          // something scheduled it meanwhile (the record's own next step comes first).
+          const failures = (this.#failures.get(userId) ?? 0) + 1;
+          this.#failures.set(userId, failures);
+          const retryInMs = Math.min(this.#retryMaxMs, this.#retryBaseMs * 2 ** (failures - 1));
+          this.#logger?.error?.('scheduled check failed', {
+            userId,
+            error: String(error),
+            failures,
+            retryInMs,
+          });
+          if (!this.#due.has(userId))
+            this.schedule(userId, this.#clock.now() + retryInMs, priority);
+        },
+      )
       .finally(() => {
         running.delete(run);
         this.#wake.abort();

@@ -112,7 +112,8 @@ describe('provisioning through Aura faults', () => {
         return fail;
       },
     });
-    const provisioner = h.newProvisioner();
+    // Reconcile is called by hand here, not on the provisioner's timer.
+    const provisioner = h.newProvisioner({ reconcileIntervalMs: 0 });
     const [loading, billing, limit] = userIds(3) as [string, string, string];
     await h.run(provisioner.provisionUserDatabase(loading));
     const failed = await h.run(provisioner.waitUntilReady(loading)).catch((e: unknown) => e);

@@ -3,7 +3,8 @@ import { createHarness, userIds } from '../harness.js';
 
 // The planned reads' timing alone: idle-budget reads (each user here provisions on a quiet
 // budget) would find the instances first; test/provisioning/flow/idle-reads.test.ts covers them.
-const plannedOnly = { poll: { idleReadIntervalMs: 0 } };
+// Status reads on the policy's plan only: no idle-budget reads, no reconcile timer's lists.
+const plannedOnly = { poll: { idleReadIntervalMs: 0 }, reconcileIntervalMs: 0 };
 
 describe('when the first status read goes, without a readiness probe', () => {
   it('learns earlier reads when instances come up well before the expected time', async () => {

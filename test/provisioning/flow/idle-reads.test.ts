@@ -171,8 +171,9 @@ describe('idle-budget status reads', () => {
       await h.clock.sleep(500);
       return h.fetch(input, init);
     }) as typeof fetch;
-    const a = h.newProvisioner({ aura: h.newClient(slow) });
-    const b = h.newProvisioner();
+    // No reconcile timers: they would wait (by design) however ready everyone is.
+    const a = h.newProvisioner({ aura: h.newClient(slow), reconcileIntervalMs: 0 });
+    const b = h.newProvisioner({ reconcileIntervalMs: 0 });
     const users = userIds(20);
     await h.run(Promise.all(users.map((user) => a.provisionUserDatabase(user))));
     await h.run(b.reconcile());

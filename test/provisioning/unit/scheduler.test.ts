@@ -182,22 +182,65 @@ describe('InProcessScheduler', () => {
     await scheduler.close();
   });
 
-  it('logs a check that rejects and keeps delivering', async () => {
+  it('logs a check that rejects, keeps delivering, and runs the failed check again with backoff', async () => {
     const error = vi.fn();
     const { clock, t0, deliveries, scheduler, handle } = setup({ logger: { error } });
+    let badFailures = 3;
     handle(async (userId) => {
-      if (userId === 'bad') throw new Error('boom');
+      if (userId === 'bad' && badFailures-- > 0) throw new Error('boom');
     });
     scheduler.schedule('bad', t0 + SECOND);
     scheduler.schedule('good', t0 + 2 * SECOND);
-    await clock.advance(3 * SECOND);
-    expect(deliveries.map((d) => d.userId)).toEqual(['bad', 'good']);
-    expect(error).toHaveBeenCalledTimes(1);
+    await clock.advance(60 * SECOND);
+    // Failed at 1 s, retried 1 s, 2 s and 4 s later; the fourth run succeeds and ends it.
+    expect(deliveries).toEqual([
+      { userId: 'bad', at: t0 + SECOND },
+      { userId: 'good', at: t0 + 2 * SECOND },
+      { userId: 'bad', at: t0 + 2 * SECOND },
+      { userId: 'bad', at: t0 + 4 * SECOND },
+      { userId: 'bad', at: t0 + 8 * SECOND },
+    ]);
+    expect(error).toHaveBeenCalledTimes(3);
     expect(error).toHaveBeenCalledWith(
       'scheduled check failed',
-      expect.objectContaining({ userId: 'bad', error: expect.stringContaining('boom') }),
+      expect.objectContaining({
+        userId: 'bad',
+        error: expect.stringContaining('boom'),
+        retryInMs: 4 * SECOND,
+      }),
     );
+    expect(scheduler.size).toBe(0);
     await scheduler.close();
+  });
+
+  it('caps the retry backoff and leaves a check scheduled meanwhile to its own time', async () => {
+    const { clock, t0, deliveries, scheduler, handle } = setup({ logger: {} });
+    const capped = new InProcessScheduler({ clock, retryBaseMs: SECOND, retryMaxMs: 3 * SECOND });
+    const seen: number[] = [];
+    capped.start(async () => {
+      seen.push(clock.now() - t0);
+      throw new Error('always');
+    });
+    capped.schedule('u', t0);
+    await clock.advance(12 * SECOND);
+    expect(seen).toEqual([0, 1, 3, 6, 9, 12].map((s) => s * SECOND));
+    await capped.close();
+
+    // A user the failed check itself rescheduled keeps that time: no retry is stacked on it.
+    handle(async (userId) => {
+      scheduler.schedule(userId, clock.now() + 30 * SECOND);
+      throw new Error('after scheduling');
+    });
+    scheduler.schedule('v', clock.now());
+    const start = clock.now();
+    await clock.advance(31 * SECOND);
+    expect(deliveries.map((d) => d.at - start)).toEqual([0, 30 * SECOND]);
+    await scheduler.close();
+  });
+
+  it('refuses a retry backoff that is not positive', () => {
+    expect(() => new InProcessScheduler({ retryBaseMs: 0 })).toThrow(/retryBaseMs/);
+    expect(() => new InProcessScheduler({ retryBaseMs: 5, retryMaxMs: 1 })).toThrow(/retryMaxMs/);
   });
 
   it('logs a check that throws before returning a promise and keeps delivering', async () => {
@@ -213,8 +256,8 @@ describe('InProcessScheduler', () => {
     });
     scheduler.schedule('bad', t0 + SECOND);
     scheduler.schedule('good', t0 + 2 * SECOND);
-    await clock.advance(3 * SECOND);
-    expect(seen).toEqual(['bad', 'good']);
+    await clock.advance(2 * SECOND);
+    expect(seen).toEqual(['bad', 'good', 'bad']);
     expect(error).toHaveBeenCalledWith(
       'scheduled check failed',
       expect.objectContaining({ userId: 'bad' }),
