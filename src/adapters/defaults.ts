@@ -16,6 +16,11 @@ export const WEBHOOK_DEFAULTS = {
   sharedSecretHeader: 'x-webhook-secret',
   /** Standard Webhooks: a signature older or newer than this is refused. */
   toleranceSeconds: 5 * 60,
+  /**
+   * With `waitUntil`: the longest the host is asked to stay up after a signup's answer, for the
+   * scheduler to send the user's create. Serverless hosts cap this themselves too.
+   */
+  createWaitMs: 20_000,
   /** Supabase signs user JWTs with this audience. */
   jwtAudience: 'authenticated',
 } as const;

@@ -1,6 +1,7 @@
 import type { Clock } from '../aura/clock.js';
 import { type Logger, silentLogger } from '../aura/logger.js';
 import { isProvisioningError } from '../provisioning/errors.js';
+import type { ProvisioningEventType } from '../provisioning/events.js';
 import type { Provisioner } from '../provisioning/provisioner.js';
 import { createWebhookAuthenticator, type WebhookAuthOptions } from './authenticate.js';
 import { WEBHOOK_DEFAULTS } from './defaults.js';
@@ -35,11 +36,15 @@ export type WebhookHandler = (request: Request) => Promise<Response>;
  * ```
  */
 export interface WebhookHandlerOptions {
-  /** The provisioner the signups and deletions go to. */
+  /**
+   * The provisioner the signups and deletions go to. A signup is claimed and
+   * its create left to the provisioner's scheduler (one queue for every create).
+   */
   provisioner: Pick<
     Provisioner,
-    'claimUser' | 'provisionUserDatabase' | 'getProvisioningStatus' | 'deprovisionUserDatabase'
-  >;
+    'claimUser' | 'getProvisioningStatus' | 'deprovisionUserDatabase'
+  > &
+    Partial<Pick<Provisioner, 'subscribe'>>;
   /** How webhooks authenticate; at least one way is required. */
   auth: WebhookAuthOptions;
   /** Who may read `GET /status/:userId`. Without it the route answers 401 to everyone. */
@@ -47,7 +52,10 @@ export interface WebhookHandlerOptions {
   /**
    * Keeps the work after the answer alive on hosts that freeze once the
    * answer is sent: Next.js `after`, Vercel's `waitUntil`, Cloudflare's
-   * `ctx.waitUntil`. Without it the work runs in the background of this process.
+   * `ctx.waitUntil`. A signup hands it a promise that settles once the
+   * scheduler has sent the user's create (its outcome is in the record), or
+   * after 20 s; a deletion, the deletion. Without it the work runs in the
+   * background of this process.
    */
   waitUntil?: (promise: Promise<unknown>) => void;
   /** Largest body read, in bytes. Default 65 536. */
@@ -63,14 +71,22 @@ export interface WebhookHandlerOptions {
 }
 
 const decoder = new TextDecoder();
+/** Events after which a user's create has been sent (or will not be, for now). */
+const CREATE_SETTLED = new Set<ProvisioningEventType>([
+  'creating',
+  'create-deferred',
+  'failed',
+  'deprovisioning',
+]);
 const unauthorized = () => jsonAnswer(401, { error: 'unauthorized' });
 
 /**
  * Creates the webhook endpoint for Supabase signups. A Database Webhook on
  * `auth.users` (INSERT, UPDATE, DELETE) posts to it; it authenticates the raw
- * body first, claims the user and answers 202 within milliseconds, and starts
- * the Aura create after the answer. Redeliveries answer 202 again and change
- * nothing. Routes: see {@link webhookRoutes}.
+ * body first, claims the user and answers 202 within milliseconds. The claim
+ * hands the Aura create to the provisioner's scheduler, the one queue every
+ * create goes through, so a burst of signups is paced by it. Redeliveries
+ * answer 202 again and change nothing. Routes: see {@link webhookRoutes}.
  *
  * @example
  * ```ts
@@ -103,6 +119,27 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     options.waitUntil?.(work);
   };
 
+  /**
+   * Settles when `userId`'s create has been sent and its outcome recorded (or deferred), or
+   * after `createWaitMs`; never rejects. Without `subscribe` on the provisioner, at once.
+   */
+  const createSent = (userId: string) => {
+    let finish = () => {};
+    const promise = new Promise<void>((resolve) => {
+      if (!provisioner.subscribe) return resolve();
+      const timer = setTimeout(() => finish(), WEBHOOK_DEFAULTS.createWaitMs);
+      const stop = provisioner.subscribe((event) => {
+        if (event.userId === userId && CREATE_SETTLED.has(event.type)) finish();
+      });
+      finish = () => {
+        clearTimeout(timer);
+        stop();
+        resolve();
+      };
+    });
+    return { promise, cancel: () => finish() };
+  };
+
   const webhook = async (request: Request, route: WebhookRouteName): Promise<Response> => {
     const verdict = await authenticate(request);
     if (!verdict.ok) {
@@ -132,10 +169,17 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
         logger.info?.('webhook signup skipped (anonymous)', { userId });
         return jsonAnswer(200, { userId, status: 'skipped' });
       }
-      const status = await provisioner.claimUser(userId);
-      // Only a record that never sent its create needs a push; later states move on their own.
-      if (status.status === 'pending' && status.attempts === 0) {
-        afterAnswer(() => provisioner.provisionUserDatabase(userId), { userId });
+      // The claim schedules the create: it goes out through the scheduler like every other,
+      // never beside it. A frozen host is asked to stay up until it has been sent.
+      const sent = options.waitUntil ? createSent(userId) : undefined;
+      const status = await provisioner.claimUser(userId).catch((error: unknown) => {
+        sent?.cancel();
+        throw error;
+      });
+      if (sent && status.status === 'pending' && status.attempts === 0) {
+        options.waitUntil?.(sent.promise);
+      } else {
+        sent?.cancel();
       }
       logger.info?.('webhook signup accepted', { userId, status: status.status });
       return jsonAnswer(202, { userId, status: status.status });

@@ -76,7 +76,7 @@ describe('createWebhookHandler', () => {
     await t.provisioner.close();
   });
 
-  it('answers before the create call and hands the work to waitUntil', async () => {
+  it('answers before the create call and hands waitUntil a promise that settles once it is sent', async () => {
     const work: Promise<unknown>[] = [];
     const t = setup({ waitUntil: (promise) => work.push(promise) });
     const response = await t.handle(await signed(`${BASE}/signup`, signupBody(uuid(3))));
@@ -85,31 +85,39 @@ describe('createWebhookHandler', () => {
     expect(work).toHaveLength(1);
     await work[0];
     expect(t.creates()).toHaveLength(1);
-    await eventually(async () => (await t.store.get(uuid(3)))?.status === 'creating');
+    expect((await t.store.get(uuid(3)))?.status).toBe('creating');
+    // A redelivery finds the create sent: nothing more to wait for.
+    await t.handle(await signed(`${BASE}/signup`, signupBody(uuid(3))));
+    expect(work).toHaveLength(1);
     await t.provisioner.close();
   });
 
-  it('logs a failed background create instead of leaving an unhandled rejection', async () => {
+  it('hands waitUntil a promise that settles, never rejects, when the create fails', async () => {
     const work: Promise<unknown>[] = [];
     const t = setup({ waitUntil: (promise) => work.push(promise) });
-    const provisioner = {
-      ...t.provisioner,
-      provisionUserDatabase: () => Promise.reject(new Error('boom')),
-    };
-    const handle = createWebhookHandler({
-      provisioner,
-      auth: { sharedSecrets: [SHARED_SECRET] },
-      logger: t.logger,
-      waitUntil: (p) => work.push(p),
-    });
-    const response = await handle(
+    t.fake.faults.failNext(1, { status: 400, match: { method: 'POST', path: '/instances' } });
+    const response = await t.handle(
       post(`${BASE}/signup`, signupBody(uuid(4)), { 'x-webhook-secret': SHARED_SECRET }),
     );
     expect(response.status).toBe(202);
     await expect(work[0]).resolves.toBeUndefined();
-    expect(
-      t.logs.some((line) => line.includes('background work failed') && line.includes(uuid(4))),
-    ).toBe(true);
+    expect(await t.store.get(uuid(4))).toMatchObject({ status: 'failed' });
+    await t.provisioner.close();
+  });
+
+  it('creates through the scheduler only: a provisioner without provisionUserDatabase serves signups', async () => {
+    const t = setup();
+    const { provisionUserDatabase: _unused, ...rest } = t.provisioner;
+    const handle = createWebhookHandler({
+      provisioner: rest,
+      auth: { sharedSecrets: [SHARED_SECRET] },
+    });
+    const response = await handle(
+      post(`${BASE}/signup`, signupBody(uuid(7)), { 'x-webhook-secret': SHARED_SECRET }),
+    );
+    expect(response.status).toBe(202);
+    await t.provisioner.waitUntilReady(uuid(7), { timeout: 5_000, pollInterval: 10 });
+    expect(t.creates()).toHaveLength(1);
     await t.provisioner.close();
   });
 
