@@ -188,13 +188,19 @@ describe('store failures', () => {
   it('reach the caller as CredentialStoreError naming the operation, with the cause kept', async () => {
     const h = createHarness();
     const boom = new Error('connection refused');
+    let claims = 0;
     const store = wrapStore(h.store, async (method, _args, run) => {
-      if (method === 'claim') throw boom;
+      if (method === 'claim') {
+        claims++;
+        throw boom;
+      }
       return run();
     });
     const provisioner = h.newProvisioner({ store });
     const [user] = userIds(1) as [string];
-    const error = await provisioner.provisionUserDatabase(user).catch((e: unknown) => e);
+    const error = await h.run(provisioner.provisionUserDatabase(user)).catch((e: unknown) => e);
+    // A claim is an insert-if-absent: it was tried three times before giving up.
+    expect(claims).toBe(3);
     expect(error).toMatchObject({
       name: 'CredentialStoreError',
       code: 'store_failure',
