@@ -74,6 +74,18 @@ export const PROVISIONING_DEFAULTS = {
    * probe said ready, or a backstop read while it said not ready), once `earlyToDisable` found
    * the instance still creating, or the last `silentToDisable` all found it running while the
    * probe never said so, the provisioner stops probing and reads on the status policy alone.
+   * A backstop read judges the probe only if it left within `poll.probeIntervalMs` +
+   * `missedWithinMs` of the probe's last "not ready" for the user: one held in the client's own
+   * queue (a 429 pause) says nothing about the probe. A dropped probe is followed again after
+   * `retryAfterMs` (30 minutes), doubling each time it is dropped again, up to `retryMaxMs`
+   * (4 hours), and judged afresh by the same rules. `retryAfterMs: 0` drops it for good.
    */
-  probeTrust: { window: 50, earlyToDisable: 25, silentToDisable: 10 },
+  probeTrust: {
+    window: 50,
+    earlyToDisable: 25,
+    silentToDisable: 10,
+    missedWithinMs: 10_000,
+    retryAfterMs: 1_800_000,
+    retryMaxMs: 14_400_000,
+  },
 } as const;

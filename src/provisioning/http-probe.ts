@@ -70,7 +70,8 @@ function isDiscoveryDocument(text: string): boolean {
  * calibration in `test/aura/live.test.ts`, `AURA_TEST_PROBE=1`, has not been
  * run). If it says yes before the database is up, the provisioner stops
  * trusting the probe for that user and falls back to its status-read policy,
- * and drops the probe altogether once half of the recent reads found it early.
+ * and drops the probe altogether once half of the recent reads found it early
+ * (tried again after 30 minutes; see `PROVISIONING_DEFAULTS.probeTrust`).
  *
  * Sends no credentials (no `Authorization` header, no user info from the
  * URL; it is meant for server runtimes, whose fetch keeps no cookies),

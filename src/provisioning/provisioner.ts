@@ -176,7 +176,7 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
   if (options.onEvent) events.subscribe(options.onEvent);
   const scheduler = options.scheduler ?? new InProcessScheduler({ clock, logger });
   const durationLearner = new CreationTimeEstimator(policy.expectedCreationMs);
-  const probeTrust = new ProbeTrust(options.readinessProbe !== undefined, logger);
+  const probeTrust = new ProbeTrust(options.readinessProbe !== undefined, logger, clock);
   const rt: Runtime = {
     aura: options.aura,
     store: guardStore(options.store),

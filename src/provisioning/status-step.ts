@@ -30,14 +30,18 @@ export async function runStatusCheck(rt: Runtime, record: UserDatabaseRecord): P
     await scheduleNext(rt, record);
     return;
   }
-  // Missed only if this process asked the probe and it said no (after a restart, say, a backstop
-  // read may come before any probe: that judges nothing). Asked before the transition, which
-  // lets go of the user's probe state when they leave `creating`.
-  const probeSaidNo = probe !== undefined && rt.probeTrust.saidNotReady(userId);
+  // Missed only if this process asked the probe and it said no shortly before the read left.
+  // Asked before the transition, which lets go of the user's probe state when they leave `creating`.
+  const lastNotReadyAt = probe ? rt.probeTrust.lastNotReadyAt(userId) : undefined;
+  // When the read's last attempt left: after its wait in the client's queue (a 429 pause).
+  let sentAt: number | undefined;
+  const beforeSend = () => {
+    sentAt = rt.clock.now();
+  };
   let next: UserDatabaseRecord | null;
   let seen: string | undefined;
   try {
-    const instance = await rt.aura.instances.get(instanceId, { priority: 'high' });
+    const instance = await rt.aura.instances.get(instanceId, { priority: 'high', beforeSend });
     seen = instance.status;
     // Judged before the transition plans the next read: from now on, on the status policy.
     if (probed && seen === 'creating') rt.probeTrust.record(userId, 'early');
@@ -67,7 +71,10 @@ export async function runStatusCheck(rt: Runtime, record: UserDatabaseRecord): P
       if (running) rt.probeTrust.record(userId, 'confirmed');
     } else {
       rt.readLearner.observeRead(at - record.createRequestedAt, running, at);
-      if (running && probeSaidNo) rt.probeTrust.record(userId, 'missed');
+      const { probeIntervalMs } = rt.policy;
+      if (running && rt.probeTrust.showsMissed(lastNotReadyAt, sentAt ?? at, probeIntervalMs)) {
+        rt.probeTrust.record(userId, 'missed');
+      }
     }
   }
   if (next.status === 'creating' && next.createRequestedAt !== null && next.nextCheckAt !== null) {
