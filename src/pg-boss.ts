@@ -12,6 +12,7 @@
  * import { PgBossScheduler, createPostgresRateLimiter } from 'aura-provisioner/pg-boss';
  *
  * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * pool.on('error', (error) => console.error('postgres pool', error)); // an idle connection dropped
  * const rateLimiter = createPostgresRateLimiter({ client: pool });
  * await rateLimiter.migrate();
  * const aura = new AuraClient({ ...credentials, rateLimiter });

@@ -1,14 +1,18 @@
 /**
  * `aura-provisioner/postgres`: the credential store on PostgreSQL. Needs no
  * driver of its own: pass a node-postgres `Pool` (the optional peer `pg`) or
- * any client with `query(text, values)`.
+ * any client with `query(text, values)`. The pool is yours, and so is its
+ * `'error'` listener: the store never creates a pool.
  *
  * @example
  * ```ts
  * import pg from 'pg';
  * import { PostgresCredentialStore } from 'aura-provisioner/postgres';
  *
- * const store = new PostgresCredentialStore({ client: new pg.Pool({ connectionString }) });
+ * const pool = new pg.Pool({ connectionString });
+ * // Without a listener, an idle connection the server drops crashes the process.
+ * pool.on('error', (error) => console.error('postgres pool', error));
+ * const store = new PostgresCredentialStore({ client: pool });
  * ```
  */
 export type { UserDatabaseColumns, UserDatabaseField } from './provisioning/postgres-columns.js';

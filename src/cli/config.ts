@@ -1,5 +1,6 @@
 import type { CloudProvider, InstanceType } from '../aura/schemas.js';
 import { readConfigFile } from './config-file.js';
+import { readDatabaseUrl } from './database-url.js';
 import { CliUsageError } from './errors.js';
 import { type KeyList, keyProblem, parseKeyList } from './key-list.js';
 import { problemOf } from './setting-check.js';
@@ -65,10 +66,10 @@ export function settingLabel(def: SettingDefinition, source?: SettingSource): st
   return `${def.env} (or ${def.name} in --config${def.flag ? `, or --${def.flag}` : ''})`;
 }
 
+/** The password pg sends, to redact; an unreadable URL is reported by `problemOf`. */
 function databasePassword(url: string): string | undefined {
-  if (!URL.canParse(url)) return undefined;
-  const { password } = new URL(url);
-  return password === '' ? undefined : decodeURIComponent(password);
+  const reading = readDatabaseUrl(url);
+  return reading.ok && reading.url.password !== '' ? reading.url.password : undefined;
 }
 
 /** Merges flags, environment, config file and defaults, and checks every value. */

@@ -4,6 +4,7 @@ import type { Tenant, TenantSummary } from '../aura/schemas.js';
 import type { CredentialCipher } from '../provisioning/cipher.js';
 import type { CredentialStore } from '../provisioning/store.js';
 import type { CliConfig } from './config.js';
+import { readDatabaseUrl } from './database-url.js';
 import { checkSpecOffered, describeSpec } from './spec-offer.js';
 
 /** The outcome of one doctor check. `fix` says what to do when it failed. */
@@ -130,11 +131,13 @@ export function storeFix(message: string, table: string): string {
   return 'Check DATABASE_URL and AURA_PROVISIONER_TABLE.';
 }
 
-/** Where the store is, without the credentials of the URL. */
+/** Where the store is, as pg reads the URL (a `?host=` wins), without its credentials. */
 export function describeDatabase(databaseUrl: string): string {
-  if (!URL.canParse(databaseUrl)) return 'PostgreSQL';
-  const url = new URL(databaseUrl);
-  return `PostgreSQL at ${url.hostname}:${url.port || '5432'}${url.pathname}`;
+  const reading = readDatabaseUrl(databaseUrl);
+  if (!reading.ok) return 'PostgreSQL';
+  const { host, port, database } = reading.url;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return `PostgreSQL at ${shownHost}:${port || '5432'}/${database ?? ''}`;
 }
 
 /** The store answers a read of its table. */

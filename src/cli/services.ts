@@ -27,16 +27,22 @@ interface PgModule {
   Pool: new (
     config: Record<string, unknown>,
   ) => PostgresClient & {
-    on(event: 'error', listener: () => void): void;
+    on(event: 'error', listener: (error: Error) => void): void;
     end(): Promise<void>;
   };
 }
 
+/** Where the CLI says what is not the result: {@link Output.note}, on stderr. */
+export interface NoteWriter {
+  note(text: string): void;
+}
+
 /**
  * Opens the PostgreSQL store. `pg` is an optional peer, so it is loaded only
- * here, and its absence is a usage error that says what to install.
+ * here, and its absence is a usage error that says what to install. A pooled
+ * connection the server drops while idle is noted on `out`, not thrown.
  */
-export async function openStore(config: CliConfig['store']): Promise<OpenedStore> {
+export async function openStore(config: CliConfig['store'], out: NoteWriter): Promise<OpenedStore> {
   let pg: PgModule;
   try {
     const module = (await import('pg')) as unknown as { default?: PgModule } & PgModule;
@@ -52,8 +58,12 @@ export async function openStore(config: CliConfig['store']): Promise<OpenedStore
     max: CLI_DEFAULTS.poolSize,
     connectionTimeoutMillis: CLI_DEFAULTS.connectTimeoutMs,
   });
-  // An idle connection that drops must not crash the CLI; the next query reports it.
-  pool.on('error', () => {});
+  // pg emits 'error' on the pool when an idle connection drops (a restart, a proxy's idle
+  // timeout); with no listener that would crash the CLI. The pool replaces the connection.
+  // The message is pg's (never the connection string), and the output redacts on top.
+  pool.on('error', (error) => {
+    out.note(`warning: the store closed an idle connection (${error.message}); reconnecting`);
+  });
   return {
     store: new PostgresCredentialStore({ client: pool, table: config.table }),
     close: () => pool.end(),

@@ -1,4 +1,5 @@
 import { CLOUD_PROVIDERS, INSTANCE_TYPES } from '../aura/schemas.js';
+import { readDatabaseUrl } from './database-url.js';
 import type { SettingDefinition } from './settings.js';
 
 const TABLE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
@@ -19,8 +20,11 @@ export function problemOf(def: SettingDefinition, value: string): string | undef
       return URL.canParse(value) && /^https?:$/.test(new URL(value).protocol)
         ? undefined
         : `"${value}" is not an http(s) URL`;
-    case 'databaseUrl':
-      return /^postgres(ql)?:\/\//.test(value) ? undefined : 'must start with postgres://';
+    case 'databaseUrl': {
+      if (!/^postgres(ql)?:\/\//.test(value)) return 'must start with postgres://';
+      const reading = readDatabaseUrl(value);
+      return reading.ok ? undefined : reading.problem;
+    }
     case 'table':
       return TABLE.test(value) ? undefined : `"${value}" is not \`table\` or \`schema.table\``;
     case 'instanceType':

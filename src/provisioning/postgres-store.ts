@@ -76,7 +76,10 @@ export interface PostgresCredentialStoreOptions {
  * import pg from 'pg';
  * import { PostgresCredentialStore } from 'aura-provisioner/postgres';
  *
- * const store = new PostgresCredentialStore({ client: new pg.Pool({ connectionString }) });
+ * const pool = new pg.Pool({ connectionString });
+ * // Without a listener, an idle connection the server drops crashes the process.
+ * pool.on('error', (error) => console.error('postgres pool', error));
+ * const store = new PostgresCredentialStore({ client: pool });
  * await store.migrate(); // create table if not exists
  * ```
  */

@@ -18,7 +18,9 @@ export interface PgBossSchedulerOptions {
   /**
    * A `PgBoss` of yours (started here if it is not; stopping it stays yours), or a connection
    * string or pg-boss constructor options, from which the scheduler makes, starts and stops
-   * its own (with `schedule: false`: it needs no cron).
+   * its own (with `schedule: false`: it needs no cron), and reports its errors (a pooled
+   * connection the server dropped, say) to `logger`. A PgBoss of your own needs your own
+   * `boss.on('error', ...)`: pg-boss re-emits its pool's errors there.
    */
   boss: PgBoss | string | ConstructorOptions;
   /** The queue, created with the `singleton` policy if missing. Default `aura-provisioner-checks`. */

@@ -113,6 +113,24 @@ describe('aura-provisioner as a child process', () => {
     expect(await world.store.get(user)).not.toBeNull();
   });
 
+  it('a bare % in the database password: exit 0, the store is read', async () => {
+    const url = new URL(world.env.DATABASE_URL as string);
+    const databaseUrl = `postgres://${url.username || 'postgres'}:child%pw-5k2q@${url.host}${url.pathname}`;
+    const run = await runChild(['list', '--json'], { ...world.env, DATABASE_URL: databaseUrl });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(() => run.json()).not.toThrow();
+    expectNoSecrets(run, [...world.secrets, 'child%pw-5k2q']);
+  });
+
+  it('a DATABASE_URL pg cannot read: exit 2, naming it, without the password', async () => {
+    const databaseUrl = 'postgres://app:child#pw-5k2q@127.0.0.1:5432/app';
+    const run = await runChild(['list'], { ...world.env, DATABASE_URL: databaseUrl });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('DATABASE_URL is not a URL pg can read');
+    expectNoSecrets(run, [...world.secrets, 'child#pw-5k2q', 'pw-5k2q']);
+  });
+
   it('a missing setting: exit 2, naming it', async () => {
     const run = await runChild(['list'], {});
     expect(run.code).toBe(2);

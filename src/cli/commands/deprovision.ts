@@ -49,7 +49,7 @@ export const deprovisionCommand: Command = {
   async run(context) {
     const userId = userIdArgument(context.args, 'deprovision <userId>');
     const config = requireConfig(context.config, ['aura', 'store', 'cipher', 'instance']);
-    const opened = await openStore(config.store);
+    const opened = await openStore(config.store, context.out);
     context.onClose(opened.close);
     let status: DeprovisionStatus = 'not_found';
     if ((await opened.store.get(userId)) !== null) {

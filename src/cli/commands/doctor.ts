@@ -96,13 +96,13 @@ async function auraChecks(loaded: LoadedConfig, config: CliConfig): Promise<Chec
 async function storeAndCipherChecks(
   loaded: LoadedConfig,
   config: CliConfig,
-  onClose: CommandContext['onClose'],
+  context: Pick<CommandContext, 'onClose' | 'out'>,
 ): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   let store: CredentialStore | undefined;
   if (settingsUsable(loaded, ['databaseUrl', 'table'])) {
-    const opened = await openStore(config.store);
-    onClose(opened.close);
+    const opened = await openStore(config.store, context.out);
+    context.onClose(opened.close);
     const result = await checkStore(opened.store, config.store);
     results.push(result);
     if (result.status === 'pass') store = opened.store;
@@ -157,7 +157,7 @@ export const doctorCommand: Command = {
     const checks = [
       checkConfiguration(loaded),
       ...(await auraChecks(loaded, config)),
-      ...(await storeAndCipherChecks(loaded, config, context.onClose)),
+      ...(await storeAndCipherChecks(loaded, config, context)),
     ];
     const ok = checks.every((c) => c.status !== 'fail');
     const settings = SETTINGS.map((def) => ({

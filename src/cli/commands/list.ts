@@ -77,7 +77,7 @@ export const listCommand: Command = {
     const statuses = parseStatuses((context.flags.status as string[] | undefined) ?? []);
     const limit = parseLimit(context.flags.limit as string | undefined);
     const { store: settings } = requireConfig(context.config, ['store']);
-    const opened = await openStore(settings);
+    const opened = await openStore(settings, context.out);
     context.onClose(opened.close);
     const records: UserDatabaseStatus[] = [];
     let cursor: string | undefined;

@@ -64,7 +64,7 @@ export const orphansCommand: Command = {
     const config = requireConfig(context.config, ['aura', 'store']);
     const prefix = config.aura.instancePrefix;
     const aura = openAura(config.aura);
-    const opened = await openStore(config.store);
+    const opened = await openStore(config.store, context.out);
     context.onClose(opened.close);
     const { orphans } = await scanForReconcile(aura, opened.store, {
       tenantId: config.aura.tenantId,

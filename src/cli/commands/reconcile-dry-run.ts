@@ -58,7 +58,7 @@ export async function runDryRun(
 ): Promise<ExitCode> {
   const config = requireConfig(context.config, ['aura', 'store']);
   const prefix = config.aura.instancePrefix;
-  const opened = await openStore(config.store);
+  const opened = await openStore(config.store, context.out);
   context.onClose(opened.close);
   const { records, plan, orphans } = await scanForReconcile(openAura(config.aura), opened.store, {
     tenantId: config.aura.tenantId,

@@ -66,7 +66,7 @@ async function runReconcile(
   options: { orphans: 'report' | 'adopt'; waitSeconds: number },
 ): Promise<ExitCode> {
   const config = requireConfig(context.config, ['aura', 'store', 'cipher', 'instance']);
-  const opened = await openStore(config.store);
+  const opened = await openStore(config.store, context.out);
   context.onClose(opened.close);
   const waiting = options.waitSeconds > 0;
   const provisioner = openProvisioner(

@@ -64,7 +64,7 @@ export const statusCommand: Command = {
   async run(context) {
     const userId = userIdArgument(context.args, 'status <userId>');
     const { store: settings } = requireConfig(context.config, ['store']);
-    const opened = await openStore(settings);
+    const opened = await openStore(settings, context.out);
     context.onClose(opened.close);
     const status = toStatus(userId, await opened.store.get(userId));
     context.out.result(status, () => statusLines(status));
