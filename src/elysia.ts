@@ -26,7 +26,8 @@ export type { WebhookHandlerOptions } from './adapters/webhook-handler.js';
  * `POST /webhooks/auth/signup`, `POST /webhooks/auth/delete`,
  * `GET /webhooks/auth/status/:userId`, `GET /webhooks/auth/health`. Elysia
  * does not parse these bodies (`parse: 'none'`): the core reads the raw bytes
- * the signature covers.
+ * the signature covers, and only once the headers have passed; a refused
+ * request is answered with `connection: close`, its body left unread.
  *
  * @example
  * ```ts
@@ -41,7 +42,13 @@ export type { WebhookHandlerOptions } from './adapters/webhook-handler.js';
  */
 export function auraWebhooks(options: WebhookHandlerOptions) {
   const handle = createWebhookHandler(options);
-  const serve = ({ request }: { request: Request }) => handle(request);
+  const serve = async ({ request }: { request: Request }) => {
+    const response = await handle(request);
+    // Refused on its headers, the body was never read and may still be trickling in: Bun drops
+    // the connection instead of reading it to the end.
+    if (request.body && !request.bodyUsed) response.headers.set('connection', 'close');
+    return response;
+  };
   const plugin = new Elysia();
   for (const route of webhookRoutes(options.basePath)) {
     if (route.method === 'GET') plugin.get(route.path, serve);

@@ -18,7 +18,6 @@ import express, {
   type NextFunction,
   type Router,
 } from 'express';
-import { WEBHOOK_DEFAULTS } from './adapters/defaults.js';
 import { webhookRoutes } from './adapters/routes.js';
 import {
   createWebhookHandler,
@@ -37,6 +36,9 @@ export type { WebhookHandlerOptions } from './adapters/webhook-handler.js';
  * `GET /webhooks/auth/status/:userId`, `GET /webhooks/auth/health`. It reads
  * the raw request stream itself (signatures cover the exact bytes), so mount
  * it before `express.json()`, or at least where no parser has read the body.
+ * The headers are checked before a byte of it is read: a request without a
+ * valid secret or with stale signature headers gets 401 at once, with
+ * `connection: close`, however slowly its body trickles.
  *
  * @example
  * ```ts
@@ -68,7 +70,7 @@ async function answer(
   res: ExpressResponse,
   options: WebhookHandlerOptions,
 ) {
-  const request = await toFetchRequest(req, (options.bodyLimit ?? WEBHOOK_DEFAULTS.bodyLimit) + 1);
+  const request = toFetchRequest(req);
   if (!request) {
     // A parser upstream consumed the body: the bytes the signature covers are gone.
     options.logger?.error?.(
@@ -83,10 +85,20 @@ async function answer(
   response.headers.forEach((value, name) => {
     res.setHeader(name, value);
   });
+  // Answered before the body was all in (refused on its headers, or past the limit): the rest
+  // is not waited for. Closing is how HTTP/1.1 drops it; keeping the connection would mean
+  // reading the sender's bytes for as long as it cares to trickle them.
+  if (!req.complete) res.setHeader('connection', 'close');
   res.end(Buffer.from(await response.arrayBuffer()));
 }
 
-async function toFetchRequest(req: ExpressRequest, limit: number): Promise<Request | null> {
+/**
+ * The Express request as a fetch `Request`. The body is handed over unread, as
+ * a stream the core pulls only once the headers have passed: a request refused
+ * on its headers costs no read, however slowly its body comes. Null when a
+ * parser upstream has already consumed the stream.
+ */
+function toFetchRequest(req: ExpressRequest): Request | null {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined) continue;
@@ -97,42 +109,59 @@ async function toFetchRequest(req: ExpressRequest, limit: number): Promise<Reque
   const url = `http://localhost${req.url}`;
   if (req.method === 'GET' || req.method === 'HEAD')
     return new Request(url, { method: 'GET', headers });
-  let body: Uint8Array<ArrayBuffer>;
-  if (Buffer.isBuffer(req.body)) body = new Uint8Array(req.body);
-  else if (req.body !== undefined || req.readableEnded) return null;
-  else body = new Uint8Array(await readBounded(req, limit));
-  return new Request(url, { method: req.method, headers, body });
+  if (Buffer.isBuffer(req.body))
+    return new Request(url, { method: req.method, headers, body: new Uint8Array(req.body) });
+  if (req.body !== undefined || req.readableEnded) return null;
+  return new Request(url, {
+    method: req.method,
+    headers,
+    body: bodyOnDemand(req),
+    duplex: 'half',
+  } as RequestInit);
 }
 
 /**
- * Reads the request body as bytes, at most `limit` of them: a body past the
- * limit is cut there (the core then sees more than it allows and answers 413)
- * and the rest is drained and dropped, so the answer reaches the client
- * instead of a reset. A Content-Length over the limit is not read at all.
- * Plain bytes cost less than a web stream over the Node stream per request.
+ * The Node request stream as a web stream that reads nothing until pulled
+ * (high-water mark 0), one chunk per pull. Cancelled (the core stops at the
+ * body limit), it lets go of the request and discards what still arrives, so
+ * the 413 goes out before the connection closes.
  */
-function readBounded(req: ExpressRequest, limit: number): Promise<Uint8Array> {
-  const declared = Number(req.headers['content-length'] ?? Number.NaN);
-  if (declared > limit) return Promise.resolve(new Uint8Array(0));
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    const done = () => {
-      req.off('data', onData);
-      req.off('end', done);
-      req.off('error', reject);
-      resolve(Buffer.concat(chunks, Math.min(total, limit)));
-    };
-    const onData = (chunk: Buffer) => {
-      chunks.push(chunk);
-      total += chunk.byteLength;
-      if (total >= limit) {
-        done();
-        req.resume(); // drain the rest without keeping it
-      }
-    };
-    req.on('data', onData);
-    req.once('end', done);
-    req.once('error', reject);
-  });
+function bodyOnDemand(req: ExpressRequest): ReadableStream<Uint8Array> {
+  let stop = () => {};
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        const onData = (chunk: Buffer) => {
+          req.pause();
+          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        };
+        const onEnd = () => {
+          stop();
+          controller.close();
+        };
+        const onError = (error: Error) => {
+          stop();
+          controller.error(error);
+        };
+        stop = () => {
+          req.off('data', onData);
+          req.off('end', onEnd);
+          req.off('error', onError);
+        };
+        // Listening without reading: `pause()` first keeps the stream from flowing.
+        req.pause();
+        req.on('data', onData);
+        req.once('end', onEnd);
+        req.once('error', onError);
+      },
+      pull() {
+        req.resume();
+      },
+      cancel() {
+        stop();
+        req.resume();
+      },
+    },
+    { highWaterMark: 0 },
+  );
 }

@@ -22,6 +22,44 @@ export type StandardWebhookVerifier = (
   body: Uint8Array,
 ) => Promise<{ ok: true } | { ok: false; reason: StandardWebhookFailure }>;
 
+/** The `webhook-*` headers of a delivery, parsed: what can be judged before its body is read. */
+export interface StandardWebhookHeaders {
+  id: string;
+  timestamp: string;
+  /** The decoded `v1` signatures (at most 10). */
+  signatures: Uint8Array[];
+}
+
+/**
+ * Parses the `webhook-*` headers and checks them against the clock: present,
+ * well formed, and a timestamp within `toleranceMs` of `nowMs`. Needs neither
+ * the body nor a key, so a delivery that fails it is refused before its body
+ * is read (a slow or endless body then holds nothing).
+ *
+ * @example
+ * ```ts
+ * const headers = readStandardWebhookHeaders(request.headers, Date.now(), 300_000);
+ * if (!headers.ok) return new Response(null, { status: 401 }); // headers.reason for the log
+ * ```
+ */
+export function readStandardWebhookHeaders(
+  headers: Headers,
+  nowMs: number,
+  toleranceMs: number,
+): { ok: true; value: StandardWebhookHeaders } | { ok: false; reason: StandardWebhookFailure } {
+  const id = headers.get('webhook-id');
+  const timestamp = headers.get('webhook-timestamp');
+  const signatures = parseSignatures(headers.get('webhook-signature'));
+  if (!id || id.length > MAX_ID_LENGTH || !timestamp || signatures.length === 0) {
+    return { ok: false, reason: 'missing-headers' };
+  }
+  if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: 'bad-timestamp' };
+  if (Math.abs(nowMs - Number(timestamp) * 1000) > toleranceMs) {
+    return { ok: false, reason: 'timestamp-outside-tolerance' };
+  }
+  return { ok: true, value: { id, timestamp, signatures } };
+}
+
 /** Options of {@link createStandardWebhookVerifier}. */
 export interface StandardWebhookVerifierOptions {
   /** Secrets as Supabase shows them (`v1,whsec_<base64>`) or as `whsec_<base64>`. Several for rotation. */
@@ -73,16 +111,9 @@ export function createStandardWebhookVerifier(
   const toleranceMs = (options.toleranceSeconds ?? WEBHOOK_DEFAULTS.toleranceSeconds) * 1000;
   const now = () => (options.clock ?? Date).now();
   return async (headers, body) => {
-    const id = headers.get('webhook-id');
-    const timestamp = headers.get('webhook-timestamp');
-    const signatures = parseSignatures(headers.get('webhook-signature'));
-    if (!id || id.length > MAX_ID_LENGTH || !timestamp || signatures.length === 0) {
-      return { ok: false, reason: 'missing-headers' };
-    }
-    if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: 'bad-timestamp' };
-    if (Math.abs(now() - Number(timestamp) * 1000) > toleranceMs) {
-      return { ok: false, reason: 'timestamp-outside-tolerance' };
-    }
+    const parsed = readStandardWebhookHeaders(headers, now(), toleranceMs);
+    if (!parsed.ok) return parsed;
+    const { id, timestamp, signatures } = parsed.value;
     const content = concatBytes(encoder.encode(`${id}.${timestamp}.`), body);
     let matched = false;
     for (const key of await keys) {

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { createWebhookHeaderCheck } from '../../src/adapters/authenticate.js';
 import { readBodyWithin } from '../../src/adapters/read-body.js';
 import { createSharedSecretVerifier } from '../../src/adapters/shared-secret.js';
 import {
   createStandardWebhookVerifier,
   decodeWebhookSecret,
+  readStandardWebhookHeaders,
   signStandardWebhook,
 } from '../../src/adapters/standard-webhooks.js';
-import { OTHER_WHSEC, WHSEC } from './support.js';
+import { OTHER_WHSEC, SHARED_SECRET, WHSEC } from './support.js';
 
 const NOW = Date.UTC(2026, 10, 25, 10, 0, 0);
 const clock = { now: () => NOW };
@@ -75,6 +77,71 @@ describe('Standard Webhooks verification', () => {
     for (const bad of ['', 'whsec_', 'v1,whsec_***', 'plain-secret-value', 'whsec_AAAA']) {
       expect(() => decodeWebhookSecret(bad)).toThrow(/^Invalid Standard Webhooks secret/);
     }
+  });
+});
+
+describe('the header-only check before the body', () => {
+  const check = createWebhookHeaderCheck(
+    { sharedSecrets: [SHARED_SECRET], standardWebhookSecrets: [WHSEC] },
+    1024,
+    clock,
+  );
+  const signedHeaders = async (timestamp = seconds) =>
+    signStandardWebhook({ secret: WHSEC, body, timestamp, id: 'msg_1' });
+
+  it('refuses a stranger 401 whatever length it declares, and a known sender 413 over the limit', async () => {
+    const huge = { 'content-length': String(1 << 30) };
+    expect(await check(new Headers(huge))).toEqual({
+      ok: false,
+      status: 401,
+      reason: 'no-credentials',
+    });
+    expect(await check(new Headers({ ...huge, 'x-webhook-secret': 'wrong' }))).toEqual({
+      ok: false,
+      status: 401,
+      reason: 'wrong-secret',
+    });
+    expect(await check(new Headers({ ...huge, 'x-webhook-secret': SHARED_SECRET }))).toEqual({
+      ok: false,
+      status: 413,
+      reason: 'too-large',
+    });
+    expect(await check(new Headers({ 'x-webhook-secret': SHARED_SECRET }))).toEqual({
+      ok: true,
+      proof: 'shared-secret',
+    });
+  });
+
+  it('leaves a fresh, well-formed signature to be verified against the body, and refuses others', async () => {
+    expect(await check(new Headers(await signedHeaders()))).toEqual({
+      ok: true,
+      proof: 'signature',
+    });
+    expect(await check(new Headers(await signedHeaders(seconds - 301)))).toEqual({
+      ok: false,
+      status: 401,
+      reason: 'timestamp-outside-tolerance',
+    });
+    const noId = new Headers(await signedHeaders());
+    noId.delete('webhook-id');
+    expect(await check(noId)).toMatchObject({ ok: false, status: 401, reason: 'missing-headers' });
+  });
+
+  it('reads the webhook-* headers against the clock alone', async () => {
+    const headers = new Headers(await signedHeaders());
+    expect(readStandardWebhookHeaders(headers, NOW, 300_000)).toMatchObject({
+      ok: true,
+      value: { id: 'msg_1', timestamp: String(seconds) },
+    });
+    expect(readStandardWebhookHeaders(headers, NOW + 301_000, 300_000)).toEqual({
+      ok: false,
+      reason: 'timestamp-outside-tolerance',
+    });
+    headers.set('webhook-timestamp', '1e9');
+    expect(readStandardWebhookHeaders(headers, NOW, 300_000)).toEqual({
+      ok: false,
+      reason: 'bad-timestamp',
+    });
   });
 });
 

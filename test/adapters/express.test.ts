@@ -2,8 +2,10 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
+import { signStandardWebhook } from '../../src/adapters/standard-webhooks.js';
 import { createAuraWebhookRouter, supabaseJwtAuthorizer } from '../../src/express.js';
 import { post, runAbuseCases, signupToDeletion } from './scenarios.js';
+import { postSlowly } from './slow-body.js';
 import {
   createWebhookFixture,
   JWT_SECRET,
@@ -106,6 +108,92 @@ describe('createAuraWebhookRouter (Express 5 on loopback)', () => {
     expect([parsed.status, await parsed.json()]).toEqual([500, { error: 'body_already_parsed' }]);
     expect(t.logs.join('\n')).toContain('mount createAuraWebhookRouter before express.json()');
     expect(await t.store.get(uuid(3))).toBeNull();
+    await t.provisioner.close();
+  });
+
+  it('answers a wrong secret 401 while its body is still trickling in, and closes the connection', async () => {
+    const t = await serve((app, f) => app.use(router(f)));
+    const answer = await postSlowly(`${t.base}/signup`, {
+      'x-webhook-secret': `${SHARED_SECRET}x`,
+    });
+    expect([answer.status, JSON.parse(answer.body)]).toEqual([401, { error: 'unauthorized' }]);
+    expect(answer.bodyBytesSent).toBeLessThan(answer.declaredLength);
+    expect(answer.headers.connection).toBe('close');
+    expect(await answer.closed).toBe('server');
+    expect(t.logs.join('\n')).toContain('"reason":"wrong-secret"');
+    await t.provisioner.close();
+  });
+
+  it('refuses missing, stale or malformed Standard Webhooks headers before the body arrives', async () => {
+    const t = await serve((app, f) => app.use(router(f)));
+    const fresh = await signStandardWebhook({ secret: WHSEC, body: '{}' });
+    const stale = await signStandardWebhook({
+      secret: WHSEC,
+      body: '{}',
+      timestamp: Math.floor(Date.now() / 1000) - 3_600,
+    });
+    const cases = [
+      { headers: {}, reason: 'no-credentials' },
+      { headers: stale, reason: 'timestamp-outside-tolerance' },
+      { headers: { ...fresh, 'webhook-id': '' }, reason: 'missing-headers' },
+      { headers: { ...fresh, 'webhook-timestamp': 'soon' }, reason: 'bad-timestamp' },
+    ];
+    for (const { headers, reason } of cases) {
+      const answer = await postSlowly(`${t.base}/signup`, headers);
+      expect({ reason, status: answer.status }).toEqual({ reason, status: 401 });
+      expect(answer.bodyBytesSent).toBeLessThan(answer.declaredLength);
+      expect(await answer.closed).toBe('server');
+      expect(t.logs.join('\n')).toContain(`"reason":"${reason}"`);
+    }
+    await t.provisioner.close();
+  });
+
+  it('answers 50 concurrent slow senders without a valid secret 401 and lets every connection go', async () => {
+    const t = await serve((app, f) => app.use(router(f)));
+    const answers = await Promise.all(
+      // Half declare a body under the limit, half one far over it: a stranger gets 401 either way.
+      Array.from({ length: 50 }, (_, i) =>
+        i % 2
+          ? postSlowly(`${t.base}/signup`, { 'x-webhook-secret': 'not-the-secret' })
+          : postSlowly(`${t.base}/signup`, {}, { declaredLength: 1 << 20 }),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual(Array(50).fill(401));
+    for (const answer of answers) expect(answer.bodyBytesSent).toBeLessThan(answer.declaredLength);
+    expect(await Promise.all(answers.map((a) => a.closed))).toEqual(Array(50).fill('server'));
+    await t.provisioner.close();
+  });
+
+  it('still waits for the whole body of a request whose secret is right', async () => {
+    const t = await serve((app, f) => app.use(router(f)));
+    const bytes = new TextEncoder().encode(signupBody(uuid(4)));
+    let release = () => {};
+    const halfway = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let secondHalfSent = false;
+    const body = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        controller.enqueue(bytes.subarray(0, 100));
+        await halfway;
+        secondHalfSent = true;
+        controller.enqueue(bytes.subarray(100));
+        controller.close();
+      },
+    });
+    const answered = fetch(`${t.base}/signup`, {
+      method: 'POST',
+      body,
+      headers: { 'x-webhook-secret': SHARED_SECRET, 'content-type': 'application/json' },
+      duplex: 'half',
+    } as RequestInit);
+    setTimeout(release, 300);
+    const response = await answered;
+    expect(secondHalfSent).toBe(true);
+    expect([response.status, await response.json()]).toEqual([
+      202,
+      { userId: uuid(4), status: 'pending' },
+    ]);
     await t.provisioner.close();
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { signStandardWebhook } from '../../src/adapters/standard-webhooks.js';
 import { createAuraRouteHandlers, supabaseJwtAuthorizer } from '../../src/next.js';
 import { runAbuseCases, signed, signupToDeletion } from './scenarios.js';
 import {
@@ -33,6 +34,33 @@ function setup() {
   return { ...f, ...host, send };
 }
 
+/**
+ * A POST whose body never ends: a first chunk, then nothing. Counts the reads past the
+ * first, so a test can tell whether the handler waited on the body.
+ */
+function endlessPost(url: string, headers: Record<string, string>) {
+  let pulls = 0;
+  const body = new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        controller.enqueue(new Uint8Array(1024));
+      },
+      pull() {
+        pulls++;
+        return new Promise<void>(() => {}); // the rest never comes
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  const request = new Request(url, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', 'content-length': '60000', ...headers },
+    duplex: 'half',
+  } as RequestInit);
+  return { request, pulls: () => pulls };
+}
+
 describe('createAuraRouteHandlers (Next.js App Router)', () => {
   it('takes a user from signup to ready to deletion through GET and POST', async () => {
     const t = setup();
@@ -60,6 +88,41 @@ describe('createAuraRouteHandlers (Next.js App Router)', () => {
     expect(t.pending).toHaveLength(0);
     expect(await t.storeWrites()).toBe(0);
     expect(t.fake.requests).toHaveLength(0);
+    await t.provisioner.close();
+  });
+
+  it('answers a wrong secret or stale signature 401 without reading a body that never ends', async () => {
+    const t = setup();
+    const stale = await signStandardWebhook({
+      secret: WHSEC,
+      body: '{}',
+      timestamp: Math.floor(Date.now() / 1000) - 3_600,
+    });
+    const refused: Record<string, string>[] = [
+      { 'x-webhook-secret': `${SHARED_SECRET}x` },
+      stale,
+      {},
+    ];
+    for (const headers of refused) {
+      const endless = endlessPost(`${BASE}/signup`, headers);
+      const response = await t.send(endless.request);
+      expect([response.status, await response.json()]).toEqual([401, { error: 'unauthorized' }]);
+      expect(endless.pulls()).toBe(0);
+      expect(endless.request.bodyUsed).toBe(false);
+    }
+    expect(t.pending).toHaveLength(0);
+    await t.provisioner.close();
+  });
+
+  it('answers 50 concurrent endless bodies without a valid secret 401', async () => {
+    const t = setup();
+    const posts = Array.from({ length: 50 }, (_, i) =>
+      endlessPost(`${BASE}/signup`, i % 2 ? { 'x-webhook-secret': 'nope' } : {}),
+    );
+    const responses = await Promise.all(posts.map((p) => t.send(p.request)));
+    expect(responses.map((r) => r.status)).toEqual(Array(50).fill(401));
+    expect(posts.map((p) => p.pulls())).toEqual(Array(50).fill(0));
+    expect(await t.storeWrites()).toBe(0);
     await t.provisioner.close();
   });
 });
