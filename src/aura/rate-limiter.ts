@@ -1,5 +1,8 @@
 import type { Clock } from './clock.js';
+import { type RateLimitOptions, resolveRateLimitOptions } from './rate-limit-options.js';
 import { WaiterQueue } from './waiter-queue.js';
+
+export { defaultMarginMs, type RateLimitOptions } from './rate-limit-options.js';
 
 /**
  * Spaces requests so that no window of `windowMs` holds more than `limit`
@@ -16,6 +19,12 @@ export interface RateLimiter {
   /** Aura answered 429: hold every request until `untilMs` (clock time). */
   pauseUntil?(untilMs: number): void;
   /**
+   * Aura answered 429 to a request this limiter let through: its view of the
+   * budget was wrong (another user of the account, or more skew than the
+   * margin covers), so it may send less for a while.
+   */
+  onRateLimited?(): void;
+  /**
    * How much of the budget is in use, as this limiter sees it: the requests
    * started in the last window over the limit, and at least 1 while a caller
    * waits or a 429 pause holds. The provisioner spends idle budget on extra
@@ -27,32 +36,20 @@ export interface RateLimiter {
 /** `high`: served first when requests queue (status reads of a burst); `normal`: the default. */
 export type RequestPriority = 'high' | 'normal';
 
-/** Options of {@link createRateLimiter}. */
-export interface RateLimitOptions {
-  /** Requests allowed per window. Default 125 (Aura's documented budget). */
-  limit: number;
-  /** Window length in ms. Default 60 000. */
-  windowMs: number;
-  /**
-   * Requests that may start back to back before the rest are paced evenly
-   * (one every `windowMs / limit`). Default 10. Pacing keeps a burst from
-   * spending a whole window's budget at once and leaving a high-priority
-   * call to wait for the window to turn.
-   */
-  burst?: number;
-}
-
 /**
- * An exact sliding-window limiter: it keeps the start times of the last
- * `limit` requests, and a request may start only once the one `limit`
- * places before it is a full window old (and no 429 pause holds). A token
+ * An exact sliding-window limiter: it keeps the hand-out times of the last
+ * `limit` requests, and a request may start only once the one `limit` places
+ * before it is `windowMs + marginMs` old (and no 429 pause holds). A token
  * bucket would let twice the limit through in one window (a full bucket plus
- * its refill), and Aura's 125/min would answer 429. On top of the window,
- * starts are paced (a GCRA with a burst of `burst`): after a short burst, one
- * request every `windowMs / limit`. Waiters are served first
- * come, first served within a priority, `high` before `normal`; a slot is
- * taken only when it is handed out, so a pause re-plans everyone who waits
- * and an aborted waiter costs nothing.
+ * its refill), and Aura's 125/min would answer 429. The margin is there
+ * because Aura counts on arrival: as long as no request arrives more than
+ * `marginMs` after its slot, no window of Aura's holds more than `limit`.
+ * On top of the window, starts are paced (a GCRA with a burst of `burst`):
+ * after a short burst, one request every `(windowMs + marginMs) / limit`.
+ * Waiters are served first come, first served within a priority, `high`
+ * before `normal`; a slot is taken only when it is handed out, so a pause
+ * re-plans everyone who waits and an aborted waiter costs nothing. A 429
+ * (`onRateLimited`) withholds `shrinkAfter429` of the limit for a few windows.
  *
  * @example
  * ```ts
@@ -62,18 +59,13 @@ export interface RateLimitOptions {
  * ```
  */
 export function createRateLimiter(options: RateLimitOptions, clock: Clock): RateLimiter {
-  const { limit, windowMs } = options;
-  const burst = options.burst ?? Math.min(limit, 10);
-  if (!Number.isInteger(limit) || limit < 1 || !(windowMs > 0)) {
-    throw new RangeError('rateLimit needs an integer limit >= 1 and a positive windowMs');
-  }
-  if (!Number.isInteger(burst) || burst < 1) {
-    throw new RangeError('rateLimit.burst must be an integer >= 1');
-  }
+  const settings = resolveRateLimitOptions(options);
+  const { limit, burst } = settings;
+  const window = settings.windowMs + settings.marginMs;
+  const shrunkLimit = Math.max(1, Math.floor(limit * (1 - settings.shrinkAfter429)));
+  let shrunkUntil = Number.NEGATIVE_INFINITY;
   // GCRA: `paced` is the theoretical start of the next request; up to `burst - 1`
   // intervals of it may be used early.
-  const interval = windowMs / limit;
-  const tolerance = (burst - 1) * interval;
   let paced = Number.NEGATIVE_INFINITY;
   // Ring buffer of the last `limit` start times, oldest at `next`.
   const starts = new Array<number>(limit).fill(Number.NEGATIVE_INFINITY);
@@ -84,13 +76,20 @@ export function createRateLimiter(options: RateLimitOptions, clock: Clock): Rate
   let idle = new AbortController();
   const queue = new WaiterQueue(() => idle.abort());
 
-  const nextSlot = () =>
-    Math.max((starts[next] as number) + windowMs, paced - tolerance, pausedUntil);
+  const budget = (now: number) => (now < shrunkUntil ? shrunkLimit : limit);
+  const nextSlot = (now: number) => {
+    const allowed = budget(now);
+    const interval = window / allowed;
+    const tolerance = (Math.min(burst, allowed) - 1) * interval;
+    // Starts are in order around the ring: the `allowed`-th latest bounds the next one.
+    const bounding = starts[(next + limit - allowed) % limit] as number;
+    return Math.max(bounding + window, paced - tolerance, pausedUntil);
+  };
   const take = () => {
     const now = clock.now();
     starts[next] = now;
     next = (next + 1) % limit;
-    paced = Math.max(paced, now) + interval;
+    paced = Math.max(paced, now) + window / budget(now);
   };
 
   /** Hands out slots to the queue in order, sleeping until each falls due. */
@@ -99,10 +98,13 @@ export function createRateLimiter(options: RateLimitOptions, clock: Clock): Rate
     pumping = true;
     try {
       while (queue.length > 0) {
-        const wait = nextSlot() - clock.now();
+        const now = clock.now();
+        const wait = nextSlot(now) - now;
         if (wait > 0) {
           idle = new AbortController();
-          await clock.sleep(wait, idle.signal).catch(() => {});
+          // Wakes when a shrink ends too: the full budget may serve the waiter sooner.
+          const until = now < shrunkUntil ? Math.min(wait, shrunkUntil - now) : wait;
+          await clock.sleep(until, idle.signal).catch(() => {});
           continue; // re-plan: a pause may have arrived, or waiters left
         }
         take();
@@ -116,7 +118,7 @@ export function createRateLimiter(options: RateLimitOptions, clock: Clock): Rate
   return {
     acquire(signal, priority = 'normal') {
       if (signal?.aborted) return Promise.reject(signal.reason);
-      if (queue.length === 0 && nextSlot() <= clock.now()) {
+      if (queue.length === 0 && nextSlot(clock.now()) <= clock.now()) {
         take();
         return Promise.resolve();
       }
@@ -127,12 +129,16 @@ export function createRateLimiter(options: RateLimitOptions, clock: Clock): Rate
     pauseUntil(untilMs) {
       pausedUntil = Math.max(pausedUntil, untilMs);
     },
+    onRateLimited() {
+      if (shrunkLimit === limit) return;
+      shrunkUntil = Math.max(shrunkUntil, clock.now() + settings.shrinkWindows * window);
+    },
     utilization() {
       const now = clock.now();
       if (queue.length > 0 || pausedUntil > now) return 1;
       let started = 0;
-      for (const at of starts) if (at > now - windowMs) started++;
-      return started / limit;
+      for (const at of starts) if (at > now - window) started++;
+      return Math.min(1, started / budget(now));
     },
   };
 }

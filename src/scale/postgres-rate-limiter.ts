@@ -1,5 +1,6 @@
 import { type Clock, systemClock } from '../aura/clock.js';
 import { type Logger, silentLogger } from '../aura/logger.js';
+import { defaultMarginMs } from '../aura/rate-limit-options.js';
 import type { RateLimiter } from '../aura/rate-limiter.js';
 import { WaiterQueue } from '../aura/waiter-queue.js';
 import { ProvisioningConfigurationError } from '../provisioning/errors.js';
@@ -24,7 +25,12 @@ export interface PostgresRateLimiterOptions {
   windowMs?: number;
   /** Requests that may start back to back before the rest are paced. Default 10 (as in-process). */
   burst?: number;
-  /** Added to the window, see `SCALE_DEFAULTS.rateLimit.marginRatio`. Default 1% of `windowMs`. */
+  /**
+   * Added to the window: a slot counts until `windowMs + marginMs` after it falls due, so a
+   * request that reaches Aura late (timers, event loops, the network differ per process) still
+   * lands in the window it was counted in. Default: the in-process limiter's (1 000 ms, at most
+   * a tenth of `windowMs`), or `SCALE_DEFAULTS.rateLimit.marginRatio` of `windowMs` if more.
+   */
   marginMs?: number;
   /** Names the budget: one per Aura account. Default `aura`. */
   key?: string;
@@ -99,7 +105,9 @@ export function createPostgresRateLimiter(
   const limit = options.limit ?? 125;
   const windowMs = options.windowMs ?? 60_000;
   const burst = options.burst ?? Math.min(limit, 10);
-  const marginMs = options.marginMs ?? windowMs * defaults.marginRatio;
+  // Never less than in one process: across processes the spread between slot and arrival is wider.
+  const marginMs =
+    options.marginMs ?? Math.max(defaultMarginMs(windowMs), windowMs * defaults.marginRatio);
   check(limit, windowMs, burst, marginMs);
   const key = options.key ?? defaults.key;
   const clock = options.clock ?? systemClock;

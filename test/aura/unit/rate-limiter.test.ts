@@ -1,11 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { createRateLimiter } from '../../../src/aura/rate-limiter.js';
+import { AuraConfigurationError } from '../../../src/aura/errors/index.js';
+import {
+  createRateLimiter,
+  defaultMarginMs,
+  type RateLimitOptions,
+} from '../../../src/aura/rate-limiter.js';
 import { createTestClock } from '../../../src/testing/test-clock.js';
 
-/** A limiter on a test clock starting at 0, recording when each acquire completes. */
-function setup(limit: number, windowMs: number) {
+/**
+ * A limiter on a test clock starting at 0, recording when each acquire completes. No margin
+ * unless `options` give one: most tests here prove the window itself; the margin has its own.
+ */
+function setup(limit: number, windowMs: number, options: Partial<RateLimitOptions> = {}) {
   const clock = createTestClock({ start: 0 });
-  const limiter = createRateLimiter({ limit, windowMs }, clock);
+  const limiter = createRateLimiter({ limit, windowMs, marginMs: 0, ...options }, clock);
   const completed: { label: string; at: number }[] = [];
   const acquire = (label: string, signal?: AbortSignal) =>
     limiter.acquire(signal).then(() => {
@@ -171,16 +179,134 @@ describe('createRateLimiter', () => {
   });
 
   it.each([
-    ['a limit of 0', { limit: 0, windowMs: 1_000 }],
-    ['a negative limit', { limit: -1, windowMs: 1_000 }],
-    ['a fractional limit', { limit: 1.5, windowMs: 1_000 }],
-    ['a NaN limit', { limit: Number.NaN, windowMs: 1_000 }],
-    ['a window of 0', { limit: 1, windowMs: 0 }],
-    ['a negative window', { limit: 1, windowMs: -1 }],
-    ['a NaN window', { limit: 1, windowMs: Number.NaN }],
-  ])('throws a RangeError for %s', (_, options) => {
+    ['a limit of 0', { limit: 0, windowMs: 1_000 }, 'limit'],
+    ['a negative limit', { limit: -1, windowMs: 1_000 }, 'limit'],
+    ['a fractional limit', { limit: 1.5, windowMs: 1_000 }, 'limit'],
+    ['a NaN limit', { limit: Number.NaN, windowMs: 1_000 }, 'limit'],
+    ['a window of 0', { limit: 1, windowMs: 0 }, 'windowMs'],
+    ['a negative window', { limit: 1, windowMs: -1 }, 'windowMs'],
+    ['a NaN window', { limit: 1, windowMs: Number.NaN }, 'windowMs'],
+    ['a burst of 0', { limit: 1, windowMs: 1_000, burst: 0 }, 'burst'],
+    ['a negative margin', { limit: 1, windowMs: 1_000, marginMs: -1 }, 'marginMs'],
+    ['an infinite margin', { limit: 1, windowMs: 1_000, marginMs: Infinity }, 'marginMs'],
+    [
+      'a shrink of the whole limit',
+      { limit: 1, windowMs: 1_000, shrinkAfter429: 1 },
+      'shrinkAfter429',
+    ],
+    ['a negative shrink', { limit: 1, windowMs: 1_000, shrinkAfter429: -0.1 }, 'shrinkAfter429'],
+    ['negative shrink windows', { limit: 1, windowMs: 1_000, shrinkWindows: -1 }, 'shrinkWindows'],
+  ])('throws an AuraConfigurationError for %s', (_, options, path) => {
     const create = () => createRateLimiter(options, createTestClock());
-    expect(create).toThrow(RangeError);
-    expect(create).toThrow(/integer limit >= 1 and a positive windowMs/);
+    expect(create).toThrow(AuraConfigurationError);
+    expect(create).toThrow(/^Invalid rateLimit options: /);
+    try {
+      create();
+    } catch (error) {
+      expect((error as AuraConfigurationError).issues.map((issue) => issue.path)).toEqual([path]);
+    }
+  });
+});
+
+describe('createRateLimiter: the margin for send-to-arrival skew', () => {
+  it('counts a slot in the window until windowMs + marginMs after it was handed out', async () => {
+    const { clock, acquire, doneAt } = setup(2, 1_000, { marginMs: 250 });
+    void acquire('a');
+    void acquire('b');
+    void acquire('c');
+    await clock.advance(1_249);
+    expect(doneAt('c')).toBeUndefined();
+    await clock.advance(1);
+    expect(doneAt('c')).toBe(1_250);
+  });
+
+  // Requests handed out within `marginMs` of each other may reach Aura in any order: no
+  // window of Aura's, counted on arrival, holds more than `limit` of them.
+  it('keeps every arrival window within the limit when arrivals lag by up to the margin', async () => {
+    const limit = 5;
+    const { clock, acquire, completed } = setup(limit, 1_000, { marginMs: 300 });
+    await clock.runUntil(Promise.all(Array.from({ length: 40 }, (_, i) => acquire(String(i)))));
+    // The worst case: alternate requests arrive at once and a full margin late.
+    const arrivals = completed.map((entry, i) => entry.at + (i % 2 === 0 ? 300 : 0));
+    expect(busiestWindow(arrivals, 1_000)).toBeLessThanOrEqual(limit);
+  });
+
+  it('defaults to 1 000 ms, at most a tenth of the window', async () => {
+    expect(defaultMarginMs(60_000)).toBe(1_000);
+    expect(defaultMarginMs(2_000)).toBe(200);
+    const clock = createTestClock({ start: 0 });
+    const limiter = createRateLimiter({ limit: 1, windowMs: 60_000 }, clock);
+    await limiter.acquire();
+    const second = limiter.acquire().then(() => clock.now());
+    expect(await clock.runUntil(second)).toBe(61_000);
+  });
+
+  it('paces by the widened window: one request every (windowMs + marginMs) / limit', async () => {
+    const { clock, acquire, completed } = setup(4, 1_000, { marginMs: 200, burst: 1 });
+    await clock.runUntil(Promise.all(['a', 'b', 'c', 'd'].map((label) => acquire(label))));
+    expect(completed.map((entry) => entry.at)).toEqual([0, 300, 600, 900]);
+  });
+});
+
+describe('createRateLimiter: after a 429', () => {
+  it('withholds shrinkAfter429 of the limit (default 20%)', async () => {
+    const { clock, limiter, acquire, completed } = setup(10, 1_000);
+    limiter.onRateLimited?.();
+    const labels = Array.from({ length: 10 }, (_, i) => String(i));
+    await clock.runUntil(Promise.all(labels.map((label) => acquire(label))));
+    // 8 of 10 in the first window; without the 429 all 10 start at 0.
+    expect(completed.map((entry) => entry.at)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 1_000, 1_000]);
+  });
+
+  it('restores the full limit shrinkWindows windows after the 429 (default 3)', async () => {
+    const { clock, limiter, acquire, completed } = setup(10, 1_000);
+    limiter.onRateLimited?.();
+    await clock.advance(3_000);
+    const labels = Array.from({ length: 10 }, (_, i) => String(i));
+    await clock.runUntil(Promise.all(labels.map((label) => acquire(label))));
+    expect(completed.map((entry) => entry.at)).toEqual(Array(10).fill(3_000));
+  });
+
+  it('serves a waiter as soon as the shrink ends, not when the smaller budget would', async () => {
+    const { clock, limiter, acquire, doneAt } = setup(10, 1_000);
+    limiter.onRateLimited?.(); // shrunk until 3 000
+    await clock.advance(2_500);
+    const first = Array.from({ length: 8 }, (_, i) => acquire(String(i)));
+    void acquire('ninth'); // under the shrink it would start at 3 500
+    await clock.runUntil(Promise.all(first));
+    expect(doneAt('7')).toBe(2_500);
+    await clock.advance(499);
+    expect(doneAt('ninth')).toBeUndefined();
+    await clock.advance(1);
+    expect(doneAt('ninth')).toBe(3_000);
+  });
+
+  it('extends the shrink from the latest 429', async () => {
+    const { clock, limiter, acquire, completed } = setup(10, 1_000);
+    limiter.onRateLimited?.();
+    await clock.advance(2_000);
+    limiter.onRateLimited?.(); // now until 5 000
+    await clock.advance(1_500);
+    const labels = Array.from({ length: 10 }, (_, i) => String(i));
+    await clock.runUntil(Promise.all(labels.map((label) => acquire(label))));
+    expect(completed.filter((entry) => entry.at === 3_500)).toHaveLength(8);
+  });
+
+  it('does not shrink with shrinkAfter429: 0', async () => {
+    const { clock, limiter, acquire, completed } = setup(10, 1_000, { shrinkAfter429: 0 });
+    limiter.onRateLimited?.();
+    const labels = Array.from({ length: 10 }, (_, i) => String(i));
+    await clock.runUntil(Promise.all(labels.map((label) => acquire(label))));
+    expect(completed.map((entry) => entry.at)).toEqual(Array(10).fill(0));
+  });
+
+  it('reports utilization against the shrunk budget', async () => {
+    const { clock, limiter, acquire } = setup(10, 1_000);
+    await clock.runUntil(Promise.all(['a', 'b', 'c', 'd'].map((label) => acquire(label))));
+    expect(limiter.utilization?.()).toBe(0.4);
+    limiter.onRateLimited?.();
+    expect(limiter.utilization?.()).toBe(0.5);
+    await clock.advance(3_000);
+    expect(limiter.utilization?.()).toBe(0);
   });
 });
