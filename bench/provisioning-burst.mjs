@@ -1,5 +1,8 @@
-// A burst of signups on simulated time against the Aura fake with Aura's 125/min limit:
-// API calls per user, 429s, running -> ready latency, and time to all-ready vs the rate floor.
+// A burst of signups through the webhook handler against the Aura fake with Aura's 125/min
+// counted when each request arrives, every request delayed by a random latency on its way:
+// API calls per user, creates, deletes, 429s, running -> ready latency, and time to all-ready
+// vs the rate floor. Simulated time, except `runRealTimeBurst`.
+import { readFileSync } from 'node:fs';
 import {
   AuraClient,
   createInsecurePlaintextCipher,
@@ -7,6 +10,45 @@ import {
   MemoryCredentialStore,
 } from '../dist/index.js';
 import { createAuraMock, createTestClock } from '../dist/testing.js';
+import { createWebhookHandler } from '../dist/webhooks.js';
+
+const SECRET = 'bench-webhook-secret-0123456789';
+const FIXTURE = readFileSync(
+  new URL(
+    '../test/adapters/fixtures/supabase/database-webhook-insert-auth-users.json',
+    import.meta.url,
+  ),
+  'utf8',
+);
+const FIXTURE_USER = '6f1b2c1e-3d4a-4b5c-9d8e-7f6a5b4c3d2e';
+
+/** The Database Webhook request Supabase sends for `userId`'s signup. */
+const signupRequest = (userId) =>
+  new Request('https://app.example/webhooks/auth/signup', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-webhook-secret': SECRET },
+    body: FIXTURE.replaceAll(FIXTURE_USER, userId),
+  });
+
+/** A store that fails `rate` of its calls at random (a thrown error), like a flaky network. */
+function flakyStore(store, rate, random, counter) {
+  const wrap =
+    (method) =>
+    (...args) => {
+      if (random() < rate) {
+        counter.failures++;
+        return Promise.reject(new Error('store unavailable'));
+      }
+      return store[method](...args);
+    };
+  return {
+    get: wrap('get'),
+    claim: wrap('claim'),
+    update: wrap('update'),
+    delete: wrap('delete'),
+    list: wrap('list'),
+  };
+}
 
 /** A small seeded PRNG, so every run draws the same creation times. */
 export function mulberry32(seed) {
@@ -41,10 +83,11 @@ const spec = {
 export const PROBE_MODELS = ['exact', 'late', 'early', 'silent'];
 
 /**
- * `users` signups arrive uniformly within `arrivalMs`; each instance takes a
- * creation time drawn uniformly from [minCreationMs, maxCreationMs]. Signups
- * come in as a webhook would bring them (`claimUser`, the create runs in the
- * scheduler). With `probe` (one of {@link PROBE_MODELS}; `true` is `exact`), a
+ * `users` signups arrive uniformly within `arrivalMs` and go through `createWebhookHandler`
+ * (default options), as Supabase would bring them; each instance takes a creation time drawn
+ * uniformly from [minCreationMs, maxCreationMs]; every request reaches the fake (which counts
+ * its 125/min on arrival) after a random delay up to `latencyMs`. `storeFailureRate`: the share
+ * of store calls that fail. With `probe` (one of {@link PROBE_MODELS}; `true` is `exact`), a
  * simulated readiness probe gates the status reads. `poll` overrides the poll policy
  * (`{ idleReadIntervalMs: 0 }`: no idle-budget reads). A quiet day is the same run with few
  * users over a long `arrivalMs`.
@@ -54,6 +97,8 @@ export async function runBurst({
   arrivalMs = 60_000,
   minCreationMs = 60_000,
   maxCreationMs = 180_000,
+  latencyMs = 250,
+  storeFailureRate = 0,
   probe = false,
   lagMs = 20_000,
   poll,
@@ -61,7 +106,7 @@ export async function runBurst({
 } = {}) {
   const model = probe === true ? 'exact' : probe;
   const random = mulberry32(seed);
-  const clock = createTestClock({ settleTurns: 2 });
+  const clock = createTestClock({ settleTurns: 3 });
   const runningAt = new Map();
   const fake = createAuraMock({
     clock,
@@ -72,7 +117,11 @@ export async function runBurst({
       return ms;
     },
   });
-  const fetch = (input, init) => fake.handle(new Request(input, init));
+  const latency = mulberry32(seed + 2);
+  const fetch = async (input, init) => {
+    await clock.sleep(latency() * latencyMs);
+    return fake.handle(new Request(input, init));
+  };
   const aura = new AuraClient({
     clientId: 'test-client-id',
     clientSecret: 'test-client-secret',
@@ -80,6 +129,12 @@ export async function runBurst({
     clock,
     fetch,
   });
+  const memory = new MemoryCredentialStore({ clock });
+  const storeCounter = { failures: 0 };
+  const store =
+    storeFailureRate > 0
+      ? flakyStore(memory, storeFailureRate, mulberry32(seed + 3), storeCounter)
+      : memory;
   const readyAt = new Map();
   let resolveAll;
   const allReady = new Promise((resolve) => {
@@ -87,7 +142,7 @@ export async function runBurst({
   });
   const provisioner = createProvisioner({
     aura,
-    store: new MemoryCredentialStore({ clock }),
+    store,
     // Web Crypto works on real time; the simulation needs every step on simulated time.
     cipher: createInsecurePlaintextCipher(),
     clock,
@@ -100,40 +155,127 @@ export async function runBurst({
       if (readyAt.size === users) resolveAll();
     },
   });
+  const handle = createWebhookHandler({ provisioner, auth: { sharedSecrets: [SECRET] } });
   const start = clock.now();
   const arrivals = Array.from({ length: users }, () => random() * arrivalMs).sort((a, b) => a - b);
   const userId = (i) => `${i.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`;
+  const answers = [];
   const signups = Promise.all(
     arrivals.map(async (at, i) => {
       await clock.sleep(at);
-      await provisioner.claimUser(userId(i));
+      answers.push((await handle(signupRequest(userId(i)))).status);
     }),
   );
   const wallStart = performance.now();
   await clock.runUntil(Promise.all([signups, allReady]));
   const wallMs = performance.now() - wallStart;
-  await provisioner.close();
+  await clock.runUntil(provisioner.close());
 
+  const records = (await memory.list({ limit: 10_000 })).records;
+  return {
+    users,
+    probe: model,
+    storeFailureRate,
+    storeFailures: storeCounter.failures,
+    ...summarize({ fake, users, readyAt, runningAt, start, answers, records }),
+    wallMs,
+  };
+}
+
+/** The figures of one run, from what the fake saw and what the store holds. */
+function summarize({ fake, users, readyAt, runningAt, start, answers, records }) {
   const api = fake.requests.filter((r) => r.path.startsWith('/v1/'));
   const latencies = [...readyAt]
     .map(([name, at]) => at - runningAt.get(name))
     .sort((a, b) => a - b);
   const totalMs = Math.max(...readyAt.values()) - start;
+  // The rate floor: two calls a user (a create and one status read) at 125 a minute.
   const floorMs = ((2 * users) / 125) * 60_000;
   return {
-    users,
-    probe: model,
     apiCallsPerUser: api.length / users,
-    creates: api.filter((r) => r.method === 'POST').length,
+    creates: api.filter((r) => r.method === 'POST' && r.status === 202).length,
+    deletes: api.filter((r) => r.method === 'DELETE').length,
     statusReads: api.filter((r) => r.method === 'GET').length,
     tooManyRequests: api.filter((r) => r.status === 429).length,
+    notAccepted: answers.filter((status) => status !== 202).length,
+    failed: records.filter((r) => r.status === 'failed').length,
+    notReady: users - records.filter((r) => r.status === 'ready').length,
     latencyP50Ms: quantile(latencies, 0.5),
     latencyP95Ms: quantile(latencies, 0.95),
     totalMin: totalMs / 60_000,
     floorMin: floorMs / 60_000,
     ratioToFloor: totalMs / floorMs,
-    wallMs,
   };
+}
+
+/**
+ * The same through real time: the fake serves over loopback HTTP (counting on arrival), the
+ * client waits up to `latencyMs` at random before each request, and the event loop is the
+ * real one. Takes a few minutes.
+ */
+export async function runRealTimeBurst({
+  users = 100,
+  arrivalMs = 10_000,
+  minCreationMs = 60_000,
+  maxCreationMs = 180_000,
+  latencyMs = 250,
+  seed = 42,
+} = {}) {
+  const random = mulberry32(seed);
+  const runningAt = new Map();
+  const fake = createAuraMock({
+    random: mulberry32(seed + 1),
+    creationTimeMs: (s) => {
+      const ms = minCreationMs + random() * (maxCreationMs - minCreationMs);
+      runningAt.set(s.name, Date.now() + ms);
+      return ms;
+    },
+  });
+  const server = await fake.listen();
+  const latency = mulberry32(seed + 2);
+  const fetch = async (input, init) => {
+    await new Promise((resolve) => setTimeout(resolve, latency() * latencyMs));
+    return globalThis.fetch(input, init);
+  };
+  const aura = new AuraClient({
+    clientId: 'test-client-id',
+    clientSecret: 'test-client-secret',
+    tenantId: 'tenant-1',
+    baseUrl: server.url,
+    fetch,
+  });
+  const memory = new MemoryCredentialStore();
+  const readyAt = new Map();
+  let resolveAll;
+  const allReady = new Promise((resolve) => {
+    resolveAll = resolve;
+  });
+  const provisioner = createProvisioner({
+    aura,
+    store: memory,
+    cipher: createInsecurePlaintextCipher(),
+    instance: spec,
+    onEvent: (event) => {
+      if (event.type !== 'ready') return;
+      readyAt.set(event.instanceName, event.at);
+      if (readyAt.size === users) resolveAll();
+    },
+  });
+  const handle = createWebhookHandler({ provisioner, auth: { sharedSecrets: [SECRET] } });
+  const start = Date.now();
+  const userId = (i) => `${i.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`;
+  const answers = [];
+  await Promise.all([
+    ...Array.from({ length: users }, async (_, i) => {
+      await new Promise((resolve) => setTimeout(resolve, random() * arrivalMs));
+      answers.push((await handle(signupRequest(userId(i)))).status);
+    }),
+    allReady,
+  ]);
+  await provisioner.close();
+  await server.close();
+  const records = (await memory.list({ limit: 10_000 })).records;
+  return { users, ...summarize({ fake, users, readyAt, runningAt, start, answers, records }) };
 }
 
 function simulatedProbe(model, lagMs, fake, clock, runningAt) {
