@@ -106,6 +106,7 @@ export async function measureScale({
     ? { url: databaseUrl, stop: async () => {} }
     : await startBenchPostgres();
   const pool = new pg.Pool({ connectionString: postgres.url, max: 8 });
+  pool.on('error', (error) => console.error('postgres pool', error.message));
   const run = `scale_${processes}_${Date.now().toString(36)}`;
   const windowMs = 60_000 / scale;
   const random = mulberry32(seed);

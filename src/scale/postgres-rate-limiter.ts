@@ -89,6 +89,7 @@ function check(limit: number, windowMs: number, burst: number, marginMs: number)
  * import { createPostgresRateLimiter } from 'aura-provisioner/pg-boss';
  *
  * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * pool.on('error', (error) => console.error('postgres pool', error)); // an idle connection dropped
  * const rateLimiter = createPostgresRateLimiter({ client: pool, limit: 125, windowMs: 60_000 });
  * await rateLimiter.migrate();
  * const aura = new AuraClient({ ...credentials, rateLimiter }); // in every process
