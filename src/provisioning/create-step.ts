@@ -36,10 +36,15 @@ export async function runCreate(rt: Runtime, due: UserDatabaseRecord): Promise<v
   }
   rt.emit({ type: 'create-requested', userId, instanceName });
   // The lease runs from when the create leaves, not from when it joined the rate limiter's
-  // queue: a create that waited out a burst renews it right before it is sent, and is not sent
-  // at all if the record moved on meanwhile (another worker took it over, or it was deprovisioned).
+  // queue: a create that waited out a burst (half its lease or more) renews it right before it
+  // is sent, and is not sent at all if the record moved on meanwhile (another worker took it
+  // over after the lease ran out, or it was deprovisioned).
   let owned = record;
   const beforeSend = async () => {
+    // Most creates leave soon after their attempt began: with over half the lease left, nobody
+    // can have taken the record over, and no store write comes between the slot and the send.
+    const left = (owned.nextCheckAt ?? 0) - rt.clock.now();
+    if (left > rt.limits.createLeaseMs / 2) return;
     const next = await applyEvent(rt, owned, { type: 'create-sending' }).catch((cause: unknown) => {
       throw new NotSent('store-unavailable', cause);
     });
