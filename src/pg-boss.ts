@@ -21,7 +21,7 @@
  * await provisioner.reconcile();
  * ```
  */
-export type { PostgresClient } from './provisioning/postgres-store.js';
+
 export { SCALE_DEFAULTS } from './scale/defaults.js';
 export { PgBossScheduler, type PgBossSchedulerOptions } from './scale/pg-boss-scheduler.js';
 export {
@@ -30,3 +30,4 @@ export {
   type PostgresRateLimiterOptions,
 } from './scale/postgres-rate-limiter.js';
 export { createRateLimitTableSql } from './scale/rate-limit-sql.js';
+export type { PostgresClient } from './stores/postgres-store.js';

@@ -15,14 +15,14 @@
  * const store = new PostgresCredentialStore({ client: pool });
  * ```
  */
-export type { UserDatabaseColumns, UserDatabaseField } from './provisioning/postgres-columns.js';
+export type { UserDatabaseColumns, UserDatabaseField } from './stores/postgres-columns.js';
 export {
   createUserDatabasesTableSql,
   type UserDatabasesTableSqlOptions,
-} from './provisioning/postgres-schema.js';
+} from './stores/postgres-schema.js';
 export {
   type PostgresClient,
   PostgresCredentialStore,
   type PostgresCredentialStoreOptions,
   type PostgresQueryResult,
-} from './provisioning/postgres-store.js';
+} from './stores/postgres-store.js';

@@ -12,8 +12,8 @@
  * const store = new SupabaseCredentialStore({ client: supabaseAdmin });
  * ```
  */
-export type { UserDatabaseColumns, UserDatabaseField } from './provisioning/postgres-columns.js';
+export type { UserDatabaseColumns, UserDatabaseField } from './stores/postgres-columns.js';
 export {
   SupabaseCredentialStore,
   type SupabaseCredentialStoreOptions,
-} from './provisioning/supabase-store.js';
+} from './stores/supabase-store.js';

@@ -19,7 +19,7 @@ import {
 import type { UserClients } from '../src/neo4j.js';
 import type { PgBossScheduler } from '../src/pg-boss.js';
 import { PostgresCredentialStore } from '../src/postgres.js';
-import { newRecord } from '../src/provisioning/record.js';
+import { newRecord } from '../src/records/record.js';
 import { createAuraMock } from '../src/testing/index.js';
 import { type FakeBoltServer, startFakeBoltServer } from './client-factory/fake-bolt-server.js';
 import { createTestDatabase, createTestPool, testPostgres } from './support/postgres.js';

@@ -1,5 +1,5 @@
-import type { Clock } from '../aura/clock.js';
-import { ProvisioningConfigurationError } from '../provisioning/errors.js';
+import type { Clock } from '../kernel/clock.js';
+import { ProvisioningConfigurationError } from '../records/errors.js';
 import { WEBHOOK_DEFAULTS } from './defaults.js';
 import { readBodyWithin } from './read-body.js';
 import { createSharedSecretVerifier } from './shared-secret.js';

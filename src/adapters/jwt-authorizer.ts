@@ -1,6 +1,6 @@
-import type { Clock } from '../aura/clock.js';
-import { decodeBase64 } from '../provisioning/base64.js';
-import { ProvisioningConfigurationError } from '../provisioning/errors.js';
+import { decodeBase64 } from '../kernel/base64.js';
+import type { Clock } from '../kernel/clock.js';
+import { ProvisioningConfigurationError } from '../records/errors.js';
 import { equalBytes, hmacSha256, importHmacKey } from './constant-time.js';
 import { WEBHOOK_DEFAULTS } from './defaults.js';
 

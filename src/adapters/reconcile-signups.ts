@@ -1,4 +1,4 @@
-import { type Logger, silentLogger } from '../aura/logger.js';
+import { type Logger, silentLogger } from '../kernel/logger.js';
 import type { Provisioner } from '../provisioning/provisioner.js';
 
 /**

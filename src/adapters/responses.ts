@@ -1,4 +1,4 @@
-import type { UserDatabaseStatus } from '../provisioning/status.js';
+import type { UserDatabaseStatus } from '../records/status.js';
 
 /** The only bodies the webhook core ever answers: small, fixed shapes, never the request's record. */
 export type WebhookAnswer =

@@ -1,4 +1,4 @@
-import { ProvisioningConfigurationError } from '../provisioning/errors.js';
+import { ProvisioningConfigurationError } from '../records/errors.js';
 import { WEBHOOK_DEFAULTS } from './defaults.js';
 
 /**

@@ -1,4 +1,4 @@
-import { ProvisioningConfigurationError } from '../provisioning/errors.js';
+import { ProvisioningConfigurationError } from '../records/errors.js';
 import { equalBytes, hmacSha256, importHmacKey } from './constant-time.js';
 
 /** Tells whether a header value is one of the accepted shared secrets. */

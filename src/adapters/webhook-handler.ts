@@ -1,8 +1,8 @@
-import type { Clock } from '../aura/clock.js';
-import { type Logger, silentLogger } from '../aura/logger.js';
-import { isProvisioningError } from '../provisioning/errors.js';
-import type { ProvisioningEventType } from '../provisioning/events.js';
+import type { Clock } from '../kernel/clock.js';
+import { type Logger, silentLogger } from '../kernel/logger.js';
 import type { Provisioner } from '../provisioning/provisioner.js';
+import { isProvisioningError } from '../records/errors.js';
+import type { ProvisioningEventType } from '../records/events.js';
 import { createWebhookAuthenticator, type WebhookAuthOptions } from './authenticate.js';
 import { WEBHOOK_DEFAULTS } from './defaults.js';
 import type { StatusAuthorizer } from './jwt-authorizer.js';

@@ -1,10 +1,10 @@
 import * as z from 'zod/mini';
+import { type Clock, systemClock } from '../kernel/clock.js';
+import { type Logger, silentLogger } from '../kernel/logger.js';
 import { atLeastZero, greaterThanZero, httpUrl, integer, nonBlank } from './checks.js';
-import { type Clock, systemClock } from './clock.js';
 import { DEFAULTS, type RetryOptions } from './defaults.js';
 import { AuraConfigurationError } from './errors/usage.js';
 import { toIssues } from './issues.js';
-import { type Logger, silentLogger } from './logger.js';
 import { createRateLimiter, type RateLimiter, type RateLimitOptions } from './rate-limiter.js';
 import { InstancesResource } from './resources/instances.js';
 import { SnapshotsResource } from './resources/snapshots.js';

@@ -1,10 +1,10 @@
+export { type Clock, systemClock } from '../kernel/clock.js';
+export { type Logger, silentLogger } from '../kernel/logger.js';
 export type { CallOptions } from './call.js';
 export { AuraClient, type AuraClientOptions } from './client.js';
-export { type Clock, systemClock } from './clock.js';
 export { DEFAULTS as AURA_DEFAULTS, type RetryOptions } from './defaults.js';
 export type { ErrorBody, ErrorEntry } from './error-body.js';
 export * from './errors/index.js';
-export { type Logger, silentLogger } from './logger.js';
 export {
   createRateLimiter,
   type RateLimiter,

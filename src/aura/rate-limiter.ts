@@ -1,4 +1,4 @@
-import type { Clock } from './clock.js';
+import type { Clock } from '../kernel/clock.js';
 import { type RateLimitOptions, resolveRateLimitOptions } from './rate-limit-options.js';
 import { WaiterQueue } from './waiter-queue.js';
 

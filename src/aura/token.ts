@@ -1,4 +1,4 @@
-import type { Clock } from './clock.js';
+import type { Clock } from '../kernel/clock.js';
 
 /** A bearer token and when it stops working (clock ms). */
 export interface AccessToken {

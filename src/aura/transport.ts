@@ -1,14 +1,14 @@
 import ky, { type KyInstance } from 'ky';
 import type * as z from 'zod/mini';
+import type { Clock } from '../kernel/clock.js';
+import type { Logger } from '../kernel/logger.js';
 import type { ApiCall, CallOptions } from './call.js';
-import type { Clock } from './clock.js';
 import { createHttpError, type FailedAnswer } from './create-error.js';
 import type { RetryOptions } from './defaults.js';
 import { parseErrorBody } from './error-body.js';
 import type { AuraError, RequestContext } from './errors/base.js';
 import { AuraAuthenticationError } from './errors/http.js';
 import { AuraAbortError, AuraNetworkError, AuraTimeoutError } from './errors/transport.js';
-import type { Logger } from './logger.js';
 import { parseBody } from './parse-body.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { type AttemptFailure, decideRetry, parseRetryAfter } from './retry.js';

@@ -1,4 +1,4 @@
-import type { Clock } from './clock.js';
+import type { Clock } from '../kernel/clock.js';
 import { DEFAULTS } from './defaults.js';
 import { isAuraError } from './errors/base.js';
 import { AuraAbortError, AuraTimeoutError } from './errors/transport.js';

@@ -1,8 +1,8 @@
 import type { AuraClient } from '../aura/client.js';
 import { isAuraError } from '../aura/errors/base.js';
 import type { Tenant, TenantSummary } from '../aura/schemas.js';
-import type { CredentialCipher } from '../provisioning/cipher.js';
-import type { CredentialStore } from '../provisioning/store.js';
+import type { CredentialCipher } from '../records/cipher.js';
+import type { CredentialStore } from '../records/store.js';
 import type { CliConfig } from './config.js';
 import { readDatabaseUrl } from './database-url.js';
 import { checkSpecOffered, describeSpec } from './spec-offer.js';

@@ -1,5 +1,5 @@
 import { isAuraError } from '../aura/errors/base.js';
-import { isProvisioningError } from '../provisioning/errors.js';
+import { isProvisioningError } from '../records/errors.js';
 import { EXIT_CODES, type ExitCode } from './exit-codes.js';
 
 /** What a failure is, for scripts (`--json` prints it as `error.code`). */

@@ -1,4 +1,4 @@
-import { createAesGcmCipher } from '../provisioning/cipher-aes-gcm.js';
+import { createAesGcmCipher } from '../stores/cipher-aes-gcm.js';
 
 /** The cipher's rule for key ids. */
 const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;

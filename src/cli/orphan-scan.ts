@@ -1,7 +1,7 @@
 import type { AuraClient } from '../aura/client.js';
 import { isAuraError } from '../aura/errors/base.js';
-import type { UserDatabaseRecord } from '../provisioning/record.js';
-import type { CredentialStore, ListQuery } from '../provisioning/store.js';
+import type { UserDatabaseRecord } from '../records/record.js';
+import type { CredentialStore, ListQuery } from '../records/store.js';
 import { planReconcile, type ReconcilePlan } from './reconcile-plan.js';
 
 /** An instance with our prefix that no record owns, still live at Aura. */

@@ -1,11 +1,11 @@
 import type { InstanceSummary } from '../aura/schemas.js';
+import type { OrphanPolicy } from '../provisioning/reconcile.js';
 import {
   instanceNameForUser,
   isOwnInstanceName,
   userIdFromInstanceName,
-} from '../provisioning/instance-name.js';
-import type { OrphanPolicy } from '../provisioning/reconcile.js';
-import type { ProvisioningStatus, UserDatabaseRecord } from '../provisioning/record.js';
+} from '../records/instance-name.js';
+import type { ProvisioningStatus, UserDatabaseRecord } from '../records/record.js';
 
 /** What `reconcile` would do, computed from a snapshot of the store and of Aura's instance list. */
 export interface ReconcilePlan {

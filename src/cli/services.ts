@@ -1,10 +1,10 @@
 import { AuraClient } from '../aura/client.js';
 import { VERSION } from '../aura/version.js';
-import type { CredentialCipher } from '../provisioning/cipher.js';
-import { createAesGcmCipher } from '../provisioning/cipher-aes-gcm.js';
-import { type PostgresClient, PostgresCredentialStore } from '../provisioning/postgres-store.js';
 import { createProvisioner, type Provisioner } from '../provisioning/provisioner.js';
 import type { PollScheduler } from '../provisioning/scheduler.js';
+import type { CredentialCipher } from '../records/cipher.js';
+import { createAesGcmCipher } from '../stores/cipher-aes-gcm.js';
+import { type PostgresClient, PostgresCredentialStore } from '../stores/postgres-store.js';
 import type { CliConfig } from './config.js';
 import { CliUsageError } from './errors.js';
 

@@ -1,5 +1,5 @@
-import type { ProvisioningStatus } from '../provisioning/record.js';
-import type { CredentialStore } from '../provisioning/store.js';
+import type { ProvisioningStatus } from '../records/record.js';
+import type { CredentialStore } from '../records/store.js';
 import type { ProgressReporter, SettledRecord, WaitProgress } from './progress.js';
 
 /** How a wait for records ended. */

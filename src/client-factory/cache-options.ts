@@ -1,8 +1,8 @@
-import type { Clock } from '../aura/clock.js';
-import type { CredentialCipher } from '../provisioning/cipher.js';
-import { ProvisioningConfigurationError } from '../provisioning/errors.js';
-import type { ProvisioningListener } from '../provisioning/events.js';
-import type { CredentialStore } from '../provisioning/store.js';
+import type { Clock } from '../kernel/clock.js';
+import type { CredentialCipher } from '../records/cipher.js';
+import { ProvisioningConfigurationError } from '../records/errors.js';
+import type { ProvisioningListener } from '../records/events.js';
+import type { CredentialStore } from '../records/store.js';
 import { CLIENT_FACTORY_DEFAULTS } from './defaults.js';
 import type { UserConnection } from './user-connection.js';
 import type { UserQueryClientsOptions } from './user-query-clients.js';

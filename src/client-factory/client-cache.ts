@@ -1,5 +1,5 @@
+import { MAX_TIMER_MS } from '../kernel/limits.js';
 import { type ClientCacheOptions, checkLimits } from './cache-options.js';
-import { MAX_TIMER_MS } from './defaults.js';
 import { UserClientsClosedError } from './errors.js';
 import { IdleSweeper } from './idle-sweeper.js';
 import { SingleFlight } from './single-flight.js';

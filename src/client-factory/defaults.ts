@@ -44,6 +44,3 @@ export const CLIENT_FACTORY_DEFAULTS = {
    */
   queryDatabase: 'neo4j',
 } as const;
-
-/** Longer timers fire at once in Node (`setTimeout` takes a signed 32-bit delay): waits beyond it mean never. */
-export const MAX_TIMER_MS = 2_147_483_647;

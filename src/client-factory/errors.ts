@@ -1,5 +1,5 @@
-import type { ProvisioningStatus } from '../provisioning/record.js';
-import { hasBrand, UserScopedError } from '../provisioning/user-error.js';
+import { hasBrand, UserScopedError } from '../kernel/user-error.js';
+import type { ProvisioningStatus } from '../records/record.js';
 
 const BRAND = Symbol.for('aura-provisioner.UserClientError');
 

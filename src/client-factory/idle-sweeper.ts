@@ -1,5 +1,5 @@
-import type { Clock } from '../aura/clock.js';
-import { MAX_TIMER_MS } from './defaults.js';
+import type { Clock } from '../kernel/clock.js';
+import { MAX_TIMER_MS } from '../kernel/limits.js';
 
 /** What an {@link IdleSweeper} watches. */
 export interface IdleSweeperOptions {

@@ -1,6 +1,7 @@
-import { type Clock, systemClock } from '../aura/clock.js';
-import { ProvisioningConfigurationError } from '../provisioning/errors.js';
-import { CLIENT_FACTORY_DEFAULTS, MAX_TIMER_MS } from './defaults.js';
+import { type Clock, systemClock } from '../kernel/clock.js';
+import { MAX_TIMER_MS } from '../kernel/limits.js';
+import { ProvisioningConfigurationError } from '../records/errors.js';
+import { CLIENT_FACTORY_DEFAULTS } from './defaults.js';
 import { isUserClientError } from './errors.js';
 import { type QueryResult, readQueryAnswer } from './query-answer.js';
 import {

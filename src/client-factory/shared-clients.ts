@@ -1,6 +1,6 @@
-import type { CredentialCipher } from '../provisioning/cipher.js';
-import { ProvisioningConfigurationError } from '../provisioning/errors.js';
-import type { CredentialStore } from '../provisioning/store.js';
+import type { CredentialCipher } from '../records/cipher.js';
+import { ProvisioningConfigurationError } from '../records/errors.js';
+import type { CredentialStore } from '../records/store.js';
 import type { UserClients, UserClientsOptions } from './user-clients.js';
 
 interface Shared {

@@ -1,5 +1,5 @@
 import type { Config, Driver, EagerResult, QueryConfig, RecordShape } from 'neo4j-driver';
-import { systemClock } from '../aura/clock.js';
+import { systemClock } from '../kernel/clock.js';
 import { sharedCacheSettings } from './cache-options.js';
 import { ClientCache } from './client-cache.js';
 import { CLIENT_FACTORY_DEFAULTS } from './defaults.js';

@@ -1,7 +1,7 @@
-import type { CredentialCipher } from '../provisioning/cipher.js';
-import { isProvisioningError, ProvisioningConfigurationError } from '../provisioning/errors.js';
-import type { UserDatabaseRecord } from '../provisioning/record.js';
-import type { CredentialStore } from '../provisioning/store.js';
+import type { CredentialCipher } from '../records/cipher.js';
+import { isProvisioningError, ProvisioningConfigurationError } from '../records/errors.js';
+import type { UserDatabaseRecord } from '../records/record.js';
+import type { CredentialStore } from '../records/store.js';
 import {
   NoUserDatabaseError,
   UserCredentialsUnreadableError,

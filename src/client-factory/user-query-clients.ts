@@ -1,6 +1,6 @@
-import { type Clock, systemClock } from '../aura/clock.js';
-import type { CredentialCipher } from '../provisioning/cipher.js';
-import type { CredentialStore } from '../provisioning/store.js';
+import { type Clock, systemClock } from '../kernel/clock.js';
+import type { CredentialCipher } from '../records/cipher.js';
+import type { CredentialStore } from '../records/store.js';
 import { type ProvisioningEventSource, sharedCacheSettings } from './cache-options.js';
 import { ClientCache } from './client-cache.js';
 import { CLIENT_FACTORY_DEFAULTS } from './defaults.js';

@@ -1,7 +1,7 @@
 import { isAuraError } from '../aura/errors/base.js';
 import type { CreatedInstance } from '../aura/schemas.js';
+import type { UserDatabaseRecord } from '../records/record.js';
 import { classifyCreateFailure } from './classify.js';
-import type { UserDatabaseRecord } from './record.js';
 import { applyEvent, type Runtime, scheduleNext } from './runtime.js';
 
 /**

@@ -1,6 +1,6 @@
 import { isAuraError } from '../aura/errors/base.js';
+import type { UserDatabaseRecord } from '../records/record.js';
 import { deleteInstance } from './create-step.js';
-import type { UserDatabaseRecord } from './record.js';
 import type { Runtime } from './runtime.js';
 
 const RETRY_MS = 15_000;

@@ -1,5 +1,5 @@
-import { CredentialStoreError, isProvisioningError } from './errors.js';
-import type { CredentialStore } from './store.js';
+import { CredentialStoreError, isProvisioningError } from '../records/errors.js';
+import type { CredentialStore } from '../records/store.js';
 
 /**
  * Wraps a store so that whatever it throws reaches callers as a typed

@@ -1,6 +1,6 @@
-import { type Clock, systemClock } from '../aura/clock.js';
-import { MAX_TIMER_MS } from '../client-factory/defaults.js';
-import { ProvisioningConfigurationError } from './errors.js';
+import { type Clock, systemClock } from '../kernel/clock.js';
+import { MAX_TIMER_MS } from '../kernel/limits.js';
+import { ProvisioningConfigurationError } from '../records/errors.js';
 import type { ReadinessProbe } from './runtime.js';
 
 /** Options of {@link createHttpReadinessProbe}. */

@@ -1,7 +1,7 @@
 import type { AuraClient } from '../aura/client.js';
-import type { Clock } from '../aura/clock.js';
 import { isAuraError } from '../aura/errors/base.js';
-import type { Logger } from '../aura/logger.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Logger } from '../kernel/logger.js';
 import { PROVISIONING_DEFAULTS } from './defaults.js';
 import { type PollPolicy, ReadOutcomeTracker } from './poll-policy.js';
 import type { ProbeTrust } from './probe-trust.js';

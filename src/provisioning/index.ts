@@ -1,12 +1,5 @@
-export type { CredentialCipher } from './cipher.js';
-export {
-  type AesGcmCipherOptions,
-  createAesGcmCipher,
-  generateAesGcmKey,
-} from './cipher-aes-gcm.js';
-export { createInsecurePlaintextCipher } from './cipher-insecure-plaintext.js';
-export { PROVISIONING_DEFAULTS } from './defaults.js';
-export { createDnsReadinessProbe, type DnsReadinessProbeOptions } from './dns-probe.js';
+export { UserScopedError } from '../kernel/user-error.js';
+export type { CredentialCipher } from '../records/cipher.js';
 export {
   CredentialCipherError,
   CredentialStoreError,
@@ -18,15 +11,36 @@ export {
   ProvisioningFailedError,
   ProvisioningTimeoutError,
   UserDatabaseNotFoundError,
-} from './errors.js';
+} from '../records/errors.js';
 export type {
   ProvisioningEventInfo,
   ProvisioningEventType,
   ProvisioningListener,
-} from './events.js';
+} from '../records/events.js';
+export { instanceNameForUser, userIdFromInstanceName } from '../records/instance-name.js';
+export {
+  type NewUserDatabaseRecord,
+  newRecord,
+  PROVISIONING_STATUSES,
+  type ProvisioningStatus,
+  type UserDatabasePatch,
+  type UserDatabaseRecord,
+} from '../records/record.js';
+export type { UserDatabaseStatus } from '../records/status.js';
+export type { ClaimResult, CredentialStore, ListQuery, RecordPage } from '../records/store.js';
+export {
+  type AesGcmCipherOptions,
+  createAesGcmCipher,
+  generateAesGcmKey,
+} from '../stores/cipher-aes-gcm.js';
+export { createInsecurePlaintextCipher } from '../stores/cipher-insecure-plaintext.js';
+export {
+  MemoryCredentialStore,
+  type MemoryCredentialStoreOptions,
+} from '../stores/memory-store.js';
+export { PROVISIONING_DEFAULTS } from './defaults.js';
+export { createDnsReadinessProbe, type DnsReadinessProbeOptions } from './dns-probe.js';
 export { createHttpReadinessProbe, type HttpReadinessProbeOptions } from './http-probe.js';
-export { instanceNameForUser, userIdFromInstanceName } from './instance-name.js';
-export { MemoryCredentialStore, type MemoryCredentialStoreOptions } from './memory-store.js';
 export { DEFAULT_POLL_POLICY, nextStatusCheckAt, type PollPolicy } from './poll-policy.js';
 export {
   checkUserId,
@@ -40,14 +54,6 @@ export type {
   ReconcileOptions,
   ReconcileReport,
 } from './reconcile.js';
-export {
-  type NewUserDatabaseRecord,
-  newRecord,
-  PROVISIONING_STATUSES,
-  type ProvisioningStatus,
-  type UserDatabasePatch,
-  type UserDatabaseRecord,
-} from './record.js';
 export type { InstanceSpec, ReadinessProbe } from './runtime.js';
 export {
   InProcessScheduler,
@@ -56,8 +62,5 @@ export {
   type SchedulePriority,
 } from './scheduler.js';
 export { type ProvisionUserDatabaseOptions, provisionUserDatabase } from './standalone.js';
-export type { UserDatabaseStatus } from './status.js';
-export type { ClaimResult, CredentialStore, ListQuery, RecordPage } from './store.js';
 export { type ProvisioningEvent, transition } from './transition.js';
-export { UserScopedError } from './user-error.js';
 export type { WaitUntilReadyOptions } from './wait-ready.js';

@@ -1,4 +1,4 @@
-import { MAX_TIMER_MS } from '../client-factory/defaults.js';
+import { MAX_TIMER_MS } from '../kernel/limits.js';
 import { PROVISIONING_DEFAULTS } from './defaults.js';
 
 /** Tunables of {@link nextStatusCheckAt}. */

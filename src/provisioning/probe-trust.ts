@@ -1,5 +1,5 @@
-import type { Clock } from '../aura/clock.js';
-import type { Logger } from '../aura/logger.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Logger } from '../kernel/logger.js';
 import { PROVISIONING_DEFAULTS } from './defaults.js';
 
 /** What a status read said about the readiness probe's last answer for a user. */

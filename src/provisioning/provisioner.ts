@@ -1,17 +1,24 @@
 import type { AuraClient } from '../aura/client.js';
-import { type Clock, systemClock } from '../aura/clock.js';
-import { type Logger, silentLogger } from '../aura/logger.js';
 import { checkInput, createInstanceInput } from '../aura/requests.js';
-import { MAX_TIMER_MS } from '../client-factory/defaults.js';
-import type { CredentialCipher } from './cipher.js';
+import { type Clock, systemClock } from '../kernel/clock.js';
+import { MAX_TIMER_MS } from '../kernel/limits.js';
+import { type Logger, silentLogger } from '../kernel/logger.js';
+import type { CredentialCipher } from '../records/cipher.js';
+import { isProvisioningError, ProvisioningConfigurationError } from '../records/errors.js';
+import { ProvisioningEvents, type ProvisioningListener } from '../records/events.js';
+import { checkPrefix, instanceNameForUser } from '../records/instance-name.js';
+import {
+  type NewUserDatabaseRecord,
+  newRecord,
+  type UserDatabaseRecord,
+} from '../records/record.js';
+import { toStatus, type UserDatabaseStatus } from '../records/status.js';
+import type { CredentialStore } from '../records/store.js';
 import { runCreate } from './create-step.js';
 import { PROVISIONING_DEFAULTS } from './defaults.js';
 import { runDelete } from './delete-step.js';
-import { isProvisioningError, ProvisioningConfigurationError } from './errors.js';
-import { ProvisioningEvents, type ProvisioningListener } from './events.js';
 import { guardStore } from './guarded-store.js';
 import { IdleReader } from './idle-reader.js';
-import { checkPrefix, instanceNameForUser } from './instance-name.js';
 import {
   CreationTimeEstimator,
   checkPollPolicy,
@@ -26,7 +33,6 @@ import {
   type ReconcileReport,
   reconcile,
 } from './reconcile.js';
-import { type NewUserDatabaseRecord, newRecord, type UserDatabaseRecord } from './record.js';
 import {
   applyEvent,
   forgetCreating,
@@ -36,9 +42,7 @@ import {
   scheduleNext,
 } from './runtime.js';
 import { InProcessScheduler, type PollScheduler } from './scheduler.js';
-import { toStatus, type UserDatabaseStatus } from './status.js';
 import { markRunning, runStatusCheck } from './status-step.js';
-import type { CredentialStore } from './store.js';
 import { type WaitUntilReadyOptions, waitUntilReady } from './wait-ready.js';
 
 /** Options of {@link createProvisioner}. */

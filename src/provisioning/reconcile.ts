@@ -1,7 +1,11 @@
 import { isAuraError } from '../aura/errors/base.js';
+import {
+  instanceNameForUser,
+  isOwnInstanceName,
+  userIdFromInstanceName,
+} from '../records/instance-name.js';
+import { newRecord, type UserDatabaseRecord } from '../records/record.js';
 import { deleteInstance } from './create-step.js';
-import { instanceNameForUser, isOwnInstanceName, userIdFromInstanceName } from './instance-name.js';
-import { newRecord, type UserDatabaseRecord } from './record.js';
 import { applyEvent, type Runtime, scheduleNext } from './runtime.js';
 
 /** What reconcile does with an instance that carries our prefix but that no record owns. */

@@ -1,15 +1,15 @@
 import type { AuraClient } from '../aura/client.js';
-import type { Clock } from '../aura/clock.js';
-import type { Logger } from '../aura/logger.js';
 import type { CreateInstanceInput } from '../aura/requests.js';
-import type { CredentialCipher } from './cipher.js';
-import type { ProvisioningEventInfo } from './events.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Logger } from '../kernel/logger.js';
+import type { CredentialCipher } from '../records/cipher.js';
+import type { ProvisioningEventInfo } from '../records/events.js';
+import type { UserDatabaseRecord } from '../records/record.js';
+import type { CredentialStore } from '../records/store.js';
 import type { IdleReader } from './idle-reader.js';
 import type { CreationTimeLearner, PollPolicy } from './poll-policy.js';
 import type { ProbeTrust } from './probe-trust.js';
-import type { UserDatabaseRecord } from './record.js';
 import type { PollScheduler } from './scheduler.js';
-import type { CredentialStore } from './store.js';
 import { type ProvisioningEvent, type TransitionContext, transition } from './transition.js';
 
 /** The instance every user gets: a create spec without the name (derived from the user id). */

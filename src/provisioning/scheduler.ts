@@ -1,6 +1,6 @@
-import { type Clock, systemClock } from '../aura/clock.js';
-import type { Logger } from '../aura/logger.js';
-import { ProvisioningConfigurationError } from './errors.js';
+import { type Clock, systemClock } from '../kernel/clock.js';
+import type { Logger } from '../kernel/logger.js';
+import { ProvisioningConfigurationError } from '../records/errors.js';
 import { MinHeap } from './min-heap.js';
 
 /**

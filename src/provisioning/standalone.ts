@@ -1,6 +1,6 @@
+import type { UserDatabaseStatus } from '../records/status.js';
 import { createProvisioner, type ProvisionerOptions } from './provisioner.js';
 import type { PollScheduler } from './scheduler.js';
-import type { UserDatabaseStatus } from './status.js';
 import type { WaitUntilReadyOptions } from './wait-ready.js';
 
 /** Leaves due times in the store for a later `reconcile()` (or a long-lived provisioner) to pick up. */

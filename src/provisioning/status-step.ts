@@ -1,5 +1,5 @@
 import { isAuraError } from '../aura/errors/base.js';
-import type { UserDatabaseRecord } from './record.js';
+import type { UserDatabaseRecord } from '../records/record.js';
 import { applyEvent, type Runtime, scheduleNext } from './runtime.js';
 
 /** Retry delay for a status read that failed for a transient reason (429, network). */

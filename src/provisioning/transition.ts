@@ -1,3 +1,4 @@
+import type { UserDatabasePatch, UserDatabaseRecord } from '../records/record.js';
 import type { PollPolicy } from './poll-policy.js';
 import {
   failedRetryAt,
@@ -5,7 +6,6 @@ import {
   pastDeadline,
   withinNotFoundGrace,
 } from './poll-policy.js';
-import type { UserDatabasePatch, UserDatabaseRecord } from './record.js';
 
 /** Something that happened to a user's database. The orchestrator feeds these to {@link transition}. */
 export type ProvisioningEvent =

@@ -3,10 +3,10 @@ import {
   ProvisioningFailedError,
   ProvisioningTimeoutError,
   UserDatabaseNotFoundError,
-} from './errors.js';
-import type { ProvisioningEvents } from './events.js';
+} from '../records/errors.js';
+import type { ProvisioningEvents } from '../records/events.js';
+import type { UserDatabaseStatus } from '../records/status.js';
 import type { Runtime } from './runtime.js';
-import type { UserDatabaseStatus } from './status.js';
 
 /** Options of `waitUntilReady`. */
 export interface WaitUntilReadyOptions {

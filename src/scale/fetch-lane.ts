@@ -1,6 +1,6 @@
 import type { Job, PgBoss } from 'pg-boss';
-import type { Clock } from '../aura/clock.js';
-import type { Logger } from '../aura/logger.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Logger } from '../kernel/logger.js';
 
 /** The payload of a check job. */
 export interface CheckJobData {

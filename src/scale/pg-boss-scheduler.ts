@@ -1,8 +1,8 @@
 import type { ConstructorOptions, PgBoss } from 'pg-boss';
-import { type Clock, systemClock } from '../aura/clock.js';
-import { type Logger, silentLogger } from '../aura/logger.js';
-import { ProvisioningConfigurationError } from '../provisioning/errors.js';
+import { type Clock, systemClock } from '../kernel/clock.js';
+import { type Logger, silentLogger } from '../kernel/logger.js';
 import type { PollScheduler, SchedulePriority } from '../provisioning/scheduler.js';
+import { ProvisioningConfigurationError } from '../records/errors.js';
 import { SCALE_DEFAULTS } from './defaults.js';
 import { type CheckJobData, FetchLane, type HeldJob, type NextCheck } from './fetch-lane.js';
 

@@ -1,10 +1,10 @@
-import { type Clock, systemClock } from '../aura/clock.js';
-import { type Logger, silentLogger } from '../aura/logger.js';
 import { defaultMarginMs } from '../aura/rate-limit-options.js';
 import type { RateLimiter } from '../aura/rate-limiter.js';
 import { WaiterQueue } from '../aura/waiter-queue.js';
-import { ProvisioningConfigurationError } from '../provisioning/errors.js';
-import type { PostgresClient } from '../provisioning/postgres-store.js';
+import { type Clock, systemClock } from '../kernel/clock.js';
+import { type Logger, silentLogger } from '../kernel/logger.js';
+import { ProvisioningConfigurationError } from '../records/errors.js';
+import type { PostgresClient } from '../stores/postgres-store.js';
 import { SCALE_DEFAULTS } from './defaults.js';
 import { rateLimitStatements } from './rate-limit-sql.js';
 

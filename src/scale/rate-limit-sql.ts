@@ -1,4 +1,4 @@
-import { parseTableName, type TableName } from '../provisioning/postgres-columns.js';
+import { parseTableName, type TableName } from '../stores/postgres-columns.js';
 import { SCALE_DEFAULTS } from './defaults.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { Clock } from '../aura/clock.js';
-import { systemClock } from '../aura/clock.js';
+import type { Clock } from '../kernel/clock.js';
+import { systemClock } from '../kernel/clock.js';
 import type { InstanceConfiguration, InstanceSpec, TenantSeed } from './model.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Clock } from '../aura/clock.js';
+import type { Clock } from '../kernel/clock.js';
 
 interface Timer {
   at: number;

@@ -2,10 +2,10 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { AuraClient } from '../../src/aura/client.js';
-import type { Logger } from '../../src/aura/logger.js';
-import { createAesGcmCipher } from '../../src/provisioning/cipher-aes-gcm.js';
-import { MemoryCredentialStore } from '../../src/provisioning/memory-store.js';
+import type { Logger } from '../../src/kernel/logger.js';
 import { createProvisioner, type ProvisionerOptions } from '../../src/provisioning/provisioner.js';
+import { createAesGcmCipher } from '../../src/stores/cipher-aes-gcm.js';
+import { MemoryCredentialStore } from '../../src/stores/memory-store.js';
 import { type AuraMockOptions, createAuraMock } from '../../src/testing/index.js';
 
 export const SHARED_SECRET = 'test-shared-secret-0123456789abcdef';

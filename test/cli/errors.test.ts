@@ -5,7 +5,7 @@ import {
   CredentialCipherError,
   CredentialStoreError,
   ProvisioningConfigurationError,
-} from '../../src/provisioning/errors.js';
+} from '../../src/records/errors.js';
 
 const request = { method: 'POST', path: '/oauth/token' };
 

@@ -2,10 +2,10 @@ import type pg from 'pg';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { CliIo } from '../../src/cli/main.js';
 import { main } from '../../src/cli/main.js';
-import { createAesGcmCipher } from '../../src/provisioning/cipher-aes-gcm.js';
-import { instanceNameForUser } from '../../src/provisioning/instance-name.js';
-import { PostgresCredentialStore } from '../../src/provisioning/postgres-store.js';
-import { type NewUserDatabaseRecord, newRecord } from '../../src/provisioning/record.js';
+import { instanceNameForUser } from '../../src/records/instance-name.js';
+import { type NewUserDatabaseRecord, newRecord } from '../../src/records/record.js';
+import { createAesGcmCipher } from '../../src/stores/cipher-aes-gcm.js';
+import { PostgresCredentialStore } from '../../src/stores/postgres-store.js';
 import { type AuraMock, type AuraMockOptions, createAuraMock } from '../../src/testing/index.js';
 import { createTestPool, createTestSchema, testPostgres } from '../support/postgres.js';
 

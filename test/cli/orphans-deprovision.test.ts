@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { OrphanRow } from '../../src/cli/commands/orphans.js';
-import { instanceNameForUser } from '../../src/provisioning/instance-name.js';
+import { instanceNameForUser } from '../../src/records/instance-name.js';
 import { expectNoSecrets, PREFIX, runCli, seedUser, useCliWorld, uuids } from './harness.js';
 
 describe('aura-provisioner orphans', () => {

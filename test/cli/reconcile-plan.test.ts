@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { orphanOutcome, planReconcile } from '../../src/cli/reconcile-plan.js';
-import { instanceNameForUser } from '../../src/provisioning/instance-name.js';
-import { newRecord, type UserDatabaseRecord } from '../../src/provisioning/record.js';
+import { instanceNameForUser } from '../../src/records/instance-name.js';
+import { newRecord, type UserDatabaseRecord } from '../../src/records/record.js';
 import { uuids } from './harness.js';
 
 const NOW = Date.UTC(2026, 0, 1);

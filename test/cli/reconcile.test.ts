@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DryRunReport } from '../../src/cli/commands/reconcile-dry-run.js';
 import type { WaitOutcome } from '../../src/cli/wait-settled.js';
-import { instanceNameForUser } from '../../src/provisioning/instance-name.js';
+import { instanceNameForUser } from '../../src/records/instance-name.js';
 import { expectNoSecrets, PREFIX, runCli, seedUser, useCliWorld, uuids } from './harness.js';
 
 const changesAtAura = (world: ReturnType<typeof useCliWorld>) =>

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { instanceNameForUser } from '../../src/provisioning/instance-name.js';
+import { instanceNameForUser } from '../../src/records/instance-name.js';
 import { expectNoSecrets, PREFIX, runCli, seedUser, useCliWorld, uuids } from './harness.js';
 
 // Every command, as text and as JSON, succeeding and failing: no planted secret may come out.

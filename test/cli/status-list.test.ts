@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { UserDatabaseStatus } from '../../src/provisioning/status.js';
+import type { UserDatabaseStatus } from '../../src/records/status.js';
 import { expectNoSecrets, runCli, seedUser, useCliWorld, uuids } from './harness.js';
 
 const world = useCliWorld();

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ProgressReporter } from '../../src/cli/progress.js';
 import { settledOutcome, waitForRecords } from '../../src/cli/wait-settled.js';
-import { MemoryCredentialStore } from '../../src/provisioning/memory-store.js';
-import { newRecord } from '../../src/provisioning/record.js';
+import { newRecord } from '../../src/records/record.js';
+import { MemoryCredentialStore } from '../../src/stores/memory-store.js';
 
 function recordingReporter() {
   const events: string[] = [];

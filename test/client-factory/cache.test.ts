@@ -2,7 +2,7 @@ import neo4j from 'neo4j-driver';
 import { describe, expect, it } from 'vitest';
 import { isUserClientError } from '../../src/client-factory/errors.js';
 import { createUserClients, type UserClientsOptions } from '../../src/neo4j.js';
-import type { ProvisioningListener } from '../../src/provisioning/events.js';
+import type { ProvisioningListener } from '../../src/records/events.js';
 import { createWorld, recordingDriverFactory } from './support.js';
 
 /** The world, a recording driver factory and a cache over them. */

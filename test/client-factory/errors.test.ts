@@ -9,10 +9,10 @@ import {
   UserDatabaseNotReadyError,
 } from '../../src/client-factory/errors.js';
 import { createQueryClientForUser } from '../../src/client-factory/user-query-clients.js';
+import { UserScopedError } from '../../src/kernel/user-error.js';
 import { createUserClients } from '../../src/neo4j.js';
-import { isProvisioningError, UserDatabaseNotFoundError } from '../../src/provisioning/errors.js';
-import type { UserDatabasePatch } from '../../src/provisioning/record.js';
-import { UserScopedError } from '../../src/provisioning/user-error.js';
+import { isProvisioningError, UserDatabaseNotFoundError } from '../../src/records/errors.js';
+import type { UserDatabasePatch } from '../../src/records/record.js';
 import { KEY } from '../provisioning/harness.js';
 import { createWorld, PASSWORD } from './support.js';
 

@@ -12,9 +12,9 @@ import neo4j from 'neo4j-driver';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isUserClientError } from '../../src/client-factory/errors.js';
 import { createUserClients, type UserClients } from '../../src/neo4j.js';
-import { createAesGcmCipher } from '../../src/provisioning/cipher-aes-gcm.js';
-import { MemoryCredentialStore } from '../../src/provisioning/memory-store.js';
-import { newRecord } from '../../src/provisioning/record.js';
+import { newRecord } from '../../src/records/record.js';
+import { createAesGcmCipher } from '../../src/stores/cipher-aes-gcm.js';
+import { MemoryCredentialStore } from '../../src/stores/memory-store.js';
 import { KEY } from '../provisioning/harness.js';
 
 const env = process.env;

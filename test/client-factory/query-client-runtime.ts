@@ -6,9 +6,9 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createQueryClientForUser } from '../../src/client-factory/user-query-clients.js';
-import { createAesGcmCipher } from '../../src/provisioning/cipher-aes-gcm.js';
-import { MemoryCredentialStore } from '../../src/provisioning/memory-store.js';
-import { newRecord } from '../../src/provisioning/record.js';
+import { newRecord } from '../../src/records/record.js';
+import { createAesGcmCipher } from '../../src/stores/cipher-aes-gcm.js';
+import { MemoryCredentialStore } from '../../src/stores/memory-store.js';
 
 const KEY = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=';
 const expected = `Basic ${btoa('a1b2c3d4:s3cret')}`;

@@ -1,9 +1,9 @@
 import neo4j, { type AuthToken, type Config, type Driver } from 'neo4j-driver';
-import type { CredentialCipher } from '../../src/provisioning/cipher.js';
-import { createAesGcmCipher } from '../../src/provisioning/cipher-aes-gcm.js';
-import { MemoryCredentialStore } from '../../src/provisioning/memory-store.js';
-import { newRecord, type UserDatabasePatch } from '../../src/provisioning/record.js';
-import type { CredentialStore } from '../../src/provisioning/store.js';
+import type { CredentialCipher } from '../../src/records/cipher.js';
+import { newRecord, type UserDatabasePatch } from '../../src/records/record.js';
+import type { CredentialStore } from '../../src/records/store.js';
+import { createAesGcmCipher } from '../../src/stores/cipher-aes-gcm.js';
+import { MemoryCredentialStore } from '../../src/stores/memory-store.js';
 import { createTestClock, type TestClock } from '../../src/testing/index.js';
 import { KEY, wrapStore } from '../provisioning/harness.js';
 

@@ -1,12 +1,12 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuraClient } from '../../src/aura/client.js';
-import { createAesGcmCipher } from '../../src/provisioning/cipher-aes-gcm.js';
-import { instanceNameForUser } from '../../src/provisioning/instance-name.js';
-import { PostgresCredentialStore } from '../../src/provisioning/postgres-store.js';
 import { createProvisioner } from '../../src/provisioning/provisioner.js';
+import { instanceNameForUser } from '../../src/records/instance-name.js';
 import { PgBossScheduler } from '../../src/scale/pg-boss-scheduler.js';
 import { createPostgresRateLimiter } from '../../src/scale/postgres-rate-limiter.js';
+import { createAesGcmCipher } from '../../src/stores/cipher-aes-gcm.js';
+import { PostgresCredentialStore } from '../../src/stores/postgres-store.js';
 import { createAuraMock } from '../../src/testing/index.js';
 import { KEY, SPEC, userIds } from '../provisioning/harness.js';
 import { createTestPool, createTestSchema, testPostgres, uniqueName } from '../support/postgres.js';

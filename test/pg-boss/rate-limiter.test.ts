@@ -1,12 +1,12 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Clock } from '../../src/aura/clock.js';
-import { systemClock } from '../../src/aura/clock.js';
-import type { PostgresClient } from '../../src/provisioning/postgres-store.js';
+import type { Clock } from '../../src/kernel/clock.js';
+import { systemClock } from '../../src/kernel/clock.js';
 import {
   createPostgresRateLimiter,
   type PostgresRateLimiterOptions,
 } from '../../src/scale/postgres-rate-limiter.js';
+import type { PostgresClient } from '../../src/stores/postgres-store.js';
 import { createTestPool, createTestSchema } from '../support/postgres.js';
 import { busiestWindow } from '../support/windows.js';
 

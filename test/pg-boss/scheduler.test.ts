@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { PgBoss } from 'pg-boss';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isProvisioningError } from '../../src/provisioning/errors.js';
+import { isProvisioningError } from '../../src/records/errors.js';
 import { PgBossScheduler, type PgBossSchedulerOptions } from '../../src/scale/pg-boss-scheduler.js';
 import { createTestPool, testPostgres, uniqueName } from '../support/postgres.js';
 

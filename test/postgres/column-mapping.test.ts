@@ -1,9 +1,9 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isProvisioningError } from '../../src/provisioning/errors.js';
-import type { UserDatabaseColumns } from '../../src/provisioning/postgres-columns.js';
-import { createUserDatabasesTableSql } from '../../src/provisioning/postgres-schema.js';
-import { PostgresCredentialStore } from '../../src/provisioning/postgres-store.js';
+import { isProvisioningError } from '../../src/records/errors.js';
+import type { UserDatabaseColumns } from '../../src/stores/postgres-columns.js';
+import { createUserDatabasesTableSql } from '../../src/stores/postgres-schema.js';
+import { PostgresCredentialStore } from '../../src/stores/postgres-store.js';
 import { createTestClock } from '../../src/testing/test-clock.js';
 import { describeStoreConformance } from '../provisioning/store-conformance.js';
 import { createTestPool, createTestSchema } from '../support/postgres.js';

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PostgresCredentialStore } from '../../src/provisioning/postgres-store.js';
-import { newRecord } from '../../src/provisioning/record.js';
+import { newRecord } from '../../src/records/record.js';
+import { PostgresCredentialStore } from '../../src/stores/postgres-store.js';
 import { createTestClock } from '../../src/testing/test-clock.js';
 import { startTestPostgres, type TestPostgresServer } from '../support/postgres-server.js';
 

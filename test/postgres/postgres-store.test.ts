@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isProvisioningError } from '../../src/provisioning/errors.js';
-import { PostgresCredentialStore } from '../../src/provisioning/postgres-store.js';
-import { type NewUserDatabaseRecord, newRecord } from '../../src/provisioning/record.js';
+import { isProvisioningError } from '../../src/records/errors.js';
+import { type NewUserDatabaseRecord, newRecord } from '../../src/records/record.js';
+import { PostgresCredentialStore } from '../../src/stores/postgres-store.js';
 import { createTestClock } from '../../src/testing/test-clock.js';
 import { describeStoreConformance } from '../provisioning/store-conformance.js';
 import { createTestPool, createTestSchema } from '../support/postgres.js';

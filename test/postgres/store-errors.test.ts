@@ -1,12 +1,9 @@
 import { createServer } from 'node:net';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { isProvisioningError } from '../../src/provisioning/errors.js';
-import {
-  type PostgresClient,
-  PostgresCredentialStore,
-} from '../../src/provisioning/postgres-store.js';
-import type { NewUserDatabaseRecord } from '../../src/provisioning/record.js';
+import { isProvisioningError } from '../../src/records/errors.js';
+import type { NewUserDatabaseRecord } from '../../src/records/record.js';
+import { type PostgresClient, PostgresCredentialStore } from '../../src/stores/postgres-store.js';
 import { createTestPool } from '../support/postgres.js';
 
 const CIPHERTEXT = 'v1:k1:c2VjcmV0LWl2:c2VjcmV0LWNpcGhlcnRleHQ';

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUserDatabasesTableSql } from '../../src/provisioning/postgres-schema.js';
-import { PostgresCredentialStore } from '../../src/provisioning/postgres-store.js';
+import { createUserDatabasesTableSql } from '../../src/stores/postgres-schema.js';
+import { PostgresCredentialStore } from '../../src/stores/postgres-store.js';
 import { createTestClock } from '../../src/testing/test-clock.js';
 import { createTestDatabase, createTestPool } from '../support/postgres.js';
 

@@ -1,8 +1,8 @@
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { decodeBase64, encodeBase64Url } from '../../src/provisioning/base64.js';
-import { createAesGcmCipher, generateAesGcmKey } from '../../src/provisioning/cipher-aes-gcm.js';
-import { isProvisioningError } from '../../src/provisioning/errors.js';
+import { decodeBase64, encodeBase64Url } from '../../src/kernel/base64.js';
+import { isProvisioningError } from '../../src/records/errors.js';
+import { createAesGcmCipher, generateAesGcmKey } from '../../src/stores/cipher-aes-gcm.js';
 
 const K1 = generateAesGcmKey();
 const K2 = generateAesGcmKey();

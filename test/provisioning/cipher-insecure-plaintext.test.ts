@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createInsecurePlaintextCipher } from '../../src/provisioning/cipher-insecure-plaintext.js';
-import { isProvisioningError } from '../../src/provisioning/errors.js';
+import { isProvisioningError } from '../../src/records/errors.js';
+import { createInsecurePlaintextCipher } from '../../src/stores/cipher-insecure-plaintext.js';
 
 describe('createInsecurePlaintextCipher', () => {
   const cipher = createInsecurePlaintextCipher();

@@ -1,16 +1,16 @@
 import { inspect } from 'node:util';
 import { expect, onTestFinished } from 'vitest';
 import { AuraClient } from '../../src/aura/client.js';
-import type { Logger } from '../../src/aura/logger.js';
-import { createAesGcmCipher } from '../../src/provisioning/cipher-aes-gcm.js';
-import type { ProvisioningEventInfo } from '../../src/provisioning/events.js';
-import { MemoryCredentialStore } from '../../src/provisioning/memory-store.js';
+import type { Logger } from '../../src/kernel/logger.js';
 import {
   createProvisioner,
   type Provisioner,
   type ProvisionerOptions,
 } from '../../src/provisioning/provisioner.js';
-import type { CredentialStore } from '../../src/provisioning/store.js';
+import type { ProvisioningEventInfo } from '../../src/records/events.js';
+import type { CredentialStore } from '../../src/records/store.js';
+import { createAesGcmCipher } from '../../src/stores/cipher-aes-gcm.js';
+import { MemoryCredentialStore } from '../../src/stores/memory-store.js';
 import { type AuraMockOptions, createAuraMock, createTestClock } from '../../src/testing/index.js';
 
 export const SPEC = {

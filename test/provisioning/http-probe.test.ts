@@ -2,8 +2,8 @@ import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as root from '../../src/index.js';
-import { ProvisioningConfigurationError } from '../../src/provisioning/errors.js';
 import { createHttpReadinessProbe, discoveryUrl } from '../../src/provisioning/http-probe.js';
+import { ProvisioningConfigurationError } from '../../src/records/errors.js';
 import { createTestClock } from '../../src/testing/index.js';
 
 const HOST = 'https://a1b2c3d4.databases.neo4j.io';

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { isProvisioningError } from '../../src/provisioning/errors.js';
-import { encodeListCursor } from '../../src/provisioning/list-cursor.js';
-import { MemoryCredentialStore } from '../../src/provisioning/memory-store.js';
+import { isProvisioningError } from '../../src/records/errors.js';
 import {
   type NewUserDatabaseRecord,
   newRecord,
   type UserDatabasePatch,
-} from '../../src/provisioning/record.js';
+} from '../../src/records/record.js';
+import { encodeListCursor } from '../../src/stores/list-cursor.js';
+import { MemoryCredentialStore } from '../../src/stores/memory-store.js';
 import { createTestClock } from '../../src/testing/test-clock.js';
 import { describeStoreConformance } from './store-conformance.js';
 

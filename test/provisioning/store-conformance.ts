@@ -3,8 +3,8 @@ import {
   type NewUserDatabaseRecord,
   newRecord,
   type UserDatabaseRecord,
-} from '../../src/provisioning/record.js';
-import type { CredentialStore, ListQuery } from '../../src/provisioning/store.js';
+} from '../../src/records/record.js';
+import type { CredentialStore, ListQuery } from '../../src/records/store.js';
 import { createTestClock, type TestClock } from '../../src/testing/test-clock.js';
 
 /** A store under test, and how to tear it down. */

@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import {
   type NewUserDatabaseRecord,
   newRecord as pendingRecord,
-} from '../../src/provisioning/record.js';
+} from '../../src/records/record.js';
 
 /** A record to claim: `pending`, nothing known yet, `fields` on top. */
 export const newRecord = (userId: string, fields: Partial<NewUserDatabaseRecord> = {}) =>

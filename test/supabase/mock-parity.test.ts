@@ -6,9 +6,9 @@
  */
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PostgresCredentialStore } from '../../src/provisioning/postgres-store.js';
-import type { CredentialStore, ListQuery } from '../../src/provisioning/store.js';
-import { SupabaseCredentialStore } from '../../src/provisioning/supabase-store.js';
+import type { CredentialStore, ListQuery } from '../../src/records/store.js';
+import { PostgresCredentialStore } from '../../src/stores/postgres-store.js';
+import { SupabaseCredentialStore } from '../../src/stores/supabase-store.js';
 import { createTestClock, type TestClock } from '../../src/testing/test-clock.js';
 import { createTestPool, createTestSchema } from '../support/postgres.js';
 import type { PostgrestMock } from '../support/postgrest-mock.js';

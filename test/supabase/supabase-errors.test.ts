@@ -1,12 +1,12 @@
 import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { isProvisioningError } from '../../src/provisioning/errors.js';
-import type { UserDatabaseColumns } from '../../src/provisioning/postgres-columns.js';
-import { SupabaseRequestError } from '../../src/provisioning/supabase-failure.js';
+import { isProvisioningError } from '../../src/records/errors.js';
+import type { UserDatabaseColumns } from '../../src/stores/postgres-columns.js';
+import { SupabaseRequestError } from '../../src/stores/supabase-failure.js';
 import {
   SupabaseCredentialStore,
   type SupabaseCredentialStoreOptions,
-} from '../../src/provisioning/supabase-store.js';
+} from '../../src/stores/supabase-store.js';
 import { createServiceClient, usePostgrestMock } from '../support/postgrest-server.js';
 import { newRecord, rejectionOf, visible } from './fixtures.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryCredentialStore } from '../../src/provisioning/memory-store.js';
-import type { UserDatabaseRecord } from '../../src/provisioning/record.js';
-import type { CredentialStore, ListQuery, RecordPage } from '../../src/provisioning/store.js';
-import { SupabaseCredentialStore } from '../../src/provisioning/supabase-store.js';
+import type { UserDatabaseRecord } from '../../src/records/record.js';
+import type { CredentialStore, ListQuery, RecordPage } from '../../src/records/store.js';
+import { MemoryCredentialStore } from '../../src/stores/memory-store.js';
+import { SupabaseCredentialStore } from '../../src/stores/supabase-store.js';
 import { createTestClock } from '../../src/testing/test-clock.js';
 import { createServiceClient, usePostgrestMock } from '../support/postgrest-server.js';
 import { AWKWARD_IDS, newRecord } from './fixtures.js';

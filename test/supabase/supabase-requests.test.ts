@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SupabaseCredentialStore } from '../../src/provisioning/supabase-store.js';
+import { SupabaseCredentialStore } from '../../src/stores/supabase-store.js';
 import { createTestClock } from '../../src/testing/test-clock.js';
 import { userDatabasesTable } from '../support/postgrest-schema.js';
 import { createServiceClient, usePostgrestMock } from '../support/postgrest-server.js';

@@ -3,12 +3,12 @@
  * `user_databases` (under any column names), and a seed-style table.
  */
 import { randomUUID } from 'node:crypto';
+import { PROVISIONING_STATUSES } from '../../src/records/record.js';
 import {
   DEFAULT_COLUMNS,
   USER_DATABASE_FIELDS,
   type UserDatabaseColumns,
-} from '../../src/provisioning/postgres-columns.js';
-import { PROVISIONING_STATUSES } from '../../src/provisioning/record.js';
+} from '../../src/stores/postgres-columns.js';
 import type { ColumnDef, TableDef } from './postgrest-table.js';
 
 const STATUSES = new Set<unknown>(PROVISIONING_STATUSES);

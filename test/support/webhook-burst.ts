@@ -1,9 +1,9 @@
 import { createWebhookHandler } from '../../src/adapters/webhook-handler.js';
 import { AuraClient } from '../../src/aura/client.js';
-import { createInsecurePlaintextCipher } from '../../src/provisioning/cipher-insecure-plaintext.js';
-import { MemoryCredentialStore } from '../../src/provisioning/memory-store.js';
 import { createProvisioner, type ProvisionerOptions } from '../../src/provisioning/provisioner.js';
-import type { CredentialStore } from '../../src/provisioning/store.js';
+import type { CredentialStore } from '../../src/records/store.js';
+import { createInsecurePlaintextCipher } from '../../src/stores/cipher-insecure-plaintext.js';
+import { MemoryCredentialStore } from '../../src/stores/memory-store.js';
 import { createAuraMock, createTestClock } from '../../src/testing/index.js';
 import { signupBody, uuid } from '../adapters/support.js';
 import { wrapStore } from '../provisioning/harness.js';

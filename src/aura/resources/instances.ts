@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
+import type { Clock } from '../../kernel/clock.js';
 import type { CallOptions } from '../call.js';
-import type { Clock } from '../clock.js';
 import { isAuraError } from '../errors/base.js';
 import { AuraConfigurationError, AuraCreateOutcomeUnknownError } from '../errors/usage.js';
 import {

@@ -1,5 +1,5 @@
 import type { Tenant } from '../../aura/schemas.js';
-import type { CredentialStore } from '../../provisioning/store.js';
+import type { CredentialStore } from '../../records/store.js';
 import type { Command, CommandContext } from '../command.js';
 import {
   buildConfig,

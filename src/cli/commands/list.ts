@@ -1,5 +1,5 @@
-import { PROVISIONING_STATUSES, type ProvisioningStatus } from '../../provisioning/record.js';
-import { toStatus, type UserDatabaseStatus } from '../../provisioning/status.js';
+import { PROVISIONING_STATUSES, type ProvisioningStatus } from '../../records/record.js';
+import { toStatus, type UserDatabaseStatus } from '../../records/status.js';
 import type { Command } from '../command.js';
 import { requireConfig } from '../config.js';
 import { CliUsageError } from '../errors.js';

@@ -1,6 +1,6 @@
 import type { AuraClient } from '../../aura/client.js';
 import { isAuraError } from '../../aura/errors/base.js';
-import { userIdFromInstanceName } from '../../provisioning/instance-name.js';
+import { userIdFromInstanceName } from '../../records/instance-name.js';
 import type { Command } from '../command.js';
 import { requireConfig } from '../config.js';
 import { confirmDestructive } from '../confirm.js';

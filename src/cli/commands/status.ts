@@ -1,5 +1,5 @@
 import { checkUserId } from '../../provisioning/provisioner.js';
-import { toStatus, type UserDatabaseStatus } from '../../provisioning/status.js';
+import { toStatus, type UserDatabaseStatus } from '../../records/status.js';
 import type { Command } from '../command.js';
 import { requireConfig } from '../config.js';
 import { CliUsageError } from '../errors.js';

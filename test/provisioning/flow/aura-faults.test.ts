@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isProvisioningError } from '../../../src/provisioning/errors.js';
+import { isProvisioningError } from '../../../src/records/errors.js';
 import { createHarness, userIds, wrapStore } from '../harness.js';
 
 const createMatch = { method: 'POST', path: '/instances' };

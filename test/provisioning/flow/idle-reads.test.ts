@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { AuraClient } from '../../../src/aura/client.js';
 import { createRateLimiter, type RateLimiter } from '../../../src/aura/rate-limiter.js';
-import { ProvisioningConfigurationError } from '../../../src/provisioning/errors.js';
 import type { ProvisionerOptions } from '../../../src/provisioning/provisioner.js';
-import type { CredentialStore } from '../../../src/provisioning/store.js';
+import { ProvisioningConfigurationError } from '../../../src/records/errors.js';
+import type { CredentialStore } from '../../../src/records/store.js';
 import { createHarness, killSwitch, SPEC, userIds, wrapStore } from '../harness.js';
 
 const CREATION_MS = 160_000;

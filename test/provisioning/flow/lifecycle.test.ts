@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createAesGcmCipher } from '../../../src/provisioning/cipher-aes-gcm.js';
-import { isProvisioningError } from '../../../src/provisioning/errors.js';
-import { instanceNameForUser } from '../../../src/provisioning/instance-name.js';
+import { isProvisioningError } from '../../../src/records/errors.js';
+import { instanceNameForUser } from '../../../src/records/instance-name.js';
+import { createAesGcmCipher } from '../../../src/stores/cipher-aes-gcm.js';
 import { createHarness, SPEC, userIds, wrapStore } from '../harness.js';
 
 describe('bad input is refused before anything is sent', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isProvisioningError } from '../../../src/provisioning/errors.js';
-import { instanceNameForUser } from '../../../src/provisioning/instance-name.js';
-import { newRecord } from '../../../src/provisioning/record.js';
+import { isProvisioningError } from '../../../src/records/errors.js';
+import { instanceNameForUser } from '../../../src/records/instance-name.js';
+import { newRecord } from '../../../src/records/record.js';
 import { createHarness, userIds, wrapStore } from '../harness.js';
 
 const MINUTE = 60_000;

@@ -9,7 +9,7 @@ import {
   ProvisioningFailedError,
   ProvisioningTimeoutError,
   UserDatabaseNotFoundError,
-} from '../../../src/provisioning/errors.js';
+} from '../../../src/records/errors.js';
 
 const BRAND = Symbol.for('aura-provisioner.ProvisioningError');
 

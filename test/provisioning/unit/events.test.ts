@@ -1,8 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import {
-  type ProvisioningEventInfo,
-  ProvisioningEvents,
-} from '../../../src/provisioning/events.js';
+import { type ProvisioningEventInfo, ProvisioningEvents } from '../../../src/records/events.js';
 
 const event: ProvisioningEventInfo = { type: 'ready', at: 1, userId: 'u1', instanceId: 'i-1' };
 

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { isProvisioningError } from '../../../src/provisioning/errors.js';
+import { isProvisioningError } from '../../../src/records/errors.js';
 import {
   checkPrefix,
   instanceNameForUser,
   isOwnInstanceName,
   userIdFromInstanceName,
-} from '../../../src/provisioning/instance-name.js';
+} from '../../../src/records/instance-name.js';
 
 const PREFIX = 'ap-';
 const UUID = '7b0c3a8e-1f2d-4c5b-9a6e-0d1c2b3a4f5e';

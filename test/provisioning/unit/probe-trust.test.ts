@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Logger } from '../../../src/aura/logger.js';
+import type { Logger } from '../../../src/kernel/logger.js';
 import { ProbeTrust, type ProbeVerdict } from '../../../src/provisioning/probe-trust.js';
 import { createTestClock } from '../../../src/testing/index.js';
 

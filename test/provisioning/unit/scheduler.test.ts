@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { Logger } from '../../../src/aura/logger.js';
+import type { Logger } from '../../../src/kernel/logger.js';
 import { InProcessScheduler } from '../../../src/provisioning/scheduler.js';
 import { createTestClock, type TestClock } from '../../../src/testing/test-clock.js';
 

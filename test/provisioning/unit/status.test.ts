@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  PROVISIONING_STATUSES,
-  type UserDatabaseRecord,
-} from '../../../src/provisioning/record.js';
-import { toStatus } from '../../../src/provisioning/status.js';
+import { PROVISIONING_STATUSES, type UserDatabaseRecord } from '../../../src/records/record.js';
+import { toStatus } from '../../../src/records/status.js';
 
 const NOW = Date.UTC(2026, 0, 1);
 const CIPHERTEXT = 'v1:key-2026:c2VjcmV0LWNpcGhlcnRleHQ';

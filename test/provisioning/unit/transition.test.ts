@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLL_POLICY, nextStatusCheckAt } from '../../../src/provisioning/poll-policy.js';
 import {
-  PROVISIONING_STATUSES,
-  type ProvisioningStatus,
-  type UserDatabaseRecord,
-} from '../../../src/provisioning/record.js';
-import {
   type ProvisioningEvent,
   type TransitionContext,
   transition,
 } from '../../../src/provisioning/transition.js';
+import {
+  PROVISIONING_STATUSES,
+  type ProvisioningStatus,
+  type UserDatabaseRecord,
+} from '../../../src/records/record.js';
 
 const NOW = Date.UTC(2026, 0, 1, 12);
 const SECOND = 1_000;

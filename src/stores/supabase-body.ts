@@ -1,6 +1,6 @@
+import type { NewUserDatabaseRecord, UserDatabasePatch } from '../records/record.js';
 import type { ResolvedColumns, UserDatabaseField } from './postgres-columns.js';
 import { toParameter } from './postgres-row.js';
-import type { NewUserDatabaseRecord, UserDatabasePatch } from './record.js';
 import { PATCHABLE_FIELDS } from './store-arguments.js';
 
 /**

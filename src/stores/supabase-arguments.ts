@@ -1,6 +1,6 @@
 export { checkUserId, checkVersion } from './store-arguments.js';
 
-import { ProvisioningConfigurationError } from './errors.js';
+import { ProvisioningConfigurationError } from '../records/errors.js';
 import type { ResolvedColumns, UserDatabaseField } from './postgres-columns.js';
 
 // Query parameters PostgREST reads as its own, never as a filter on a column of that name.

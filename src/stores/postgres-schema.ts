@@ -1,3 +1,4 @@
+import { PROVISIONING_STATUSES } from '../records/record.js';
 import {
   POSTGRES_STORE_DEFAULTS,
   parseTableName,
@@ -7,7 +8,6 @@ import {
   type UserDatabaseColumns,
   type UserDatabaseField,
 } from './postgres-columns.js';
-import { PROVISIONING_STATUSES } from './record.js';
 
 /** Options of {@link createUserDatabasesTableSql}. */
 export interface UserDatabasesTableSqlOptions {

@@ -1,4 +1,4 @@
-import { hasBrand, UserScopedError } from './user-error.js';
+import { hasBrand, UserScopedError } from '../kernel/user-error.js';
 
 const BRAND = Symbol.for('aura-provisioner.ProvisioningError');
 

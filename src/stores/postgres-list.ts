@@ -1,4 +1,6 @@
-import { ProvisioningConfigurationError } from './errors.js';
+import { ProvisioningConfigurationError } from '../records/errors.js';
+import type { UserDatabaseRecord } from '../records/record.js';
+import type { ListQuery, RecordPage } from '../records/store.js';
 import { decodeListCursor, encodeListCursor } from './list-cursor.js';
 import {
   POSTGRES_STORE_DEFAULTS,
@@ -6,8 +8,6 @@ import {
   type TableName,
 } from './postgres-columns.js';
 import { toParameter } from './postgres-row.js';
-import type { UserDatabaseRecord } from './record.js';
-import type { ListQuery, RecordPage } from './store.js';
 
 /** The statement of one `list` call, and the page size it serves. */
 export interface ListStatement {

@@ -1,5 +1,5 @@
-import { decodeBase64, encodeBase64Url } from './base64.js';
-import { ProvisioningConfigurationError } from './errors.js';
+import { decodeBase64, encodeBase64Url } from '../kernel/base64.js';
+import { ProvisioningConfigurationError } from '../records/errors.js';
 
 /**
  * A record's place in the order of `CredentialStore.list`: `nextCheckAt`

@@ -1,4 +1,4 @@
-import { CredentialStoreError } from './errors.js';
+import { CredentialStoreError } from '../records/errors.js';
 import { describeFailure, storeFailure } from './postgres-failure.js';
 import type { PostgrestAnswer } from './supabase-builder.js';
 

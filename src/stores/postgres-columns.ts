@@ -1,5 +1,5 @@
-import { ProvisioningConfigurationError } from './errors.js';
-import type { UserDatabaseRecord } from './record.js';
+import { ProvisioningConfigurationError } from '../records/errors.js';
+import type { UserDatabaseRecord } from '../records/record.js';
 
 /** Defaults of `PostgresCredentialStore`, declared once. */
 export const POSTGRES_STORE_DEFAULTS = {

@@ -1,5 +1,5 @@
-import type { CredentialCipher } from './cipher.js';
-import { CredentialCipherError } from './errors.js';
+import type { CredentialCipher } from '../records/cipher.js';
+import { CredentialCipherError } from '../records/errors.js';
 
 const PREFIX = 'plain:';
 

@@ -1,6 +1,6 @@
-import { decodeBase64, encodeBase64, encodeBase64Url } from './base64.js';
-import type { CredentialCipher } from './cipher.js';
-import { CredentialCipherError, ProvisioningConfigurationError } from './errors.js';
+import { decodeBase64, encodeBase64, encodeBase64Url } from '../kernel/base64.js';
+import type { CredentialCipher } from '../records/cipher.js';
+import { CredentialCipherError, ProvisioningConfigurationError } from '../records/errors.js';
 
 /** Options of {@link createAesGcmCipher}. */
 export interface AesGcmCipherOptions {

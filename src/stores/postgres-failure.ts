@@ -1,7 +1,7 @@
-import { CredentialStoreError } from './errors.js';
+import { CredentialStoreError } from '../records/errors.js';
+import type { UserDatabaseRecord } from '../records/record.js';
 import type { ResolvedColumn } from './postgres-columns.js';
 import { recordFromRow, UnexpectedRowError } from './postgres-row.js';
-import type { UserDatabaseRecord } from './record.js';
 
 const MAX_MESSAGE = 300;
 // postgres://user:password@host/db and the like: a client may echo its connection string.

@@ -1,6 +1,6 @@
-import { ProvisioningConfigurationError } from './errors.js';
+import { ProvisioningConfigurationError } from '../records/errors.js';
+import { PROVISIONING_STATUSES, type UserDatabaseRecord } from '../records/record.js';
 import type { ColumnKind, ResolvedColumn } from './postgres-columns.js';
-import { PROVISIONING_STATUSES, type UserDatabaseRecord } from './record.js';
 
 /** A row that does not read as a record. The message names the column, never its value. */
 export class UnexpectedRowError extends Error {

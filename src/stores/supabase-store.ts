@@ -1,6 +1,12 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
-import { type Clock, systemClock } from '../aura/clock.js';
-import { isProvisioningError, ProvisioningConfigurationError } from './errors.js';
+import { type Clock, systemClock } from '../kernel/clock.js';
+import { isProvisioningError, ProvisioningConfigurationError } from '../records/errors.js';
+import type {
+  NewUserDatabaseRecord,
+  UserDatabasePatch,
+  UserDatabaseRecord,
+} from '../records/record.js';
+import type { ClaimResult, CredentialStore, ListQuery, RecordPage } from '../records/store.js';
 import {
   quoteIdentifier,
   type ResolvedColumns,
@@ -10,8 +16,6 @@ import {
 } from './postgres-columns.js';
 import { parseRow, storeFailure } from './postgres-failure.js';
 import { listPage } from './postgres-list.js';
-import type { NewUserDatabaseRecord, UserDatabasePatch, UserDatabaseRecord } from './record.js';
-import type { ClaimResult, CredentialStore, ListQuery, RecordPage } from './store.js';
 import { checkFilteredColumns, checkUserId, checkVersion } from './supabase-arguments.js';
 import { claimRow, patchBody } from './supabase-body.js';
 import type { FilterBuilder, SupabaseClientLike, TableBuilder } from './supabase-builder.js';

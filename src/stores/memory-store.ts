@@ -1,8 +1,12 @@
-import { type Clock, systemClock } from '../aura/clock.js';
-import { ProvisioningConfigurationError } from './errors.js';
+import { type Clock, systemClock } from '../kernel/clock.js';
+import { ProvisioningConfigurationError } from '../records/errors.js';
+import type {
+  NewUserDatabaseRecord,
+  UserDatabasePatch,
+  UserDatabaseRecord,
+} from '../records/record.js';
+import type { ClaimResult, CredentialStore, ListQuery, RecordPage } from '../records/store.js';
 import { compareListPosition, decodeListCursor, encodeListCursor } from './list-cursor.js';
-import type { NewUserDatabaseRecord, UserDatabasePatch, UserDatabaseRecord } from './record.js';
-import type { ClaimResult, CredentialStore, ListQuery, RecordPage } from './store.js';
 
 /** Options of {@link MemoryCredentialStore}. */
 export interface MemoryCredentialStoreOptions {

@@ -1,5 +1,11 @@
-import { type Clock, systemClock } from '../aura/clock.js';
-import { ProvisioningConfigurationError } from './errors.js';
+import { type Clock, systemClock } from '../kernel/clock.js';
+import { ProvisioningConfigurationError } from '../records/errors.js';
+import type {
+  NewUserDatabaseRecord,
+  UserDatabasePatch,
+  UserDatabaseRecord,
+} from '../records/record.js';
+import type { ClaimResult, CredentialStore, ListQuery, RecordPage } from '../records/store.js';
 import {
   POSTGRES_STORE_DEFAULTS,
   parseTableName,
@@ -13,8 +19,6 @@ import { parseRow, storeFailure } from './postgres-failure.js';
 import { listPage, listStatement } from './postgres-list.js';
 import { toParameter } from './postgres-row.js';
 import { userDatabasesTableStatements } from './postgres-schema.js';
-import type { NewUserDatabaseRecord, UserDatabasePatch, UserDatabaseRecord } from './record.js';
-import type { ClaimResult, CredentialStore, ListQuery, RecordPage } from './store.js';
 import { checkUserId, checkVersion, PATCHABLE_FIELDS } from './store-arguments.js';
 
 /** What a query answers: the rows (keyed by column name), and optionally their count. */

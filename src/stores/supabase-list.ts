@@ -1,8 +1,8 @@
-import { ProvisioningConfigurationError } from './errors.js';
+import { ProvisioningConfigurationError } from '../records/errors.js';
+import type { ListQuery } from '../records/store.js';
 import { decodeListCursor, type ListPosition } from './list-cursor.js';
 import type { ResolvedColumn, ResolvedColumns } from './postgres-columns.js';
 import { toParameter } from './postgres-row.js';
-import type { ListQuery } from './store.js';
 import type { FilterBuilder, TableBuilder } from './supabase-builder.js';
 
 /** Defaults of `SupabaseCredentialStore`, declared once. */

@@ -1,4 +1,4 @@
-import { ProvisioningConfigurationError } from './errors.js';
+import { ProvisioningConfigurationError } from '../records/errors.js';
 import { USER_DATABASE_FIELDS, type UserDatabaseField } from './postgres-columns.js';
 
 /** Fields a store keeps itself: never taken from a patch, whatever an untyped caller sends. */
