@@ -211,7 +211,9 @@ export async function measureScale({
       scale,
       probe,
       apiCallsPerUser: api.length / users,
-      creates: api.filter((r) => r.method === 'POST').length,
+      // Creates Aura accepted (one billed instance each); a create refused with 429 is in `tooManyRequests`.
+      creates: api.filter((r) => r.method === 'POST' && r.status === 202).length,
+      deletes: api.filter((r) => r.method === 'DELETE').length,
       statusReads: api.filter((r) => r.method === 'GET' && r.path.startsWith('/v1/instances/'))
         .length,
       tooManyRequests: api.filter((r) => r.status === 429).length,
@@ -245,7 +247,7 @@ export async function measureScale({
 /** One line per run, as bench/run.mjs prints its sections. */
 export function formatScale(r) {
   const q = r.queriesPerUser;
-  return `  ${r.processes} process${r.processes > 1 ? 'es' : ''}${r.probe ? ', probe' : ''}: API calls per user ${r.apiCallsPerUser.toFixed(2)} (${r.creates} creates, ${r.statusReads} status reads), 429s ${r.tooManyRequests}, all ready ${r.totalS.toFixed(1)} s, floor ${r.floorS.toFixed(1)} s, ratio ${r.ratioToFloor.toFixed(3)}; running -> ready p50 ${r.latencyP50S.toFixed(1)} s, p95 ${r.latencyP95S.toFixed(1)} s (unscaled); Postgres statements per user ${q.total.toFixed(1)} (store ${q.store.toFixed(1)}, limiter ${q.limiter.toFixed(1)}, pg-boss ${q.pgBoss.toFixed(1)}, web ${q.web.toFixed(1)})`;
+  return `  ${r.processes} process${r.processes > 1 ? 'es' : ''}${r.probe ? ', probe' : ''}: API calls per user ${r.apiCallsPerUser.toFixed(2)} (${r.creates} creates, ${r.deletes} deletes, ${r.statusReads} status reads), 429s ${r.tooManyRequests}, all ready ${r.totalS.toFixed(1)} s, floor ${r.floorS.toFixed(1)} s, ratio ${r.ratioToFloor.toFixed(3)}; running -> ready p50 ${r.latencyP50S.toFixed(1)} s, p95 ${r.latencyP95S.toFixed(1)} s (unscaled); Postgres statements per user ${q.total.toFixed(1)} (store ${q.store.toFixed(1)}, limiter ${q.limiter.toFixed(1)}, pg-boss ${q.pgBoss.toFixed(1)}, web ${q.web.toFixed(1)})`;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
