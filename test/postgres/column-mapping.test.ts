@@ -5,7 +5,7 @@ import type { UserDatabaseColumns } from '../../src/stores/postgres-columns.js';
 import { createUserDatabasesTableSql } from '../../src/stores/postgres-schema.js';
 import { PostgresCredentialStore } from '../../src/stores/postgres-store.js';
 import { createTestClock } from '../../src/testing/test-clock.js';
-import { describeStoreConformance } from '../provisioning/store-conformance.js';
+import { describeStoreConformance } from '../stores/store-conformance.js';
 import { createTestPool, createTestSchema } from '../support/postgres.js';
 
 // The seed app's table (uuid ids, a surrogate key, its own column names), plus

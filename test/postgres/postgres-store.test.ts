@@ -4,7 +4,7 @@ import { isProvisioningError } from '../../src/records/errors.js';
 import { type NewUserDatabaseRecord, newRecord } from '../../src/records/record.js';
 import { PostgresCredentialStore } from '../../src/stores/postgres-store.js';
 import { createTestClock } from '../../src/testing/test-clock.js';
-import { describeStoreConformance } from '../provisioning/store-conformance.js';
+import { describeStoreConformance } from '../stores/store-conformance.js';
 import { createTestPool, createTestSchema } from '../support/postgres.js';
 
 // Several connections, so concurrent claims and updates really race in the server.

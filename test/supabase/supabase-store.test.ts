@@ -2,7 +2,7 @@ import { createClient } from '@supabase/supabase-js';
 import { describe, expect, it } from 'vitest';
 import type { UserDatabaseColumns } from '../../src/stores/postgres-columns.js';
 import { SupabaseCredentialStore } from '../../src/stores/supabase-store.js';
-import { describeStoreConformance } from '../provisioning/store-conformance.js';
+import { describeStoreConformance } from '../stores/store-conformance.js';
 import { seedStyleTable } from '../support/postgrest-schema.js';
 import { createServiceClient, usePostgrestMock } from '../support/postgrest-server.js';
 import { newRecord } from './fixtures.js';
