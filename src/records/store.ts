@@ -32,7 +32,7 @@ export interface ListQuery {
  * Where provisioning keeps one record per user. Implementations must make
  * `claim` atomic (insert if absent) and `update` a compare-and-set on
  * `version`, so that any number of processes can race safely. Every
- * store passes the shared conformance suite (`test/provisioning/store-conformance.ts`).
+ * store passes the shared conformance suite (`test/stores/store-conformance.ts`).
  *
  * Shipped: `MemoryCredentialStore`, `PostgresCredentialStore`
  * (`aura-provisioner/postgres`), `SupabaseCredentialStore` (`aura-provisioner/supabase`).
