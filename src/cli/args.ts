@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Command, FlagDefinition } from './command.js';
 import { CliUsageError } from './errors.js';
+import { parseErrorMessage } from './parse-error.js';
 import { SETTINGS } from './settings.js';
 
 /** Flags every command takes. */
@@ -26,8 +27,6 @@ export const SETTING_FLAGS: Readonly<Record<string, FlagDefinition>> = Object.fr
 
 /** `--version`, taken without a command. */
 export const VERSION_FLAG: FlagDefinition = { type: 'boolean', description: 'print the version' };
-
-const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 /** The parsed command line. */
 export interface CommandLine {
@@ -61,7 +60,7 @@ export function flagsOf(command: Command | undefined): Record<string, FlagDefini
  * Parses `argv` (without `node` and the script) in two passes: a lenient one
  * over every command's flags finds the command name wherever the global
  * flags put it, then a strict one with that command's flags rejects unknown
- * flags and bad values (a `CliUsageError`, exit code 2).
+ * flags and bad values (a `CliUsageError` in our words, exit code 2).
  *
  * @example
  * ```ts
@@ -82,22 +81,17 @@ export function parseCommandLine(
   });
   const name = lenient.positionals[0];
   const command = commands.find((c) => c.name === name);
+  const flags = flagsOf(command);
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
       args: [...argv],
-      options: toParseOptions(flagsOf(command)),
+      options: toParseOptions(flags),
       allowPositionals: true,
       strict: true,
     });
   } catch (error) {
-    const message = (error as Error).message;
-    const where = command ? `aura-provisioner ${command.name} --help` : 'aura-provisioner --help';
-    const secret = SETTINGS.find((def) => def.secret && message.includes(`'--${kebab(def.name)}'`));
-    const hint = secret
-      ? `; secrets have no flag, since flags land in shell history and process lists: set ${secret.env}`
-      : '';
-    throw new CliUsageError(`${message}${hint} (see \`${where}\`)`);
+    throw new CliUsageError(parseErrorMessage(error, { command, commands, flags }));
   }
   return {
     name,

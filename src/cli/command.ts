@@ -37,7 +37,11 @@ export interface Command {
   /** Paragraphs of help after the usage line; say what exit code 1 means here. */
   description: string;
   flags: Readonly<Record<string, FlagDefinition>>;
-  /** The settings groups it needs; listed in its help. */
+  /**
+   * The settings groups it needs, and no more: `deprovision` needs no instance
+   * spec, `status` only the store. Its help lists them, and its `run` passes the
+   * same list to `requireConfig` (`doctor` alone runs without them, to report them).
+   */
   needs: readonly SettingGroup[];
   run(context: CommandContext): Promise<ExitCode>;
 }

@@ -5,6 +5,7 @@ import type { CredentialCipher } from '../records/cipher.js';
 import type { CredentialStore } from '../records/store.js';
 import type { CliConfig } from './config.js';
 import { readDatabaseUrl } from './database-url.js';
+import { SUPABASE_MIGRATION } from './services.js';
 import { checkSpecOffered, describeSpec } from './spec-offer.js';
 
 /** The outcome of one doctor check. `fix` says what to do when it failed. */
@@ -117,7 +118,7 @@ export function checkInstanceSpec(spec: CliConfig['instance'], tenant: Tenant): 
 /** What to do about a store failure, from its SQLSTATE or connection error. */
 export function storeFix(message: string, table: string): string {
   if (/42P01|3F000/.test(message)) {
-    return `Create the table ${table}: \`await new PostgresCredentialStore({ client, table: '${table}' }).migrate()\` from aura-provisioner/postgres, or run the SQL of createUserDatabasesTableSql() (Supabase: apply supabase/migrations).`;
+    return `Create the table ${table}: run \`aura-provisioner migrate\` (\`--dry-run\` prints its SQL, for your own migrations). On Supabase, apply ${SUPABASE_MIGRATION} with the Supabase CLI instead.`;
   }
   if (/28P01|28000/.test(message)) return 'Check the user name and password in DATABASE_URL.';
   if (/3D000/.test(message))

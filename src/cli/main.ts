@@ -4,6 +4,7 @@ import type { Command } from './command.js';
 import { deprovisionCommand } from './commands/deprovision.js';
 import { doctorCommand } from './commands/doctor.js';
 import { listCommand } from './commands/list.js';
+import { migrateCommand } from './commands/migrate.js';
 import { orphansCommand } from './commands/orphans.js';
 import { reconcileCommand } from './commands/reconcile.js';
 import { statusCommand } from './commands/status.js';
@@ -19,6 +20,7 @@ export type { CliIo, OutputStream } from './output.js';
 /** Every command, in the order `--help` lists them. */
 export const COMMANDS: readonly Command[] = [
   doctorCommand,
+  migrateCommand,
   statusCommand,
   listCommand,
   reconcileCommand,

@@ -17,9 +17,15 @@ export const CLI_DEFAULTS = {
   doctorAura: { timeout: 10_000, retry: { limit: 1 } },
 } as const;
 
+/** Where a Supabase project's table comes from: the migration the package ships. */
+export const SUPABASE_MIGRATION =
+  'supabase/migrations/20261125000000_aura_provisioner_user_databases.sql';
+
 /** A store and the pool behind it. */
 export interface OpenedStore {
   store: PostgresCredentialStore;
+  /** The pool, for the few reads the store has no method for (`migrate` looks at the catalog). */
+  client: PostgresClient;
   close(): Promise<void>;
 }
 
@@ -66,6 +72,7 @@ export async function openStore(config: CliConfig['store'], out: NoteWriter): Pr
   });
   return {
     store: new PostgresCredentialStore({ client: pool, table: config.table }),
+    client: pool,
     close: () => pool.end(),
   };
 }
@@ -98,7 +105,7 @@ export const idleScheduler: PollScheduler = {
   close: async () => {},
 };
 
-/** A provisioner over the CLI's Aura client, store and cipher. */
+/** A provisioner over the CLI's Aura client, store and cipher, for commands that may create. */
 export function openProvisioner(
   config: Pick<CliConfig, 'aura' | 'instance'>,
   parts: { aura: AuraClient; store: PostgresCredentialStore; cipher: CredentialCipher },
@@ -109,5 +116,36 @@ export function openProvisioner(
     instance: { ...config.instance, tenantId: config.aura.tenantId },
     instanceNamePrefix: config.aura.instancePrefix,
     ...(scheduler ? { scheduler } : {}),
+  });
+}
+
+/**
+ * A spec `createProvisioner` accepts, for a provisioner that never creates:
+ * deleting a user's database needs no instance settings, but the provisioner
+ * checks a spec when it is built.
+ */
+const NEVER_CREATED_SPEC = {
+  type: 'professional-db',
+  memory: '1GB',
+  region: 'europe-west1',
+  cloudProvider: 'gcp',
+} as const;
+
+/**
+ * A provisioner for `deprovision`, without the instance settings. Only
+ * `deprovisionUserDatabase` may be called on it; nothing else runs by itself:
+ * scheduled work is dropped and the reconcile timer (which could retry a
+ * create) is off, so the placeholder spec never reaches Aura.
+ */
+export function openDeprovisioner(
+  config: Pick<CliConfig, 'aura'>,
+  parts: { aura: AuraClient; store: PostgresCredentialStore; cipher: CredentialCipher },
+): Pick<Provisioner, 'deprovisionUserDatabase' | 'close'> {
+  return createProvisioner({
+    ...parts,
+    instance: { ...NEVER_CREATED_SPEC, tenantId: config.aura.tenantId },
+    instanceNamePrefix: config.aura.instancePrefix,
+    scheduler: idleScheduler,
+    reconcileIntervalMs: 0,
   });
 }

@@ -133,7 +133,7 @@ describe('aura-provisioner doctor', () => {
     const { run, check } = await doctor({ AURA_PROVISIONER_TABLE: 'public.no_such_table' });
     expect(run.code).toBe(1);
     expect(check('store').detail).toMatch(/does not exist.*42P01/);
-    expect(check('store').fix).toMatch(/migrate\(\)/);
+    expect(check('store').fix).toContain('run `aura-provisioner migrate`');
     expect(check('cipher').detail).toMatch(/stored credentials not checked/);
   });
 

@@ -47,17 +47,58 @@ describe('help, version and usage errors', () => {
   it('an unknown command or flag: exit 2, saying where help is', async () => {
     const unknown = await runCli(['stats'], {});
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/unknown command "stats" \(commands: doctor, status, list/);
+    expect(unknown.stderr).toMatch(/unknown command "stats" \(commands: doctor, migrate, status/);
     const flag = await runCli(['list', '--statuss', 'ready'], {});
     expect(flag.code).toBe(2);
-    expect(flag.stderr).toMatch(/Unknown option '--statuss'.*aura-provisioner list --help/);
+    expect(flag.stderr).toBe(
+      'aura-provisioner: --statuss is not a flag of list (see `aura-provisioner list --help`)\n',
+    );
+  });
+
+  it.each([
+    [
+      ['status', 'u1', '--foo'],
+      '--foo is not a flag of status (see `aura-provisioner status --help`)',
+    ],
+    [
+      ['status', 'u1', '--foo=bar'],
+      '--foo is not a flag of status (see `aura-provisioner status --help`)',
+    ],
+    [['list', '-x'], '-x is not a flag of list (see `aura-provisioner list --help`)'],
+    [
+      ['deprovision', 'u1', '--delete'],
+      '--delete is not a flag of deprovision (orphans take it) (see `aura-provisioner deprovision --help`)',
+    ],
+    [['--foo'], '--foo is not a flag (see `aura-provisioner --help`)'],
+    [
+      ['list', '--limit'],
+      '--limit needs a value: --limit <n> (a value starting with "-" is written --limit=<n>) (see `aura-provisioner list --help`)',
+    ],
+    [
+      ['list', '--limit', '--json'],
+      '--limit needs a value: --limit <n> (a value starting with "-" is written --limit=<n>) (see `aura-provisioner list --help`)',
+    ],
+    [
+      ['deprovision', 'u1', '--yes=1'],
+      '--yes takes no value (see `aura-provisioner deprovision --help`)',
+    ],
+  ])('%j: our own message, naming the flag and the help, exit 2', async (argv, message) => {
+    const run = await runCli(argv, {});
+    expect(run.code).toBe(2);
+    const printed = argv.includes('--json')
+      ? run.json<{ error: { message: string } }>().error.message
+      : run.stderr.replace(/^aura-provisioner: /, '').trimEnd();
+    expect(printed).toBe(message);
+    expect(`${run.stdout}${run.stderr}`).not.toMatch(/Unknown option|positional argument|'-- "/);
   });
 
   it('refuses secrets as flags, and says which variable to use instead, without echoing the value', async () => {
     const run = await runCli(['doctor', '--client-secret=top-secret-value', '--json'], {});
     expect(run.code).toBe(2);
     const { error } = run.json<{ error: { message: string } }>();
-    expect(error.message).toMatch(/secrets have no flag.*set AURA_CLIENT_SECRET/);
+    expect(error.message).toBe(
+      '--client-secret is not a flag: secrets have none, since flags land in shell history and process lists; set AURA_CLIENT_SECRET instead (see `aura-provisioner doctor --help`)',
+    );
     expect(run.stdout).not.toContain('top-secret-value');
   });
 

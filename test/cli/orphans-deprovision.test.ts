@@ -54,7 +54,9 @@ describe('aura-provisioner orphans', () => {
   it('--delete without --yes and without a terminal refuses: exit 2, nothing deleted', async () => {
     const run = await runCli(['orphans', '--delete'], world.env);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/refusing without --yes/);
+    expect(run.stderr).toBe(
+      'aura-provisioner: Refusing without --yes, since there is no terminal to ask: Delete 2 Aura instances that no record owns? This cannot be undone. Add --yes to go ahead.\n',
+    );
     expect(world.fake.instances).toHaveLength(4);
   });
 
@@ -111,7 +113,29 @@ describe('aura-provisioner deprovision', () => {
     await seedUser(world, user);
     const run = await runCli(['deprovision', user], world.env);
     expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      `aura-provisioner: Refusing without --yes, since there is no terminal to ask: Delete the Aura database of user ${user}? This cannot be undone. Add --yes to go ahead.\n`,
+    );
+    expect(run.stderr).not.toMatch(/[.?!:][.?!:]/);
     expect(await world.store.get(user)).not.toBeNull();
+  });
+
+  it('needs no instance settings: deletes with only Aura, the store and the keys', async () => {
+    const [user] = uuids(1, 34) as [string];
+    const { instanceId } = await seedUser(world, user);
+    const env = Object.fromEntries(
+      Object.entries(world.env).filter(([name]) => !name.startsWith('AURA_INSTANCE_')),
+    );
+    const run = await runCli(['deprovision', user, '--yes', '--json'], env);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.json()).toEqual({ userId: user, status: 'deleted' });
+    expect(await world.store.get(user)).toBeNull();
+    expect(world.fake.instance(instanceId as string)).toBeUndefined();
+    // Nothing was created with a stand-in spec.
+    expect(world.fake.instances.some((i) => i.name === instanceNameForUser(user, PREFIX))).toBe(
+      false,
+    );
   });
 
   it('--yes deletes the instance, then the record: exit 0', async () => {

@@ -2,7 +2,7 @@ import type { Command } from '../command.js';
 import { requireConfig } from '../config.js';
 import { confirmDestructive } from '../confirm.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
-import { idleScheduler, openAura, openCipher, openProvisioner, openStore } from '../services.js';
+import { openAura, openCipher, openDeprovisioner, openStore } from '../services.js';
 import { userIdArgument } from './status.js';
 
 type DeprovisionStatus = 'deleted' | 'deleting' | 'not_found' | 'cancelled';
@@ -30,6 +30,9 @@ function deprovisionLines(userId: string, status: DeprovisionStatus): string[] {
   }
 }
 
+// Deleting needs no instance spec: the Aura API, the store, and the keys the provisioner is built with.
+const NEEDS = ['aura', 'store', 'cipher'] as const;
+
 /** `deprovision <userId> [--yes]`: deletes a user's instance, then the record. */
 export const deprovisionCommand: Command = {
   name: 'deprovision',
@@ -37,7 +40,8 @@ export const deprovisionCommand: Command = {
   usage: 'deprovision <userId> [--yes]',
   description: [
     "Deletes the user's Aura instance, then the record (idempotent). This cannot be",
-    'undone: on a terminal it asks first; elsewhere it needs --yes.',
+    'undone: on a terminal it asks first; elsewhere it needs --yes. It needs no instance',
+    'settings (AURA_INSTANCE_*): only the Aura API, the store and the keys.',
     '',
     'Exit code 0: deleted; 1: marked for deletion but Aura could not be reached',
     '(reconcile finishes it), or cancelled at the prompt; 3: no record.',
@@ -45,10 +49,10 @@ export const deprovisionCommand: Command = {
   flags: {
     yes: { type: 'boolean', short: 'y', description: 'do not ask (for scripts)' },
   },
-  needs: ['aura', 'store', 'cipher', 'instance'],
+  needs: NEEDS,
   async run(context) {
     const userId = userIdArgument(context.args, 'deprovision <userId>');
-    const config = requireConfig(context.config, ['aura', 'store', 'cipher', 'instance']);
+    const config = requireConfig(context.config, NEEDS);
     const opened = await openStore(config.store, context.out);
     context.onClose(opened.close);
     let status: DeprovisionStatus = 'not_found';
@@ -58,11 +62,11 @@ export const deprovisionCommand: Command = {
         `Delete the Aura database of user ${userId}? This cannot be undone.`,
       );
       if (go) {
-        const provisioner = openProvisioner(
-          config,
-          { aura: openAura(config.aura), store: opened.store, cipher: openCipher(config.cipher) },
-          idleScheduler,
-        );
+        const provisioner = openDeprovisioner(config, {
+          aura: openAura(config.aura),
+          store: opened.store,
+          cipher: openCipher(config.cipher),
+        });
         status = (await provisioner.deprovisionUserDatabase(userId)).status;
         await provisioner.close();
       } else {

@@ -48,6 +48,9 @@ function listLines(statuses: readonly UserDatabaseStatus[]): string[] {
   ];
 }
 
+// Reads the store alone: no Aura, no keys, no instance spec.
+const NEEDS = ['store'] as const;
+
 /** `list [--status ...] [--limit n]`: the records of the store, without secrets. */
 export const listCommand: Command = {
   name: 'list',
@@ -69,14 +72,14 @@ export const listCommand: Command = {
     },
     limit: { type: 'string', value: '<n>', description: 'at most this many records' },
   },
-  needs: ['store'],
+  needs: NEEDS,
   async run(context) {
     if (context.args.length > 0) {
       throw new CliUsageError(`list takes no arguments (got "${context.args[0]}")`);
     }
     const statuses = parseStatuses((context.flags.status as string[] | undefined) ?? []);
     const limit = parseLimit(context.flags.limit as string | undefined);
-    const { store: settings } = requireConfig(context.config, ['store']);
+    const { store: settings } = requireConfig(context.config, NEEDS);
     const opened = await openStore(settings, context.out);
     context.onClose(opened.close);
     const records: UserDatabaseStatus[] = [];

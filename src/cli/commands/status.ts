@@ -48,6 +48,9 @@ export function statusLines(status: UserDatabaseStatus): string[] {
   return rows.map(([label, value]) => `${label.padEnd(10)}  ${value}`);
 }
 
+// Reads the store alone: no Aura, no keys, no instance spec.
+const NEEDS = ['store'] as const;
+
 /** `status <userId>`: where one user's database stands, from the store alone. */
 export const statusCommand: Command = {
   name: 'status',
@@ -60,10 +63,10 @@ export const statusCommand: Command = {
     'Exit code 0: pending, creating, ready or deleting; 1: failed; 3: no record.',
   ].join('\n'),
   flags: {},
-  needs: ['store'],
+  needs: NEEDS,
   async run(context) {
     const userId = userIdArgument(context.args, 'status <userId>');
-    const { store: settings } = requireConfig(context.config, ['store']);
+    const { store: settings } = requireConfig(context.config, NEEDS);
     const opened = await openStore(settings, context.out);
     context.onClose(opened.close);
     const status = toStatus(userId, await opened.store.get(userId));
