@@ -1,8 +1,8 @@
 import type { AuraClient } from '../aura/client.js';
 import { isAuraError } from '../aura/errors/base.js';
+import { planReconcile, type ReconcilePlan } from '../provisioning/reconcile-plan.js';
 import type { UserDatabaseRecord } from '../records/record.js';
 import type { CredentialStore, ListQuery } from '../records/store.js';
-import { planReconcile, type ReconcilePlan } from './reconcile-plan.js';
 
 /** An instance with our prefix that no record owns, still live at Aura. */
 export interface FoundOrphan {
@@ -38,8 +38,9 @@ export interface ReconcileSnapshot {
 
 /**
  * Reads the store and Aura and works out what reconcile would do, changing
- * nothing: like reconcile, an orphan candidate counts only while Aura still
- * has it and it is not `destroying` (one status read each).
+ * nothing, with reconcile's own plan (`planReconcile`): like reconcile, an
+ * orphan candidate counts only while Aura still has it and it is not
+ * `destroying` (one status read each).
  */
 export async function scanForReconcile(
   aura: AuraClient,

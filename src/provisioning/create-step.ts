@@ -2,7 +2,19 @@ import { isAuraError } from '../aura/errors/base.js';
 import type { CreatedInstance } from '../aura/schemas.js';
 import type { UserDatabaseRecord } from '../records/record.js';
 import { classifyCreateFailure } from './classify.js';
-import { applyEvent, type Runtime, scheduleNext } from './runtime.js';
+import { trackCreating } from './creating-users.js';
+import {
+  applyEvent,
+  type EventDeps,
+  type Runtime,
+  type ScheduleDeps,
+  scheduleNext,
+} from './runtime.js';
+
+/** What the create step works with. */
+export type CreateStepDeps = EventDeps &
+  ScheduleDeps &
+  Pick<Runtime, 'aura' | 'cipher' | 'spec' | 'emit'>;
 
 /**
  * Drives a due `pending` record: take the lease, make sure no instance of
@@ -10,7 +22,7 @@ import { applyEvent, type Runtime, scheduleNext } from './runtime.js';
  * create, encrypt the password and store it with the record's move to
  * `creating`, all before anything else can see the instance.
  */
-export async function runCreate(rt: Runtime, due: UserDatabaseRecord): Promise<void> {
+export async function runCreate(rt: CreateStepDeps, due: UserDatabaseRecord): Promise<void> {
   if (due.attempts >= rt.limits.maxCreateAttempts) {
     // Out of attempts: an earlier unknown outcome may have left an instance; discard it first.
     if (!(await discardLostInstances(rt, due).catch(() => false))) {
@@ -91,7 +103,7 @@ class NotSent extends Error {
 }
 
 async function defer(
-  rt: Runtime,
+  rt: CreateStepDeps,
   record: UserDatabaseRecord,
   reason: string,
   delayMs: number,
@@ -113,7 +125,10 @@ async function defer(
  * and replaced, since Aura never shows the password again. Returns whether
  * the lookup completed.
  */
-async function discardLostInstances(rt: Runtime, record: UserDatabaseRecord): Promise<boolean> {
+async function discardLostInstances(
+  rt: Pick<Runtime, 'aura' | 'spec' | 'emit'>,
+  record: UserDatabaseRecord,
+): Promise<boolean> {
   const matches = await rt.aura.instances.findByName(record.instanceName, {
     tenantId: rt.spec.tenantId,
   });
@@ -135,7 +150,7 @@ async function discardLostInstances(rt: Runtime, record: UserDatabaseRecord): Pr
 }
 
 /** Deletes an instance; 404 means it is already gone. */
-export async function deleteInstance(rt: Runtime, instanceId: string): Promise<void> {
+export async function deleteInstance(rt: Pick<Runtime, 'aura'>, instanceId: string): Promise<void> {
   await rt.aura.instances.delete(instanceId).catch((error: unknown) => {
     if (!isAuraError(error, 'not_found')) throw error;
   });
@@ -147,7 +162,11 @@ export async function deleteInstance(rt: Runtime, instanceId: string): Promise<v
  * record was deprovisioned, the cipher fails), the instance is deleted:
  * nothing billed is left that nobody can use.
  */
-async function persistCreated(rt: Runtime, record: UserDatabaseRecord, created: CreatedInstance) {
+async function persistCreated(
+  rt: CreateStepDeps,
+  record: UserDatabaseRecord,
+  created: CreatedInstance,
+) {
   const { userId } = record;
   const info = { userId, instanceId: created.id, instanceName: created.name };
   let reason = 'store-write-failed';
@@ -166,14 +185,7 @@ async function persistCreated(rt: Runtime, record: UserDatabaseRecord, created: 
         const stored = next ?? (await rt.store.get(userId));
         if (stored?.status === 'creating' && stored.instanceId === created.id) {
           rt.readLearner.observeCreate(rt.clock.now());
-          if (stored.createRequestedAt !== null && stored.nextCheckAt !== null) {
-            rt.idleReader.track(userId, {
-              instanceId: created.id,
-              createRequestedAt: stored.createRequestedAt,
-              lastReadAt: Number.NEGATIVE_INFINITY,
-              plannedAt: stored.nextCheckAt,
-            });
-          }
+          trackCreating(rt, stored);
           rt.emit({ type: 'creating', ...info });
           await scheduleNext(rt, stored);
           return;

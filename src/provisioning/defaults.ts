@@ -34,9 +34,11 @@ export const PROVISIONING_DEFAULTS = {
   storeWriteBackoffMs: 500,
   poll: {
     /**
-     * When the first status read happens after create, until learned: with a readiness probe,
-     * from probe-timed creations (a low quantile); without, from what the reads answer (about
-     * one read in five may find the instance still creating).
+     * The starting value of three learned times: when the first status read happens after
+     * create (learned from what the reads answer: about one read in five may find the instance
+     * still creating); with a readiness probe, the creation time that probing and the backstop
+     * read are timed from (learned from probe-timed creations, a low quantile); and when a
+     * user's first idle read goes (see `idleReadIntervalMs`).
      */
     expectedCreationMs: 90_000,
     /** Interval between status reads after the first, growing by `backoffFactor` up to `maxIntervalMs`. */
@@ -50,8 +52,9 @@ export const PROVISIONING_DEFAULTS = {
     /** With a readiness probe: how often it runs once the expected time is near. */
     probeIntervalMs: 3_000,
     /**
-     * Without a probe, while the rate budget is idle: an extra status read this often (from the
-     * typical creation time on), before the planned one. 0 turns them off.
+     * Without a probe, while the rate budget is idle: an extra status read this often, before
+     * the planned one, the first at a learned start (see `idleFirstReadCreatingShare`). 0 turns
+     * them off.
      */
     idleReadIntervalMs: 10_000,
     /** Idle means: under this share of the client's rate limit used in the last window. */

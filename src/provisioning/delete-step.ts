@@ -5,13 +5,19 @@ import type { Runtime } from './runtime.js';
 
 const RETRY_MS = 15_000;
 
+/** What the delete step works with. */
+export type DeleteStepDeps = Pick<
+  Runtime,
+  'aura' | 'store' | 'spec' | 'scheduler' | 'clock' | 'logger' | 'emit'
+>;
+
 /**
  * Drives a `deleting` record: delete the instance (202 and 404 both mean
  * done), or, when no instance id was recorded but a create may have been
  * sent, every live instance carrying the user's name; then the record.
  * Returns whether the record is gone.
  */
-export async function runDelete(rt: Runtime, record: UserDatabaseRecord): Promise<boolean> {
+export async function runDelete(rt: DeleteStepDeps, record: UserDatabaseRecord): Promise<boolean> {
   const { userId } = record;
   try {
     if (record.instanceId) {

@@ -13,9 +13,10 @@ export interface IdleReaderParts {
   logger: Logger;
   policy: PollPolicy;
   probeTrust: ProbeTrust;
-  /** A read saw the instance running: make the user ready (the record is read afresh). */
-  onRunning: (userId: string, instanceId: string) => Promise<void>;
 }
+
+/** A read saw the instance running: make the user ready (the record is read afresh). */
+export type RunningHandler = (userId: string, instanceId: string) => Promise<void>;
 
 /** A creating user, as the idle reader knows them. */
 export interface Waiting {
@@ -48,6 +49,8 @@ export class IdleReader {
   readonly #rt: IdleReaderParts;
   readonly #clock: Clock;
   readonly #waiting = new Map<string, Waiting>();
+  /** Set by {@link IdleReader.onRunning}; until then a read that finds one running only lets go. */
+  #onRunning: RunningHandler | undefined;
   /**
    * When a user's first idle read goes, learned from what first idle reads answer (both ways,
    * so reads that can only come after it do not ratchet it up).
@@ -62,12 +65,22 @@ export class IdleReader {
   constructor(parts: IdleReaderParts) {
     this.#rt = parts;
     this.#clock = parts.clock;
+    // `expectedCreationMs` here: where the first idle read's learned start begins.
     const { expectedCreationMs, minIntervalMs, deadlineMs } = parts.policy;
     this.#firstRead = new ReadOutcomeTracker(expectedCreationMs, {
       creatingShare: PROVISIONING_DEFAULTS.idleFirstReadCreatingShare,
       minMs: minIntervalMs,
       maxMs: deadlineMs,
     });
+  }
+
+  /**
+   * Says what to do when an idle read finds an instance running (the
+   * provisioner makes the user ready). Attached once, after the engine the
+   * handler belongs to is built.
+   */
+  onRunning(handler: RunningHandler): void {
+    this.#onRunning = handler;
   }
 
   get #enabled(): boolean {
@@ -205,8 +218,8 @@ export class IdleReader {
     if (status === 'creating') return;
     // Running, or something the planned read must judge (loading failed, destroying, ...).
     this.forget(userId);
-    if (status !== 'running') return;
-    await this.#rt.onRunning(userId, waiting.instanceId).catch((error: unknown) => {
+    if (status !== 'running' || !this.#onRunning) return;
+    await this.#onRunning(userId, waiting.instanceId).catch((error: unknown) => {
       this.#rt.logger.warn?.('idle status read: could not mark ready', {
         userId,
         error: String(error),

@@ -3,6 +3,14 @@ import { PROVISIONING_DEFAULTS } from './defaults.js';
 
 /** Tunables of {@link nextStatusCheckAt}. */
 export interface PollPolicy {
+  /**
+   * Where three learners start, each until it has learned better (the policy
+   * the state machine sees carries the learned value, see `contextOf`):
+   * - the first status read's time, learned from what reads answer (`ReadOutcomeTracker`);
+   * - with a readiness probe, the probe-timed creation time (`CreationTimeEstimator`,
+   *   until 10 are seen): probing starts at half of it, the backstop read at twice;
+   * - the first idle read's time (see `idleReadIntervalMs`).
+   */
   expectedCreationMs: number;
   minIntervalMs: number;
   maxIntervalMs: number;
@@ -13,10 +21,13 @@ export interface PollPolicy {
   /**
    * Without a trusted readiness probe, while the client's rate limiter reports
    * less than `idleReadBelowUtilization` of its budget in use: an extra status
-   * read of a creating instance this often, from the typical creation time on
-   * (a low quantile of those seen; `expectedCreationMs` until 10 are), ahead
-   * of the planned read. It writes nothing unless it finds the instance
-   * running, and does not move the planned read's learned timing. 0 turns it off.
+   * read of a creating instance this often, ahead of the planned read. A
+   * user's first one waits for a start learned from what first idle reads
+   * answer (from `expectedCreationMs`, settling where about
+   * `PROVISIONING_DEFAULTS.idleFirstReadCreatingShare`, three in four, still
+   * find the instance creating). It writes nothing unless it finds the
+   * instance running, and does not move the planned read's learned timing.
+   * 0 turns it off.
    */
   idleReadIntervalMs: number;
   /** A share of the rate limit, 0–1. */

@@ -15,10 +15,12 @@ import {
 import { toStatus, type UserDatabaseStatus } from '../records/status.js';
 import type { CredentialStore } from '../records/store.js';
 import { runCreate } from './create-step.js';
+import { forgetCreating } from './creating-users.js';
 import { PROVISIONING_DEFAULTS } from './defaults.js';
 import { runDelete } from './delete-step.js';
 import { guardStore } from './guarded-store.js';
 import { IdleReader } from './idle-reader.js';
+import { nextCheck } from './next-check.js';
 import {
   CreationTimeEstimator,
   checkPollPolicy,
@@ -33,14 +35,7 @@ import {
   type ReconcileReport,
   reconcile,
 } from './reconcile.js';
-import {
-  applyEvent,
-  forgetCreating,
-  type InstanceSpec,
-  type ReadinessProbe,
-  type Runtime,
-  scheduleNext,
-} from './runtime.js';
+import { applyEvent, type InstanceSpec, type ReadinessProbe, type Runtime } from './runtime.js';
 import { InProcessScheduler, type PollScheduler } from './scheduler.js';
 import { markRunning, runStatusCheck } from './status-step.js';
 import { type WaitUntilReadyOptions, waitUntilReady } from './wait-ready.js';
@@ -179,8 +174,11 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
   const events = new ProvisioningEvents();
   if (options.onEvent) events.subscribe(options.onEvent);
   const scheduler = options.scheduler ?? new InProcessScheduler({ clock, logger });
+  // `expectedCreationMs` starts three learners: the probe-timed creation time (here), the first
+  // status read's time (`readLearner` below) and the first idle read's (inside the idle reader).
   const durationLearner = new CreationTimeEstimator(policy.expectedCreationMs);
   const probeTrust = new ProbeTrust(options.readinessProbe !== undefined, logger, clock);
+  const idleReader = new IdleReader({ aura: options.aura, clock, logger, policy, probeTrust });
   const rt: Runtime = {
     aura: options.aura,
     store: guardStore(options.store),
@@ -201,14 +199,7 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
     durationLearner,
     probe: options.readinessProbe,
     probeTrust,
-    idleReader: new IdleReader({
-      aura: options.aura,
-      clock,
-      logger,
-      policy,
-      probeTrust,
-      onRunning: (userId, instanceId) => markRunning(rt, userId, instanceId),
-    }),
+    idleReader,
     limits: {
       createLeaseMs: options.createLeaseMs ?? PROVISIONING_DEFAULTS.createLeaseMs,
       maxCreateAttempts: options.maxCreateAttempts ?? PROVISIONING_DEFAULTS.maxCreateAttempts,
@@ -225,26 +216,34 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
     },
   };
 
-  /** One scheduled check: read the record afresh and do what its status asks. */
+  // Built after `rt`, since making a user ready takes the whole engine.
+  idleReader.onRunning((userId, instanceId) => markRunning(rt, userId, instanceId));
+
+  /** One scheduled check: read the record afresh, decide (see `nextCheck`), do. */
   const advance = async (userId: string): Promise<void> => {
     const record = await rt.store.get(userId);
-    // Ready, failed or gone, by this process or another: let go of it.
+    // Ready, failed, gone or not yet created, by this process or another: let go of it.
     if (record?.status !== 'creating') forgetCreating(rt, userId);
     if (!record) return;
-    if (record.status === 'deleting') {
-      await runDelete(rt, record);
-      return;
-    }
-    if (record.nextCheckAt !== null && record.nextCheckAt > clock.now()) {
-      if (record.status === 'creating' && rt.probeTrust.enabled) {
+    // Asked only for a creating record: the only kind whose check it changes.
+    const probeFollowed = record.status === 'creating' && probeTrust.enabled;
+    const next = nextCheck(record, { now: clock.now(), probeFollowed });
+    switch (next.kind) {
+      case 'delete':
+        await runDelete(rt, record);
+        return;
+      case 'create':
+        await runCreate(rt, record);
+        return;
+      case 'read-status':
         await runStatusCheck(rt, record);
         return;
-      }
-      await scheduleNext(rt, record);
-      return;
+      case 'wait':
+        await scheduler.schedule(userId, next.at, next.priority);
+        return;
+      case 'forget':
+        return;
     }
-    if (record.status === 'pending') await runCreate(rt, record);
-    else if (record.status === 'creating') await runStatusCheck(rt, record);
   };
   scheduler.start(advance);
 

@@ -1,15 +1,33 @@
 import { isAuraError } from '../aura/errors/base.js';
-import {
-  instanceNameForUser,
-  isOwnInstanceName,
-  userIdFromInstanceName,
-} from '../records/instance-name.js';
 import { newRecord, type UserDatabaseRecord } from '../records/record.js';
 import { deleteInstance } from './create-step.js';
-import { applyEvent, type Runtime, scheduleNext } from './runtime.js';
+import { trackCreating } from './creating-users.js';
+import {
+  noOwnedInstances,
+  noteOwned,
+  type OrphanAction,
+  type OrphanPolicy,
+  orphanCandidates,
+  orphanOutcome,
+  planRecord,
+} from './reconcile-plan.js';
+import {
+  applyEvent,
+  type EventDeps,
+  type Runtime,
+  type ScheduleDeps,
+  scheduleNext,
+} from './runtime.js';
 
-/** What reconcile does with an instance that carries our prefix but that no record owns. */
-export type OrphanPolicy = 'report' | 'adopt' | 'delete';
+export type { OrphanPolicy } from './reconcile-plan.js';
+
+/** What reconcile works with. */
+export type ReconcileDeps = EventDeps &
+  ScheduleDeps &
+  Pick<Runtime, 'aura' | 'spec' | 'prefix' | 'emit'>;
+
+/** Records read per page of the store. */
+const PAGE_SIZE = 200;
 
 /** Options of `reconcile`. */
 export interface ReconcileOptions {
@@ -25,7 +43,7 @@ export interface OrphanInstance {
   instanceName: string;
   /** The user the name encodes, when it can be recovered (UUID user ids). */
   userId: string | undefined;
-  action: 'reported' | 'adopted' | 'deleted';
+  action: OrphanAction;
 }
 
 /** What one reconcile run found and did. */
@@ -38,57 +56,35 @@ export interface ReconcileReport {
 }
 
 /**
- * Brings the store and Aura back in line: resumes waiting records (after a
- * restart, say), retries failed records that are due, and finds instances
- * with our prefix that no record owns. Every change goes through a
- * compare-and-set, so several processes may reconcile at once.
+ * Brings the store and Aura back in line, following the pure plan of
+ * `reconcile-plan.ts` (which `reconcile --dry-run` shows): resumes waiting
+ * records (after a restart, say), retries failed records that are due, and
+ * finds instances with our prefix that no record owns. Every change goes
+ * through a compare-and-set, so several processes may reconcile at once.
  */
 export async function reconcile(
-  rt: Runtime,
+  rt: ReconcileDeps,
   options: ReconcileOptions & { orphans: OrphanPolicy },
 ): Promise<ReconcileReport> {
   const report: ReconcileReport = { resumed: 0, retried: 0, orphans: [] };
-  const ownedIds = new Set<string>();
-  const ownedNames = new Set<string>();
-  const now = rt.clock.now();
+  const owned = noOwnedInstances();
+  const context = { now: rt.clock.now(), retryFailed: options.retryFailed !== false };
   let cursor: string | undefined;
   do {
-    const page = await rt.store.list({ cursor, limit: 200 });
+    const page = await rt.store.list({ cursor, limit: PAGE_SIZE });
     for (const record of page.records) {
-      ownedNames.add(record.instanceName);
-      if (record.instanceId) ownedIds.add(record.instanceId);
-      if (
-        record.status === 'pending' ||
-        record.status === 'creating' ||
-        record.status === 'deleting'
-      ) {
-        if (record.status === 'creating' && record.nextCheckAt !== null) {
+      noteOwned(owned, record);
+      const step = planRecord(record, context);
+      if (step.kind === 'resume') {
+        if (step.plannedRead) {
           // As after a status read: probes (or idle reads) start again before the planned read.
-          if (record.instanceId && record.createRequestedAt !== null) {
-            rt.idleReader.track(record.userId, {
-              instanceId: record.instanceId,
-              createRequestedAt: record.createRequestedAt,
-              lastReadAt: Number.NEGATIVE_INFINITY,
-              plannedAt: record.nextCheckAt,
-            });
-          }
+          trackCreating(rt, record);
           await scheduleNext(rt, record);
         } else {
-          const priority = record.status === 'creating' ? 'high' : 'normal';
-          await rt.scheduler.schedule(
-            record.userId,
-            Math.max(now, record.nextCheckAt ?? now),
-            priority,
-          );
+          await rt.scheduler.schedule(record.userId, step.at, step.priority);
         }
         report.resumed++;
-      } else if (
-        record.status === 'failed' &&
-        options.retryFailed !== false &&
-        record.nextCheckAt !== null &&
-        record.nextCheckAt <= now &&
-        (await retryFailed(rt, record))
-      ) {
+      } else if (step.kind === 'retry' && (await retryFailed(rt, record))) {
         report.retried++;
       }
     }
@@ -96,17 +92,15 @@ export async function reconcile(
   } while (cursor);
 
   const instances = await rt.aura.instances.list({ tenantId: rt.spec.tenantId });
-  for (const instance of instances) {
-    if (!isOwnInstanceName(instance.name, rt.prefix)) continue;
-    if (ownedIds.has(instance.id) || ownedNames.has(instance.name)) continue;
-    if (!(await isLive(rt, instance.id))) continue;
-    report.orphans.push(await handleOrphan(rt, instance.id, instance.name, options.orphans));
+  for (const candidate of orphanCandidates(instances, owned, rt.prefix)) {
+    if (!(await isLive(rt, candidate.instanceId))) continue;
+    report.orphans.push(await handleOrphan(rt, candidate, options.orphans));
   }
   return report;
 }
 
 /** A failed record's old instance is deleted first, so the retry leaves nothing behind. */
-async function retryFailed(rt: Runtime, record: UserDatabaseRecord): Promise<boolean> {
+async function retryFailed(rt: ReconcileDeps, record: UserDatabaseRecord): Promise<boolean> {
   if (record.instanceId) {
     try {
       await deleteInstance(rt, record.instanceId);
@@ -125,7 +119,7 @@ async function retryFailed(rt: Runtime, record: UserDatabaseRecord): Promise<boo
   return true;
 }
 
-async function isLive(rt: Runtime, instanceId: string): Promise<boolean> {
+async function isLive(rt: Pick<Runtime, 'aura'>, instanceId: string): Promise<boolean> {
   return rt.aura.instances.get(instanceId).then(
     (instance) => instance.status !== 'destroying',
     (error: unknown) => {
@@ -136,20 +130,20 @@ async function isLive(rt: Runtime, instanceId: string): Promise<boolean> {
 }
 
 async function handleOrphan(
-  rt: Runtime,
-  instanceId: string,
-  instanceName: string,
+  rt: ReconcileDeps,
+  candidate: { instanceId: string; instanceName: string },
   policy: OrphanPolicy,
 ): Promise<OrphanInstance> {
-  const userId = userIdFromInstanceName(instanceName, rt.prefix);
+  const { instanceId, instanceName } = candidate;
+  const { userId, action } = orphanOutcome(instanceName, policy, rt.prefix);
   const orphan = { instanceId, instanceName, userId };
   rt.emit({ type: 'orphan-found', ...orphan });
-  if (policy === 'delete') {
+  if (action === 'deleted') {
     await deleteInstance(rt, instanceId);
     rt.emit({ type: 'orphan-deleted', ...orphan });
-    return { ...orphan, action: 'deleted' };
+    return { ...orphan, action };
   }
-  if (policy === 'adopt' && userId && instanceNameForUser(userId, rt.prefix) === instanceName) {
+  if (action === 'adopted' && userId) {
     // Aura never shows the password again: the adopted record fails retryably,
     // and its retry replaces the instance with one whose credentials are kept.
     const { claimed } = await rt.store.claim(
@@ -162,7 +156,7 @@ async function handleOrphan(
     );
     if (claimed) {
       rt.emit({ type: 'adopted', ...orphan, reason: 'orphan' });
-      return { ...orphan, action: 'adopted' };
+      return { ...orphan, action };
     }
   }
   return { ...orphan, action: 'reported' };

@@ -6,7 +6,9 @@ import type { CredentialCipher } from '../records/cipher.js';
 import type { ProvisioningEventInfo } from '../records/events.js';
 import type { UserDatabaseRecord } from '../records/record.js';
 import type { CredentialStore } from '../records/store.js';
+import { forgetCreating } from './creating-users.js';
 import type { IdleReader } from './idle-reader.js';
+import { plannedWait, waitsForCheck } from './next-check.js';
 import type { CreationTimeLearner, PollPolicy } from './poll-policy.js';
 import type { ProbeTrust } from './probe-trust.js';
 import type { PollScheduler } from './scheduler.js';
@@ -25,7 +27,11 @@ export type ReadinessProbe = (instance: {
   connectionUrl: string;
 }) => Promise<boolean>;
 
-/** What the steps of the orchestrator share. Internal. */
+/**
+ * Everything the engine's steps work with, built once by `createProvisioner`.
+ * No step takes all of it: each names the part it uses (the `...Deps` types
+ * below and beside each step). Internal.
+ */
 export interface Runtime {
   aura: AuraClient;
   store: CredentialStore;
@@ -35,15 +41,16 @@ export interface Runtime {
   logger: Logger;
   spec: InstanceSpec;
   prefix: string;
+  /** The configured poll policy (its `expectedCreationMs` is only the learners' starting value). */
   policy: PollPolicy;
   /**
    * Learns the first status read's timing from what the reads answer: for users read on the
-   * status policy (no probe, or one not trusted for them).
+   * status policy (no probe, or one not trusted for them). Starts at `policy.expectedCreationMs`.
    */
   readLearner: CreationTimeLearner;
   /**
    * Learns creation times from reads that come close after the instance does: right after the
-   * probe said ready, or an idle-budget read (see {@link IdleReader}).
+   * probe said ready. `policy.expectedCreationMs` until 10 are seen.
    */
   durationLearner: CreationTimeLearner;
   /** Spends idle rate budget on extra status reads of the longest-waiting creating users. */
@@ -63,13 +70,33 @@ export interface Runtime {
   emit(event: Omit<ProvisioningEventInfo, 'at'>): void;
 }
 
+/** What working out a user's transition context takes (see {@link contextOf}). */
+export type TransitionDeps = Pick<
+  Runtime,
+  'clock' | 'policy' | 'limits' | 'probeTrust' | 'readLearner' | 'durationLearner'
+>;
+
+/** What keeps track of the users this process has seen creating (probe trust, idle reads). */
+export type CreatingDeps = Pick<Runtime, 'probeTrust' | 'idleReader'>;
+
+/** What applying an event to a record takes (see {@link applyEvent}). */
+export type EventDeps = TransitionDeps & CreatingDeps & Pick<Runtime, 'store' | 'logger'>;
+
+/** What scheduling a record's next check takes (see {@link scheduleNext}). */
+export type ScheduleDeps = Pick<
+  Runtime,
+  'scheduler' | 'clock' | 'policy' | 'probeTrust' | 'durationLearner'
+>;
+
 /**
- * The transition context for `userId` at this moment, with the learned
- * creation time. Where the readiness probe is followed, status reads are only
- * a backstop (the probe says when to read): the first comes at twice the
- * expected time, then every `maxIntervalMs`.
+ * The transition context for `userId` at this moment. Its policy's
+ * `expectedCreationMs` is the learned first-read time, not the configured
+ * one: where the readiness probe is followed, status reads are only a
+ * backstop (the probe says when to read), so the first comes at twice the
+ * probe-timed creation time, then every `maxIntervalMs`; elsewhere it is
+ * what the read learner settled on.
  */
-export function contextOf(rt: Runtime, userId: string): TransitionContext {
+export function contextOf(rt: TransitionDeps, userId: string): TransitionContext {
   const policy = rt.probeTrust.trusts(userId)
     ? {
         ...rt.policy,
@@ -88,7 +115,7 @@ export function contextOf(rt: Runtime, userId: string): TransitionContext {
  * probe's trust and the idle reader.
  */
 export async function applyEvent(
-  rt: Runtime,
+  rt: EventDeps,
   record: UserDatabaseRecord,
   event: ProvisioningEvent,
 ): Promise<UserDatabaseRecord | null> {
@@ -107,29 +134,23 @@ export async function applyEvent(
   return next;
 }
 
-/** The user is no longer creating: the probe's trust and the idle reader let go of them. */
-export function forgetCreating(rt: Runtime, userId: string): void {
-  rt.probeTrust.forget(userId);
-  rt.idleReader.forget(userId);
-}
-
 /**
- * Schedules the record's next check if it waits for one. With a readiness
- * probe, a creating record wakes up for cheap probes before its next
- * status read (from half the expected creation time on).
+ * Schedules the record's next check if it waits for one (see `plannedWait`):
+ * where the readiness probe is followed for a creating user, it wakes up for
+ * cheap probes before its next status read, from half the probe-timed
+ * creation time on.
  */
-export async function scheduleNext(rt: Runtime, record: UserDatabaseRecord | null): Promise<void> {
-  if (!record || record.nextCheckAt === null) return;
-  if (record.status === 'ready' || record.status === 'failed') return;
-  let at = record.nextCheckAt;
-  if (
-    rt.probeTrust.trusts(record.userId) &&
-    record.status === 'creating' &&
-    record.createRequestedAt !== null
-  ) {
-    const now = rt.clock.now();
-    const firstProbe = record.createRequestedAt + rt.durationLearner.estimate() / 2;
-    at = Math.min(at, Math.max(firstProbe, now + rt.policy.probeIntervalMs));
-  }
-  await rt.scheduler.schedule(record.userId, at, record.status === 'creating' ? 'high' : 'normal');
+export async function scheduleNext(
+  rt: ScheduleDeps,
+  record: UserDatabaseRecord | null,
+): Promise<void> {
+  if (!record || !waitsForCheck(record)) return;
+  const probe = rt.probeTrust.trusts(record.userId)
+    ? {
+        firstProbeAfterMs: rt.durationLearner.estimate() / 2,
+        probeIntervalMs: rt.policy.probeIntervalMs,
+      }
+    : undefined;
+  const wait = plannedWait(record, rt.clock.now(), probe);
+  if (wait) await rt.scheduler.schedule(record.userId, wait.at, wait.priority);
 }

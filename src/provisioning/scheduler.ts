@@ -114,7 +114,9 @@ export class InProcessScheduler implements PollScheduler {
   }
 
   start(handler: (userId: string) => Promise<void>): void {
-    if (this.#handler) throw new Error('InProcessScheduler.start was called twice');
+    if (this.#handler) {
+      throw new ProvisioningConfigurationError('InProcessScheduler.start was called twice');
+    }
     this.#handler = handler;
     this.#loop = this.#run();
   }

@@ -1,6 +1,16 @@
 import { isAuraError } from '../aura/errors/base.js';
 import type { UserDatabaseRecord } from '../records/record.js';
-import { applyEvent, type Runtime, scheduleNext } from './runtime.js';
+import { trackCreating } from './creating-users.js';
+import {
+  applyEvent,
+  type EventDeps,
+  type Runtime,
+  type ScheduleDeps,
+  scheduleNext,
+} from './runtime.js';
+
+/** What the status step works with. */
+export type StatusStepDeps = EventDeps & ScheduleDeps & Pick<Runtime, 'aura' | 'probe' | 'emit'>;
 
 /** Retry delay for a status read that failed for a transient reason (429, network). */
 const TRANSIENT_RETRY_MS = 15_000;
@@ -10,7 +20,10 @@ const TRANSIENT_RETRY_MS = 15_000;
  * a readiness probe, a free probe first), then the state machine decides:
  * ready, failed, or the next check time.
  */
-export async function runStatusCheck(rt: Runtime, record: UserDatabaseRecord): Promise<void> {
+export async function runStatusCheck(
+  rt: StatusStepDeps,
+  record: UserDatabaseRecord,
+): Promise<void> {
   const { userId, instanceId } = record;
   if (!instanceId) return;
   const now = rt.clock.now();
@@ -77,14 +90,7 @@ export async function runStatusCheck(rt: Runtime, record: UserDatabaseRecord): P
       }
     }
   }
-  if (next.status === 'creating' && next.createRequestedAt !== null && next.nextCheckAt !== null) {
-    rt.idleReader.track(userId, {
-      instanceId,
-      createRequestedAt: next.createRequestedAt,
-      lastReadAt: rt.clock.now(),
-      plannedAt: next.nextCheckAt,
-    });
-  }
+  trackCreating(rt, next, rt.clock.now());
   const info = { userId, instanceId, instanceName: record.instanceName };
   if (next.status === 'ready') {
     rt.emit({ type: 'ready', ...info });
@@ -103,7 +109,11 @@ export async function runStatusCheck(rt: Runtime, record: UserDatabaseRecord): P
  * (read afresh) as a status read would, and say so. The planned check, still
  * scheduled, then finds the user ready and does nothing.
  */
-export async function markRunning(rt: Runtime, userId: string, instanceId: string): Promise<void> {
+export async function markRunning(
+  rt: EventDeps & Pick<Runtime, 'emit'>,
+  userId: string,
+  instanceId: string,
+): Promise<void> {
   const record = await rt.store.get(userId);
   if (record?.status !== 'creating' || record.instanceId !== instanceId) return;
   const next = await applyEvent(rt, record, { type: 'status-seen', status: 'running' });

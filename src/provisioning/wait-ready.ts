@@ -26,7 +26,7 @@ export interface WaitUntilReadyOptions {
  */
 export async function waitUntilReady(
   userId: string,
-  rt: Runtime,
+  rt: Pick<Runtime, 'clock'>,
   events: ProvisioningEvents,
   getStatus: (userId: string) => Promise<UserDatabaseStatus>,
   options: WaitUntilReadyOptions = {},

@@ -1,9 +1,9 @@
+import { orphanOutcome } from '../../provisioning/reconcile-plan.js';
 import type { CommandContext } from '../command.js';
 import { requireConfig } from '../config.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
 import { scanForReconcile } from '../orphan-scan.js';
 import { formatTable } from '../output.js';
-import { orphanOutcome } from '../reconcile-plan.js';
 import { openAura, openStore } from '../services.js';
 
 /** What `reconcile --dry-run --json` prints: the real run's counts, plus who they are. */

@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { orphanOutcome, planReconcile } from '../../src/cli/reconcile-plan.js';
-import { instanceNameForUser } from '../../src/records/instance-name.js';
-import { newRecord, type UserDatabaseRecord } from '../../src/records/record.js';
-import { uuids } from './harness.js';
+import {
+  orphanOutcome,
+  planReconcile,
+  planRecord,
+} from '../../../src/provisioning/reconcile-plan.js';
+import { instanceNameForUser } from '../../../src/records/instance-name.js';
+import { newRecord, type UserDatabaseRecord } from '../../../src/records/record.js';
+
+/** `n` UUID user ids (their instance names encode them reversibly). */
+const uuids = (n: number, seed = 1) =>
+  Array.from(
+    { length: n },
+    (_, i) => `${(seed * 1000 + i).toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`,
+  );
 
 const NOW = Date.UTC(2026, 0, 1);
 const [a, b, c, d, e, f] = uuids(6, 9) as [string, string, string, string, string, string];
@@ -59,6 +69,50 @@ describe('planReconcile', () => {
   });
 });
 
+describe('planRecord', () => {
+  const context = { now: NOW, retryFailed: true };
+
+  it('resumes pending and deleting records at their due time, or now if it has passed', () => {
+    expect(planRecord(record(a, { status: 'pending', nextCheckAt: NOW + 5 }), context)).toEqual({
+      kind: 'resume',
+      at: NOW + 5,
+      priority: 'normal',
+      plannedRead: false,
+    });
+    expect(planRecord(record(a, { status: 'deleting', nextCheckAt: NOW - 5 }), context)).toEqual({
+      kind: 'resume',
+      at: NOW,
+      priority: 'normal',
+      plannedRead: false,
+    });
+  });
+
+  it('resumes a creating record at its planned read, in the high lane, as after a read', () => {
+    const creating = record(b, { status: 'creating', instanceId: 'i-b', nextCheckAt: NOW - 5 });
+    expect(planRecord(creating, context)).toEqual({
+      kind: 'resume',
+      at: NOW - 5,
+      priority: 'high',
+      plannedRead: true,
+    });
+    expect(planRecord({ ...creating, nextCheckAt: null }, context)).toEqual({
+      kind: 'resume',
+      at: NOW,
+      priority: 'high',
+      plannedRead: false,
+    });
+  });
+
+  it('retries a failed record only when its retry is due and retries are on', () => {
+    const due = record(c, { status: 'failed', nextCheckAt: NOW });
+    expect(planRecord(due, context)).toEqual({ kind: 'retry' });
+    expect(planRecord(due, { ...context, retryFailed: false })).toEqual({ kind: 'none' });
+    expect(planRecord({ ...due, nextCheckAt: NOW + 1 }, context)).toEqual({ kind: 'none' });
+    expect(planRecord({ ...due, nextCheckAt: null }, context)).toEqual({ kind: 'none' });
+    expect(planRecord(record(f, { status: 'ready' }), context)).toEqual({ kind: 'none' });
+  });
+});
+
 describe('orphanOutcome', () => {
   const name = instanceNameForUser(a, 'ap-');
 
@@ -75,6 +129,17 @@ describe('orphanOutcome', () => {
       userId: a,
       action: 'reported',
     });
+  });
+
+  it('deletes under delete, whoever the name encodes', () => {
+    expect(orphanOutcome(name, 'delete', 'ap-', new Set([a]))).toEqual({
+      userId: a,
+      action: 'deleted',
+    });
+  });
+
+  it('lets the claim decide when no records are given (the real run)', () => {
+    expect(orphanOutcome(name, 'adopt', 'ap-')).toEqual({ userId: a, action: 'adopted' });
   });
 
   it('reports a hashed name: its user cannot be recovered', () => {
