@@ -19,6 +19,10 @@ import { createParkedRequests } from './parked-requests.js';
 import { createIdSource } from './random-ids.js';
 import { clearState, createState } from './state.js';
 import { expireAllTokens } from './tokens.js';
+import { databaseStatus, databasesOf } from './v2/database-registry.js';
+import type { MockDatabase } from './v2/model.js';
+import { resolveMultiDatabaseOptions } from './v2/options.js';
+import { isoSeconds } from './wire.js';
 
 /** A stateful fake of the Aura API v1. See {@link createAuraMock}. */
 export interface AuraMock {
@@ -40,6 +44,8 @@ export interface AuraMock {
   addInstance(seed: SeedInstance): MockInstance;
   /** Forces a status that holds until a request changes it, e.g. `loading failed`. */
   setInstanceStatus(id: string, status: InstanceStatus): void;
+  /** The databases of a multi-database instance (v2beta1), `neo4j` first; `[]` if none or gone. */
+  databases(instanceId: string): MockDatabase[];
   /** Injected failures. */
   readonly faults: AuraMockFaults;
   /** Every token issued so far is expired from now on (requests with it answer 403). */
@@ -52,6 +58,8 @@ export interface AuraMock {
  * Creates a stateful fake of the Aura API v1: OAuth tokens, tenants, instances
  * with their status over time, snapshots, the rate limit, and injectable
  * faults. Wire format as the real API; every answer carries `X-Request-Id`.
+ * It also serves v2beta1 (organizations, project instances with
+ * `multi_database`, their databases) behind the same token, rate limit and faults.
  *
  * @example
  * ```ts
@@ -69,7 +77,11 @@ export interface AuraMock {
  */
 export function createAuraMock(options: AuraMockOptions = {}): AuraMock {
   const resolved = resolveOptions(options);
-  const state = createState(resolved, createIdSource(resolved.random));
+  const multiDatabase = resolveMultiDatabaseOptions(
+    options,
+    resolved.tenants.map((t) => t.id),
+  );
+  const state = createState(resolved, createIdSource(resolved.random), multiDatabase);
   const faults = createFaultQueue();
   const parked = createParkedRequests();
   const handle = createDispatcher(state, faults, parked);
@@ -92,6 +104,14 @@ export function createAuraMock(options: AuraMockOptions = {}): AuraMock {
     },
     addInstance: (seed) => toMockInstance(seedInstance(state, seed, now())),
     setInstanceStatus: (id, status) => forceStatus(state, id, status, now()),
+    databases: (instanceId) =>
+      databasesOf(state, instanceId, now()).map((db) => ({
+        id: db.id,
+        name: db.name,
+        instanceId: db.instanceId,
+        status: databaseStatus(db, now()),
+        createdAt: isoSeconds(db.createdAt),
+      })),
     faults: faults.api,
     expireTokens: () => expireAllTokens(state, now()),
     reset() {

@@ -9,8 +9,10 @@ import type { Reply } from './reply.js';
 import { auraError, middlewareError, toResponse } from './reply.js';
 import { findRoute } from './router.js';
 import { ROUTES } from './routes/route-table.js';
+import { V2_ROUTES } from './routes/v2-route-table.js';
 import type { MockState } from './state.js';
 import { checkBearer, issueToken } from './tokens.js';
+import { isV2Path, withV2Paths } from './v2/incoming.js';
 
 /**
  * The framework-free core: one fetch `Request` in, one `Response` out. A
@@ -30,7 +32,7 @@ export function createDispatcher(
 ): (request: Request) => Promise<Response> {
   return async (request) => {
     const requestId = state.ids.requestId();
-    const incoming = await readIncoming(request, state.options.basePath);
+    const incoming = withV2Paths(await readIncoming(request, state.options.basePath));
     const now = state.options.clock.now();
     const entry: RecordedRequest = {
       method: incoming.method,
@@ -71,7 +73,7 @@ function faultReply(fault: FaultAction, incoming: IncomingRequest): Reply | 'dro
   }
 }
 
-/** The normal answer: token endpoint, or rate limit, bearer check and the `/v1` routes. */
+/** The normal answer: token endpoint, or rate limit, bearer check and the `/v1` or `/v2beta1` routes. */
 function answer(state: MockState, incoming: IncomingRequest, now: number): Reply {
   const notFound = () =>
     auraError(404, 'not-found', `No route for ${incoming.method} ${incoming.path}`);
@@ -90,7 +92,8 @@ function answer(state: MockState, incoming: IncomingRequest, now: number): Reply
   }
   const refused = checkBearer(state, incoming.headers.get('authorization'), now);
   if (refused) return refused;
-  const found = findRoute(ROUTES, incoming.method, incoming.routePath);
+  const routes = isV2Path(incoming.path) ? V2_ROUTES : ROUTES;
+  const found = findRoute(routes, incoming.method, incoming.routePath);
   if (!found) return notFound();
   return found.route.handle({ state, incoming, params: found.params, now });
 }

@@ -2,6 +2,7 @@ import type { Phase } from './lifecycle.js';
 import type { CloudProvider, InstanceType, RecordedRequest } from './model.js';
 import type { ResolvedOptions } from './options.js';
 import type { IdSource } from './random-ids.js';
+import { type ResolvedMultiDatabaseOptions, resolveMultiDatabaseOptions } from './v2/options.js';
 
 /** An instance as the fake stores it. */
 export interface InstanceRecord {
@@ -22,6 +23,18 @@ export interface InstanceRecord {
   /** `GET /instances/{id}` answers 404 before this time (propagation delay after create). */
   visibleAt: number;
   phase: Phase;
+  /** Created through v2beta1 with `multi_database: true`: holds databases. */
+  multiDatabase?: boolean;
+}
+
+/** A database inside a multi-database instance (v2beta1). */
+export interface DatabaseRecord {
+  id: string;
+  name: string;
+  instanceId: string;
+  createdAt: number;
+  /** Its status reads `creating` before this time, `online` after (the fake's guess). */
+  onlineAt: number;
 }
 
 /** A snapshot as the fake stores it. */
@@ -45,6 +58,10 @@ export interface MockState {
   /** Arrival times of the `/v1` requests the rate limit admitted. */
   rateWindow: number[];
   requests: RecordedRequest[];
+  /** The v2beta1 options (organizations, database creation time, page size). */
+  readonly multiDatabase: ResolvedMultiDatabaseOptions;
+  /** Instance id -> its databases, in creation order (`neo4j` first). */
+  databases: Map<string, DatabaseRecord[]>;
 }
 
 /**
@@ -55,7 +72,14 @@ export interface MockState {
  * const state = createState(resolveOptions(), createIdSource(Math.random));
  * ```
  */
-export function createState(options: ResolvedOptions, ids: IdSource): MockState {
+export function createState(
+  options: ResolvedOptions,
+  ids: IdSource,
+  multiDatabase: ResolvedMultiDatabaseOptions = resolveMultiDatabaseOptions(
+    {},
+    options.tenants.map((t) => t.id),
+  ),
+): MockState {
   return {
     options,
     ids,
@@ -64,11 +88,13 @@ export function createState(options: ResolvedOptions, ids: IdSource): MockState 
     tokens: new Map(),
     rateWindow: [],
     requests: [],
+    multiDatabase,
+    databases: new Map(),
   };
 }
 
 /**
- * Forgets instances, snapshots, tokens, the rate window and the recorded requests.
+ * Forgets instances, snapshots, databases, tokens, the rate window and the recorded requests.
  *
  * @example
  * ```ts
@@ -81,4 +107,5 @@ export function clearState(state: MockState): void {
   state.tokens.clear();
   state.rateWindow = [];
   state.requests = [];
+  state.databases.clear();
 }

@@ -1,0 +1,105 @@
+import { findInstance } from '../instance-registry.js';
+import { uniqueId } from '../random-ids.js';
+import type { DatabaseRecord, InstanceRecord, MockState } from '../state.js';
+
+/** The database every multi-database instance starts with; it cannot be deleted. */
+export const DEFAULT_DATABASE = 'neo4j';
+
+/**
+ * Neo4j's naming rule (3–63 ASCII letters, digits, dots and dashes, starting
+ * with a letter). A copy of the client's: the fake keeps its own.
+ *
+ * @example
+ * ```ts
+ * databaseNameProblem('9lives'); // 'name must start with a letter and ...'
+ * ```
+ */
+export function databaseNameProblem(name: unknown): string | undefined {
+  if (typeof name !== 'string') return 'name must be a string';
+  if (/^[A-Za-z][A-Za-z0-9.-]{2,62}$/.test(name)) return undefined;
+  return 'name must start with a letter and hold 3-63 ASCII letters, digits, dots or dashes';
+}
+
+/**
+ * How many databases an instance of this memory holds: 5 per GB, 100 at most,
+ * `neo4j` counted (whether Aura counts it is UNKNOWN; the fake assumes so).
+ *
+ * @example
+ * ```ts
+ * databaseCapacity('4GB'); // 20
+ * databaseCapacity('64GB'); // 100
+ * ```
+ */
+export function databaseCapacity(memory: string): number {
+  const gigabytes = Number.parseInt(memory, 10);
+  return Number.isFinite(gigabytes) ? Math.min(100, Math.max(0, gigabytes) * 5) : 0;
+}
+
+/**
+ * The status the fake shows for a database at `now`. Aura documents none:
+ * `creating` then `online` is a guess, and clients must not rely on it.
+ *
+ * @example
+ * ```ts
+ * databaseStatus(record, clock.now()); // 'creating' | 'online'
+ * ```
+ */
+export function databaseStatus(record: DatabaseRecord, now: number): 'creating' | 'online' {
+  return now < record.onlineAt ? 'creating' : 'online';
+}
+
+/**
+ * The databases of a live instance; those of an instance that is gone are dropped.
+ *
+ * @example
+ * ```ts
+ * databasesOf(state, instanceId, now).map((db) => db.name); // ['neo4j', ...]
+ * ```
+ */
+export function databasesOf(state: MockState, instanceId: string, now: number): DatabaseRecord[] {
+  if (!findInstance(state, instanceId, now)) {
+    state.databases.delete(instanceId);
+    return [];
+  }
+  return state.databases.get(instanceId) ?? [];
+}
+
+/**
+ * Adds a database (no checks: the route checks first), online after `readyMs`.
+ *
+ * @example
+ * ```ts
+ * addDatabase(state, record, 'neo4j', now, 0);
+ * ```
+ */
+export function addDatabase(
+  state: MockState,
+  instance: InstanceRecord,
+  name: string,
+  now: number,
+  readyMs: number,
+): DatabaseRecord {
+  const all = [...state.databases.values()].flat();
+  const record: DatabaseRecord = {
+    id: uniqueId(state.ids.snapshotId, (id) => all.some((db) => db.id === id)),
+    name,
+    instanceId: instance.id,
+    createdAt: now,
+    onlineAt: now + readyMs,
+  };
+  state.databases.set(instance.id, [...(state.databases.get(instance.id) ?? []), record]);
+  return record;
+}
+
+/**
+ * Removes a database of an instance.
+ *
+ * @example
+ * ```ts
+ * removeDatabase(state, instanceId, databaseId);
+ * ```
+ */
+export function removeDatabase(state: MockState, instanceId: string, databaseId: string): void {
+  const kept = (state.databases.get(instanceId) ?? []).filter((db) => db.id !== databaseId);
+  state.databases.set(instanceId, kept);
+}

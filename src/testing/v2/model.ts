@@ -1,0 +1,17 @@
+/**
+ * A database inside a multi-database instance, as the fake holds it. The
+ * `status` is the fake's: Aura documents no database status (UNKNOWN).
+ *
+ * @example
+ * ```ts
+ * expect(aura.databases(instanceId).map((db) => db.name)).toEqual(['neo4j', 'app-u0f3a']);
+ * ```
+ */
+export interface MockDatabase {
+  id: string;
+  name: string;
+  instanceId: string;
+  status: 'creating' | 'online';
+  /** ISO 8601, whole seconds. */
+  createdAt: string;
+}
