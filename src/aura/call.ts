@@ -22,11 +22,16 @@ export interface CallOptions {
   beforeSend?: () => void | Promise<void>;
 }
 
+/** The API versions the client speaks: v1, and v2beta1 for projects and multi-database instances. */
+export type ApiVersion = 'v1' | 'v2beta1';
+
 /** One API call, as the resources describe it. */
 export interface ApiCall<S extends z.ZodMiniType> {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
-  /** Path under `/v1`, e.g. `/instances/abc`. */
+  /** Path under the version prefix (`/v1` by default), e.g. `/instances/abc`. */
   path: string;
+  /** The version prefix the path goes under. Default `v1`. */
+  version?: ApiVersion;
   query?: Record<string, string | undefined>;
   /** Wire (snake_case) JSON body. */
   body?: unknown;

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { type Clock, systemClock } from '../kernel/clock.js';
 import { type Logger, silentLogger } from '../kernel/logger.js';
 import { atLeastZero, greaterThanZero, httpUrl, integer, nonBlank } from './checks.js';
+import { bindClientInternals } from './client-transport.js';
 import { DEFAULTS, type RetryOptions } from './defaults.js';
 import { AuraConfigurationError } from './errors/usage.js';
 import { toIssues } from './issues.js';
@@ -132,6 +133,8 @@ export class AuraClient {
       limiter: this.rateLimiter,
       userAgent: `aura-provisioner/${VERSION}${options.userAgent ? ` ${options.userAgent}` : ''}`,
     });
+    // Shared with the v2beta1 resources (`new AuraV2(aura)`): one token, one limiter.
+    bindClientInternals(this, { transport, clock });
     this.tenants = new TenantsResource(transport, options.tenantId);
     this.instances = new InstancesResource(transport, clock, options.tenantId);
     this.snapshots = new SnapshotsResource(transport);

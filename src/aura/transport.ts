@@ -79,7 +79,7 @@ export class Transport {
     ).toString();
     const context: RequestContext = {
       method: call.method,
-      path: `/v1${call.path}${search ? `?${search}` : ''}`,
+      path: `/${call.version ?? 'v1'}${call.path}${search ? `?${search}` : ''}`,
     };
     let replayed = false;
     for (let attempt = 0; ; attempt++) {
