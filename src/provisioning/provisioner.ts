@@ -1,12 +1,10 @@
 import type { AuraClient } from '../aura/client.js';
-import { checkInput, createInstanceInput } from '../aura/requests.js';
-import { type Clock, systemClock } from '../kernel/clock.js';
-import { MAX_TIMER_MS } from '../kernel/limits.js';
-import { type Logger, silentLogger } from '../kernel/logger.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Logger } from '../kernel/logger.js';
 import type { CredentialCipher } from '../records/cipher.js';
 import { isProvisioningError, ProvisioningConfigurationError } from '../records/errors.js';
 import { ProvisioningEvents, type ProvisioningListener } from '../records/events.js';
-import { checkPrefix, instanceNameForUser } from '../records/instance-name.js';
+import { instanceNameForUser } from '../records/instance-name.js';
 import {
   type NewUserDatabaseRecord,
   newRecord,
@@ -14,30 +12,22 @@ import {
 } from '../records/record.js';
 import { toStatus, type UserDatabaseStatus } from '../records/status.js';
 import type { CredentialStore } from '../records/store.js';
+import { buildRuntime } from './build-runtime.js';
 import { runCreate } from './create-step.js';
 import { forgetCreating } from './creating-users.js';
 import { PROVISIONING_DEFAULTS } from './defaults.js';
 import { runDelete } from './delete-step.js';
-import { guardStore } from './guarded-store.js';
-import { IdleReader } from './idle-reader.js';
 import { nextCheck } from './next-check.js';
-import {
-  CreationTimeEstimator,
-  checkPollPolicy,
-  DEFAULT_POLL_POLICY,
-  type PollPolicy,
-  ReadOutcomeTracker,
-} from './poll-policy.js';
-import { ProbeTrust } from './probe-trust.js';
+import type { PollPolicy } from './poll-policy.js';
 import {
   type OrphanPolicy,
   type ReconcileOptions,
   type ReconcileReport,
   reconcile,
 } from './reconcile.js';
-import { applyEvent, type InstanceSpec, type ReadinessProbe, type Runtime } from './runtime.js';
-import { InProcessScheduler, type PollScheduler } from './scheduler.js';
-import { markRunning, runStatusCheck } from './status-step.js';
+import { applyEvent, type InstanceSpec, type ReadinessProbe } from './runtime.js';
+import type { InProcessScheduler, PollScheduler } from './scheduler.js';
+import { runStatusCheck } from './status-step.js';
 import { type WaitUntilReadyOptions, waitUntilReady } from './wait-ready.js';
 
 /** Options of {@link createProvisioner}. */
@@ -132,92 +122,10 @@ export function checkUserId(userId: unknown): string {
  * ```
  */
 export function createProvisioner(options: ProvisionerOptions): Provisioner {
-  const clock = options.clock ?? systemClock;
-  const logger = options.logger ?? silentLogger;
-  const prefix = checkPrefix(
-    options.instanceNamePrefix ?? PROVISIONING_DEFAULTS.instanceNamePrefix,
-  );
-  if (!options.aura || !options.store || !options.cipher) {
-    throw new ProvisioningConfigurationError(
-      'createProvisioner needs `aura`, `store` and `cipher`',
-    );
-  }
-  const tenantId = options.instance?.tenantId ?? options.aura.tenantId;
-  let spec: ReturnType<typeof createInstanceInput.parse>;
-  try {
-    // The name is a placeholder of the longest derived shape: the spec is checked as a create would be.
-    spec = checkInput(
-      createInstanceInput,
-      { ...options.instance, tenantId, name: `${prefix}u${'0'.repeat(25)}` },
-      'instance spec',
-    );
-  } catch (cause) {
-    throw new ProvisioningConfigurationError(
-      `Invalid instance spec: ${(cause as Error).message.replace(/^Invalid instance spec: /, '')}`,
-      { cause },
-    );
-  }
-  const { name: _name, ...instance } = spec;
-  const policy = { ...DEFAULT_POLL_POLICY, ...options.poll };
-  const badPolicy = checkPollPolicy(policy);
-  if (badPolicy) throw new ProvisioningConfigurationError(`Invalid poll policy: ${badPolicy}`);
-  const reconcileIntervalMs =
-    options.reconcileIntervalMs ?? PROVISIONING_DEFAULTS.reconcileIntervalMs;
-  if (
-    typeof reconcileIntervalMs !== 'number' ||
-    !(reconcileIntervalMs >= 0 && reconcileIntervalMs <= MAX_TIMER_MS)
-  ) {
-    throw new ProvisioningConfigurationError(
-      `Invalid reconcileIntervalMs: expected 0 (off) or a duration up to ${MAX_TIMER_MS} ms`,
-    );
-  }
   const events = new ProvisioningEvents();
   if (options.onEvent) events.subscribe(options.onEvent);
-  const scheduler = options.scheduler ?? new InProcessScheduler({ clock, logger });
-  // `expectedCreationMs` starts three learners: the probe-timed creation time (here), the first
-  // status read's time (`readLearner` below) and the first idle read's (inside the idle reader).
-  const durationLearner = new CreationTimeEstimator(policy.expectedCreationMs);
-  const probeTrust = new ProbeTrust(options.readinessProbe !== undefined, logger, clock);
-  const idleReader = new IdleReader({ aura: options.aura, clock, logger, policy, probeTrust });
-  const rt: Runtime = {
-    aura: options.aura,
-    store: guardStore(options.store),
-    cipher: options.cipher,
-    scheduler,
-    clock,
-    logger,
-    spec: instance,
-    prefix,
-    policy,
-    // Reads on the policy's schedule learn when to read first from what they answer; reads
-    // right after the probe said ready, and idle-budget reads, measure creation times.
-    readLearner: new ReadOutcomeTracker(policy.expectedCreationMs, {
-      ...PROVISIONING_DEFAULTS.firstReadLearning,
-      minMs: policy.minIntervalMs,
-      maxMs: policy.deadlineMs,
-    }),
-    durationLearner,
-    probe: options.readinessProbe,
-    probeTrust,
-    idleReader,
-    limits: {
-      createLeaseMs: options.createLeaseMs ?? PROVISIONING_DEFAULTS.createLeaseMs,
-      maxCreateAttempts: options.maxCreateAttempts ?? PROVISIONING_DEFAULTS.maxCreateAttempts,
-      failedRetryBaseMs: PROVISIONING_DEFAULTS.failedRetryBaseMs,
-      failedRetryMaxMs: PROVISIONING_DEFAULTS.failedRetryMaxMs,
-      ambiguousCreateDelayMs: PROVISIONING_DEFAULTS.ambiguousCreateDelayMs,
-      storeWriteAttempts: PROVISIONING_DEFAULTS.storeWriteAttempts,
-      storeWriteBackoffMs: PROVISIONING_DEFAULTS.storeWriteBackoffMs,
-    },
-    emit: (event) => {
-      const info = { ...event, at: clock.now() };
-      logger.info?.(`provisioning ${event.type}`, { ...info });
-      events.emit(info);
-    },
-  };
-
-  // Built after `rt`, since making a user ready takes the whole engine.
-  idleReader.onRunning((userId, instanceId) => markRunning(rt, userId, instanceId));
+  const { rt, reconcileIntervalMs } = buildRuntime(options, events);
+  const { clock, logger, scheduler, probeTrust, prefix } = rt;
 
   /** One scheduled check: read the record afresh, decide (see `nextCheck`), do. */
   const advance = async (userId: string): Promise<void> => {

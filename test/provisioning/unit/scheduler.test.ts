@@ -291,10 +291,16 @@ describe('InProcessScheduler', () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
-  it('refuses to start twice', () => {
+  it('refuses to start twice, as a configuration error', () => {
     const scheduler = new InProcessScheduler({ clock: createTestClock() });
     scheduler.start(async () => {});
-    expect(() => scheduler.start(async () => {})).toThrow(/twice/);
+    expect(() => scheduler.start(async () => {})).toThrow(
+      expect.objectContaining({
+        name: 'ProvisioningConfigurationError',
+        code: 'invalid_configuration',
+        message: expect.stringMatching(/twice/),
+      }),
+    );
     return scheduler.close();
   });
 

@@ -1,0 +1,117 @@
+import { checkInput, createInstanceInput } from '../aura/requests.js';
+import { systemClock } from '../kernel/clock.js';
+import { MAX_TIMER_MS } from '../kernel/limits.js';
+import { silentLogger } from '../kernel/logger.js';
+import { ProvisioningConfigurationError } from '../records/errors.js';
+import type { ProvisioningEvents } from '../records/events.js';
+import { checkPrefix } from '../records/instance-name.js';
+import { PROVISIONING_DEFAULTS } from './defaults.js';
+import { guardStore } from './guarded-store.js';
+import { IdleReader } from './idle-reader.js';
+import {
+  CreationTimeEstimator,
+  checkPollPolicy,
+  DEFAULT_POLL_POLICY,
+  ReadOutcomeTracker,
+} from './poll-policy.js';
+import { ProbeTrust } from './probe-trust.js';
+import type { ProvisionerOptions } from './provisioner.js';
+import type { Runtime } from './runtime.js';
+import { InProcessScheduler } from './scheduler.js';
+import { markRunning } from './status-step.js';
+
+/**
+ * Checks the provisioner's options (each mistake a `ProvisioningConfigurationError`)
+ * and builds the engine's runtime from them, emitting events to `events`.
+ * Internal: `createProvisioner` is the public way in.
+ */
+export function buildRuntime(
+  options: ProvisionerOptions,
+  events: ProvisioningEvents,
+): { rt: Runtime; reconcileIntervalMs: number } {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const prefix = checkPrefix(
+    options.instanceNamePrefix ?? PROVISIONING_DEFAULTS.instanceNamePrefix,
+  );
+  if (!options.aura || !options.store || !options.cipher) {
+    throw new ProvisioningConfigurationError(
+      'createProvisioner needs `aura`, `store` and `cipher`',
+    );
+  }
+  const tenantId = options.instance?.tenantId ?? options.aura.tenantId;
+  let spec: ReturnType<typeof createInstanceInput.parse>;
+  try {
+    // The name is a placeholder of the longest derived shape: the spec is checked as a create would be.
+    spec = checkInput(
+      createInstanceInput,
+      { ...options.instance, tenantId, name: `${prefix}u${'0'.repeat(25)}` },
+      'instance spec',
+    );
+  } catch (cause) {
+    throw new ProvisioningConfigurationError(
+      `Invalid instance spec: ${(cause as Error).message.replace(/^Invalid instance spec: /, '')}`,
+      { cause },
+    );
+  }
+  const { name: _name, ...instance } = spec;
+  const policy = { ...DEFAULT_POLL_POLICY, ...options.poll };
+  const badPolicy = checkPollPolicy(policy);
+  if (badPolicy) throw new ProvisioningConfigurationError(`Invalid poll policy: ${badPolicy}`);
+  const reconcileIntervalMs =
+    options.reconcileIntervalMs ?? PROVISIONING_DEFAULTS.reconcileIntervalMs;
+  if (
+    typeof reconcileIntervalMs !== 'number' ||
+    !(reconcileIntervalMs >= 0 && reconcileIntervalMs <= MAX_TIMER_MS)
+  ) {
+    throw new ProvisioningConfigurationError(
+      `Invalid reconcileIntervalMs: expected 0 (off) or a duration up to ${MAX_TIMER_MS} ms`,
+    );
+  }
+  const scheduler = options.scheduler ?? new InProcessScheduler({ clock, logger });
+  // `expectedCreationMs` starts three learners: the probe-timed creation time (here), the first
+  // status read's time (`readLearner` below) and the first idle read's (inside the idle reader).
+  const durationLearner = new CreationTimeEstimator(policy.expectedCreationMs);
+  const probeTrust = new ProbeTrust(options.readinessProbe !== undefined, logger, clock);
+  const idleReader = new IdleReader({ aura: options.aura, clock, logger, policy, probeTrust });
+  const rt: Runtime = {
+    aura: options.aura,
+    store: guardStore(options.store),
+    cipher: options.cipher,
+    scheduler,
+    clock,
+    logger,
+    spec: instance,
+    prefix,
+    policy,
+    // Reads on the policy's schedule learn when to read first from what they answer; reads
+    // right after the probe said ready measure creation times (`durationLearner`).
+    readLearner: new ReadOutcomeTracker(policy.expectedCreationMs, {
+      ...PROVISIONING_DEFAULTS.firstReadLearning,
+      minMs: policy.minIntervalMs,
+      maxMs: policy.deadlineMs,
+    }),
+    durationLearner,
+    probe: options.readinessProbe,
+    probeTrust,
+    idleReader,
+    limits: {
+      createLeaseMs: options.createLeaseMs ?? PROVISIONING_DEFAULTS.createLeaseMs,
+      maxCreateAttempts: options.maxCreateAttempts ?? PROVISIONING_DEFAULTS.maxCreateAttempts,
+      failedRetryBaseMs: PROVISIONING_DEFAULTS.failedRetryBaseMs,
+      failedRetryMaxMs: PROVISIONING_DEFAULTS.failedRetryMaxMs,
+      ambiguousCreateDelayMs: PROVISIONING_DEFAULTS.ambiguousCreateDelayMs,
+      storeWriteAttempts: PROVISIONING_DEFAULTS.storeWriteAttempts,
+      storeWriteBackoffMs: PROVISIONING_DEFAULTS.storeWriteBackoffMs,
+    },
+    emit: (event) => {
+      const info = { ...event, at: clock.now() };
+      logger.info?.(`provisioning ${event.type}`, { ...info });
+      events.emit(info);
+    },
+  };
+
+  // Attached once `rt` exists: making a user ready takes the whole engine.
+  idleReader.onRunning((userId, instanceId) => markRunning(rt, userId, instanceId));
+  return { rt, reconcileIntervalMs };
+}
