@@ -23,6 +23,14 @@
  */
 
 export { SCALE_DEFAULTS } from './scale/defaults.js';
+export {
+  isScaleError,
+  ScaleConfigurationError,
+  ScaleError,
+  type ScaleErrorCode,
+  ScaleJobError,
+  ScaleStateError,
+} from './scale/errors.js';
 export { PgBossScheduler, type PgBossSchedulerOptions } from './scale/pg-boss-scheduler.js';
 export {
   createPostgresRateLimiter,

@@ -1,6 +1,6 @@
 import type { Clock } from '../kernel/clock.js';
-import { ProvisioningConfigurationError } from '../records/errors.js';
 import { WEBHOOK_DEFAULTS } from './defaults.js';
+import { WebhookConfigurationError } from './errors.js';
 import { readBodyWithin } from './read-body.js';
 import { createSharedSecretVerifier } from './shared-secret.js';
 import {
@@ -97,7 +97,7 @@ export function createWebhookHeaderCheck(
   const shared = auth.sharedSecrets?.length ? createSharedSecretVerifier(auth.sharedSecrets) : null;
   const signed = Boolean(auth.standardWebhookSecrets?.length);
   if (!shared && !signed) {
-    throw new ProvisioningConfigurationError(
+    throw new WebhookConfigurationError(
       'The webhook handler needs `auth.sharedSecrets` or `auth.standardWebhookSecrets`: it never runs open',
     );
   }

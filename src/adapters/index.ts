@@ -13,6 +13,12 @@
 export type { AuthRefusal, WebhookAuthOptions } from './authenticate.js';
 export { WEBHOOK_DEFAULTS } from './defaults.js';
 export {
+  isWebhookError,
+  WebhookConfigurationError,
+  WebhookError,
+  type WebhookErrorCode,
+} from './errors.js';
+export {
   type StatusAuthorizer,
   type SupabaseJwtAuthorizerOptions,
   supabaseJwtAuthorizer,

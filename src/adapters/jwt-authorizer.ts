@@ -1,8 +1,8 @@
 import { decodeBase64 } from '../kernel/base64.js';
 import type { Clock } from '../kernel/clock.js';
-import { ProvisioningConfigurationError } from '../records/errors.js';
 import { equalBytes, hmacSha256, importHmacKey } from './constant-time.js';
 import { WEBHOOK_DEFAULTS } from './defaults.js';
+import { WebhookConfigurationError } from './errors.js';
 
 /**
  * Decides whether a request may read the provisioning status of `userId`.
@@ -56,7 +56,7 @@ const MAX_TOKEN_LENGTH = 8 * 1024;
  */
 export function supabaseJwtAuthorizer(options: SupabaseJwtAuthorizerOptions): StatusAuthorizer {
   if (typeof options.jwtSecret !== 'string' || options.jwtSecret.length < 16) {
-    throw new ProvisioningConfigurationError(
+    throw new WebhookConfigurationError(
       'supabaseJwtAuthorizer needs `jwtSecret` of at least 16 characters',
     );
   }

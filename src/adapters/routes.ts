@@ -1,5 +1,5 @@
-import { ProvisioningConfigurationError } from '../records/errors.js';
 import { WEBHOOK_DEFAULTS } from './defaults.js';
+import { WebhookConfigurationError } from './errors.js';
 
 /**
  * The routes of the webhook core, relative to its base path.
@@ -38,7 +38,7 @@ export interface WebhookRoute {
 export function normalizeBasePath(basePath: string = WEBHOOK_DEFAULTS.basePath): string {
   const trimmed = `/${basePath.trim()}`.replace(/\/{2,}/g, '/').replace(/\/$/, '');
   if (!/^(\/[\w.~-]+)*$/.test(trimmed)) {
-    throw new ProvisioningConfigurationError(
+    throw new WebhookConfigurationError(
       'Invalid webhook base path: expected segments of letters, digits, `-`, `_`, `.`, `~`',
     );
   }

@@ -1,5 +1,5 @@
-import { ProvisioningConfigurationError } from '../records/errors.js';
 import { equalBytes, hmacSha256, importHmacKey } from './constant-time.js';
+import { WebhookConfigurationError } from './errors.js';
 
 /** Tells whether a header value is one of the accepted shared secrets. */
 export type SharedSecretVerifier = (presented: string | null) => Promise<boolean>;
@@ -25,7 +25,7 @@ const MIN_SECRET_LENGTH = 16;
 export function createSharedSecretVerifier(secrets: readonly string[]): SharedSecretVerifier {
   for (const secret of secrets) {
     if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) {
-      throw new ProvisioningConfigurationError(
+      throw new WebhookConfigurationError(
         `Invalid webhook shared secret: expected a string of at least ${MIN_SECRET_LENGTH} characters`,
       );
     }

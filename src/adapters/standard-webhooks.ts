@@ -1,8 +1,8 @@
 import { decodeBase64, encodeBase64 } from '../kernel/base64.js';
 import type { Clock } from '../kernel/clock.js';
-import { ProvisioningConfigurationError } from '../records/errors.js';
 import { concatBytes, equalBytes, hmacSha256, importHmacKey } from './constant-time.js';
 import { WEBHOOK_DEFAULTS } from './defaults.js';
+import { WebhookConfigurationError } from './errors.js';
 
 const encoder = new TextEncoder();
 /** Webhook ids are short opaque strings; a bound keeps a hostile header from costing much. */
@@ -83,7 +83,7 @@ export function decodeWebhookSecret(secret: string): Uint8Array<ArrayBuffer> {
   const match = /^(?:v1,)?whsec_(.+)$/.exec(typeof secret === 'string' ? secret : '');
   const bytes = match?.[1] ? decodeBase64(match[1]) : null;
   if (!bytes || bytes.length < 16) {
-    throw new ProvisioningConfigurationError(
+    throw new WebhookConfigurationError(
       'Invalid Standard Webhooks secret: expected `v1,whsec_<base64>` of at least 16 bytes',
     );
   }

@@ -1,9 +1,9 @@
 import type { Clock } from '../kernel/clock.js';
 import type { CredentialCipher } from '../records/cipher.js';
-import { ProvisioningConfigurationError } from '../records/errors.js';
 import type { ProvisioningListener } from '../records/events.js';
 import type { CredentialStore } from '../records/store.js';
 import { CLIENT_FACTORY_DEFAULTS } from './defaults.js';
+import { UserClientConfigurationError } from './errors.js';
 import type { UserConnection } from './user-connection.js';
 import type { UserQueryClientsOptions } from './user-query-clients.js';
 
@@ -47,15 +47,15 @@ export interface Built<T> {
 export function checkLimits(options: ClientCacheOptions<unknown>): void {
   const { maxSize, idleMs, revalidateMs, closeGraceMs } = options;
   if (!Number.isSafeInteger(maxSize) || maxSize < 1) {
-    throw new ProvisioningConfigurationError(`maxSize must be a positive integer, not ${maxSize}`);
+    throw new UserClientConfigurationError(`maxSize must be a positive integer, not ${maxSize}`);
   }
   // 0 would expire a client the moment it is made: an idle time must be a real span of time.
   if (typeof idleMs !== 'number' || !(idleMs > 0)) {
-    throw new ProvisioningConfigurationError(`idleMs must be a number of ms > 0, not ${idleMs}`);
+    throw new UserClientConfigurationError(`idleMs must be a number of ms > 0, not ${idleMs}`);
   }
   for (const [name, value] of Object.entries({ revalidateMs, closeGraceMs })) {
     if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
-      throw new ProvisioningConfigurationError(`${name} must be a number of ms >= 0, not ${value}`);
+      throw new UserClientConfigurationError(`${name} must be a number of ms >= 0, not ${value}`);
     }
   }
 }

@@ -17,6 +17,7 @@ export type UserClientErrorCode =
   | 'provisioning_failed'
   | 'credentials_unreadable'
   | 'closed'
+  | 'invalid_configuration'
   | 'unauthorized'
   | 'query_failed'
   | 'transient'
@@ -151,6 +152,21 @@ export class UserClientsClosedError extends UserClientError {
   constructor(userId?: string) {
     super('The per-user client cache is closed', { userId });
   }
+}
+
+/**
+ * Options or arguments of the per-user clients that cannot work (an empty
+ * user id, a `maxSize` of 0, a connection URL with no Query API equivalent).
+ * Nothing was read or sent.
+ *
+ * @example
+ * ```ts
+ * createUserClients({ store, cipher, maxSize: 0 }); // throws UserClientConfigurationError
+ * ```
+ */
+export class UserClientConfigurationError extends UserClientError {
+  override readonly name = 'UserClientConfigurationError' as const;
+  readonly code = 'invalid_configuration' as const;
 }
 
 /**

@@ -3,6 +3,7 @@ export { CLIENT_FACTORY_DEFAULTS } from './defaults.js';
 export {
   isUserClientError,
   NoUserDatabaseError,
+  UserClientConfigurationError,
   UserClientError,
   type UserClientErrorCode,
   UserClientsClosedError,

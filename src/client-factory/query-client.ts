@@ -1,8 +1,7 @@
 import { type Clock, systemClock } from '../kernel/clock.js';
 import { MAX_TIMER_MS } from '../kernel/limits.js';
-import { ProvisioningConfigurationError } from '../records/errors.js';
 import { CLIENT_FACTORY_DEFAULTS } from './defaults.js';
-import { isUserClientError } from './errors.js';
+import { isUserClientError, UserClientConfigurationError } from './errors.js';
 import { type QueryResult, readQueryAnswer } from './query-answer.js';
 import {
   forUser,
@@ -107,7 +106,7 @@ export function createQueryClient(options: QueryClientOptions): Neo4jQueryClient
 /** A timeout in ms > 0 (`Infinity`: none); NaN would mean none and a negative one abort at once. */
 function checkTimeout(timeout: number): number {
   if (typeof timeout !== 'number' || !(timeout > 0)) {
-    throw new ProvisioningConfigurationError(`timeout must be a number of ms > 0, not ${timeout}`);
+    throw new UserClientConfigurationError(`timeout must be a number of ms > 0, not ${timeout}`);
   }
   return timeout;
 }

@@ -1,3 +1,5 @@
+import { UserClientConfigurationError } from './errors.js';
+
 /**
  * The Query API origin of an instance, from its Bolt connection URL:
  * `neo4j+s://<id>.databases.neo4j.io` -> `https://<id>.databases.neo4j.io`.
@@ -5,7 +7,7 @@
  * HTTPS on the default port (Aura serves the Query API on 443 only; a Bolt
  * port in the URL says nothing about it); plain `neo4j`/`bolt` map to
  * `http://<host>:7474`, a self-hosted server's default; an `http(s)` URL is
- * kept as it is.
+ * kept as it is. Anything else throws {@link UserClientConfigurationError}.
  *
  * @example
  * ```ts
@@ -14,7 +16,10 @@
  */
 export function queryApiOrigin(connectionUrl: string): string {
   const match = /^([a-z0-9+]+):\/\/([^/?#]+)/i.exec(connectionUrl.trim());
-  if (!match) throw new TypeError('The connection URL is not of the form <scheme>://<host>');
+  if (!match)
+    throw new UserClientConfigurationError(
+      'The connection URL is not of the form <scheme>://<host>',
+    );
   const scheme = (match[1] as string).toLowerCase();
   const hostAndPort = (match[2] as string).replace(/^[^@]*@/, ''); // never carry user info along
   const host = hostAndPort.replace(/:\d+$/, ''); // an IPv6 literal keeps its brackets
@@ -31,7 +36,9 @@ export function queryApiOrigin(connectionUrl: string): string {
     case 'http':
       return `${scheme}://${hostAndPort}`;
     default:
-      throw new TypeError(`The connection URL scheme "${scheme}" has no Query API equivalent`);
+      throw new UserClientConfigurationError(
+        `The connection URL scheme "${scheme}" has no Query API equivalent`,
+      );
   }
 }
 

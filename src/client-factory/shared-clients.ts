@@ -1,6 +1,6 @@
 import type { CredentialCipher } from '../records/cipher.js';
-import { ProvisioningConfigurationError } from '../records/errors.js';
 import type { CredentialStore } from '../records/store.js';
+import { UserClientConfigurationError } from './errors.js';
 import type { UserClients, UserClientsOptions } from './user-clients.js';
 
 interface Shared {
@@ -24,14 +24,14 @@ export function sharedClientsFor(
   const found = sharedByStore.get(options.store);
   if (found !== undefined) {
     if (found.cipher !== options.cipher) {
-      throw new ProvisioningConfigurationError(
+      throw new UserClientConfigurationError(
         'createClientForUser was called with another cipher for the same store; use createUserClients for a second cache',
       );
     }
     return found.clients;
   }
   if (!options.store || !options.cipher) {
-    throw new ProvisioningConfigurationError('createClientForUser needs `store` and `cipher`');
+    throw new UserClientConfigurationError('createClientForUser needs `store` and `cipher`');
   }
   const clients = create(options);
   const closeAll = clients.closeAll;

@@ -1,9 +1,10 @@
 import type { CredentialCipher } from '../records/cipher.js';
-import { isProvisioningError, ProvisioningConfigurationError } from '../records/errors.js';
+import { isProvisioningError } from '../records/errors.js';
 import type { UserDatabaseRecord } from '../records/record.js';
 import type { CredentialStore } from '../records/store.js';
 import {
   NoUserDatabaseError,
+  UserClientConfigurationError,
   UserCredentialsUnreadableError,
   UserDatabaseFailedError,
   UserDatabaseNotReadyError,
@@ -78,7 +79,8 @@ export function sameConnection(a: UserConnection, b: UserConnection): boolean {
 /**
  * Reads the user's record and decrypts the password: one store read, one
  * decryption. An empty or non-string user id throws
- * `ProvisioningConfigurationError` before the store is asked. Store errors pass through as they are; a cipher failure
+ * {@link UserClientConfigurationError} before the store is asked. Store errors pass through
+ * as they are; a cipher failure
  * becomes {@link UserCredentialsUnreadableError} with the cipher's error as
  * `cause`.
  */
@@ -88,7 +90,7 @@ export async function readUserConnection(
   cipher: CredentialCipher,
 ): Promise<{ connection: UserConnection; password: string }> {
   if (typeof userId !== 'string' || userId.length === 0) {
-    throw new ProvisioningConfigurationError('Invalid user id: expected a non-empty string');
+    throw new UserClientConfigurationError('Invalid user id: expected a non-empty string');
   }
   const connection = connectionOf(userId, await store.get(userId));
   return { connection, password: await decryptPassword(connection, cipher) };

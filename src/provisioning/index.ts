@@ -17,7 +17,7 @@ export type {
   ProvisioningEventType,
   ProvisioningListener,
 } from '../records/events.js';
-export { instanceNameForUser, userIdFromInstanceName } from '../records/instance-name.js';
+export { instanceNameForUser } from '../records/instance-name.js';
 export {
   type NewUserDatabaseRecord,
   newRecord,
@@ -41,9 +41,8 @@ export {
 export { PROVISIONING_DEFAULTS } from './defaults.js';
 export { createDnsReadinessProbe, type DnsReadinessProbeOptions } from './dns-probe.js';
 export { createHttpReadinessProbe, type HttpReadinessProbeOptions } from './http-probe.js';
-export { DEFAULT_POLL_POLICY, nextStatusCheckAt, type PollPolicy } from './poll-policy.js';
+export type { PollPolicy } from './poll-policy.js';
 export {
-  checkUserId,
   createProvisioner,
   type Provisioner,
   type ProvisionerOptions,
@@ -62,5 +61,4 @@ export {
   type SchedulePriority,
 } from './scheduler.js';
 export { type ProvisionUserDatabaseOptions, provisionUserDatabase } from './standalone.js';
-export { type ProvisioningEvent, transition } from './transition.js';
 export type { WaitUntilReadyOptions } from './wait-ready.js';

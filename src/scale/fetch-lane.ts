@@ -1,6 +1,7 @@
 import type { Job, PgBoss } from 'pg-boss';
 import type { Clock } from '../kernel/clock.js';
 import type { Logger } from '../kernel/logger.js';
+import { ScaleJobError } from './errors.js';
 
 /** The payload of a check job. */
 export interface CheckJobData {
@@ -173,7 +174,7 @@ export class FetchLane {
     const run = async () => {
       const userId = job.data?.userId;
       try {
-        if (typeof userId !== 'string') throw new Error('the job carries no userId');
+        if (typeof userId !== 'string') throw new ScaleJobError('the job carries no userId');
         await handler(userId);
       } catch (error) {
         logger.warn?.('scheduled check failed; pg-boss retries it', {

@@ -2,8 +2,8 @@ import type { ConstructorOptions, PgBoss } from 'pg-boss';
 import { type Clock, systemClock } from '../kernel/clock.js';
 import { type Logger, silentLogger } from '../kernel/logger.js';
 import type { PollScheduler, SchedulePriority } from '../provisioning/scheduler.js';
-import { ProvisioningConfigurationError } from '../records/errors.js';
 import { SCALE_DEFAULTS } from './defaults.js';
+import { ScaleConfigurationError, ScaleStateError } from './errors.js';
 import { type CheckJobData, FetchLane, type HeldJob, type NextCheck } from './fetch-lane.js';
 
 /**
@@ -96,19 +96,19 @@ export class PgBossScheduler implements PollScheduler {
 
   constructor(options: PgBossSchedulerOptions) {
     if (!options?.boss) {
-      throw new ProvisioningConfigurationError(
+      throw new ScaleConfigurationError(
         'PgBossScheduler needs `boss`: a PgBoss, a connection string or PgBoss options',
       );
     }
     const heartbeat = options.heartbeatSeconds ?? SCALE_DEFAULTS.scheduler.heartbeatSeconds;
     if (!Number.isInteger(heartbeat) || heartbeat < 10) {
-      throw new ProvisioningConfigurationError(
+      throw new ScaleConfigurationError(
         'heartbeatSeconds must be an integer of at least 10 (pg-boss)',
       );
     }
     const concurrency = options.concurrency ?? SCALE_DEFAULTS.scheduler.concurrency;
     if (!Number.isInteger(concurrency) || concurrency < 1) {
-      throw new ProvisioningConfigurationError('concurrency must be an integer >= 1');
+      throw new ScaleConfigurationError('concurrency must be an integer >= 1');
     }
     this.#options = options;
     this.#queue = options.queue ?? SCALE_DEFAULTS.scheduler.queue;
@@ -167,7 +167,7 @@ export class PgBossScheduler implements PollScheduler {
   }
 
   start(handler: (userId: string) => Promise<void>): void {
-    if (this.#lanes) throw new Error('PgBossScheduler.start was called twice');
+    if (this.#lanes) throw new ScaleStateError('PgBossScheduler.start was called twice');
     if (!this.#work || this.#closing) return;
     const defaults = SCALE_DEFAULTS.scheduler;
     const lane = (priority: SchedulePriority) =>
@@ -233,12 +233,12 @@ export class PgBossScheduler implements PollScheduler {
     // createQueue leaves an existing queue as it is: the first process to create it sets it up.
     const queue = await boss.getQueue(this.#queue);
     if (queue?.policy !== 'singleton') {
-      throw new ProvisioningConfigurationError(
+      throw new ScaleConfigurationError(
         `pg-boss queue ${JSON.stringify(this.#queue)} has the ${queue?.policy} policy; the scheduler needs singleton`,
       );
     }
     if (!(Number(queue.heartbeatSeconds) >= 10)) {
-      throw new ProvisioningConfigurationError(
+      throw new ScaleConfigurationError(
         `pg-boss queue ${JSON.stringify(this.#queue)} has no heartbeat: a dead worker's checks would not come back`,
       );
     }

@@ -3,9 +3,9 @@ import type { RateLimiter } from '../aura/rate-limiter.js';
 import { WaiterQueue } from '../aura/waiter-queue.js';
 import { type Clock, systemClock } from '../kernel/clock.js';
 import { type Logger, silentLogger } from '../kernel/logger.js';
-import { ProvisioningConfigurationError } from '../records/errors.js';
 import type { PostgresClient } from '../stores/postgres-store.js';
 import { SCALE_DEFAULTS } from './defaults.js';
+import { ScaleConfigurationError } from './errors.js';
 import { rateLimitStatements } from './rate-limit-sql.js';
 
 /**
@@ -59,12 +59,12 @@ export interface PostgresRateLimiter extends RateLimiter {
 
 function check(limit: number, windowMs: number, burst: number, marginMs: number) {
   if (!Number.isInteger(limit) || limit < 1 || !(windowMs > 0)) {
-    throw new ProvisioningConfigurationError('limit must be an integer >= 1 and windowMs positive');
+    throw new ScaleConfigurationError('limit must be an integer >= 1 and windowMs positive');
   }
   if (!Number.isInteger(burst) || burst < 1 || burst > limit) {
-    throw new ProvisioningConfigurationError('burst must be an integer from 1 to limit');
+    throw new ScaleConfigurationError('burst must be an integer from 1 to limit');
   }
-  if (!(marginMs >= 0)) throw new ProvisioningConfigurationError('marginMs must be >= 0');
+  if (!(marginMs >= 0)) throw new ScaleConfigurationError('marginMs must be >= 0');
 }
 
 /**
@@ -99,7 +99,7 @@ export function createPostgresRateLimiter(
   options: PostgresRateLimiterOptions,
 ): PostgresRateLimiter {
   if (typeof options?.client?.query !== 'function') {
-    throw new ProvisioningConfigurationError('client must have a query(text, values) method');
+    throw new ScaleConfigurationError('client must have a query(text, values) method');
   }
   const { client } = options;
   const defaults = SCALE_DEFAULTS.rateLimit;

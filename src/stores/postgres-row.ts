@@ -2,9 +2,13 @@ import { ProvisioningConfigurationError } from '../records/errors.js';
 import { PROVISIONING_STATUSES, type UserDatabaseRecord } from '../records/record.js';
 import type { ColumnKind, ResolvedColumn } from './postgres-columns.js';
 
-/** A row that does not read as a record. The message names the column, never its value. */
+/**
+ * A row that does not read as a record. The message names the column, never its value.
+ * Always the `cause` of a `CredentialStoreError` (code `store_failure`), never thrown to the app.
+ */
 export class UnexpectedRowError extends Error {
   override readonly name = 'UnexpectedRowError' as const;
+  readonly code = 'unexpected_row' as const;
 }
 
 const STATUSES = new Set<string>(PROVISIONING_STATUSES);

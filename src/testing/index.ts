@@ -11,15 +11,23 @@
  */
 export type { AuraMock } from './aura-mock.js';
 export { createAuraMock } from './aura-mock.js';
+export {
+  AuraMockConfigurationError,
+  AuraMockRequestEndedError,
+  isTestingError,
+  TestClockStalledError,
+  TestingError,
+  type TestingErrorCode,
+} from './errors.js';
 export type { AuraMockFaults, FailOptions, FaultMatch, MalformedVariant } from './faults.js';
 export type { ListenOptions, LoopbackServer } from './loopback-server.js';
 export type {
   CloudProvider,
   InstanceConfiguration,
-  InstanceSpec,
   InstanceStatus,
   InstanceType,
   MockInstance,
+  MockInstanceSpec,
   RecordedRequest,
   SeedInstance,
   TenantSeed,
@@ -28,5 +36,3 @@ export type { AuraMockOptions, TransitionDurations } from './options.js';
 export { DEFAULT_INSTANCE_CONFIGURATIONS, DEFAULTS as AURA_MOCK_DEFAULTS } from './options.js';
 export type { TestClock, TestClockOptions } from './test-clock.js';
 export { createTestClock } from './test-clock.js';
-export type { MockDatabase } from './v2/model.js';
-export type { MultiDatabaseMockOptions, OrganizationSeed } from './v2/options.js';

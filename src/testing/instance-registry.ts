@@ -1,6 +1,7 @@
+import { AuraMockConfigurationError } from './errors.js';
 import type { PhaseDurations } from './lifecycle.js';
 import { enter, statusAt } from './lifecycle.js';
-import type { InstanceSpec, InstanceStatus, MockInstance, SeedInstance } from './model.js';
+import type { InstanceStatus, MockInstance, MockInstanceSpec, SeedInstance } from './model.js';
 import { uniqueId } from './random-ids.js';
 import type { InstanceRecord, MockState } from './state.js';
 import { connectionUrl, isoSeconds } from './wire.js';
@@ -90,7 +91,8 @@ export function seedInstance(state: MockState, seed: SeedInstance, now: number):
   const tenant = options.tenants.find((t) => t.id === tenantId);
   const config = tenant?.instanceConfigurations[0];
   const id = seed.id ?? uniqueId(ids.instanceId, (candidate) => state.instances.has(candidate));
-  if (state.instances.has(id)) throw new Error(`addInstance: instance ${id} exists already`);
+  if (state.instances.has(id))
+    throw new AuraMockConfigurationError(`addInstance: instance ${id} exists already`);
   const record: InstanceRecord = {
     id,
     name: seed.name,
@@ -122,7 +124,7 @@ export function seedInstance(state: MockState, seed: SeedInstance, now: number):
  * options.creationTimeMs(specOf(record));
  * ```
  */
-export function specOf(record: InstanceRecord): InstanceSpec {
+export function specOf(record: InstanceRecord): MockInstanceSpec {
   return {
     name: record.name,
     tenantId: record.tenantId,
@@ -151,7 +153,7 @@ export function forceStatus(
   now: number,
 ): void {
   const record = findInstance(state, id, now);
-  if (!record) throw new Error(`setInstanceStatus: no instance ${id}`);
+  if (!record) throw new AuraMockConfigurationError(`setInstanceStatus: no instance ${id}`);
   record.phase = { status };
 }
 

@@ -5,8 +5,8 @@
 import type {
   CloudProvider,
   InstanceConfiguration,
-  InstanceSpec,
   InstanceType,
+  MockInstanceSpec,
   TenantSeed,
 } from './model.js';
 import type { Reply } from './reply.js';
@@ -66,7 +66,7 @@ export function validateCreate(
   body: unknown,
   tenants: readonly Required<TenantSeed>[],
 ):
-  | { ok: true; spec: InstanceSpec; configuration: InstanceConfiguration }
+  | { ok: true; spec: MockInstanceSpec; configuration: InstanceConfiguration }
   | { ok: false; reply: Reply } {
   const fail = (reply: Reply) => ({ ok: false as const, reply });
   if (!isObject(body)) return fail(auraError(400, 'invalid-request', 'Body must be a JSON object'));
@@ -94,7 +94,7 @@ export function validateCreate(
       ),
     );
   }
-  const spec: InstanceSpec = {
+  const spec: MockInstanceSpec = {
     name: body.name as string,
     tenantId: tenant.id,
     cloudProvider: body.cloud_provider as CloudProvider,
@@ -115,7 +115,7 @@ export function validateCreate(
  */
 function findConfiguration(
   tenant: Required<TenantSeed>,
-  spec: InstanceSpec,
+  spec: MockInstanceSpec,
 ): { ok: true; configuration: InstanceConfiguration } | { ok: false; reply: Reply } {
   const steps = [
     ['cloud_provider', (c: InstanceConfiguration) => c.cloudProvider === spec.cloudProvider],

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { AuraMockRequestEndedError } from './errors.js';
 
 /**
  * Options of `aura.listen(...)`.
@@ -62,7 +63,8 @@ async function serve(
   const controller = new AbortController();
   // The client hung up (or the server closed) before we answered: a parked request ends.
   res.on('close', () => {
-    if (!res.writableFinished) controller.abort(new Error('client disconnected'));
+    if (!res.writableFinished)
+      controller.abort(new AuraMockRequestEndedError('client disconnected'));
   });
   try {
     const response = await handle(await toRequest(req, baseUrl, controller.signal));

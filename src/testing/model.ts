@@ -99,7 +99,7 @@ export interface TenantSeed {
  * createAuraMock({ creationTimeMs: (spec) => (spec.type === 'free-db' ? 30_000 : 120_000) });
  * ```
  */
-export interface InstanceSpec {
+export interface MockInstanceSpec {
   name: string;
   tenantId: string;
   cloudProvider: CloudProvider;

@@ -1,7 +1,7 @@
 import type { Clock } from '../kernel/clock.js';
 import { systemClock } from '../kernel/clock.js';
-import type { InstanceConfiguration, InstanceSpec, TenantSeed } from './model.js';
-import { MULTI_DATABASE_DEFAULTS, type MultiDatabaseMockOptions } from './v2/options.js';
+import { AuraMockConfigurationError } from './errors.js';
+import type { InstanceConfiguration, MockInstanceSpec, TenantSeed } from './model.js';
 
 /**
  * How long each transitional status lasts before it settles, in milliseconds.
@@ -34,7 +34,7 @@ export interface TransitionDurations {
  * const aura = createAuraMock({ clock, notFoundAfterCreateMs: 20_000, instanceLimit: 3 });
  * ```
  */
-export interface AuraMockOptions extends MultiDatabaseMockOptions {
+export interface AuraMockOptions {
   /** Only `now()` is used. Default: the system clock. */
   clock?: Pick<Clock, 'now'>;
   /** Default `https://api.neo4j.io`; the API is under `${baseUrl}/v1`, the token at `${baseUrl}/oauth/token`. */
@@ -46,7 +46,7 @@ export interface AuraMockOptions extends MultiDatabaseMockOptions {
   /** Lifetime of an access token. Default 3600. */
   tokenTtlSeconds?: number;
   /** Time from create until `running`. Default 90 000. */
-  creationTimeMs?: number | ((spec: InstanceSpec) => number);
+  creationTimeMs?: number | ((spec: MockInstanceSpec) => number);
   /** `GET /instances/{id}` answers 404 this long after create. Default 0. */
   notFoundAfterCreateMs?: number;
   /** Creates beyond this many live instances answer 405. Default `Infinity`. */
@@ -56,7 +56,7 @@ export interface AuraMockOptions extends MultiDatabaseMockOptions {
   /** Source of ids, passwords and tokens. Default `Math.random`. */
   random?: () => number;
   /** When it returns true, the new instance ends in `loading failed` instead of `running`. */
-  failCreation?: (spec: InstanceSpec) => boolean;
+  failCreation?: (spec: MockInstanceSpec) => boolean;
   /** Durations of the other transitional statuses. */
   transitionMs?: Partial<TransitionDurations>;
 }
@@ -69,12 +69,12 @@ export interface ResolvedOptions {
   credentials: { clientId: string; clientSecret: string }[];
   tenants: Required<TenantSeed>[];
   tokenTtlSeconds: number;
-  creationTimeMs: (spec: InstanceSpec) => number;
+  creationTimeMs: (spec: MockInstanceSpec) => number;
   notFoundAfterCreateMs: number;
   instanceLimit: number;
   rateLimit: { limit: number; windowMs: number } | false;
   random: () => number;
-  failCreation: (spec: InstanceSpec) => boolean;
+  failCreation: (spec: MockInstanceSpec) => boolean;
   transitionMs: TransitionDurations;
 }
 
@@ -147,8 +147,6 @@ export const DEFAULTS = {
     suspending: 30_000,
     snapshot: 30_000,
   } satisfies TransitionDurations,
-  /** The v2beta1 side: organizations, database creation time, instance page size. */
-  ...MULTI_DATABASE_DEFAULTS,
 } as const;
 
 /** Applies {@link DEFAULTS} to the given options. */
@@ -156,7 +154,8 @@ export function resolveOptions(options: AuraMockOptions = {}): ResolvedOptions {
   const baseUrl = (options.baseUrl ?? DEFAULTS.baseUrl).replace(/\/+$/, '');
   const creation = options.creationTimeMs ?? DEFAULTS.creationTimeMs;
   const tenants = options.tenants ?? DEFAULTS.tenants;
-  if (tenants.length === 0) throw new Error('createAuraMock: at least one tenant is needed');
+  if (tenants.length === 0)
+    throw new AuraMockConfigurationError('createAuraMock: at least one tenant is needed');
   return {
     clock: options.clock ?? systemClock,
     baseUrl,

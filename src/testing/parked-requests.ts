@@ -1,3 +1,5 @@
+import { AuraMockRequestEndedError } from './errors.js';
+
 /**
  * Requests a fault left unanswered. Each ends when its request's signal
  * aborts (the client gave up), or when the fake is reset or closed.
@@ -34,7 +36,8 @@ export function createParkedRequests(): ParkedRequests {
           reject(reason);
         };
         const onAbort = () => end(signal.reason);
-        const release = () => end(new Error('The Aura fake was reset while the request waited'));
+        const release = () =>
+          end(new AuraMockRequestEndedError('The Aura fake was reset while the request waited'));
         releases.add(release);
         signal.addEventListener('abort', onAbort, { once: true });
       });

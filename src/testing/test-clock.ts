@@ -1,4 +1,5 @@
 import type { Clock } from '../kernel/clock.js';
+import { TestClockStalledError } from './errors.js';
 
 interface Timer {
   at: number;
@@ -136,7 +137,9 @@ export function createTestClock(options: TestClockOptions = {}): TestClock {
           for (let i = 0; i < 50 && !done && timers.length === 0; i++) await settle(settleTurns);
           if (done) return tracked;
           if (timers.length > 0) continue;
-          throw new Error('runUntil: the promise is still pending and no timer is left to fire');
+          throw new TestClockStalledError(
+            'runUntil: the promise is still pending and no timer is left to fire',
+          );
         }
       }
     },

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { isWebhookError, WebhookConfigurationError } from '../../src/adapters/errors.js';
 import { supabaseJwtAuthorizer } from '../../src/adapters/jwt-authorizer.js';
 import { signStandardWebhook } from '../../src/adapters/standard-webhooks.js';
 import {
   createWebhookHandler,
   type WebhookHandlerOptions,
 } from '../../src/adapters/webhook-handler.js';
+import { isProvisioningError } from '../../src/records/errors.js';
 import { post, runAbuseCases, signed, signupToDeletion, statusRequest } from './scenarios.js';
 import {
   authHookBody,
@@ -257,6 +259,25 @@ describe('createWebhookHandler', () => {
         basePath: '/a b',
       }),
     ).toThrow(/base path/);
+    void f.provisioner.close();
+  });
+
+  it('throws a WebhookConfigurationError for options that cannot work, not a provisioning error', () => {
+    const f = createWebhookFixture();
+    let caught: unknown;
+    try {
+      createWebhookHandler({ provisioner: f.provisioner, auth: {} });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(WebhookConfigurationError);
+    expect(caught).toMatchObject({
+      name: 'WebhookConfigurationError',
+      code: 'invalid_configuration',
+    });
+    expect(isWebhookError(caught, 'invalid_configuration')).toBe(true);
+    expect(isProvisioningError(caught)).toBe(false);
+    expect(() => supabaseJwtAuthorizer({ jwtSecret: 'short' })).toThrow(WebhookConfigurationError);
     void f.provisioner.close();
   });
 });

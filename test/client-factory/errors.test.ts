@@ -191,7 +191,13 @@ describe('arguments', () => {
   it('an empty user id is refused before the store is read', async () => {
     const world = createWorld();
     const clients = createUserClients(world);
-    await expect(clients.driverFor('')).rejects.toMatchObject({ code: 'invalid_configuration' });
+    const error = await clients.driverFor('').catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      name: 'UserClientConfigurationError',
+      code: 'invalid_configuration',
+    });
+    expect(isUserClientError(error, 'invalid_configuration')).toBe(true);
+    expect(isProvisioningError(error)).toBe(false);
     expect(world.counts.gets).toBe(0);
     await clients.closeAll();
   });

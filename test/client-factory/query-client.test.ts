@@ -2,6 +2,7 @@ import { inspect } from 'node:util';
 import { delay, HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { UserClientConfigurationError } from '../../src/client-factory/errors.js';
 import { createQueryClient } from '../../src/client-factory/query-client.js';
 import {
   Neo4jAuthenticationError,
@@ -363,6 +364,6 @@ describe('queryApiOrigin', () => {
 
   it('refuses a URL with no Query API equivalent', () => {
     expect(() => queryApiOrigin('ftp://example.com')).toThrow(/no Query API equivalent/);
-    expect(() => queryApiOrigin('not a url')).toThrow(TypeError);
+    expect(() => queryApiOrigin('not a url')).toThrow(UserClientConfigurationError);
   });
 });

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { PgBoss } from 'pg-boss';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isProvisioningError } from '../../src/records/errors.js';
+import { isScaleError } from '../../src/scale/errors.js';
 import { PgBossScheduler, type PgBossSchedulerOptions } from '../../src/scale/pg-boss-scheduler.js';
 import { createTestPool, testPostgres, uniqueName } from '../support/postgres.js';
 
@@ -245,7 +246,9 @@ describe.runIf(real)('PgBossScheduler', () => {
     await boss.createQueue('checks', { policy: 'standard' });
     const scheduler = schedulerOn(boss, { queue: 'checks' });
     const error = await scheduler.ready().catch((e: unknown) => e);
-    expect(isProvisioningError(error, 'invalid_configuration')).toBe(true);
+    expect(isScaleError(error, 'invalid_configuration')).toBe(true);
+    expect(error).toMatchObject({ name: 'ScaleConfigurationError' });
+    expect(isProvisioningError(error)).toBe(false);
   });
 
   it('checks its options', () => {

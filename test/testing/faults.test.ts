@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createAuraMock, createTestClock } from '../../src/testing/index.js';
+import {
+  AuraMockConfigurationError,
+  createAuraMock,
+  createTestClock,
+} from '../../src/testing/index.js';
 import { apiOf, createBody, requestToken, serveWithMsw } from '../support/aura-api.js';
 
 const clock = createTestClock();
@@ -65,7 +69,7 @@ describe('failNext', () => {
   });
 
   it('refuses a status that is no HTTP answer', () => {
-    expect(() => aura.faults.failNext(1, { status: 0 })).toThrow(RangeError);
+    expect(() => aura.faults.failNext(1, { status: 0 })).toThrow(AuraMockConfigurationError);
   });
 
   it('changes no state', async () => {
