@@ -5,9 +5,10 @@ import { defaultErrorReply } from './reply.js';
 
 /**
  * Which requests a fault applies to. `path` is the path below `/v1`
- * (`/instances`, `/instances/2f49c2b3`) or `/oauth/token`. Without a `path`,
- * a fault applies to `/v1` requests only, so the token request a client makes
- * first does not eat it.
+ * (`/instances`, `/instances/2f49c2b3`), a v2beta1 path with its prefix
+ * (`/v2beta1/organizations/...`), or `/oauth/token`. Without a `path`, a
+ * fault applies to API requests (v1 and v2beta1) only, so the token request a
+ * client makes first does not eat it.
  *
  * @example
  * ```ts
@@ -66,8 +67,12 @@ export interface AuraMockFaults {
   timeoutNext(count: number, options?: { match?: FaultMatch }): void;
   /** The next matching requests answer 200/202 with a broken body (default `not-json`). */
   malformedNext(count: number, options?: { match?: FaultMatch; variant?: MalformedVariant }): void;
-  /** The next `count` successful `POST /v1/instances` create the instance, then never answer. */
-  createSucceedsThenTimeout(count: number): void;
+  /**
+   * The next `count` successful creates (202) do their work, then never answer. Default:
+   * `POST /v1/instances`; a `match` picks another create, e.g. a v2beta1 database:
+   * `{ method: 'POST', path: /^\/v2beta1\/.*\/databases$/ }`.
+   */
+  createSucceedsThenTimeout(count: number, options?: { match?: FaultMatch }): void;
   /** The next matching requests fail like a network error (connection dropped). */
   dropConnectionNext(count: number, options?: { match?: FaultMatch }): void;
   /** Forgets every queued fault. */
@@ -171,8 +176,8 @@ export function createFaultQueue(): FaultQueue {
     malformedNext(count, { match = {}, variant = 'not-json' } = {}) {
       push(count, { stage: 'before', match, action: { kind: 'malformed', variant } });
     },
-    createSucceedsThenTimeout(count) {
-      push(count, { stage: 'after-create', match: { method: 'POST', path: '/instances' } });
+    createSucceedsThenTimeout(count, { match = { method: 'POST', path: '/instances' } } = {}) {
+      push(count, { stage: 'after-create', match });
     },
     dropConnectionNext(count, { match = {} } = {}) {
       push(count, { stage: 'before', match, action: { kind: 'drop' } });

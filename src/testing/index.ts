@@ -36,3 +36,5 @@ export type { AuraMockOptions, TransitionDurations } from './options.js';
 export { DEFAULT_INSTANCE_CONFIGURATIONS, DEFAULTS as AURA_MOCK_DEFAULTS } from './options.js';
 export type { TestClock, TestClockOptions } from './test-clock.js';
 export { createTestClock } from './test-clock.js';
+export type { MockDatabase } from './v2/model.js';
+export type { MultiDatabaseMockOptions, OrganizationSeed } from './v2/options.js';

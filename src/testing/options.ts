@@ -2,6 +2,7 @@ import type { Clock } from '../kernel/clock.js';
 import { systemClock } from '../kernel/clock.js';
 import { AuraMockConfigurationError } from './errors.js';
 import type { InstanceConfiguration, MockInstanceSpec, TenantSeed } from './model.js';
+import { MULTI_DATABASE_DEFAULTS, type MultiDatabaseMockOptions } from './v2/options.js';
 
 /**
  * How long each transitional status lasts before it settles, in milliseconds.
@@ -34,7 +35,7 @@ export interface TransitionDurations {
  * const aura = createAuraMock({ clock, notFoundAfterCreateMs: 20_000, instanceLimit: 3 });
  * ```
  */
-export interface AuraMockOptions {
+export interface AuraMockOptions extends MultiDatabaseMockOptions {
   /** Only `now()` is used. Default: the system clock. */
   clock?: Pick<Clock, 'now'>;
   /** Default `https://api.neo4j.io`; the API is under `${baseUrl}/v1`, the token at `${baseUrl}/oauth/token`. */
@@ -147,6 +148,8 @@ export const DEFAULTS = {
     suspending: 30_000,
     snapshot: 30_000,
   } satisfies TransitionDurations,
+  /** The v2beta1 side: organizations, database creation time, instance page size. */
+  ...MULTI_DATABASE_DEFAULTS,
 } as const;
 
 /** Applies {@link DEFAULTS} to the given options. */
