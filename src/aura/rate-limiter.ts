@@ -1,6 +1,6 @@
 import type { Clock } from '../kernel/clock.js';
 import { type RateLimitOptions, resolveRateLimitOptions } from './rate-limit-options.js';
-import { WaiterQueue } from './waiter-queue.js';
+import { type RequestPriority, WaiterQueue } from './waiter-queue.js';
 
 export { defaultMarginMs, type RateLimitOptions } from './rate-limit-options.js';
 
@@ -33,8 +33,7 @@ export interface RateLimiter {
   utilization?(): number;
 }
 
-/** `high`: served first when requests queue (status reads of a burst); `normal`: the default. */
-export type RequestPriority = 'high' | 'normal';
+export type { RequestPriority };
 
 /**
  * An exact sliding-window limiter: it keeps the hand-out times of the last

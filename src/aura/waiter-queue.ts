@@ -1,4 +1,5 @@
-import type { RequestPriority } from './rate-limiter.js';
+/** `high`: served first when requests queue (status reads of a burst); `normal`: the default. */
+export type RequestPriority = 'high' | 'normal';
 
 interface Waiter {
   priority: RequestPriority;

@@ -5,7 +5,6 @@ import type { CredentialStore } from '../records/store.js';
 import { CLIENT_FACTORY_DEFAULTS } from './defaults.js';
 import { UserClientConfigurationError } from './errors.js';
 import type { UserConnection } from './user-connection.js';
-import type { UserQueryClientsOptions } from './user-query-clients.js';
 
 /**
  * Something to hear provisioning events from: a `Provisioner` fits. Every
@@ -60,8 +59,18 @@ export function checkLimits(options: ClientCacheOptions<unknown>): void {
   }
 }
 
+/** The options both per-user caches share. */
+interface SharedCacheOptions {
+  store: CredentialStore;
+  cipher: CredentialCipher;
+  maxSize?: number;
+  idleMs?: number;
+  revalidateMs?: number;
+  events?: ProvisioningEventSource;
+}
+
 /** What both per-user caches take from their options, the defaults filled in. */
-export function sharedCacheSettings(options: UserQueryClientsOptions, clock: Clock) {
+export function sharedCacheSettings(options: SharedCacheOptions, clock: Clock) {
   return {
     store: options.store,
     cipher: options.cipher,

@@ -15,7 +15,7 @@ import {
   ReadOutcomeTracker,
 } from './poll-policy.js';
 import { ProbeTrust } from './probe-trust.js';
-import type { ProvisionerOptions } from './provisioner.js';
+import type { ProvisionerOptions } from './provisioner-options.js';
 import type { Runtime } from './runtime.js';
 import { InProcessScheduler } from './scheduler.js';
 import { markRunning } from './status-step.js';

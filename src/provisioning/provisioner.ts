@@ -1,7 +1,3 @@
-import type { AuraClient } from '../aura/client.js';
-import type { Clock } from '../kernel/clock.js';
-import type { Logger } from '../kernel/logger.js';
-import type { CredentialCipher } from '../records/cipher.js';
 import { isProvisioningError, ProvisioningConfigurationError } from '../records/errors.js';
 import { ProvisioningEvents, type ProvisioningListener } from '../records/events.js';
 import { instanceNameForUser } from '../records/instance-name.js';
@@ -11,56 +7,19 @@ import {
   type UserDatabaseRecord,
 } from '../records/record.js';
 import { toStatus, type UserDatabaseStatus } from '../records/status.js';
-import type { CredentialStore } from '../records/store.js';
 import { buildRuntime } from './build-runtime.js';
 import { runCreate } from './create-step.js';
 import { forgetCreating } from './creating-users.js';
 import { PROVISIONING_DEFAULTS } from './defaults.js';
 import { runDelete } from './delete-step.js';
 import { nextCheck } from './next-check.js';
-import type { PollPolicy } from './poll-policy.js';
-import {
-  type OrphanPolicy,
-  type ReconcileOptions,
-  type ReconcileReport,
-  reconcile,
-} from './reconcile.js';
-import { applyEvent, type InstanceSpec, type ReadinessProbe } from './runtime.js';
-import type { InProcessScheduler, PollScheduler } from './scheduler.js';
+import type { ProvisionerOptions } from './provisioner-options.js';
+import { type ReconcileOptions, type ReconcileReport, reconcile } from './reconcile.js';
+import { applyEvent } from './runtime.js';
 import { runStatusCheck } from './status-step.js';
 import { type WaitUntilReadyOptions, waitUntilReady } from './wait-ready.js';
 
-/** Options of {@link createProvisioner}. */
-export interface ProvisionerOptions {
-  aura: AuraClient;
-  store: CredentialStore;
-  cipher: CredentialCipher;
-  /** The instance each user gets (the name is derived from the user id). `tenantId` defaults to the client's. */
-  instance: InstanceSpec | (Omit<InstanceSpec, 'tenantId'> & { tenantId?: string });
-  /** Default: an {@link InProcessScheduler} on the same clock. */
-  scheduler?: PollScheduler;
-  /** Must be the clock the Aura client uses. Default: the system clock. */
-  clock?: Clock;
-  logger?: Logger;
-  /** Instance name prefix, 1–4 of `a-z0-9-`. Default `ap-`. */
-  instanceNamePrefix?: string;
-  /** Status-read timing; see `PollPolicy`. */
-  poll?: Partial<PollPolicy>;
-  /** A free readiness signal between status reads; off by default. */
-  readinessProbe?: ReadinessProbe;
-  /** What reconcile does with instances no record owns. Default `report`. */
-  orphans?: OrphanPolicy;
-  maxCreateAttempts?: number;
-  createLeaseMs?: number;
-  /**
-   * How often the provisioner reconciles on its own, in ms (the first run one
-   * interval after it is created). Default 300 000 (5 minutes); 0 turns it off.
-   * Calling `reconcile()` at start-up is still the quickest way to resume.
-   */
-  reconcileIntervalMs?: number;
-  /** Called for every provisioning event (no secrets in them). */
-  onEvent?: ProvisioningListener;
-}
+export type { ProvisionerOptions } from './provisioner-options.js';
 
 /** The provisioner: one database per user, exactly once. See {@link createProvisioner}. */
 export interface Provisioner {
