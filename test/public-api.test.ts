@@ -72,6 +72,7 @@ const ENTRIES: Record<string, { load: () => Promise<Record<string, unknown>>; na
       'createRateLimiter',
       'createUserQueryClients',
       'generateAesGcmKey',
+      'databaseNameForUser',
       'instanceNameForUser',
       'isAuraError',
       'isProvisioningError',

@@ -17,6 +17,7 @@ export type {
   ProvisioningEventType,
   ProvisioningListener,
 } from '../records/events.js';
+export { databaseNameForUser } from '../records/database-name.js';
 export { instanceNameForUser } from '../records/instance-name.js';
 export {
   type NewUserDatabaseRecord,

@@ -1,0 +1,60 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuraClient } from '../src/index.js';
+import { createAuraMock } from '../src/testing/index.js';
+import { loadAsModule, readmeBlocks } from './support/readme.js';
+
+// The README's v2beta1 example, run as written against the loopback fake.
+describe('README: several databases in one instance', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'readme-v2-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('creates a multi-database instance and a database named for the user', async () => {
+    const [block = ''] = await readmeBlocks(
+      'Several databases in one instance (Aura API v2beta1, preview)',
+    );
+    expect(block).toContain('new AuraV2(aura)');
+    const fake = createAuraMock({ creationTimeMs: 0, databaseCreationTimeMs: 0 });
+    const server = await fake.listen();
+    const logged: unknown[][] = [];
+    const main = await loadAsModule<{ host: { id: string } }>(dir, 'v2', block, {
+      provide: [
+        'clientId',
+        'clientSecret',
+        'organizationId',
+        'projectId',
+        'userId',
+        'console',
+        'AuraClient',
+      ],
+      epilogue: 'return { host };',
+    });
+    try {
+      const { host } = await main({
+        clientId: 'test-client-id',
+        clientSecret: 'test-client-secret',
+        organizationId: 'org-1',
+        projectId: 'tenant-1',
+        userId: '7b0c3a8e-1f2d-4c5b-9a6e-0d1c2b3a4f5e',
+        console: { log: (...args: unknown[]) => logged.push(args) },
+        // The block's client, pointed at the loopback fake.
+        AuraClient: class extends AuraClient {
+          constructor(options: ConstructorParameters<typeof AuraClient>[0]) {
+            super({ ...options, baseUrl: server.url });
+          }
+        },
+      });
+      const names = fake.databases(host.id).map((d) => d.name);
+      expect(names).toHaveLength(2);
+      expect(names).toContain('neo4j');
+      expect(logged).toEqual([[names.find((n) => n !== 'neo4j'), 2]]);
+    } finally {
+      await server.close();
+    }
+  });
+});
