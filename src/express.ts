@@ -18,7 +18,7 @@ import express, {
   type NextFunction,
   type Router,
 } from 'express';
-import { webhookRoutes } from './adapters/routes.js';
+import { normalizeBasePath, webhookRoutes } from './adapters/routes.js';
 import {
   createWebhookHandler,
   type WebhookHandler,
@@ -30,36 +30,53 @@ export { supabaseJwtAuthorizer } from './adapters/jwt-authorizer.js';
 export type { WebhookHandlerOptions } from './adapters/webhook-handler.js';
 
 /**
- * Creates an Express 5 `Router` serving the webhook routes under
- * `basePath` (default `/webhooks/auth`): `POST /webhooks/auth`,
- * `POST /webhooks/auth/signup`, `POST /webhooks/auth/delete`,
- * `GET /webhooks/auth/status/:userId`, `GET /webhooks/auth/health`. It reads
- * the raw request stream itself (signatures cover the exact bytes), so mount
- * it before `express.json()`, or at least where no parser has read the body.
- * The headers are checked before a byte of it is read: a request without a
- * valid secret or with stale signature headers gets 401 at once, with
- * `connection: close`, however slowly its body trickles.
+ * Creates an Express 5 `Router` serving the webhook routes: `POST {base}`,
+ * `POST {base}/signup`, `POST {base}/delete`, `GET {base}/status/:userId`,
+ * `GET {base}/health`. Where `{base}` is:
+ *
+ * - mounted at the root (`app.use(router)`, the usual way): `basePath`, default
+ *   `/webhooks/auth`, so `POST /webhooks/auth/signup`;
+ * - mounted under a path (`app.use('/webhooks/auth', router)`): the routes are
+ *   relative to the mount point, and `basePath` defaults to `''`, so the same
+ *   `POST /webhooks/auth/signup`. A `basePath` you give counts from the mount
+ *   point: `app.use('/api', createAuraWebhookRouter({ ..., basePath: '/hooks' }))`
+ *   serves `POST /api/hooks/signup`.
+ *
+ * Other paths fall through to the next handler. The router reads the raw
+ * request stream itself (signatures cover the exact bytes), so mount it before
+ * `express.json()`, or at least where no parser has read the body. The headers
+ * are checked before a byte of it is read: a request without a valid secret or
+ * with stale signature headers gets 401 at once, with `connection: close`,
+ * however slowly its body trickles.
  *
  * @example
  * ```ts
  * app.use(
+ *   '/webhooks/auth', // or no path at all: the same routes
  *   createAuraWebhookRouter({
  *     provisioner,
  *     auth: { sharedSecrets: [process.env.WEBHOOK_SECRET!] },
- *     authorizeStatus: supabaseJwtAuthorizer({ jwtSecret: process.env.SUPABASE_JWT_SECRET! }),
+ *     authorizeStatus: supabaseJwtAuthorizer({ supabaseUrl: process.env.SUPABASE_URL! }),
  *   }),
  * );
  * ```
  */
 export function createAuraWebhookRouter(options: WebhookHandlerOptions): Router {
-  const handle = createWebhookHandler(options);
+  const atRoot = normalizeBasePath(options.basePath);
+  const underMountPath = options.basePath === undefined ? '' : atRoot;
+  // `req.baseUrl` is the path the router is mounted under ('' at the root): only known per request.
+  const baseOf = (req: ExpressRequest) => (req.baseUrl === '' ? atRoot : underMountPath);
   const router = express.Router();
-  const serve = (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => {
-    answer(handle, req, res, options).catch(next);
-  };
-  for (const route of webhookRoutes(options.basePath)) {
-    if (route.method === 'GET') router.get(route.path, serve);
-    else router.post(route.path, serve);
+  for (const base of new Set([atRoot, underMountPath])) {
+    const handle = createWebhookHandler({ ...options, basePath: base });
+    const serve = (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => {
+      if (baseOf(req) !== base) return next();
+      answer(handle, req, res, options).catch(next);
+    };
+    for (const route of webhookRoutes(base)) {
+      if (route.method === 'GET') router.get(route.path, serve);
+      else router.post(route.path, serve);
+    }
   }
   return router;
 }

@@ -1,9 +1,13 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express from 'express';
+import express, { type Router } from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signStandardWebhook } from '../../src/adapters/standard-webhooks.js';
-import { createAuraWebhookRouter, supabaseJwtAuthorizer } from '../../src/express.js';
+import {
+  createAuraWebhookRouter,
+  supabaseJwtAuthorizer,
+  type WebhookHandlerOptions,
+} from '../../src/express.js';
 import { post, runAbuseCases, signupToDeletion } from './scenarios.js';
 import { postSlowly } from './slow-body.js';
 import {
@@ -42,12 +46,16 @@ async function serve(
   return { ...f, url, base: `${url}/webhooks/auth` };
 }
 
-const router = (f: ReturnType<typeof createWebhookFixture>) =>
+const router = (
+  f: ReturnType<typeof createWebhookFixture>,
+  options: Partial<WebhookHandlerOptions> = {},
+) =>
   createAuraWebhookRouter({
     provisioner: f.provisioner,
     auth: { sharedSecrets: [SHARED_SECRET], standardWebhookSecrets: [WHSEC] },
     authorizeStatus: supabaseJwtAuthorizer({ jwtSecret: JWT_SECRET }),
     logger: f.logger,
+    ...options,
   });
 
 describe('createAuraWebhookRouter (Express 5 on loopback)', () => {
@@ -92,19 +100,73 @@ describe('createAuraWebhookRouter (Express 5 on loopback)', () => {
     await t.provisioner.close();
   });
 
-  it('works under a mount path and behind express.raw, and refuses a body express.json already parsed', async () => {
+  const mounts = [
+    {
+      name: 'at the root',
+      mount: (app: express.Express, r: Router) => app.use(r),
+      base: '/webhooks/auth',
+      basePath: undefined,
+    },
+    {
+      name: 'under /webhooks/auth',
+      mount: (app: express.Express, r: Router) => app.use('/webhooks/auth', r),
+      base: '/webhooks/auth',
+      basePath: undefined,
+    },
+    {
+      name: "under /api/hooks with basePath '/supabase'",
+      mount: (app: express.Express, r: Router) => app.use('/api/hooks', r),
+      base: '/api/hooks/supabase',
+      basePath: '/supabase',
+    },
+  ];
+  for (const { name, mount, base, basePath } of mounts) {
+    it(`serves every route ${name} over HTTP (${base})`, async () => {
+      const t = await serve((app, f) => mount(app, router(f, { basePath })));
+      await signupToDeletion(fetch, `${t.url}${base}`, uuid(10));
+      const events = await fetch(
+        post(`${t.url}${base}`, signupBody(uuid(11)), { 'x-webhook-secret': SHARED_SECRET }),
+      );
+      expect([events.status, await events.json()]).toEqual([
+        202,
+        { userId: uuid(11), status: 'pending' },
+      ]);
+      expect(t.creates()).toHaveLength(2);
+      // No doubled base, no default base under a mount, nothing at the bare root.
+      const elsewhere = [
+        `${base}/webhooks/auth/health`,
+        '/health',
+        '/api/hooks/health',
+        '/api/hooks/webhooks/auth/health',
+      ];
+      for (const path of elsewhere)
+        expect([path, (await fetch(`${t.url}${path}`)).status]).toEqual([path, 404]);
+      expect(await (await fetch(`${t.url}/app-route`)).json()).toEqual({ app: true });
+      await t.provisioner.close();
+    });
+  }
+
+  it('serves the root mount alone at /webhooks/auth and lets other paths through', async () => {
+    const t = await serve((app, f) => app.use(router(f)));
+    expect((await fetch(`${t.url}/webhooks/auth/health`)).status).toBe(200);
+    expect((await fetch(`${t.url}/health`)).status).toBe(404);
+    const stray = await fetch(
+      post(`${t.url}/signup`, signupBody(uuid(5)), { 'x-webhook-secret': SHARED_SECRET }),
+    );
+    expect(stray.status).toBe(404);
+    expect(await t.storeWrites()).toBe(0);
+    await t.provisioner.close();
+  });
+
+  it('works under a mount path behind express.raw, and refuses a body express.json already parsed', async () => {
     const t = await serve((app, f) => {
       app.use('/api', express.raw({ type: '*/*' }), router(f));
       app.use('/parsed', express.json(), router(f));
     });
     const body = signupBody(uuid(2));
     const headers = { 'x-webhook-secret': SHARED_SECRET };
-    expect((await fetch(post(`${t.url}/api/webhooks/auth/signup`, body, headers))).status).toBe(
-      202,
-    );
-    const parsed = await fetch(
-      post(`${t.url}/parsed/webhooks/auth/signup`, signupBody(uuid(3)), headers),
-    );
+    expect((await fetch(post(`${t.url}/api/signup`, body, headers))).status).toBe(202);
+    const parsed = await fetch(post(`${t.url}/parsed/signup`, signupBody(uuid(3)), headers));
     expect([parsed.status, await parsed.json()]).toEqual([500, { error: 'body_already_parsed' }]);
     expect(t.logs.join('\n')).toContain('mount createAuraWebhookRouter before express.json()');
     expect(await t.store.get(uuid(3))).toBeNull();
