@@ -40,7 +40,11 @@ export interface AuraMockOptions extends MultiDatabaseMockOptions {
   clock?: Pick<Clock, 'now'>;
   /** Default `https://api.neo4j.io`; the API is under `${baseUrl}/v1`, the token at `${baseUrl}/oauth/token`. */
   baseUrl?: string;
-  /** Client credentials the token endpoint accepts. */
+  /**
+   * The only client credentials the token endpoint accepts. Default: any
+   * non-empty client id and secret, so a first run needs no made-up pair; give
+   * this to test a wrong secret (401 `invalid_client`).
+   */
   credentials?: { clientId: string; clientSecret: string }[];
   /** Default: one tenant `tenant-1` offering the default configurations. */
   tenants?: TenantSeed[];
@@ -67,7 +71,8 @@ export interface ResolvedOptions {
   clock: Pick<Clock, 'now'>;
   baseUrl: string;
   basePath: string;
-  credentials: { clientId: string; clientSecret: string }[];
+  /** `'any'`: every non-empty id and secret (the default). */
+  credentials: { clientId: string; clientSecret: string }[] | 'any';
   tenants: Required<TenantSeed>[];
   tokenTtlSeconds: number;
   creationTimeMs: (spec: MockInstanceSpec) => number;
@@ -130,7 +135,8 @@ export const DEFAULT_INSTANCE_CONFIGURATIONS: readonly InstanceConfiguration[] =
  */
 export const DEFAULTS = {
   baseUrl: 'https://api.neo4j.io',
-  credentials: [{ clientId: 'test-client-id', clientSecret: 'test-client-secret' }],
+  /** Any non-empty client id and secret is accepted. */
+  credentials: 'any',
   tenants: [{ id: 'tenant-1', name: 'Test tenant' }] as TenantSeed[],
   tokenTtlSeconds: 3600,
   creationTimeMs: 90_000,
@@ -163,7 +169,7 @@ export function resolveOptions(options: AuraMockOptions = {}): ResolvedOptions {
     clock: options.clock ?? systemClock,
     baseUrl,
     basePath: new URL(baseUrl).pathname.replace(/\/+$/, ''),
-    credentials: (options.credentials ?? DEFAULTS.credentials).map((c) => ({ ...c })),
+    credentials: options.credentials?.map((c) => ({ ...c })) ?? DEFAULTS.credentials,
     tenants: tenants.map((t) => ({
       id: t.id,
       name: t.name,

@@ -23,8 +23,21 @@ function basicCredentials(header: string | null): { id: string; secret: string }
   return { id: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
 }
 
+/** Whether the token endpoint takes these credentials: any non-empty pair, or a listed one. */
+function accepts(
+  credentials: MockState['options']['credentials'],
+  presented: { id: string; secret: string } | undefined,
+): boolean {
+  if (!presented?.id || !presented.secret) return false;
+  if (credentials === 'any') return true;
+  return credentials.some(
+    (c) => c.clientId === presented.id && c.clientSecret === presented.secret,
+  );
+}
+
 /**
- * `POST /oauth/token`: client credentials by Basic auth, form body
+ * `POST /oauth/token`: client credentials by Basic auth (any non-empty pair
+ * unless the fake was given `credentials`), form body
  * `grant_type=client_credentials`. Errors use the OAuth shape.
  *
  * @example
@@ -41,10 +54,8 @@ export function issueToken(state: MockState, incoming: IncomingRequest, now: num
     );
   }
   const presented = basicCredentials(incoming.headers.get('authorization'));
-  const known = state.options.credentials.some(
-    (c) => c.clientId === presented?.id && c.clientSecret === presented.secret,
-  );
-  if (!known) return oauthError(401, 'invalid_client', 'Client authentication failed');
+  if (!accepts(state.options.credentials, presented))
+    return oauthError(401, 'invalid_client', 'Client authentication failed');
   const grantType = (incoming.body as Record<string, unknown> | undefined)?.grant_type;
   if (grantType !== 'client_credentials') {
     return oauthError(400, 'unsupported_grant_type', 'grant_type must be client_credentials');

@@ -3,7 +3,8 @@ import { createAuraMock, createTestClock } from '../../src/testing/index.js';
 import { apiOf, CLIENT, requestToken, serveWithMsw } from '../support/aura-api.js';
 
 const clock = createTestClock();
-const aura = createAuraMock({ clock });
+// Strict on purpose: given credentials, the fake takes only those.
+const aura = createAuraMock({ clock, credentials: [CLIENT] });
 serveWithMsw(aura);
 const api = apiOf(aura.baseUrl);
 
@@ -80,6 +81,44 @@ describe('token endpoint', () => {
       }),
     );
     expect(answer.status).toBe(200);
+  });
+});
+
+describe('token endpoint without a credentials option', () => {
+  const tokenFrom = (fake: ReturnType<typeof createAuraMock>, id: string, secret: string) =>
+    fake.handle(
+      new Request(`${fake.baseUrl}/oauth/token`, {
+        method: 'POST',
+        headers: {
+          Authorization: `Basic ${btoa(`${id}:${secret}`)}`,
+          'Content-Type': 'application/x-www-form-urlencoded',
+        },
+        body: 'grant_type=client_credentials',
+      }),
+    );
+
+  it('issues a token for any non-empty client id and secret', async () => {
+    const open = createAuraMock({ clock, baseUrl: 'https://open.test' });
+    for (const [id, secret] of [
+      ['my-real-looking-id', 'my-secret'],
+      [CLIENT.clientId, CLIENT.clientSecret],
+    ] as const) {
+      const answer = await tokenFrom(open, id, secret);
+      expect(answer.status).toBe(200);
+      expect(await answer.json()).toMatchObject({ token_type: 'bearer' });
+    }
+  });
+
+  it('still answers 401 invalid_client for an empty id or secret', async () => {
+    const open = createAuraMock({ clock, baseUrl: 'https://open.test' });
+    for (const [id, secret] of [
+      ['', 'secret'],
+      ['id', ''],
+    ] as const) {
+      const answer = await tokenFrom(open, id, secret);
+      expect(answer.status).toBe(401);
+      expect(await answer.json()).toMatchObject({ error: 'invalid_client' });
+    }
   });
 });
 

@@ -46,7 +46,8 @@ export interface HarnessOptions {
 /** Builds a fake and a client on one fresh test clock. */
 export function createHarness(options: HarnessOptions = {}): Harness {
   const clock = createTestClock();
-  const fake = createAuraMock({ ...options.fake, clock });
+  // Strict credentials (the fake takes any pair by default): wrong-secret tests need a refusal.
+  const fake = createAuraMock({ credentials: [CREDENTIALS], ...options.fake, clock });
   const aura = new AuraClient({ ...CREDENTIALS, tenantId: TENANT_ID, clock, ...options.client });
   return { clock, fake, aura, run: (promise) => clock.runUntil(promise) };
 }
