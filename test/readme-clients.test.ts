@@ -254,8 +254,8 @@ describe.runIf(testPostgres().kind !== 'pglite')('README, Running on several pro
       expect((await provisioner.claimUser(queued)).status).toBe('pending');
       for (const userId of [inline, queued]) {
         const ready = await provisioner.waitUntilReady(userId, {
-          timeout: 12_000,
-          pollInterval: 100,
+          timeoutMs: 12_000,
+          pollIntervalMs: 100,
         });
         expect(ready.status).toBe('ready');
       }

@@ -6,8 +6,8 @@ import type { RetrySafety } from './retry.js';
 export interface CallOptions {
   /** Aborts the call (and its retries and waits) with an `AuraAbortError`. */
   signal?: AbortSignal;
-  /** Time one attempt may take, in ms; overrides the client's `timeout`. */
-  timeout?: number;
+  /** Time one attempt may take, in ms; overrides the client's `timeoutMs`. */
+  timeoutMs?: number;
   /**
    * Place in the rate limiter's queue: `high` goes before queued `normal`
    * calls. The provisioner marks its status reads `high`. Default `normal`.

@@ -44,3 +44,11 @@ export const greaterThanZero = () =>
 
 /** A check that a number is zero or more (what `z.nonnegative()` checks). */
 export const atLeastZero = () => z.refine<number>((value) => value >= 0, 'must be at least 0');
+
+/**
+ * An option that was renamed: absent passes, any value fails with the new name
+ * (`timeout: renamed to timeoutMs`). For names that would otherwise be an
+ * unknown key, which the options schemas let through without a word.
+ */
+export const renamedTo = (name: string) =>
+  z.optional(z.unknown().check(z.refine(() => false, `renamed to ${name}`)));

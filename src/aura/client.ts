@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { type Clock, systemClock } from '../kernel/clock.js';
 import { type Logger, silentLogger } from '../kernel/logger.js';
-import { atLeastZero, greaterThanZero, httpUrl, integer, nonBlank } from './checks.js';
+import { atLeastZero, greaterThanZero, httpUrl, integer, nonBlank, renamedTo } from './checks.js';
 import { bindClientInternals } from './client-transport.js';
 import { DEFAULTS, type RetryOptions } from './defaults.js';
 import { AuraConfigurationError } from './errors/usage.js';
@@ -26,7 +26,7 @@ export interface AuraClientOptions {
   /** A `fetch` to use instead of `globalThis.fetch` (resolved at call time). */
   fetch?: typeof fetch;
   /** Time one attempt may take, in ms. Default 30 000. */
-  timeout?: number;
+  timeoutMs?: number;
   /** Retry settings for transient failures. */
   retry?: RetryOptions;
   /**
@@ -37,7 +37,7 @@ export interface AuraClientOptions {
   /** A limiter to share with other clients (or processes); overrides `rateLimit`. */
   rateLimiter?: RateLimiter;
   /** Refresh the token this long before it expires, in ms. Default 60 000. */
-  tokenRefreshMargin?: number;
+  tokenRefreshMarginMs?: number;
   logger?: Logger;
   /** Appended to the `User-Agent` header: say who is calling. */
   userAgent?: string;
@@ -54,8 +54,11 @@ const optionsSchema = z.object({
   clientSecret: nonEmpty,
   tenantId: z.optional(nonEmpty),
   baseUrl: z.optional(httpUrl()),
-  timeout: z.optional(positive),
-  tokenRefreshMargin: z.optional(z.number().check(atLeastZero())),
+  timeoutMs: z.optional(positive),
+  tokenRefreshMarginMs: z.optional(z.number().check(atLeastZero())),
+  // Other unknown keys pass (as before); these old names would be silently ignored, so they fail.
+  timeout: renamedTo('timeoutMs'),
+  tokenRefreshMargin: renamedTo('tokenRefreshMarginMs'),
   retry: z.optional(
     z.object({
       limit: z.optional(integer().check(atLeastZero())),
@@ -127,8 +130,8 @@ export class AuraClient {
       clock,
       random: options.random ?? Math.random,
       logger: options.logger ?? silentLogger,
-      timeoutMs: options.timeout ?? DEFAULTS.timeoutMs,
-      tokenRefreshMarginMs: options.tokenRefreshMargin ?? DEFAULTS.tokenRefreshMarginMs,
+      timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
+      tokenRefreshMarginMs: options.tokenRefreshMarginMs ?? DEFAULTS.tokenRefreshMarginMs,
       retry: { ...DEFAULTS.retry, ...options.retry },
       limiter: this.rateLimiter,
       userAgent: `aura-provisioner/${VERSION}${options.userAgent ? ` ${options.userAgent}` : ''}`,

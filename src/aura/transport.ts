@@ -150,7 +150,7 @@ export class Transport {
     send: (signal: AbortSignal) => Promise<Response>,
   ): Promise<Outcome> {
     const { clock } = this.#settings;
-    const timeoutMs = options?.timeout ?? this.#settings.timeoutMs;
+    const timeoutMs = options?.timeoutMs ?? this.#settings.timeoutMs;
     const timeout = new AbortController();
     const stopTimer = new AbortController();
     clock.sleep(timeoutMs, stopTimer.signal).then(

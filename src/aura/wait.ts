@@ -19,16 +19,16 @@ export interface WaitProgress {
 /** Options of `instances.waitUntilRunning`. */
 export interface WaitOptions {
   /** Give up after this many ms in all. Default 20 minutes. */
-  timeout?: number;
+  timeoutMs?: number;
   signal?: AbortSignal;
   /** Called after every check. */
   onProgress?: (progress: WaitProgress) => void;
   /** How long a 404 is taken for "not visible yet" rather than "gone". Default 60 s. */
-  notFoundGrace?: number;
+  notFoundGraceMs?: number;
   /** First delay between checks, in ms; grows by half each check. Default 5 s. */
-  initialDelay?: number;
+  initialDelayMs?: number;
   /** Longest delay between checks, in ms. Default 20 s. */
-  maxDelay?: number;
+  maxDelayMs?: number;
   /** Rate-limiter priority of the status reads. Default `normal`. */
   priority?: RequestPriority;
 }
@@ -44,7 +44,7 @@ export function nextWaitDelay(checks: number, initialMs: number, maxMs: number):
 /**
  * Polls `getInstance` until the instance is `running`. Stops early with
  * `AuraInstanceFailedError` on `loading failed` or `destroying`; tolerates
- * 404 for `notFoundGrace` (a GET right after create can 404); fails with
+ * 404 for `notFoundGraceMs` (a GET right after create can 404); fails with
  * `AuraTimeoutError` at the deadline and `AuraAbortError` on abort.
  */
 export async function waitUntilRunning(
@@ -53,10 +53,10 @@ export async function waitUntilRunning(
   clock: Clock,
   options: WaitOptions = {},
 ): Promise<Instance> {
-  const timeoutMs = options.timeout ?? DEFAULTS.wait.timeoutMs;
-  const graceMs = options.notFoundGrace ?? DEFAULTS.wait.notFoundGraceMs;
-  const initialMs = options.initialDelay ?? DEFAULTS.wait.initialDelayMs;
-  const maxMs = options.maxDelay ?? DEFAULTS.wait.maxDelayMs;
+  const timeoutMs = options.timeoutMs ?? DEFAULTS.wait.timeoutMs;
+  const graceMs = options.notFoundGraceMs ?? DEFAULTS.wait.notFoundGraceMs;
+  const initialMs = options.initialDelayMs ?? DEFAULTS.wait.initialDelayMs;
+  const maxMs = options.maxDelayMs ?? DEFAULTS.wait.maxDelayMs;
   const what = `Waiting for instance ${instanceId} to run`;
   const started = clock.now();
   const deadline = started + timeoutMs;

@@ -14,7 +14,7 @@ export const CLI_DEFAULTS = {
   poolSize: 2,
   connectTimeoutMs: 10_000,
   /** `doctor` should answer quickly: one retry, a short timeout. */
-  doctorAura: { timeout: 10_000, retry: { limit: 1 } },
+  doctorAura: { timeoutMs: 10_000, retry: { limit: 1 } },
 } as const;
 
 /** Where a Supabase project's table comes from: the migration the package ships. */

@@ -33,7 +33,7 @@ export interface QueryClientOptions {
   /** Times the request timeout. Default: the system clock. */
   clock?: Clock | undefined;
   /** Time a request may take, answer included, in ms (> 0). Default 30 s; `Infinity` (or anything over ~24.8 days) for none. */
-  timeout?: number | undefined;
+  timeoutMs?: number | undefined;
 }
 
 /**
@@ -41,12 +41,12 @@ export interface QueryClientOptions {
  *
  * @example
  * ```ts
- * await client.run('MATCH (n) RETURN n LIMIT 5', {}, { accessMode: 'read', timeout: 5_000, signal });
+ * await client.run('MATCH (n) RETURN n LIMIT 5', {}, { accessMode: 'read', timeoutMs: 5_000, signal });
  * ```
  */
 export interface QueryRunOptions {
-  /** Overrides the client's timeout for this call. */
-  timeout?: number;
+  /** Overrides the client's `timeoutMs` for this call, in ms. */
+  timeoutMs?: number;
   signal?: AbortSignal;
   /** `read` lets a cluster route the statement to a reader. Default `write`. */
   accessMode?: 'read' | 'write';
@@ -106,7 +106,7 @@ export function createQueryClient(options: QueryClientOptions): Neo4jQueryClient
 /** A timeout in ms > 0 (`Infinity`: none); NaN would mean none and a negative one abort at once. */
 function checkTimeout(timeout: number): number {
   if (typeof timeout !== 'number' || !(timeout > 0)) {
-    throw new UserClientConfigurationError(`timeout must be a number of ms > 0, not ${timeout}`);
+    throw new UserClientConfigurationError(`timeoutMs must be a number of ms > 0, not ${timeout}`);
   }
   return timeout;
 }
@@ -129,7 +129,7 @@ class QueryClient implements Neo4jQueryClient {
     this.#authorization = `Basic ${base64(`${options.username}:${options.password}`)}`;
     this.#fetch = options.fetch;
     this.#clock = options.clock ?? systemClock;
-    this.#timeout = checkTimeout(options.timeout ?? CLIENT_FACTORY_DEFAULTS.queryTimeoutMs);
+    this.#timeout = checkTimeout(options.timeoutMs ?? CLIENT_FACTORY_DEFAULTS.queryTimeoutMs);
   }
 
   async run<Row extends Record<string, unknown>>(
@@ -138,7 +138,8 @@ class QueryClient implements Neo4jQueryClient {
     options: QueryRunOptions = {},
   ): Promise<QueryResult<Row>> {
     const { userId } = this;
-    const timeout = options.timeout === undefined ? this.#timeout : checkTimeout(options.timeout);
+    const timeout =
+      options.timeoutMs === undefined ? this.#timeout : checkTimeout(options.timeoutMs);
     const body = JSON.stringify({
       statement,
       parameters,

@@ -108,7 +108,7 @@ export class Neo4jConnectionError extends QueryApiError {
  *
  * @example
  * ```ts
- * await client.run(statement, {}, { timeout: 5_000 }); // may throw Neo4jQueryTimeoutError
+ * await client.run(statement, {}, { timeoutMs: 5_000 }); // may throw Neo4jQueryTimeoutError
  * ```
  */
 export class Neo4jQueryTimeoutError extends QueryApiError {

@@ -15,7 +15,7 @@ import { readUserConnection, type UserConnection } from './user-connection.js';
  *
  * @example
  * ```ts
- * const options: QueryClientForUserOptions = { store, cipher, queryTimeout: 10_000 };
+ * const options: QueryClientForUserOptions = { store, cipher, queryTimeoutMs: 10_000 };
  * ```
  */
 export interface QueryClientForUserOptions {
@@ -32,7 +32,7 @@ export interface QueryClientForUserOptions {
   fetch?: typeof globalThis.fetch;
   clock?: Clock;
   /** Time a Query API request may take, in ms. Default 30 s. */
-  queryTimeout?: number;
+  queryTimeoutMs?: number;
 }
 
 /**
@@ -162,6 +162,6 @@ export function queryClientOf(
     userId: connection.userId,
     fetch: options.fetch,
     clock: options.clock,
-    timeout: options.queryTimeout,
+    timeoutMs: options.queryTimeoutMs,
   });
 }

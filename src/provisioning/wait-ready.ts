@@ -11,10 +11,10 @@ import type { Runtime } from './runtime.js';
 /** Options of `waitUntilReady`. */
 export interface WaitUntilReadyOptions {
   /** Give up after this many ms. Default 20 minutes. */
-  timeout?: number;
+  timeoutMs?: number;
   signal?: AbortSignal;
   /** Re-read the store at least this often (events from other processes do not reach us). Default 5 s. */
-  pollInterval?: number;
+  pollIntervalMs?: number;
 }
 
 /**
@@ -31,8 +31,8 @@ export async function waitUntilReady(
   getStatus: (userId: string) => Promise<UserDatabaseStatus>,
   options: WaitUntilReadyOptions = {},
 ): Promise<UserDatabaseStatus> {
-  const timeoutMs = options.timeout ?? 20 * 60_000;
-  const pollMs = options.pollInterval ?? 5_000;
+  const timeoutMs = options.timeoutMs ?? 20 * 60_000;
+  const pollMs = options.pollIntervalMs ?? 5_000;
   const deadline = rt.clock.now() + timeoutMs;
   for (;;) {
     const status = await getStatus(userId);

@@ -71,7 +71,7 @@ describe('signups that no webhook brought', () => {
     );
     for (const user of [delivered, ...lost]) {
       expect(
-        (await f.provisioner.waitUntilReady(user, { timeout: 5_000, pollInterval: 10 })).status,
+        (await f.provisioner.waitUntilReady(user, { timeoutMs: 5_000, pollIntervalMs: 10 })).status,
       ).toBe('ready');
     }
     expect(await f.store.get(uuid(5))).toBeNull();
@@ -100,7 +100,7 @@ describe('signups that no webhook brought', () => {
     const provisioner = f.newProvisioner();
     expect((await provisioner.reconcile()).resumed).toBe(1);
     expect(
-      (await provisioner.waitUntilReady(user, { timeout: 5_000, pollInterval: 10 })).status,
+      (await provisioner.waitUntilReady(user, { timeoutMs: 5_000, pollIntervalMs: 10 })).status,
     ).toBe('ready');
     expect(f.creates()).toHaveLength(1);
     await provisioner.close();

@@ -70,7 +70,7 @@ describe('createWebhookHandler', () => {
     const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => deliver(i)));
     for (let i = 10; i < 20; i++) answers.push(await deliver(i));
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(202));
-    await t.provisioner.waitUntilReady(user, { timeout: 5_000, pollInterval: 10 });
+    await t.provisioner.waitUntilReady(user, { timeoutMs: 5_000, pollIntervalMs: 10 });
     const late = await t.handle(await signed(`${BASE}/signup`, body));
     expect(await late.json()).toEqual({ userId: user, status: 'ready' });
     expect(t.creates()).toHaveLength(1);
@@ -118,7 +118,7 @@ describe('createWebhookHandler', () => {
       post(`${BASE}/signup`, signupBody(uuid(7)), { 'x-webhook-secret': SHARED_SECRET }),
     );
     expect(response.status).toBe(202);
-    await t.provisioner.waitUntilReady(uuid(7), { timeout: 5_000, pollInterval: 10 });
+    await t.provisioner.waitUntilReady(uuid(7), { timeoutMs: 5_000, pollIntervalMs: 10 });
     expect(t.creates()).toHaveLength(1);
     await t.provisioner.close();
   });

@@ -105,7 +105,7 @@ describe.runIf(live)('live Aura API', () => {
       const userId = `live-${Date.now().toString(36)}`;
       try {
         await provisioner.provisionUserDatabase(userId);
-        const ready = await provisioner.waitUntilReady(userId, { timeout: 20 * 60_000 });
+        const ready = await provisioner.waitUntilReady(userId, { timeoutMs: 20 * 60_000 });
         expect(ready.status).toBe('ready');
 
         const { records } = await clients.run(userId, 'RETURN $x AS x', { x: 42 });

@@ -248,7 +248,7 @@ describe('timeouts and abort', () => {
     });
     const world = createWorld();
     await world.putRecord(USER);
-    const client = await createQueryClientForUser(USER, { ...world, queryTimeout: 5_000 });
+    const client = await createQueryClientForUser(USER, { ...world, queryTimeoutMs: 5_000 });
     const error = await world.clock.runUntil(client.run('RETURN 1')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Neo4jQueryTimeoutError);
     expect(error).toMatchObject({ code: 'timeout', timeoutMs: 5_000, retryable: true });
@@ -279,12 +279,12 @@ describe('timeouts and abort', () => {
           database: 'neo4j',
           username: USERNAME,
           password: PASSWORD,
-          timeout,
+          timeoutMs: timeout,
         }),
-      ).toThrow(/timeout must be a number of ms > 0/);
+      ).toThrow(/timeoutMs must be a number of ms > 0/);
       const { client } = await clientFor();
-      await expect(client.run('RETURN 1', {}, { timeout })).rejects.toThrow(
-        /timeout must be a number of ms > 0/,
+      await expect(client.run('RETURN 1', {}, { timeoutMs: timeout })).rejects.toThrow(
+        /timeoutMs must be a number of ms > 0/,
       );
       expect(seen).toHaveLength(0);
     },

@@ -213,15 +213,15 @@ export class InstancesResource {
    * @example
    * ```ts
    * const ready = await aura.instances.waitUntilRunning(created.id, {
-   *   timeout: 15 * 60_000,
+   *   timeoutMs: 15 * 60_000,
    *   onProgress: ({ status, elapsedMs }) => console.log(status, elapsedMs),
    * });
    * ```
    */
   async waitUntilRunning(instanceId: string, options: WaitOptions = {}): Promise<Instance> {
-    if (options.timeout !== undefined && !(options.timeout > 0)) {
+    if (options.timeoutMs !== undefined && !(options.timeoutMs > 0)) {
       throw new AuraConfigurationError('Invalid wait options', [
-        { path: 'timeout', message: 'must be a positive number of ms' },
+        { path: 'timeoutMs', message: 'must be a positive number of ms' },
       ]);
     }
     return waitUntilRunning(

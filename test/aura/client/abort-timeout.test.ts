@@ -96,7 +96,7 @@ describe('a per-call timeout', () => {
     const { aura, clock, fake, run } = setup({ client: { retry: { limit: 0 } } });
     fake.faults.timeoutNext(1, { match: LIST_TENANTS });
     const started = clock.now();
-    const error = await rejectionOf(run(aura.tenants.list({ timeout: 4_000 })));
+    const error = await rejectionOf(run(aura.tenants.list({ timeoutMs: 4_000 })));
     expect(error).toBeInstanceOf(AuraTimeoutError);
     expect((error as AuraTimeoutError).timeoutMs).toBe(4_000);
     expect(clock.now() - started).toBe(4_000);

@@ -34,7 +34,7 @@ describe('an idempotent GET', () => {
   });
 
   it('is retried after the attempt timeout fires (on the test clock) and then succeeds', async () => {
-    const { aura, fake, run } = setup({ client: { timeout: 10_000 } });
+    const { aura, fake, run } = setup({ client: { timeoutMs: 10_000 } });
     fake.faults.timeoutNext(1, { match: LIST_TENANTS });
     expect(await run(aura.tenants.list())).toHaveLength(1);
     const requests = apiRequests(fake);

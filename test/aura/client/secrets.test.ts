@@ -106,7 +106,7 @@ scenario('waits that fail', { fake: { notFoundAfterCreateMs: 5 * MINUTE } }, asy
   const broken = fake.addInstance({ name: 'failed', status: 'loading failed' });
   await failure('wait failed', h, aura.instances.waitUntilRunning(broken.id));
   const { id } = fake.addInstance({ name: 'slow', status: 'creating' });
-  await failure('wait timeout', h, aura.instances.waitUntilRunning(id, { timeout: MINUTE }));
+  await failure('wait timeout', h, aura.instances.waitUntilRunning(id, { timeoutMs: MINUTE }));
   const signal = AbortSignal.abort();
   await failure('wait abort', h, aura.instances.waitUntilRunning(id, { signal }));
 });

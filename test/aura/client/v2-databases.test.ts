@@ -59,7 +59,7 @@ describe('AuraV2 databases (v2beta1)', () => {
 
   it('turns a create that succeeded but timed out into AuraDatabaseCreateOutcomeUnknownError; findByName finds it', async () => {
     const { fake, instanceId, project, run, databaseRequests } = await withSharedInstance({
-      client: { timeout: 5_000 },
+      client: { timeoutMs: 5_000 },
     });
     fake.faults.createSucceedsThenTimeout(1, { match: DATABASE_CREATE });
     const error = await rejectionOf(run(project.databases.create(instanceId, 'app-u0002')));
@@ -130,7 +130,7 @@ describe('AuraV2 databases (v2beta1)', () => {
     };
     const logger: Logger = { debug: log, info: log, warn: log, error: log };
     const { fake, instanceId, project, run, created } = await withSharedInstance({
-      client: { logger, timeout: 5_000 },
+      client: { logger, timeoutMs: 5_000 },
     });
     fake.faults.createSucceedsThenTimeout(1, { match: DATABASE_CREATE });
     fake.faults.failNext(1, { status: 503, match: { method: 'POST', path: /\/instances$/ } });

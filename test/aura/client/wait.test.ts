@@ -44,11 +44,11 @@ describe('instances.waitUntilRunning', () => {
     expect(clock.now() - started).toBeLessThan(MINUTE + 20_000);
   });
 
-  it('honours a shorter notFoundGrace', async () => {
+  it('honours a shorter notFoundGraceMs', async () => {
     const { aura, clock, run } = setup({ fake: { notFoundAfterCreateMs: 20_000 } });
     const created = await run(aura.instances.create(INSTANCE_SPEC));
     const started = clock.now();
-    const wait = aura.instances.waitUntilRunning(created.id, { notFoundGrace: 10_000 });
+    const wait = aura.instances.waitUntilRunning(created.id, { notFoundGraceMs: 10_000 });
     expect(await rejectionOf(run(wait))).toBeInstanceOf(AuraNotFoundError);
     expect(clock.now() - started).toBeLessThan(20_000);
   });
@@ -60,7 +60,7 @@ describe('instances.waitUntilRunning', () => {
     const created = await run(aura.instances.create(INSTANCE_SPEC));
     const started = clock.now();
     const error = await rejectionOf(
-      run(aura.instances.waitUntilRunning(created.id, { timeout: 15 * MINUTE })),
+      run(aura.instances.waitUntilRunning(created.id, { timeoutMs: 15 * MINUTE })),
     );
     expect(error).toBeInstanceOf(AuraInstanceFailedError);
     expect(error).toMatchObject({ instanceId: created.id, instanceStatus: 'loading failed' });
@@ -72,7 +72,7 @@ describe('instances.waitUntilRunning', () => {
     const created = await run(aura.instances.create(INSTANCE_SPEC));
     const started = clock.now();
     const error = await rejectionOf(
-      run(aura.instances.waitUntilRunning(created.id, { timeout: 5 * MINUTE })),
+      run(aura.instances.waitUntilRunning(created.id, { timeoutMs: 5 * MINUTE })),
     );
     expect(error).toBeInstanceOf(AuraTimeoutError);
     expect((error as AuraTimeoutError).timeoutMs).toBe(5 * MINUTE);
@@ -97,7 +97,9 @@ describe('instances.waitUntilRunning', () => {
     const { id } = fake.addInstance({ name: 'stuck', status: 'creating' });
     fake.faults.timeoutNext(100, { match: { method: 'GET' } });
     const started = clock.now();
-    const error = await rejectionOf(run(aura.instances.waitUntilRunning(id, { timeout: MINUTE })));
+    const error = await rejectionOf(
+      run(aura.instances.waitUntilRunning(id, { timeoutMs: MINUTE })),
+    );
     expect(error).toBeInstanceOf(AuraTimeoutError);
     expect((error as AuraTimeoutError).timeoutMs).toBe(MINUTE);
     expect(clock.now() - started).toBeLessThanOrEqual(MINUTE);

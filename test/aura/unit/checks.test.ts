@@ -54,13 +54,21 @@ describe('AuraClient options', () => {
     ).not.toThrow();
   });
 
+  it('accepts the duration options by their Ms names, and lets other unknown keys pass', () => {
+    const options = { ...CREDENTIALS, timeoutMs: 5_000, tokenRefreshMarginMs: 0 };
+    expect(() => new AuraClient(options)).not.toThrow();
+    expect(() => new AuraClient({ ...CREDENTIALS, unheardOf: 1 } as never)).not.toThrow();
+  });
+
   it.each([
     [{ rateLimit: { limit: 1.5, windowMs: 1000 } }, 'rateLimit.limit: expected int'],
     [{ rateLimit: { limit: 0, windowMs: 1000 } }, 'rateLimit.limit: must be greater than 0'],
     [{ rateLimit: true }, 'rateLimit: expected object'],
     [{ retry: { limit: -1 } }, 'retry.limit: must be at least 0'],
     [{ baseUrl: 'ftp://api.neo4j.io' }, 'baseUrl: must be a valid url'],
-    [{ timeout: 0 }, 'timeout: must be greater than 0'],
+    [{ timeoutMs: 0 }, 'timeoutMs: must be greater than 0'],
+    [{ timeout: 5_000 }, 'timeout: renamed to timeoutMs'],
+    [{ tokenRefreshMargin: 0 }, 'tokenRefreshMargin: renamed to tokenRefreshMarginMs'],
     [{ clientId: '  ' }, 'clientId: required'],
   ])('refuses %j, naming the option', (options, issue) => {
     expect(refusalOf(options)).toEqual([issue]);

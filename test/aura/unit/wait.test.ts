@@ -56,7 +56,7 @@ function scripted(steps: Step[]) {
 }
 
 /** Fast defaults for these tests: checks at 0, 5 000, 12 500, 23 750, ... */
-const delays = { initialDelay: 5_000, maxDelay: 20_000 };
+const delays = { initialDelayMs: 5_000, maxDelayMs: 20_000 };
 
 function setup(steps: Step[]) {
   const clock = createTestClock({ start: 0 });
@@ -106,7 +106,7 @@ describe('waitUntilRunning', () => {
 
   it('treats a 404 inside the grace window as "not visible yet"', async () => {
     const { clock, getInstance, calls } = setup([notFound(), notFound(), 'running']);
-    const wait = waitUntilRunning(ID, getInstance, clock, { ...delays, notFoundGrace: 12_500 });
+    const wait = waitUntilRunning(ID, getInstance, clock, { ...delays, notFoundGraceMs: 12_500 });
     expect((await clock.runUntil(wait)).status).toBe('running');
     expect(calls).toHaveLength(3);
   });
@@ -114,7 +114,7 @@ describe('waitUntilRunning', () => {
   it('rethrows a 404 that comes after the grace window', async () => {
     const gone = notFound();
     const { clock, getInstance, calls } = setup(['creating', gone]);
-    const wait = waitUntilRunning(ID, getInstance, clock, { ...delays, notFoundGrace: 12_499 });
+    const wait = waitUntilRunning(ID, getInstance, clock, { ...delays, notFoundGraceMs: 12_499 });
     // Checks at 0 (creating), 5 000 (404, inside), 12 500 (404, outside).
     await expect(clock.runUntil(wait)).rejects.toBe(gone);
     expect(calls.map((call) => call.at)).toEqual([0, 5_000, 12_500]);
@@ -152,7 +152,7 @@ describe('waitUntilRunning', () => {
 
   it('fails with AuraTimeoutError at the deadline, after the checks the delays allow', async () => {
     const { clock, getInstance, calls } = setup(['creating']);
-    const wait = waitUntilRunning(ID, getInstance, clock, { ...delays, timeout: 20_000 });
+    const wait = waitUntilRunning(ID, getInstance, clock, { ...delays, timeoutMs: 20_000 });
     const error = await clock.runUntil(wait).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(AuraTimeoutError);

@@ -53,7 +53,7 @@ async function crashAt(point: CrashPoint) {
 
   const process2 = h.newProvisioner();
   const report = await h.run(process2.reconcile());
-  const ready = await h.run(process2.waitUntilReady(user, { timeout: 30 * 60_000 }));
+  const ready = await h.run(process2.waitUntilReady(user, { timeoutMs: 30 * 60_000 }));
   const second = await h.run(process2.reconcile());
   await process2.close();
   return { h, user, report, ready, second };

@@ -76,7 +76,7 @@ describe('the create lease', () => {
       clock: h.clock,
       fetch: slowFetch,
       rateLimiter: held.limiter,
-      timeout: 5 * MINUTE,
+      timeoutMs: 5 * MINUTE,
     });
     const a = h.newProvisioner({ aura: slow, reconcileIntervalMs: 0 });
     const b = h.newProvisioner({ reconcileIntervalMs: 0 });

@@ -23,7 +23,7 @@ describe('no user depends on the app calling reconcile', () => {
     await h.run(provisioner.claimUser(user));
     await h.clock.advance(10_000);
     expect(failures).toBe(2);
-    const ready = await h.run(provisioner.waitUntilReady(user, { timeout: 10 * MINUTE }));
+    const ready = await h.run(provisioner.waitUntilReady(user, { timeoutMs: 10 * MINUTE }));
     expect(ready.status).toBe('ready');
     expect(h.creates()).toHaveLength(1);
     expect(h.logs.filter((line) => line.includes('scheduled check failed'))).toHaveLength(2);
@@ -38,7 +38,7 @@ describe('no user depends on the app calling reconcile', () => {
       newRecord(user, instanceNameForUser(user, 'ap-'), { nextCheckAt: h.clock.now() }),
     );
     const provisioner = h.newProvisioner({ reconcileIntervalMs: 2 * MINUTE });
-    const ready = await h.run(provisioner.waitUntilReady(user, { timeout: 10 * MINUTE }));
+    const ready = await h.run(provisioner.waitUntilReady(user, { timeoutMs: 10 * MINUTE }));
     expect(ready.status).toBe('ready');
     expect(h.creates()).toHaveLength(1);
     await provisioner.close();
@@ -53,7 +53,7 @@ describe('no user depends on the app calling reconcile', () => {
     );
     const provisioner = h.newProvisioner({ reconcileIntervalMs: 0 });
     const waited = await h
-      .run(provisioner.waitUntilReady(user, { timeout: 30 * MINUTE }))
+      .run(provisioner.waitUntilReady(user, { timeoutMs: 30 * MINUTE }))
       .catch((error: unknown) => error);
     expect(isProvisioningError(waited, 'timeout')).toBe(true);
     expect(h.creates()).toHaveLength(0);
