@@ -1,5 +1,10 @@
 /**
- * Defaults of the webhook core, declared once.
+ * Defaults of the webhook core, declared once. `basePath` and `bodyLimit` are
+ * options of `createWebhookHandler`; `sharedSecretHeader` and
+ * `toleranceSeconds` are the defaults of `auth.headerName` and
+ * `auth.toleranceSeconds` (seconds, as the Standard Webhooks spec counts);
+ * `jwtAudience` of `supabaseJwtAuthorizer`'s `audience`. `createWaitMs` is a
+ * constant.
  *
  * @example
  * ```ts

@@ -1,6 +1,15 @@
 /**
- * Defaults of the Aura client, declared once. Every value can be overridden
- * through {@link AuraClientOptions}.
+ * Defaults of the Aura client, declared once (exported as `AURA_DEFAULTS`).
+ * Each is overridden by the {@link AuraClientOptions} field of the same name
+ * (`baseUrl`, `timeoutMs`, `tokenRefreshMarginMs`, `rateLimit`, `retry`),
+ * except `wait`: those are the defaults of `instances.waitUntilRunning`'s
+ * options (`timeoutMs`, `notFoundGraceMs`, `initialDelayMs`, `maxDelayMs`),
+ * set per call.
+ *
+ * @example
+ * ```ts
+ * new AuraClient({ clientId, clientSecret, timeoutMs: AURA_DEFAULTS.timeoutMs * 2 });
+ * ```
  */
 export const DEFAULTS = {
   /** Aura's API origin; the API lives under `/v1`, the token endpoint at `/oauth/token`. */
@@ -22,6 +31,7 @@ export const DEFAULTS = {
     /** Statuses retried for idempotent methods; only 429 for creates and other unsafe calls. */
     statusCodes: [429, 502, 503, 504] as readonly number[],
   },
+  /** Defaults of `waitUntilRunning`'s options, not of the client's. */
   wait: {
     /** How long `waitUntilRunning` waits in all; clients in the wild give up after 15–20 min. */
     timeoutMs: 20 * 60_000,

@@ -1,6 +1,12 @@
 /**
- * Defaults of the per-user clients, declared once. Each is an option of
- * `createUserClients` / `createUserQueryClients` / `createQueryClient`.
+ * Defaults of the per-user clients, declared once. `maxSize`, `idleMs` and
+ * `revalidateMs` are options of `createUserClients` and
+ * `createUserQueryClients`; `closeGraceMs` and `driverConfig` of
+ * `createUserClients`; `queryTimeoutMs` is the default of the option of that
+ * name (`createUserClients`, `createUserQueryClients`,
+ * `createQueryClientForUser`) and of `createQueryClient`'s `timeoutMs`;
+ * `queryDatabase` is used when neither the `database` option nor the record
+ * names one.
  *
  * @example
  * ```ts

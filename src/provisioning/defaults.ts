@@ -1,4 +1,16 @@
-/** Defaults of the provisioning layer, declared once; each is an option of `createProvisioner`. */
+/**
+ * Defaults of the provisioning layer, declared once. Options of `createProvisioner`:
+ * `instanceNamePrefix`, `createLeaseMs`, `maxCreateAttempts`, `reconcileIntervalMs`, and every
+ * field of `poll`. The rest are internal constants that no option changes:
+ * `ambiguousCreateDelayMs`, `failedRetryBaseMs`, `failedRetryMaxMs`, `claimAttempts`,
+ * `claimBackoffMs`, `storeWriteAttempts`, `storeWriteBackoffMs`, `firstReadLearning`,
+ * `idleFirstReadCreatingShare` and `probeTrust`.
+ *
+ * @example
+ * ```ts
+ * createProvisioner({ ...options, createLeaseMs: PROVISIONING_DEFAULTS.createLeaseMs * 2 });
+ * ```
+ */
 // Plain literals only (180_000, not 3 * 60_000): bundlers keep an object with computed
 // values even where nothing reads it, such as a browser app that imports only AuraClient.
 export const PROVISIONING_DEFAULTS = {
@@ -32,6 +44,7 @@ export const PROVISIONING_DEFAULTS = {
   /** Store writes after a create are retried this many times before the instance is given up. */
   storeWriteAttempts: 4,
   storeWriteBackoffMs: 500,
+  /** The `poll` option's defaults, field by field (see `PollPolicy`). */
   poll: {
     /**
      * The starting value of three learned times: when the first status read happens after

@@ -1,7 +1,12 @@
 /**
  * Defaults of the scale-out layer (the pg-boss scheduler and the shared rate
- * limiter), declared once; each is an option of `PgBossScheduler` or
- * `createPostgresRateLimiter`.
+ * limiter), declared once. Options of `PgBossScheduler`: `queue`,
+ * `concurrency`, `pollIntervalMs`, `heartbeatSeconds`, `holdMs`, and
+ * `retryLimit` / `retryDelaySeconds` / `retryDelayMaxSeconds` as
+ * `retry: { limit, delaySeconds, maxDelaySeconds }`; `expireInSeconds` is a
+ * constant. Options of `createPostgresRateLimiter`: `table` and `key`;
+ * `marginRatio` only shapes the default `marginMs`, and `maxRetryDelayMs` is
+ * a constant.
  *
  * @example
  * ```ts
