@@ -1,5 +1,6 @@
 export { UserScopedError } from '../kernel/user-error.js';
 export type { CredentialCipher } from '../records/cipher.js';
+export { databaseNameForUser } from '../records/database-name.js';
 export {
   CredentialCipherError,
   CredentialStoreError,
@@ -17,7 +18,6 @@ export type {
   ProvisioningEventType,
   ProvisioningListener,
 } from '../records/events.js';
-export { databaseNameForUser } from '../records/database-name.js';
 export { instanceNameForUser } from '../records/instance-name.js';
 export {
   type NewUserDatabaseRecord,
