@@ -28,7 +28,11 @@ import { isoSeconds } from './wire.js';
 export interface AuraMock {
   /** The base URL the fake answers under (no trailing slash). */
   readonly baseUrl: string;
-  /** MSW handlers for everything under `baseUrl`, for `setupServer(...)`. */
+  /**
+   * MSW handlers for everything under `baseUrl`, for `setupServer(...)`. Built on
+   * first use; the only part of the fake that needs `msw` (an
+   * `AuraMockConfigurationError` says to install it when it is missing).
+   */
   readonly handlers: RequestHandler[];
   /** The framework-free core: a fetch `Request` in, a `Response` out. */
   handle(request: Request): Promise<Response>;
@@ -86,10 +90,14 @@ export function createAuraMock(options: AuraMockOptions = {}): AuraMock {
   const parked = createParkedRequests();
   const handle = createDispatcher(state, faults, parked);
   const now = () => resolved.clock.now();
+  let handlers: RequestHandler[] | undefined;
 
   return {
     baseUrl: resolved.baseUrl,
-    handlers: createMswHandlers(handle, resolved.baseUrl),
+    get handlers() {
+      handlers ??= createMswHandlers(handle, resolved.baseUrl);
+      return handlers;
+    },
     handle,
     listen: (listenOptions) => listenLoopback(handle, resolved.baseUrl, listenOptions),
     get requests() {

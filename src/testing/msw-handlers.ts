@@ -1,11 +1,11 @@
 import type { RequestHandler } from 'msw';
-import { HttpResponse, http } from 'msw';
+import { loadMsw } from './msw-module.js';
 
 /**
  * MSW request handlers for everything under `baseUrl`, answered by `handle`.
  * A network-error response or a rejected promise (a timeout the client gave
  * up on, a reset) becomes `HttpResponse.error()`, so nothing is logged as a
- * handler crash.
+ * handler crash. Throws `AuraMockConfigurationError` when `msw` is not installed.
  *
  * @example
  * ```ts
@@ -16,6 +16,7 @@ export function createMswHandlers(
   handle: (request: Request) => Promise<Response>,
   baseUrl: string,
 ): RequestHandler[] {
+  const { http, HttpResponse } = loadMsw();
   return [
     http.all(`${baseUrl}/*`, async ({ request }) => {
       try {
