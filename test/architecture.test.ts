@@ -34,7 +34,8 @@ const IMPORTED_ONLY_BY: Readonly<Record<string, readonly string[]>> = {
   // The webhook core is reached through its own subpath and the framework entry files.
   adapters: [ENTRY],
   // The fake ships at `aura-provisioner/testing`; library code never pulls it (and msw) in.
-  testing: [],
+  // The CLI's `dev` command serves it (loaded only by that command; msw is never needed).
+  testing: ['cli'],
 };
 
 /** Packages that only the listed layers may import: frameworks stay at the edges. */

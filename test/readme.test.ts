@@ -2,9 +2,34 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main as cli } from '../src/cli/main.js';
 import { generateAesGcmKey } from '../src/index.js';
 import { createAuraMock } from '../src/testing/index.js';
 import { loadAsModule, readmeBlocks } from './support/readme.js';
+
+/**
+ * `aura-provisioner dev` as the quick start tells a new user to run it: started in this
+ * process, its printed `export NAME=value` lines put into the environment, stopped at the end.
+ */
+async function startDevFake(): Promise<{ env: Record<string, string>; stop(): Promise<void> }> {
+  const abort = new AbortController();
+  let stdout = '';
+  const io = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: () => true } };
+  const exit = cli(['dev'], {}, { ...io, signal: abort.signal });
+  for (let i = 0; i < 500 && !stdout.includes('Requests'); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  const env = Object.fromEntries(
+    [...stdout.matchAll(/^export (AURA_\w+)=(.*)$/gm)].map((m) => [m[1], m[2]]),
+  );
+  return {
+    env,
+    async stop() {
+      abort.abort();
+      expect(await exit).toBe(0);
+    },
+  };
+}
 
 describe('README', () => {
   let dir: string;
@@ -13,15 +38,16 @@ describe('README', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(__dirname, '.readme-'));
-    const fake = createAuraMock({ creationTimeMs: 0 });
-    const server = await fake.listen();
-    close = server.close;
-    Object.assign(process.env, {
-      AURA_CLIENT_ID: 'test-client-id',
-      AURA_CLIENT_SECRET: 'test-client-secret',
-      AURA_TENANT_ID: 'tenant-1',
-      AURA_BASE_URL: server.url,
-    });
+    const dev = await startDevFake();
+    close = dev.stop;
+    // Exactly what the dev command printed: the quick start needs nothing else.
+    expect(Object.keys(dev.env).sort()).toEqual([
+      'AURA_BASE_URL',
+      'AURA_CLIENT_ID',
+      'AURA_CLIENT_SECRET',
+      'AURA_TENANT_ID',
+    ]);
+    Object.assign(process.env, dev.env);
   });
 
   afterAll(async () => {
@@ -30,13 +56,19 @@ describe('README', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('runs the quick start as written against the loopback Aura fake', async () => {
+  it('runs the quick start as written against `aura-provisioner dev`, printing progress as it waits', async () => {
     const [quickStart] = await readmeBlocks('Quick start');
     expect(quickStart).toContain("from 'aura-provisioner'");
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     try {
+      const started = Date.now();
       await (await loadAsModule(dir, 'quick-start', quickStart ?? ''))();
-      expect(log).toHaveBeenCalledWith(
+      // The dev fake runs an instance after 5 s: no minute-and-a-half wait in silence.
+      expect(Date.now() - started).toBeLessThan(15_000);
+      const lines = log.mock.calls.map((args) => args.join(' '));
+      expect(lines[0]).toMatch(/^(not-found|creating) after 0s$/);
+      expect(lines.at(-2)).toMatch(/^running after \d+s$/);
+      expect(log).toHaveBeenLastCalledWith(
         'running',
         expect.stringMatching(/^neo4j\+s:\/\/[0-9a-f]{8}\.databases\.neo4j\.io$/),
         'neo4j',
@@ -45,7 +77,7 @@ describe('README', () => {
     } finally {
       log.mockRestore();
     }
-  });
+  }, 30_000);
 
   it('runs the provisioning example as written, on simulated time, against the in-process fake', async () => {
     const [example] = await readmeBlocks('Provisioning a database per user');

@@ -2,6 +2,7 @@ import { VERSION } from '../aura/version.js';
 import { parseCommandLine } from './args.js';
 import type { Command } from './command.js';
 import { deprovisionCommand } from './commands/deprovision.js';
+import { devCommand } from './commands/dev.js';
 import { doctorCommand } from './commands/doctor.js';
 import { listCommand } from './commands/list.js';
 import { migrateCommand } from './commands/migrate.js';
@@ -26,6 +27,7 @@ export const COMMANDS: readonly Command[] = [
   reconcileCommand,
   orphansCommand,
   deprovisionCommand,
+  devCommand,
 ];
 
 function findCommand(name: string): Command {

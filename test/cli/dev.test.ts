@@ -1,0 +1,187 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliIo, main } from '../../src/cli/main.js';
+import { runCli } from './harness.js';
+
+/** The dev command running in this process, its output read as it comes. */
+function startDev(argv: string[], env: Record<string, string | undefined> = {}) {
+  const stop = new AbortController();
+  const output = { stdout: '', stderr: '' };
+  const io: CliIo = {
+    stdout: { write: (s: string) => (output.stdout += s) },
+    stderr: { write: (s: string) => (output.stderr += s) },
+    signal: stop.signal,
+  };
+  const exit = main(['dev', ...argv], env, io);
+  return { output, exit, stop: () => stop.abort() };
+}
+
+/** Polls (real time, no timers to fake) until `read()` matches `pattern`. */
+async function waitFor(
+  read: () => string,
+  pattern: RegExp,
+  ms = 10_000,
+): Promise<RegExpMatchArray> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const match = read().match(pattern);
+    if (match) return match;
+    if (Date.now() > until) throw new Error(`no ${pattern} in:\n${read()}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const URL_LINE = /^export AURA_BASE_URL=(http:\/\/127\.0\.0\.1:\d+)$/m;
+
+/** A token from the fake for a made-up client, then authorised `fetch`es. */
+async function clientOf(url: string, clientId: string, clientSecret: string) {
+  const answer = await fetch(`${url}/oauth/token`, {
+    method: 'POST',
+    headers: {
+      Authorization: `Basic ${btoa(`${clientId}:${clientSecret}`)}`,
+      'Content-Type': 'application/x-www-form-urlencoded',
+    },
+    body: 'grant_type=client_credentials',
+  });
+  expect(answer.status).toBe(200);
+  const { access_token: token } = (await answer.json()) as { access_token: string };
+  const call = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${url}/v1${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as { data: never } };
+  };
+  return { token, call };
+}
+
+describe('aura-provisioner dev', () => {
+  it('prints the environment, serves the fake with fast timings, logs each request, stops on abort (exit 0)', async () => {
+    const dev = startDev(['--creation-ms', '300']);
+    const [, url] = await waitFor(() => dev.output.stdout, URL_LINE);
+    expect(dev.output.stdout).toContain('export AURA_CLIENT_ID=dev-client-id\n');
+    expect(dev.output.stdout).toContain('export AURA_CLIENT_SECRET=dev-client-secret\n');
+    expect(dev.output.stdout).toContain('export AURA_TENANT_ID=tenant-1\n');
+
+    // Any client id and secret will do, and the printed tenant is there.
+    const { token, call } = await clientOf(url as string, 'whatever-id', 'whatever-secret');
+    const tenants = await call('GET', '/tenants');
+    expect(tenants.body.data).toEqual([expect.objectContaining({ id: 'tenant-1' })]);
+    const created = await call('POST', '/instances', {
+      name: 'dev-try',
+      tenant_id: 'tenant-1',
+      type: 'professional-db',
+      memory: '1GB',
+      region: 'europe-west1',
+      cloud_provider: 'gcp',
+      version: '5',
+    });
+    expect(created.status).toBe(202);
+    const { id } = created.body.data as { id: string };
+    await new Promise((resolve) => setTimeout(resolve, 1_200)); // past the 404 window and 300 ms
+    expect((await call('GET', `/instances/${id}`)).body.data).toMatchObject({ status: 'running' });
+
+    const log = dev.output.stdout;
+    expect(log).toMatch(/^\d\d:\d\d:\d\d\.\d{3} POST \/oauth\/token 200$/m);
+    expect(log).toMatch(/^\d\d:\d\d:\d\d\.\d{3} GET \/v1\/tenants 200$/m);
+    expect(log).toMatch(/^\d\d:\d\d:\d\d\.\d{3} POST \/v1\/instances 202$/m);
+    expect(log).toMatch(new RegExp(`^\\S+ GET /v1/instances/${id} 200$`, 'm'));
+    expect(log + dev.output.stderr).not.toContain(token);
+
+    dev.stop();
+    expect(await dev.exit).toBe(0);
+    expect(dev.output.stderr).toContain('Stopped.');
+    await expect(fetch(`${url}/v1/tenants`)).rejects.toThrow();
+  });
+
+  it('prints the same values even when the shell already exported them (no [REDACTED])', async () => {
+    const dev = startDev([], { AURA_CLIENT_SECRET: 'dev-client-secret' });
+    await waitFor(() => dev.output.stdout, URL_LINE);
+    expect(dev.output.stdout).toContain('export AURA_CLIENT_SECRET=dev-client-secret\n');
+    dev.stop();
+    expect(await dev.exit).toBe(0);
+  });
+
+  it('--json: one JSON document on stdout, the request lines on stderr', async () => {
+    const dev = startDev(['--json']);
+    await waitFor(() => dev.output.stdout, /\n}\n$/);
+    const printed = JSON.parse(dev.output.stdout) as { url: string; env: Record<string, string> };
+    expect(printed.env).toMatchObject({ AURA_BASE_URL: printed.url, AURA_TENANT_ID: 'tenant-1' });
+    await clientOf(printed.url, 'a', 'b');
+    await waitFor(() => dev.output.stderr, /POST \/oauth\/token 200/);
+    dev.stop();
+    expect(await dev.exit).toBe(0);
+    expect(() => JSON.parse(dev.output.stdout)).not.toThrow();
+  });
+
+  it('a bad flag, or a port in use: exit 2, saying which', async () => {
+    const port = await runCli(['dev', '--port', '70000'], {});
+    expect(port.code).toBe(2);
+    expect(port.stderr).toContain('--port "70000" is not a port');
+    const creation = await runCli(['dev', '--creation-ms', 'soon'], {});
+    expect(creation.code).toBe(2);
+    expect(creation.stderr).toContain('--creation-ms "soon"');
+
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port: busy } = taken.address() as { port: number };
+    try {
+      const inUse = await runCli(['dev', '--port', String(busy)], {});
+      expect(inUse.code).toBe(2);
+      expect(inUse.stderr).toContain(`port ${busy} is in use`);
+    } finally {
+      taken.close();
+    }
+  });
+});
+
+// As a user runs it: the built CLI in a child process, stopped with a real Ctrl-C (SIGINT).
+describe('aura-provisioner dev as a child process', () => {
+  const outDir = join(process.cwd(), 'node_modules', '.cache', 'aura-dev-test', randomUUID());
+  const bundle = join(outDir, 'cli.mjs');
+  let child: ChildProcess | undefined;
+
+  beforeAll(async () => {
+    await mkdir(outDir, { recursive: true });
+    await build({
+      entryPoints: ['src/cli/bin.ts'],
+      outfile: bundle,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node22',
+      packages: 'external',
+      logLevel: 'silent',
+    });
+  });
+  afterAll(async () => {
+    child?.kill('SIGKILL');
+    await rm(outDir, { recursive: true, force: true });
+  });
+
+  it('serves until SIGINT, then exits 0', async () => {
+    const started = spawn(process.execPath, [bundle, 'dev'], {
+      env: { PATH: process.env.PATH },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child = started;
+    let stdout = '';
+    let stderr = '';
+    started.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    started.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => started.on('close', resolve));
+    const [, url] = await waitFor(() => stdout, URL_LINE);
+    const { call } = await clientOf(url as string, 'child-id', 'child-secret');
+    expect((await call('GET', '/instances?tenantId=tenant-1')).body).toEqual({ data: [] });
+    await waitFor(() => stdout, /GET \/v1\/instances 200/);
+    started.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(stderr).toContain('Stopped.');
+  });
+});
