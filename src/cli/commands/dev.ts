@@ -132,7 +132,7 @@ export const devCommand: Command = {
     'HTTP on 127.0.0.1, with fast timings: instances run 5 s after create (--creation-ms),',
     'databases of a multi-database instance are online after 1 s. It takes any client id and',
     'secret and has one tenant, tenant-1. It prints the AURA_* variables to export, then one',
-    'line per request on stderr (method, path, status; never a token), until Ctrl-C.',
+    'line per request (method, path, status; never a token; on stderr with --json), until Ctrl-C.',
     'Everything is in memory: a restart starts empty.',
     '',
     'Exit code 0: stopped with Ctrl-C; 2: a bad flag, or the port is in use.',
