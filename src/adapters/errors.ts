@@ -1,3 +1,4 @@
+import { CodedError } from '../kernel/coded-error.js';
 import { hasBrand } from '../kernel/user-error.js';
 
 const BRAND = Symbol.for('aura-provisioner.WebhookError');
@@ -15,18 +16,8 @@ export type WebhookErrorCode = 'invalid_configuration';
  * if (error instanceof WebhookError) log.error(error.code, error.toJSON());
  * ```
  */
-export abstract class WebhookError extends Error {
-  abstract override readonly name: string;
-  abstract readonly code: WebhookErrorCode;
+export abstract class WebhookError extends CodedError<WebhookErrorCode> {
   readonly [BRAND] = true;
-
-  constructor(message: string, options: { cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-  }
-
-  toJSON(): Record<string, unknown> {
-    return { name: this.name, code: this.code, message: this.message };
-  }
 }
 
 /**

@@ -1,3 +1,5 @@
+import { CodedError } from './coded-error.js';
+
 /**
  * The base the provisioning errors and the per-user client errors share: a
  * `code` to switch on, the user the error is about, and a `toJSON()` with no
@@ -9,19 +11,17 @@
  * if (error instanceof UserScopedError) log.warn(error.code, error.toJSON());
  * ```
  */
-export abstract class UserScopedError<Code extends string = string> extends Error {
-  abstract override readonly name: string;
-  abstract readonly code: Code;
+export abstract class UserScopedError<Code extends string = string> extends CodedError<Code> {
   /** The user the error is about, when known. */
   readonly userId: string | undefined;
 
   constructor(message: string, options: { userId?: string | undefined; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(message, options);
     this.userId = options.userId;
   }
 
-  toJSON(): Record<string, unknown> {
-    return { name: this.name, code: this.code, message: this.message, userId: this.userId };
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), userId: this.userId };
   }
 }
 

@@ -1,3 +1,4 @@
+import { CodedError } from '../kernel/coded-error.js';
 import { hasBrand } from '../kernel/user-error.js';
 
 const BRAND = Symbol.for('aura-provisioner.ScaleError');
@@ -16,18 +17,8 @@ export type ScaleErrorCode = 'invalid_configuration' | 'invalid_state' | 'invali
  * if (error instanceof ScaleError) log.error(error.code, error.toJSON());
  * ```
  */
-export abstract class ScaleError extends Error {
-  abstract override readonly name: string;
-  abstract readonly code: ScaleErrorCode;
+export abstract class ScaleError extends CodedError<ScaleErrorCode> {
   readonly [BRAND] = true;
-
-  constructor(message: string, options: { cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-  }
-
-  toJSON(): Record<string, unknown> {
-    return { name: this.name, code: this.code, message: this.message };
-  }
 }
 
 /**

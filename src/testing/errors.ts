@@ -1,3 +1,4 @@
+import { CodedError } from '../kernel/coded-error.js';
 import { hasBrand } from '../kernel/user-error.js';
 
 const BRAND = Symbol.for('aura-provisioner.TestingError');
@@ -14,18 +15,8 @@ export type TestingErrorCode = 'invalid_configuration' | 'request_ended' | 'cloc
  * if (error instanceof TestingError) console.error(error.code, error.message);
  * ```
  */
-export abstract class TestingError extends Error {
-  abstract override readonly name: string;
-  abstract readonly code: TestingErrorCode;
+export abstract class TestingError extends CodedError<TestingErrorCode> {
   readonly [BRAND] = true;
-
-  constructor(message: string, options: { cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-  }
-
-  toJSON(): Record<string, unknown> {
-    return { name: this.name, code: this.code, message: this.message };
-  }
 }
 
 /**
