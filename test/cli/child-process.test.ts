@@ -1,39 +1,17 @@
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { build } from 'esbuild';
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCli } from './built-cli.js';
 import { type CliRun, expectNoSecrets, seedUser, useCliWorld, uuids } from './harness.js';
 
-// The CLI as a user runs it: bundled from src/cli/bin.ts the way tsup bundles it (esbuild,
-// dependencies external), and run by Node as a child process with a pipe for stdout.
-// The bundle goes under node_modules so that `pg` and the other dependencies resolve.
-const outDir = join(
-  process.cwd(),
-  'node_modules',
-  '.cache',
-  'aura-provisioner-cli-test',
-  randomUUID(),
-);
-const bundle = join(outDir, 'cli.mjs');
-
+// The CLI as a user runs it (see built-cli.ts), run by Node as a child process with a pipe
+// for stdout.
+let bundle = '';
+let remove = async () => {};
 beforeAll(async () => {
-  await mkdir(outDir, { recursive: true });
-  await build({
-    entryPoints: ['src/cli/bin.ts'],
-    outfile: bundle,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    packages: 'external',
-    logLevel: 'silent',
-  });
+  ({ bundle, remove } = await buildCli('aura-provisioner-cli-test'));
 });
-afterAll(async () => {
-  await rm(outDir, { recursive: true, force: true });
-});
+afterAll(() => remove());
 
 /** Runs the built CLI with only `env` (no inherited secrets), stdin closed, stdout piped. */
 function runChild(argv: string[], env: Record<string, string | undefined>): Promise<CliRun> {

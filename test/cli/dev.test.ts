@@ -1,11 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliIo, main } from '../../src/cli/main.js';
+import { buildCli } from './built-cli.js';
 import { runCli } from './harness.js';
 
 /** The dev command running in this process, its output read as it comes. */
@@ -143,26 +140,16 @@ describe('aura-provisioner dev', () => {
 
 // As a user runs it: the built CLI in a child process, stopped with a real Ctrl-C (SIGINT).
 describe('aura-provisioner dev as a child process', () => {
-  const outDir = join(process.cwd(), 'node_modules', '.cache', 'aura-dev-test', randomUUID());
-  const bundle = join(outDir, 'cli.mjs');
+  let bundle = '';
+  let remove = async () => {};
   let child: ChildProcess | undefined;
 
   beforeAll(async () => {
-    await mkdir(outDir, { recursive: true });
-    await build({
-      entryPoints: ['src/cli/bin.ts'],
-      outfile: bundle,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node22',
-      packages: 'external',
-      logLevel: 'silent',
-    });
+    ({ bundle, remove } = await buildCli('aura-dev-test'));
   });
   afterAll(async () => {
     child?.kill('SIGKILL');
-    await rm(outDir, { recursive: true, force: true });
+    await remove();
   });
 
   it('serves until SIGINT, then exits 0', async () => {
