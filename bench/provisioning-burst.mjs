@@ -135,11 +135,7 @@ export async function runBurst({
     storeFailureRate > 0
       ? flakyStore(memory, storeFailureRate, mulberry32(seed + 3), storeCounter)
       : memory;
-  const readyAt = new Map();
-  let resolveAll;
-  const allReady = new Promise((resolve) => {
-    resolveAll = resolve;
-  });
+  const { readyAt, allReady, onEvent } = readyTracker(users);
   const provisioner = createProvisioner({
     aura,
     store,
@@ -149,16 +145,11 @@ export async function runBurst({
     instance: spec,
     poll,
     readinessProbe: model ? simulatedProbe(model, lagMs, fake, clock, runningAt) : undefined,
-    onEvent: (event) => {
-      if (event.type !== 'ready') return;
-      readyAt.set(event.instanceName, event.at);
-      if (readyAt.size === users) resolveAll();
-    },
+    onEvent,
   });
   const handle = createWebhookHandler({ provisioner, auth: { sharedSecrets: [SECRET] } });
   const start = clock.now();
   const arrivals = Array.from({ length: users }, () => random() * arrivalMs).sort((a, b) => a - b);
-  const userId = (i) => `${i.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`;
   const answers = [];
   const signups = Promise.all(
     arrivals.map(async (at, i) => {
@@ -180,6 +171,24 @@ export async function runBurst({
     ...summarize({ fake, users, readyAt, runningAt, start, answers, records }),
     wallMs,
   };
+}
+
+/** A UUID user id for signup `i`. */
+const userId = (i) => `${i.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`;
+
+/** When each instance became ready, and a promise that settles once all `users` are. */
+function readyTracker(users) {
+  const readyAt = new Map();
+  let resolveAll;
+  const allReady = new Promise((resolve) => {
+    resolveAll = resolve;
+  });
+  const onEvent = (event) => {
+    if (event.type !== 'ready') return;
+    readyAt.set(event.instanceName, event.at);
+    if (readyAt.size === users) resolveAll();
+  };
+  return { readyAt, allReady, onEvent };
 }
 
 /** The figures of one run, from what the fake saw and what the store holds. */
@@ -245,25 +254,16 @@ export async function runRealTimeBurst({
     fetch,
   });
   const memory = new MemoryCredentialStore();
-  const readyAt = new Map();
-  let resolveAll;
-  const allReady = new Promise((resolve) => {
-    resolveAll = resolve;
-  });
+  const { readyAt, allReady, onEvent } = readyTracker(users);
   const provisioner = createProvisioner({
     aura,
     store: memory,
     cipher: createInsecurePlaintextCipher(),
     instance: spec,
-    onEvent: (event) => {
-      if (event.type !== 'ready') return;
-      readyAt.set(event.instanceName, event.at);
-      if (readyAt.size === users) resolveAll();
-    },
+    onEvent,
   });
   const handle = createWebhookHandler({ provisioner, auth: { sharedSecrets: [SECRET] } });
   const start = Date.now();
-  const userId = (i) => `${i.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`;
   const answers = [];
   await Promise.all([
     ...Array.from({ length: users }, async (_, i) => {
