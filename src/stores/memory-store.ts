@@ -1,6 +1,13 @@
 import { type Clock, systemClock } from '../kernel/clock.js';
 import { ProvisioningConfigurationError } from '../records/errors.js';
 import type {
+  HostClaimResult,
+  HostPatch,
+  HostRecord,
+  HostStore,
+  NewHostRecord,
+} from '../records/host-record.js';
+import type {
   NewUserDatabaseRecord,
   UserDatabasePatch,
   UserDatabaseRecord,
@@ -33,8 +40,9 @@ const DEFAULT_LIST_LIMIT = 100;
  * }
  * ```
  */
-export class MemoryCredentialStore implements CredentialStore {
+export class MemoryCredentialStore implements CredentialStore, HostStore {
   readonly #records = new Map<string, UserDatabaseRecord>();
+  readonly #hosts = new Map<string, HostRecord>();
   readonly #clock: Clock;
 
   constructor(options: MemoryCredentialStoreOptions = {}) {
@@ -110,9 +118,57 @@ export class MemoryCredentialStore implements CredentialStore {
     const nextCursor = selected.length > limit && last ? encodeListCursor(last) : undefined;
     return nextCursor === undefined ? { records: page } : { records: page, nextCursor };
   }
+
+  async getHost(hostName: string): Promise<HostRecord | null> {
+    const host = this.#hosts.get(hostName);
+    return host ? { ...host } : null;
+  }
+
+  async claimHost(record: NewHostRecord): Promise<HostClaimResult> {
+    const existing = this.#hosts.get(record.hostName);
+    if (existing) return { claimed: false, record: { ...existing } };
+    const now = this.#clock.now();
+    const inserted: HostRecord = { ...record, version: 1, createdAt: now, updatedAt: now };
+    this.#hosts.set(record.hostName, inserted);
+    return { claimed: true, record: { ...inserted } };
+  }
+
+  async updateHost(
+    hostName: string,
+    expectedVersion: number,
+    patch: HostPatch,
+  ): Promise<HostRecord | null> {
+    const current = this.#hosts.get(hostName);
+    if (!current || current.version !== expectedVersion) return null;
+    const updated: HostRecord = {
+      ...current,
+      ...definedEntries(patch),
+      hostName: current.hostName,
+      version: current.version + 1,
+      createdAt: current.createdAt,
+      updatedAt: this.#clock.now(),
+    };
+    this.#hosts.set(hostName, updated);
+    return { ...updated };
+  }
+
+  async deleteHost(hostName: string, expectedVersion?: number): Promise<boolean> {
+    const current = this.#hosts.get(hostName);
+    if (!current) return false;
+    if (expectedVersion !== undefined && current.version !== expectedVersion) return false;
+    return this.#hosts.delete(hostName);
+  }
+
+  async listHosts(): Promise<HostRecord[]> {
+    return [...this.#hosts.values()]
+      .sort((a, b) => (a.hostName < b.hostName ? -1 : a.hostName > b.hostName ? 1 : 0))
+      .map((host) => ({ ...host }));
+  }
 }
 
 /** The patch without keys set to `undefined`, which SQL and JSON stores drop too. */
-function definedEntries(patch: UserDatabasePatch): UserDatabasePatch {
-  return Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+function definedEntries<T extends object>(patch: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(patch).filter(([, value]) => value !== undefined),
+  ) as Partial<T>;
 }

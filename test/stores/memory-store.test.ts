@@ -8,6 +8,7 @@ import {
 import { encodeListCursor } from '../../src/stores/list-cursor.js';
 import { MemoryCredentialStore } from '../../src/stores/memory-store.js';
 import { createTestClock } from '../../src/testing/test-clock.js';
+import { describeHostStoreConformance } from './host-store-conformance.js';
 import { describeStoreConformance } from './store-conformance.js';
 
 describeStoreConformance('MemoryCredentialStore', async (clock) => ({
@@ -96,3 +97,7 @@ describe('MemoryCredentialStore specifics', () => {
     }
   });
 });
+
+describeHostStoreConformance('MemoryCredentialStore', async (clock) => ({
+  store: new MemoryCredentialStore({ clock }),
+}));
