@@ -130,3 +130,9 @@ export function isHostedRecord(record: {
     record.instanceId !== null && record.databaseName !== null && record.encryptedPassword === null
   );
 }
+
+/**
+ * The cipher context a host's password is encrypted under (`host:<hostName>`),
+ * so that a host's ciphertext copied elsewhere does not decrypt there.
+ */
+export const hostCipherContext = (hostName: string) => `host:${hostName}`;
