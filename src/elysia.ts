@@ -11,6 +11,8 @@
  *   .use(auraWebhooks({ provisioner, auth: { sharedSecrets: [process.env.WEBHOOK_SECRET!] } }))
  *   .listen(3000);
  * ```
+ *
+ * @module aura-provisioner/elysia
  */
 import { Elysia } from 'elysia';
 import { webhookRoutes } from './adapters/routes.js';
