@@ -11,6 +11,8 @@
  *   .use(auraWebhooks({ provisioner, auth: { sharedSecrets: [process.env.WEBHOOK_SECRET!] } }))
  *   .listen(3000);
  * ```
+ *
+ * @module aura-provisioner/elysia
  */
 import { Elysia } from 'elysia';
 import { webhookRoutes } from './adapters/routes.js';
@@ -22,7 +24,7 @@ export type { WebhookHandlerOptions } from './adapters/webhook-handler.js';
 
 /**
  * Creates an Elysia plugin serving the webhook routes under `basePath`
- * (default `/webhooks/auth`, the seed's): `POST /webhooks/auth`,
+ * (default `/webhooks/auth`): `POST /webhooks/auth`,
  * `POST /webhooks/auth/signup`, `POST /webhooks/auth/delete`,
  * `GET /webhooks/auth/status/:userId`, `GET /webhooks/auth/health`. Elysia
  * does not parse these bodies (`parse: 'none'`): the core reads the raw bytes

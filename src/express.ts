@@ -11,6 +11,8 @@
  * app.use(createAuraWebhookRouter({ provisioner, auth: { sharedSecrets: [process.env.WEBHOOK_SECRET!] } }));
  * app.use(express.json()); // after the router: it needs the raw body
  * ```
+ *
+ * @module aura-provisioner/express
  */
 import express, {
   type Request as ExpressRequest,

@@ -10,6 +10,8 @@
  * const clients = createUserClients({ store, cipher, events: provisioner });
  * const { records } = await clients.run(userId, 'MATCH (n) RETURN count(n) AS n');
  * ```
+ *
+ * @module aura-provisioner/neo4j
  */
 import type { Driver } from 'neo4j-driver';
 import neo4j from 'neo4j-driver';

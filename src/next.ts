@@ -14,6 +14,8 @@
  *   waitUntil: after,
  * });
  * ```
+ *
+ * @module aura-provisioner/next
  */
 import { createWebhookHandler, type WebhookHandlerOptions } from './adapters/webhook-handler.js';
 

@@ -20,6 +20,8 @@
  * const provisioner = createProvisioner({ aura, store, cipher, instance, scheduler });
  * await provisioner.reconcile();
  * ```
+ *
+ * @module aura-provisioner/pg-boss
  */
 
 export { SCALE_DEFAULTS } from './scale/defaults.js';

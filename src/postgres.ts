@@ -14,6 +14,8 @@
  * pool.on('error', (error) => console.error('postgres pool', error));
  * const store = new PostgresCredentialStore({ client: pool });
  * ```
+ *
+ * @module aura-provisioner/postgres
  */
 export type { UserDatabaseColumns, UserDatabaseField } from './stores/postgres-columns.js';
 export {

@@ -11,6 +11,8 @@
  * const supabaseAdmin = createClient(url, serviceRoleKey, { auth: { persistSession: false } });
  * const store = new SupabaseCredentialStore({ client: supabaseAdmin });
  * ```
+ *
+ * @module aura-provisioner/supabase
  */
 export type { UserDatabaseColumns, UserDatabaseField } from './stores/postgres-columns.js';
 export {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 
 // The runtime names each package entry exports, pinned: an export added by accident (a
 // re-exported internal helper) or removed by accident fails here. Changing a list is a change
-// of the public API: document it in README.md and CHANGELOG.md in the same commit.
+// of the public API: document it in the guides (docs/guides/) and CHANGELOG.md in the same commit.
 const ENTRIES: Record<string, { load: () => Promise<Record<string, unknown>>; names: string[] }> = {
   '.': {
     load: () => import('../src/index.js'),

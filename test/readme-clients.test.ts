@@ -25,7 +25,7 @@ import { type FakeBoltServer, startFakeBoltServer } from './client-factory/fake-
 import { createTestDatabase, createTestPool, testPostgres } from './support/postgres.js';
 import { loadAsModule, readmeBlocks } from './support/readme.js';
 
-// The README's per-user client and several-processes examples, run as written. Names a block
+// The per-user client and several-processes guides' examples, run as written. Names a block
 // uses without defining (`store`, `cipher`, `userId`, ...) are handed to it by the test.
 
 const CREDENTIALS = {
@@ -74,11 +74,11 @@ async function readyUser(userId: string, fields: { connectionUrl: string; databa
   return { store, cipher, password };
 }
 
-describe('README, Per-user Neo4j clients', () => {
+describe('Guide: per-user Neo4j clients', () => {
   const userId = '3f2b1c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
 
   it('runs the Bolt block: one cached driver, logged in as the recorded user, on the recorded database', async () => {
-    const [block = ''] = await readmeBlocks('Per-user Neo4j clients');
+    const [block = ''] = await readmeBlocks('Bolt, with neo4j-driver', 'docs/guides/clients.md');
     expect(block).toContain("from 'aura-provisioner/neo4j'");
     const bolt: FakeBoltServer = await startFakeBoltServer();
     const { store, cipher, password } = await readyUser(userId, {
@@ -152,7 +152,7 @@ describe('README, Per-user Neo4j clients', () => {
   });
 
   it('runs the Query API block: Basic auth from the record, rows keyed by field', async () => {
-    const [, block = ''] = await readmeBlocks('Per-user Neo4j clients');
+    const [block = ''] = await readmeBlocks('Query API over fetch', 'docs/guides/clients.md');
     expect(block).toContain('createQueryClientForUser');
     const { store, cipher, password } = await readyUser(userId, {
       connectionUrl: `neo4j+s://${HOST}`,
@@ -186,7 +186,7 @@ describe('README, Per-user Neo4j clients', () => {
 });
 
 // pg-boss needs a real server (advisory locks, SKIP LOCKED across sessions): not PGlite.
-describe.runIf(testPostgres().kind !== 'pglite')('README, Running on several processes', () => {
+describe.runIf(testPostgres().kind !== 'pglite')('Guide: running on several processes', () => {
   const databaseUrl = process.env.DATABASE_URL;
   afterEach(() => {
     if (databaseUrl === undefined) delete process.env.DATABASE_URL;
@@ -194,7 +194,7 @@ describe.runIf(testPostgres().kind !== 'pglite')('README, Running on several pro
   });
 
   it('provisions users through the pg-boss scheduler and the Postgres-shared rate limiter', async () => {
-    const [block = ''] = await readmeBlocks('Running on several processes');
+    const [block = ''] = await readmeBlocks('Set up', 'docs/guides/several-processes.md');
     expect(block).toContain("from 'aura-provisioner/pg-boss'");
     // A database of its own: the block uses the default pg-boss schema and limiter table.
     const database = await createTestDatabase();
@@ -266,7 +266,7 @@ describe.runIf(testPostgres().kind !== 'pglite')('README, Running on several pro
       // The limiter's table exists, and the Aura client took its slots from it.
       const { rows } = await pool.query('select key from aura_rate_limits');
       expect(rows).toEqual([{ key: 'aura' }]);
-      // The checks went through the README's pg-boss queue.
+      // The checks went through the guide's pg-boss queue.
       expect(scheduler.queue).toBe('aura-provisioner-checks');
       expect((await scheduler.boss?.getQueue(scheduler.queue))?.policy).toBe('singleton');
       const jobs = await pool.query(

@@ -6,11 +6,11 @@ import { createAuraMock } from '../src/testing/index.js';
 import { usePostgrestMock } from './support/postgrest-server.js';
 import { loadAsModule, readmeBlocks } from './support/readme.js';
 
-// The README's Supabase example, run as written against the PostgREST stand-in and the Aura
+// The provisioning guide's Supabase example, run as written against the PostgREST stand-in and the Aura
 // fake (both over MSW), then used to provision one user.
 const { server, setup } = usePostgrestMock();
 
-describe('README, Supabase', () => {
+describe('Guide: provisioning with the Supabase store', () => {
   let dir: string;
   const env = { ...process.env };
   beforeAll(async () => {
@@ -21,8 +21,8 @@ describe('README, Supabase', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('provisions a user through the service-role Supabase store of the README', async () => {
-    const [code = ''] = await readmeBlocks('### Supabase');
+  it('provisions a user through the service-role Supabase store of the guide', async () => {
+    const [code = ''] = await readmeBlocks('### Supabase', 'docs/guides/provisioning.md');
     expect(code).toContain("from 'aura-provisioner/supabase'");
     const postgrest = setup();
     const fake = createAuraMock({ creationTimeMs: 0 });

@@ -6,8 +6,8 @@ import { AuraClient } from '../src/index.js';
 import { createAuraMock } from '../src/testing/index.js';
 import { loadAsModule, readmeBlocks } from './support/readme.js';
 
-// The README's v2beta1 example, run as written against the loopback fake.
-describe('README: several databases in one instance', () => {
+// The multi-database guide's v2beta1 example, run as written against the loopback fake.
+describe('Guide: several databases in one instance', () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'readme-v2-'));
@@ -16,7 +16,8 @@ describe('README: several databases in one instance', () => {
 
   it('creates a multi-database instance and a database named for the user', async () => {
     const [block = ''] = await readmeBlocks(
-      'Several databases in one instance (Aura API v2beta1, preview)',
+      'Create an instance and a database per user',
+      'docs/guides/multi-database.md',
     );
     expect(block).toContain('new AuraV2(aura)');
     const fake = createAuraMock({ creationTimeMs: 0, databaseCreationTimeMs: 0 });

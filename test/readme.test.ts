@@ -79,8 +79,8 @@ describe('README', () => {
     }
   }, 30_000);
 
-  it('runs the provisioning example as written, on simulated time, against the in-process fake', async () => {
-    const [example] = await readmeBlocks('Provisioning a database per user');
+  it("runs the provisioning guide's example as written, on simulated time, against the in-process fake", async () => {
+    const [example] = await readmeBlocks('Set up a provisioner', 'docs/guides/provisioning.md');
     const main = await loadAsModule(dir, 'provisioning', example ?? '');
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const fake = createAuraMock({ creationTimeMs: 120_000 });

@@ -13,7 +13,7 @@
  * ```
  */
 export const WEBHOOK_DEFAULTS = {
-  /** The seed's routes: `POST /webhooks/auth/signup`, `GET /webhooks/auth/status/:userId`. */
+  /** The routes' prefix: `POST /webhooks/auth/signup`, `GET /webhooks/auth/status/:userId`, ... */
   basePath: '/webhooks/auth',
   /** An `auth.users` row is about 2 KB; 64 KB leaves room and stops floods early. */
   bodyLimit: 64 * 1024,

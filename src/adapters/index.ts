@@ -9,6 +9,8 @@
  * const handle = createWebhookHandler({ provisioner, auth: { sharedSecrets: [secret] } });
  * export default { fetch: handle };
  * ```
+ *
+ * @module aura-provisioner/webhooks
  */
 export type { AuthRefusal, WebhookAuthOptions } from './authenticate.js';
 export { WEBHOOK_DEFAULTS } from './defaults.js';

@@ -48,7 +48,7 @@ export function normalizeBasePath(basePath: string = WEBHOOK_DEFAULTS.basePath):
 /**
  * The routes under a base path, for adapters that register each one:
  * `POST {base}` (any `auth.users` event, dispatched on `type`), `POST
- * {base}/signup` (INSERT; the seed's route), `POST {base}/delete` (DELETE),
+ * {base}/signup` (INSERT), `POST {base}/delete` (DELETE),
  * `GET {base}/status/:userId`, `GET {base}/health`.
  *
  * @example

@@ -1,7 +1,7 @@
 import { MAX_TIMER_MS } from '../kernel/limits.js';
 import { PROVISIONING_DEFAULTS } from './defaults.js';
 
-/** Tunables of {@link nextStatusCheckAt}. */
+/** Tunables of the status-read timing: the provisioner's `poll` option. */
 export interface PollPolicy {
   /**
    * Where three learners start, each until it has learned better (the policy

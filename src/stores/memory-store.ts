@@ -17,7 +17,7 @@ import { compareListPosition, decodeListCursor, encodeListCursor } from './list-
 
 /** Options of {@link MemoryCredentialStore}. */
 export interface MemoryCredentialStoreOptions {
-  /** Sets `createdAt` and `updatedAt`. Default: {@link systemClock}. */
+  /** Sets `createdAt` and `updatedAt`. Default: the system clock (`Date.now()`). */
   clock?: Clock;
 }
 

@@ -3,7 +3,7 @@ import type { UserDatabaseRecord } from '../records/record.js';
 
 /** Defaults of `PostgresCredentialStore`, declared once. */
 export const POSTGRES_STORE_DEFAULTS = {
-  /** The seed's table name, unqualified so `search_path` finds it. */
+  /** The default table name, unqualified so `search_path` finds it. */
   table: 'user_databases',
   /** `list` page size when the query gives none. */
   listLimit: 100,
@@ -37,8 +37,8 @@ interface FieldSpec {
 }
 
 /**
- * The default column of every field: the seed's names (`neo4j_uri`,
- * `neo4j_user`, `neo4j_password`, `database_name`) where it had one.
+ * The default column of every field, with the names apps commonly use where
+ * there is one (`neo4j_uri`, `neo4j_user`, `neo4j_password`, `database_name`).
  * The order is the order of the columns in the DDL and in every query.
  */
 export const DEFAULT_COLUMNS: Readonly<Record<UserDatabaseField, FieldSpec>> = {

@@ -50,7 +50,7 @@ export interface PostgresClient {
  *
  * @example
  * ```ts
- * // Keep the seed app's table: its own names where they differ from the defaults.
+ * // Keep an existing table: its own names where they differ from the defaults.
  * const options: PostgresCredentialStoreOptions = {
  *   client: pool,
  *   table: 'public.user_databases',

@@ -7,7 +7,7 @@ import type { FilterBuilder, TableBuilder } from './supabase-builder.js';
 
 /** Defaults of `SupabaseCredentialStore`, declared once. */
 export const SUPABASE_STORE_DEFAULTS = {
-  /** The seed's table name, in the client's schema (`public` unless configured). */
+  /** The default table name, in the client's schema (`public` unless configured). */
   table: 'user_databases',
   /** `list` page size when the query gives none. */
   listLimit: 100,

@@ -27,7 +27,7 @@ import { listRequest, SUPABASE_STORE_DEFAULTS } from './supabase-list.js';
  *
  * @example
  * ```ts
- * // The seed app's table, with its own name for the instance id.
+ * // An existing table, with its own name for the instance id.
  * const options: SupabaseCredentialStoreOptions = {
  *   client: supabaseAdmin,
  *   columns: { instanceId: 'aura_instance_id' },

@@ -8,6 +8,8 @@
  * const clock = createTestClock();
  * const aura = createAuraMock({ clock });
  * ```
+ *
+ * @module aura-provisioner/testing
  */
 export type { AuraMock } from './aura-mock.js';
 export { createAuraMock } from './aura-mock.js';

@@ -3,7 +3,7 @@ import { runWebhookBurst } from '../support/webhook-burst.js';
 
 // 1,000 signups through `createWebhookHandler` (default options) on simulated time, against
 // the Aura fake counting its 125/min on arrival, with up to 250 ms of latency on every request
-// and instances taking 60-180 s. The targets are the README's promises for a launch day.
+// and instances taking 60-180 s. The targets are the webhooks guide's promises for a launch day.
 describe('a launch-day burst through the webhook', () => {
   it('ends 1,000 signups ready with one create each, no deletes and no 429', async () => {
     const result = await runWebhookBurst({ users: 1_000 });

@@ -10,7 +10,7 @@ import { loadAsModule, readmeBlocks } from '../support/readme.js';
 
 // A server restart or a proxy's idle timeout drops pooled connections that sit idle. pg then
 // emits 'error' on the pool, and an EventEmitter's 'error' with no listener is thrown: the
-// process would crash. Every pool the library or the README creates listens, and goes on.
+// process would crash. Every pool the library or its guides create listens, and goes on.
 
 const PASSWORD = 'idle-drop-pw-83kq';
 
@@ -103,7 +103,7 @@ describe.runIf(testPostgres().kind !== 'pglite')('a pooled connection dropped wh
     }
   });
 
-  describe('the README pools, as written', () => {
+  describe("the guides' pools, as written", () => {
     let dir: string;
     beforeAll(async () => {
       dir = await mkdtemp(join(__dirname, '.readme-'));
@@ -112,10 +112,10 @@ describe.runIf(testPostgres().kind !== 'pglite')('a pooled connection dropped wh
       await rm(dir, { recursive: true, force: true });
     });
 
-    it('every README block that makes a pg.Pool listens for its errors', async () => {
+    it('every guide block that makes a pg.Pool listens for its errors', async () => {
       const blocks = [
-        ...(await readmeBlocks('### PostgreSQL')),
-        ...(await readmeBlocks('Running on several processes')),
+        ...(await readmeBlocks('### PostgreSQL', 'docs/guides/provisioning.md')),
+        ...(await readmeBlocks('Set up', 'docs/guides/several-processes.md')),
       ];
       const pools = blocks.filter((block) => block.includes('new pg.Pool('));
       expect(pools).toHaveLength(2);
@@ -128,7 +128,7 @@ describe.runIf(testPostgres().kind !== 'pglite')('a pooled connection dropped wh
     });
 
     it('### PostgreSQL: the store survives, and the error is logged', async () => {
-      const [block = ''] = await readmeBlocks('### PostgreSQL');
+      const [block = ''] = await readmeBlocks('### PostgreSQL', 'docs/guides/provisioning.md');
       const main = await loadAsModule<{ pool?: pg.Pool; store: PostgresCredentialStore }>(
         dir,
         'postgresql',
@@ -154,7 +154,7 @@ describe.runIf(testPostgres().kind !== 'pglite')('a pooled connection dropped wh
     });
 
     it('Running on several processes: the shared pool survives', async () => {
-      const [block = ''] = await readmeBlocks('Running on several processes');
+      const [block = ''] = await readmeBlocks('Set up', 'docs/guides/several-processes.md');
       // The block's import of pg and its pool statements, as written; the rest needs Aura.
       const lines = block
         .split('\n')

@@ -1,7 +1,7 @@
 /**
- * Runs README code blocks as written: takes a section's ```ts blocks, points
- * their `aura-provisioner` imports at this checkout's src/, and loads each as
- * a module whose statements run in an exported `main`.
+ * Runs the code blocks of the README and the guides (docs/guides/) as written: takes a
+ * section's ```ts blocks, points their `aura-provisioner` imports at this checkout's src/,
+ * and loads each as a module whose statements run in an exported `main`.
  */
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -12,16 +12,17 @@ import { expect } from 'vitest';
 const repo = resolve(__dirname, '../..');
 
 /**
- * The ```ts blocks of one README section, in order. `heading` is a `## ` section's title
- * (`'Quick start'`), or a whole heading of any level (`'### Supabase'`); the section ends at
- * the next heading of the same level or above.
+ * The ```ts blocks of one section of the README or of a guide, in order. `heading` is a `## `
+ * section's title (`'Quick start'`), or a whole heading of any level (`'### Supabase'`); the
+ * section ends at the next heading of the same level or above. `file` is relative to the
+ * repository: `'README.md'` (the default) or a guide, e.g. `'docs/guides/provisioning.md'`.
  */
-export async function readmeBlocks(heading: string): Promise<string[]> {
-  const readme = await readFile(join(repo, 'README.md'), 'utf8');
+export async function readmeBlocks(heading: string, file = 'README.md'): Promise<string[]> {
+  const readme = await readFile(join(repo, file), 'utf8');
   const line = heading.startsWith('#') ? heading : `## ${heading}`;
   const level = /^#+/.exec(line)?.[0].length ?? 2;
   const start = readme.indexOf(`\n${line}\n`);
-  expect(start, `README section ${JSON.stringify(line)}`).toBeGreaterThanOrEqual(0);
+  expect(start, `${file} section ${JSON.stringify(line)}`).toBeGreaterThanOrEqual(0);
   // From `##` up: a `# ` line is more likely a shell comment in a block than the title.
   const next = new RegExp(`\\n#{2,${Math.max(level, 2)}} `, 'g');
   next.lastIndex = start + line.length + 1;
