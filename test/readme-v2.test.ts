@@ -58,4 +58,58 @@ describe('Guide: several databases in one instance', () => {
       await server.close();
     }
   });
+
+  it('provisions a database per user on a shared host, with the code as written', async () => {
+    const [block = ''] = await readmeBlocks(
+      'A database per user on shared instances',
+      'docs/guides/multi-database.md',
+    );
+    expect(block).toContain("kind: 'database-per-user'");
+    const fake = createAuraMock({ creationTimeMs: 1_000, databaseCreationTimeMs: 200 });
+    const server = await fake.listen();
+    const logged: unknown[][] = [];
+    const main = await loadAsModule<{ ready: { databaseName: string; instanceId: string } }>(
+      dir,
+      'placement',
+      block,
+      {
+        provide: [
+          'clientId',
+          'clientSecret',
+          'baseUrl',
+          'key',
+          'organizationId',
+          'projectId',
+          'userId',
+          'console',
+        ],
+        epilogue: 'return { ready };',
+      },
+    );
+    try {
+      const userId = '7b0c3a8e-1f2d-4c5b-9a6e-0d1c2b3a4f5e';
+      const { ready } = await main({
+        clientId: 'test-client-id',
+        clientSecret: 'test-client-secret',
+        baseUrl: server.url,
+        key: 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=',
+        organizationId: 'org-1',
+        projectId: 'tenant-1',
+        userId,
+        console: { log: (...args: unknown[]) => logged.push(args) },
+      });
+      const [host] = fake.instances;
+      expect(fake.instances).toHaveLength(1);
+      expect(host?.name).toBe('ap-host-0001');
+      expect(fake.databases(host?.id ?? '').map((d) => d.name)).toEqual([
+        'neo4j',
+        ready.databaseName,
+      ]);
+      expect(logged).toEqual([
+        [ready.databaseName, 'on', `neo4j+s://${host?.id}.databases.neo4j.io`],
+      ]);
+    } finally {
+      await server.close();
+    }
+  }, 30_000);
 });

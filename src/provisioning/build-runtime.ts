@@ -1,13 +1,18 @@
 import { checkInput, createInstanceInput } from '../aura/requests.js';
+import { AuraV2 } from '../aura/resources/v2/aura-v2.js';
 import { systemClock } from '../kernel/clock.js';
 import { MAX_TIMER_MS } from '../kernel/limits.js';
 import { silentLogger } from '../kernel/logger.js';
 import { ProvisioningConfigurationError } from '../records/errors.js';
 import type { ProvisioningEvents } from '../records/events.js';
+import { type HostStore, isHostStore } from '../records/host-record.js';
 import { checkPrefix } from '../records/instance-name.js';
+import type { CredentialStore } from '../records/store.js';
 import { PROVISIONING_DEFAULTS } from './defaults.js';
-import { guardStore } from './guarded-store.js';
+import { guardHostStore, guardStore } from './guarded-store.js';
+import { HostPool } from './host-pool.js';
 import { IdleReader } from './idle-reader.js';
+import { resolvePlacement } from './placement.js';
 import {
   CreationTimeEstimator,
   checkPollPolicy,
@@ -39,13 +44,32 @@ export function buildRuntime(
       'createProvisioner needs `aura`, `store` and `cipher`',
     );
   }
-  const tenantId = options.instance?.tenantId ?? options.aura.tenantId;
+  const placement = resolvePlacement(options.placement, prefix);
+  if (placement && !isHostStore(options.store)) {
+    throw new ProvisioningConfigurationError(
+      'The database-per-user placement needs a store that keeps host records (getHost, claimHost, updateHost, deleteHost, listHosts): MemoryCredentialStore, PostgresCredentialStore or SupabaseCredentialStore',
+    );
+  }
+  if (!options.instance && !placement) {
+    throw new ProvisioningConfigurationError(
+      'createProvisioner needs `instance` (the instance each user gets) unless `placement` is database-per-user',
+    );
+  }
+  // With hosts and no instance spec, the hosts' own (their project is the v1 tenant).
+  const instanceSpec = options.instance ?? {
+    tenantId: placement?.host.projectId,
+    type: placement?.host.type,
+    memory: placement?.host.memory,
+    region: placement?.host.region,
+    cloudProvider: placement?.host.cloudProvider,
+  };
+  const tenantId = instanceSpec.tenantId ?? options.aura.tenantId;
   let spec: ReturnType<typeof createInstanceInput.parse>;
   try {
     // The name is a placeholder of the longest derived shape: the spec is checked as a create would be.
     spec = checkInput(
       createInstanceInput,
-      { ...options.instance, tenantId, name: `${prefix}u${'0'.repeat(25)}` },
+      { ...instanceSpec, tenantId, name: `${prefix}u${'0'.repeat(25)}` },
       'instance spec',
     );
   } catch (cause) {
@@ -74,9 +98,31 @@ export function buildRuntime(
   const durationLearner = new CreationTimeEstimator(policy.expectedCreationMs);
   const probeTrust = new ProbeTrust(options.readinessProbe !== undefined, logger, clock);
   const idleReader = new IdleReader({ aura: options.aura, clock, logger, policy, probeTrust });
+  const store = guardStore(options.store);
+  const emit: Runtime['emit'] = (event) => {
+    const info = { ...event, at: clock.now() };
+    logger.info?.(`provisioning ${event.type}`, { ...info });
+    events.emit(info);
+  };
+  const hosts = placement
+    ? new HostPool({
+        project: new AuraV2(options.aura).project(
+          placement.host.organizationId,
+          placement.host.projectId,
+        ),
+        hosts: guardHostStore(options.store as CredentialStore & HostStore),
+        cipher: options.cipher,
+        clock,
+        logger,
+        placement,
+        expectedCreationMs: policy.expectedCreationMs,
+        emit,
+      })
+    : undefined;
   const rt: Runtime = {
     aura: options.aura,
-    store: guardStore(options.store),
+    store,
+    hosts,
     cipher: options.cipher,
     scheduler,
     clock,
@@ -104,11 +150,7 @@ export function buildRuntime(
       storeWriteAttempts: PROVISIONING_DEFAULTS.storeWriteAttempts,
       storeWriteBackoffMs: PROVISIONING_DEFAULTS.storeWriteBackoffMs,
     },
-    emit: (event) => {
-      const info = { ...event, at: clock.now() };
-      logger.info?.(`provisioning ${event.type}`, { ...info });
-      events.emit(info);
-    },
+    emit,
   };
 
   // Attached once `rt` exists: making a user ready takes the whole engine.

@@ -1,4 +1,5 @@
 import { CredentialStoreError, isProvisioningError } from '../records/errors.js';
+import type { HostStore } from '../records/host-record.js';
 import type { CredentialStore } from '../records/store.js';
 
 /**
@@ -25,5 +26,28 @@ export function guardStore(store: CredentialStore): CredentialStore {
     update: guard('update', (userId, version, patch) => store.update(userId, version, patch)),
     delete: guard('delete', (userId, version) => store.delete(userId, version)),
     list: guard('list', (query) => store.list(query)),
+  };
+}
+
+/** {@link guardStore} for the host records of a store. */
+export function guardHostStore(store: HostStore): HostStore {
+  const guard =
+    <A extends unknown[], R>(operation: keyof HostStore, run: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await run(...args);
+      } catch (cause) {
+        if (isProvisioningError(cause)) throw cause;
+        throw new CredentialStoreError(operation, 'the store threw', { cause });
+      }
+    };
+  return {
+    getHost: guard('getHost', (hostName) => store.getHost(hostName)),
+    claimHost: guard('claimHost', (record) => store.claimHost(record)),
+    updateHost: guard('updateHost', (hostName, version, patch) =>
+      store.updateHost(hostName, version, patch),
+    ),
+    deleteHost: guard('deleteHost', (hostName, version) => store.deleteHost(hostName, version)),
+    listHosts: guard('listHosts', () => store.listHosts()),
   };
 }

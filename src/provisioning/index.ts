@@ -18,6 +18,15 @@ export type {
   ProvisioningEventType,
   ProvisioningListener,
 } from '../records/events.js';
+export {
+  type HostClaimResult,
+  type HostPatch,
+  type HostRecord,
+  type HostStore,
+  isHostStore,
+  type NewHostRecord,
+  newHostRecord,
+} from '../records/host-record.js';
 export { instanceNameForUser } from '../records/instance-name.js';
 export {
   type NewUserDatabaseRecord,
@@ -42,6 +51,12 @@ export {
 export { PROVISIONING_DEFAULTS } from './defaults.js';
 export { createDnsReadinessProbe, type DnsReadinessProbeOptions } from './dns-probe.js';
 export { createHttpReadinessProbe, type HttpReadinessProbeOptions } from './http-probe.js';
+export {
+  type DatabasePerUserPlacement,
+  type HostSpec,
+  PLACEMENT_DEFAULTS,
+  type Placement,
+} from './placement.js';
 export type { PollPolicy } from './poll-policy.js';
 export {
   createProvisioner,
@@ -49,6 +64,8 @@ export {
   type ProvisionerOptions,
 } from './provisioner.js';
 export type {
+  HostSummary,
+  OrphanDatabase,
   OrphanInstance,
   OrphanPolicy,
   ReconcileOptions,

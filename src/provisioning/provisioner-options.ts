@@ -4,6 +4,7 @@ import type { Logger } from '../kernel/logger.js';
 import type { CredentialCipher } from '../records/cipher.js';
 import type { ProvisioningListener } from '../records/events.js';
 import type { CredentialStore } from '../records/store.js';
+import type { Placement } from './placement.js';
 import type { PollPolicy } from './poll-policy.js';
 import type { OrphanPolicy } from './reconcile.js';
 import type { InstanceSpec, ReadinessProbe } from './runtime.js';
@@ -14,8 +15,17 @@ export interface ProvisionerOptions {
   aura: AuraClient;
   store: CredentialStore;
   cipher: CredentialCipher;
-  /** The instance each user gets (the name is derived from the user id). `tenantId` defaults to the client's. */
-  instance: InstanceSpec | (Omit<InstanceSpec, 'tenantId'> & { tenantId?: string });
+  /**
+   * The instance each user gets (the name is derived from the user id). `tenantId` defaults to the
+   * client's. Required unless `placement` is `database-per-user`.
+   */
+  instance?: InstanceSpec | (Omit<InstanceSpec, 'tenantId'> & { tenantId?: string });
+  /**
+   * Where each user's database goes: an instance of their own (`instance-per-user`, the
+   * default), or a database of their own on a shared multi-database instance
+   * (`{ kind: 'database-per-user', host }`; the store must keep host records).
+   */
+  placement?: Placement;
   /** Default: an {@link InProcessScheduler} on the same clock. */
   scheduler?: PollScheduler;
   /** Must be the clock the Aura client uses. Default: the system clock. */

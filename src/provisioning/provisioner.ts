@@ -1,5 +1,6 @@
 import { isProvisioningError, ProvisioningConfigurationError } from '../records/errors.js';
 import { ProvisioningEvents, type ProvisioningListener } from '../records/events.js';
+import { isHostedRecord } from '../records/host-record.js';
 import { instanceNameForUser } from '../records/instance-name.js';
 import {
   type NewUserDatabaseRecord,
@@ -10,9 +11,16 @@ import { toStatus, type UserDatabaseStatus } from '../records/status.js';
 import { buildRuntime } from './build-runtime.js';
 import { runCreate } from './create-step.js';
 import { forgetCreating } from './creating-users.js';
+import {
+  runDatabaseDelete,
+  runDatabaseStatus,
+  runPlace,
+  WAITING_FOR_HOST,
+} from './database-steps.js';
 import { PROVISIONING_DEFAULTS } from './defaults.js';
 import { runDelete } from './delete-step.js';
 import { nextCheck } from './next-check.js';
+import { PLACEMENT_DEFAULTS } from './placement.js';
 import type { ProvisionerOptions } from './provisioner-options.js';
 import { type ReconcileOptions, type ReconcileReport, reconcile } from './reconcile.js';
 import { applyEvent } from './runtime.js';
@@ -86,26 +94,56 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
   const { rt, reconcileIntervalMs } = buildRuntime(options, events);
   const { clock, logger, scheduler, probeTrust, prefix } = rt;
 
+  const hosts = rt.hosts;
+  const hostedDeps = hosts ? { ...rt, hosts } : undefined;
+  /**
+   * Deletes a user's database: their instance, or (a hosted record) their database on its
+   * host. A hosted record is never handed to the instance delete: that would remove the host.
+   */
+  const deleteUserDatabase = async (record: UserDatabaseRecord): Promise<boolean> => {
+    if (hostedDeps && (isHostedRecord(record) || record.instanceId === null)) {
+      return runDatabaseDelete(hostedDeps, record);
+    }
+    if (isHostedRecord(record)) {
+      logger.error?.(
+        'a hosted user can be deprovisioned only with the database-per-user placement',
+        {
+          userId: record.userId,
+        },
+      );
+      return false;
+    }
+    return runDelete(rt, record);
+  };
+
   /** One scheduled check: read the record afresh, decide (see `nextCheck`), do. */
   const advance = async (userId: string): Promise<void> => {
     const record = await rt.store.get(userId);
     // Ready, failed, gone or not yet created, by this process or another: let go of it.
     if (record?.status !== 'creating') forgetCreating(rt, userId);
+    if (record?.status !== 'pending') hosts?.forget(userId);
     if (!record) return;
     // Asked only for a creating record: the only kind whose check it changes.
     const probeFollowed = record.status === 'creating' && probeTrust.enabled;
     const next = nextCheck(record, { now: clock.now(), probeFollowed });
     switch (next.kind) {
       case 'delete':
-        await runDelete(rt, record);
+        await deleteUserDatabase(record);
         return;
       case 'create':
-        await runCreate(rt, record);
+        if (hostedDeps) await runPlace(hostedDeps, record);
+        else await runCreate(rt, record);
         return;
       case 'read-status':
-        await runStatusCheck(rt, record);
+        if (!isHostedRecord(record)) await runStatusCheck(rt, record);
+        else if (hostedDeps) await runDatabaseStatus(hostedDeps, record);
         return;
       case 'wait':
+        // Woken before its time because a host has room now: no reason to wait any longer.
+        if (hostedDeps && record.status === 'pending' && record.lastError === WAITING_FOR_HOST) {
+          await runPlace(hostedDeps, record);
+          return;
+        }
         await scheduler.schedule(userId, next.at, next.priority);
         return;
       case 'forget':
@@ -113,6 +151,30 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
     }
   };
   scheduler.start(advance);
+
+  // The hosts' upkeep: opens the hosts that were claimed, follows the starting ones, and wakes
+  // the users waiting for room. Sleeps until the next host is due, or until woken.
+  const stopHosts = new AbortController();
+  let wakeHosts = new AbortController();
+  const keepingHosts = hosts
+    ? (async () => {
+        hosts.onSlotsFreed((userIds) => {
+          for (const userId of userIds) void scheduler.schedule(userId, clock.now());
+        });
+        hosts.onHostClaimed(() => wakeHosts.abort());
+        while (!stopHosts.signal.aborted) {
+          const next = await hosts.maintain().catch((error: unknown) => {
+            logger.warn?.('host upkeep failed; will retry', { error: String(error) });
+            return clock.now() + PLACEMENT_DEFAULTS.hostCheckIntervalMs;
+          });
+          const now = clock.now();
+          const wait = Math.min(Math.max(next - now, 0), PLACEMENT_DEFAULTS.hostIdleCheckMs);
+          wakeHosts = new AbortController();
+          const signal = AbortSignal.any([stopHosts.signal, wakeHosts.signal]);
+          await clock.sleep(Math.max(wait, 1), signal).catch(() => {});
+        }
+      })()
+    : undefined;
 
   /** The claim is an insert-if-absent, so a store that failed is simply asked again. */
   const claimWithRetry = async (fresh: NewUserDatabaseRecord) => {
@@ -193,14 +255,15 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
             : await applyEvent(rt, record, { type: 'deprovision' });
         if (!deleting) continue; // changed meanwhile: read again
         if (record.status !== 'deleting') rt.emit({ type: 'deprovisioning', userId });
-        return { status: (await runDelete(rt, deleting)) ? 'deleted' : 'deleting' };
+        return { status: (await deleteUserDatabase(deleting)) ? 'deleted' : 'deleting' };
       }
     },
     reconcile: runReconcile,
     subscribe: (listener) => events.subscribe(listener),
     close: async () => {
       stopReconciling.abort();
-      await Promise.all([scheduler.close(), rt.idleReader.close(), reconciling]);
+      stopHosts.abort();
+      await Promise.all([scheduler.close(), rt.idleReader.close(), reconciling, keepingHosts]);
     },
   };
 }

@@ -1,3 +1,4 @@
+import { isHostedRecord } from '../records/host-record.js';
 import type { UserDatabasePatch, UserDatabaseRecord } from '../records/record.js';
 import type { PollPolicy } from './poll-policy.js';
 import {
@@ -42,7 +43,28 @@ export type ProvisioningEvent =
    */
   | { type: 'retry'; resetAttempts?: boolean }
   /** Deprovisioning starts. */
-  | { type: 'deprovision' };
+  | { type: 'deprovision' }
+  /**
+   * Placement `database-per-user`: a slot on a host is taken; the user's
+   * database is about to be created there (its name is fixed, so a lost
+   * answer is settled by listing the host's databases). First read at `readAt`.
+   */
+  | {
+      type: 'database-placed';
+      instanceId: string;
+      connectionUrl: string;
+      username: string;
+      databaseName: string;
+      readAt: number;
+    }
+  /** A listing of the host shows the user's database: `online` or not yet; next read at `readAt`. */
+  | { type: 'database-seen'; online: boolean; readAt: number }
+  /** The listing does not show it: the create is sent again (a duplicate is refused by name). */
+  | { type: 'database-resent'; readAt: number }
+  /** The host cannot take it after all (full): back to pending, to be placed again. */
+  | { type: 'database-unplaced' }
+  /** Aura refused the database for good or for now (`retryable`). */
+  | { type: 'database-rejected'; reason: string; retryable: boolean };
 
 /** Everything {@link transition} needs besides the record and the event. */
 export interface TransitionContext {
@@ -81,6 +103,56 @@ const refuse = (record: UserDatabaseRecord, event: ProvisioningEvent): Transitio
   reason: `${event.type} does not apply to a ${record.status} record`,
 });
 
+/** A hosted user's database gives up after this long creating (retryably). */
+export const DATABASE_DEADLINE_MS = 600_000;
+
+/** The `creating` moves of a user whose database lives on a host (placement `database-per-user`). */
+function hostedTransition(
+  record: UserDatabaseRecord,
+  event: ProvisioningEvent,
+  ctx: TransitionContext,
+  since: number,
+): TransitionResult {
+  const { now } = ctx;
+  switch (event.type) {
+    case 'database-seen':
+      if (event.online) {
+        return {
+          ok: true,
+          patch: { status: 'ready', readyAt: now, nextCheckAt: null, lastError: null },
+        };
+      }
+      if (now - since >= DATABASE_DEADLINE_MS) {
+        return failed(record, 'database-deadline-exceeded', true, ctx);
+      }
+      return { ok: true, patch: { nextCheckAt: event.readAt } };
+    case 'database-resent':
+      if (record.attempts >= ctx.maxCreateAttempts) {
+        return failed(record, 'too-many-create-attempts', true, ctx);
+      }
+      return {
+        ok: true,
+        patch: { attempts: record.attempts + 1, createRequestedAt: now, nextCheckAt: event.readAt },
+      };
+    case 'database-unplaced':
+      return {
+        ok: true,
+        patch: {
+          status: 'pending',
+          instanceId: null,
+          connectionUrl: null,
+          username: null,
+          createRequestedAt: null,
+          nextCheckAt: now,
+        },
+      };
+    case 'database-rejected':
+      return failed(record, event.reason, event.retryable, ctx);
+    default:
+      return refuse(record, event);
+  }
+}
+
 /**
  * The provisioning state machine, as a pure function: given a record and an
  * event, the patch to compare-and-set, or why the event does not apply.
@@ -92,6 +164,10 @@ const refuse = (record: UserDatabaseRecord, event: ProvisioningEvent): Transitio
  * creating --loading failed / destroying / deadline / lasting 404--> failed
  * failed --retry--> pending                    any --deprovision--> deleting
  * ```
+ * With the `database-per-user` placement, a user's database is created on a
+ * shared host: `pending --database-placed--> creating --database-seen online--> ready`,
+ * `creating --database-unplaced--> pending` (the host was full after all),
+ * `creating --database-resent / database-rejected / deadline--> creating / failed`.
  * A failed record is retryable when its `nextCheckAt` is set.
  */
 export function transition(
@@ -145,11 +221,29 @@ export function transition(
           };
         case 'create-rejected':
           return failed(record, event.reason, event.retryable, ctx);
+        case 'database-placed':
+          return {
+            ok: true,
+            patch: {
+              status: 'creating',
+              instanceId: event.instanceId,
+              connectionUrl: event.connectionUrl,
+              username: event.username,
+              encryptedPassword: null,
+              databaseName: event.databaseName,
+              attempts: record.attempts + 1,
+              createRequestedAt: now,
+              lastError: null,
+              nextCheckAt: event.readAt,
+            },
+          };
         default:
           return refuse(record, event);
       }
     case 'creating': {
       const since = record.createRequestedAt ?? record.updatedAt;
+      // A hosted user's instance is the host: its status says nothing about the user's database.
+      if (isHostedRecord(record)) return hostedTransition(record, event, ctx, since);
       if (event.type === 'status-seen') {
         if (event.status === 'running') {
           return {

@@ -8,6 +8,7 @@ import {
   type ProvisionerOptions,
 } from '../../src/provisioning/provisioner.js';
 import type { ProvisioningEventInfo } from '../../src/records/events.js';
+import { type HostStore, isHostStore } from '../../src/records/host-record.js';
 import type { CredentialStore } from '../../src/records/store.js';
 import { createAesGcmCipher } from '../../src/stores/cipher-aes-gcm.js';
 import { MemoryCredentialStore } from '../../src/stores/memory-store.js';
@@ -57,13 +58,28 @@ export function wrapStore(
       around(method, args, () =>
         (store[method] as (...a: unknown[]) => Promise<unknown>).apply(store, args),
       );
-  return {
+  const wrapped = {
     get: wrap('get'),
     claim: wrap('claim'),
     update: wrap('update'),
     delete: wrap('delete'),
     list: wrap('list'),
   } as CredentialStore;
+  if (!isHostStore(store)) return wrapped;
+  // Host records too, where the store keeps them (method names passed as they are).
+  const wrapHost =
+    (method: keyof HostStore) =>
+    (...args: unknown[]) =>
+      around(method as keyof CredentialStore, args, () =>
+        (store[method] as (...a: unknown[]) => Promise<unknown>).apply(store, args),
+      );
+  return Object.assign(wrapped, {
+    getHost: wrapHost('getHost'),
+    claimHost: wrapHost('claimHost'),
+    updateHost: wrapHost('updateHost'),
+    deleteHost: wrapHost('deleteHost'),
+    listHosts: wrapHost('listHosts'),
+  });
 }
 
 /**
@@ -154,9 +170,11 @@ export function createHarness(mock: AuraMockOptions = {}) {
     /** No captured secret (client secret, key, token, password, ciphertext) in any log, event or error. */
     async assertNoSecrets({ requireCaptured = true } = {}) {
       const records = (await store.list({ limit: 1000 })).records;
+      const hosts = await store.listHosts();
       const all = [
         ...secrets,
         ...records.flatMap((r) => (r.encryptedPassword ? [r.encryptedPassword] : [])),
+        ...hosts.flatMap((host) => (host.encryptedPassword ? [host.encryptedPassword] : [])),
       ];
       const haystack = [
         ...logs,

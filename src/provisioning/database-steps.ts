@@ -1,0 +1,227 @@
+import { isAuraError } from '../aura/errors/base.js';
+import type { Database } from '../aura/schemas-v2.js';
+import { databaseNameForUser } from '../records/database-name.js';
+import type { UserDatabaseRecord } from '../records/record.js';
+import { classifyCreateFailure } from './classify.js';
+import type { HostPool } from './host-pool.js';
+import { PLACEMENT_DEFAULTS } from './placement.js';
+import { applyEvent, type EventDeps, type Runtime } from './runtime.js';
+
+/** What the steps of a hosted user (placement `database-per-user`) work with. */
+export type DatabaseStepDeps = EventDeps &
+  Pick<Runtime, 'scheduler' | 'clock' | 'logger' | 'emit' | 'prefix'> & { hosts: HostPool };
+
+/** The `lastError` of a user waiting for room on a host. */
+export const WAITING_FOR_HOST = 'waiting-for-host';
+
+/** After a read or a send that failed for now (a 429, a dropped connection). */
+const TRANSIENT_RETRY_MS = 5_000;
+
+/** When a database created at `since` is read next, read at `now`: quickly at first, then less. */
+function nextDatabaseRead(rt: DatabaseStepDeps, since: number, now: number): number {
+  const expected = rt.hosts.placement.expectedDatabaseCreationMs;
+  const waited = Math.max(0, now - since);
+  if (waited < expected) return since + expected;
+  return now + Math.min(30_000, Math.max(1_000, expected / 2, waited / 2));
+}
+
+/** Whether a listed database is ready for queries: `online`, or no status given (Aura may send none). */
+const isOnline = (database: Database) =>
+  database.status === undefined || database.status.toLowerCase() === 'online';
+
+const sameName = (a: string | undefined, b: string) => a?.toLowerCase() === b.toLowerCase();
+
+/**
+ * A due `pending` user: take a slot on a host (or wait for one), record the
+ * placement, then create the database. The placement is stored before the
+ * create is sent, so whatever happens to the answer, the status step finds
+ * the database by its name on that host or sends the create again.
+ */
+export async function runPlace(rt: DatabaseStepDeps, due: UserDatabaseRecord): Promise<void> {
+  const { userId } = due;
+  const host = await rt.hosts.reserve(userId);
+  if (!host?.instanceId || !host.connectionUrl || !host.username) {
+    // No room yet: a host is on its way; its readiness wakes this user (or the timer does).
+    await applyEvent(rt, due, {
+      type: 'create-deferred',
+      reason: WAITING_FOR_HOST,
+      retryAt: rt.clock.now() + PLACEMENT_DEFAULTS.hostWaitMs,
+      refused: true,
+    });
+    return;
+  }
+  const databaseName = due.databaseName ?? databaseNameForUser(userId, rt.prefix);
+  const placed = await applyEvent(rt, due, {
+    type: 'database-placed',
+    instanceId: host.instanceId,
+    connectionUrl: host.connectionUrl,
+    username: host.username,
+    databaseName,
+    readAt: rt.clock.now() + rt.hosts.placement.expectedDatabaseCreationMs,
+  }).catch(async (error: unknown) => {
+    await rt.hosts.release(host.instanceId as string);
+    throw error;
+  });
+  if (!placed) {
+    // Changed meanwhile (another process placed it, a deprovision): the slot goes back.
+    await rt.hosts.release(host.instanceId);
+    return;
+  }
+  rt.emit({
+    type: 'create-requested',
+    userId,
+    instanceId: host.instanceId,
+    instanceName: databaseName,
+  });
+  await sendCreate(rt, placed);
+}
+
+/** Sends the create of a placed user's database and schedules the read that follows it. */
+async function sendCreate(rt: DatabaseStepDeps, record: UserDatabaseRecord): Promise<void> {
+  const { userId, instanceId, databaseName } = record;
+  if (!instanceId || !databaseName) return;
+  try {
+    await rt.hosts.project().databases.create(instanceId, databaseName);
+    rt.hosts.invalidate(instanceId);
+    rt.emit({ type: 'creating', userId, instanceId, instanceName: databaseName });
+  } catch (error) {
+    rt.hosts.invalidate(instanceId);
+    const failure = classifyCreateFailure(error);
+    if (isAuraError(error, 'conflict') || failure.kind === 'deferred') {
+      // Exists already (an earlier send), unknown, or not sent: the read settles it.
+      const at = rt.clock.now() + (failure.kind === 'deferred' ? TRANSIENT_RETRY_MS : 0);
+      await rt.scheduler.schedule(userId, at, 'high');
+      return;
+    }
+    if (failure.reason === 'database-limit-reached') {
+      // Our count of the host was off: it is full. Place the user again, elsewhere.
+      await rt.hosts.markFull(instanceId);
+      const unplaced = await applyEvent(rt, record, { type: 'database-unplaced' });
+      if (unplaced) await rt.scheduler.schedule(userId, rt.clock.now());
+      return;
+    }
+    const rejected = await applyEvent(rt, record, {
+      type: 'database-rejected',
+      reason: failure.reason,
+      retryable: failure.retryable,
+    });
+    if (rejected) {
+      const retryable = rejected.nextCheckAt !== null;
+      rt.emit({ type: 'failed', userId, reason: failure.reason, retryable });
+    }
+    return;
+  }
+  await rt.scheduler.schedule(userId, record.nextCheckAt ?? rt.clock.now(), 'high');
+}
+
+/**
+ * A due `creating` hosted user: look for the database on its host (one
+ * listing shared by the users read at the same moment). Online: ready. Not
+ * yet: read again later. Absent: the create is sent again (a copy is refused
+ * by name, so this never makes two).
+ */
+export async function runDatabaseStatus(
+  rt: DatabaseStepDeps,
+  record: UserDatabaseRecord,
+): Promise<void> {
+  const { userId, instanceId, databaseName } = record;
+  if (!instanceId || !databaseName) return;
+  let databases: Database[];
+  try {
+    databases = await rt.hosts.listDatabases(instanceId);
+  } catch (error) {
+    if (isAuraError(error, 'not_found')) {
+      const failed = await applyEvent(rt, record, {
+        type: 'database-rejected',
+        reason: 'host-not-found',
+        retryable: true,
+      });
+      if (failed) rt.emit({ type: 'failed', userId, reason: 'host-not-found', retryable: true });
+      return;
+    }
+    rt.logger.warn?.('reading the host databases failed; will retry', {
+      userId,
+      error: String(error),
+    });
+    await rt.scheduler.schedule(userId, rt.clock.now() + TRANSIENT_RETRY_MS, 'high');
+    return;
+  }
+  const now = rt.clock.now();
+  const since = record.createRequestedAt ?? record.updatedAt;
+  const found = databases.find((database) => sameName(database.name, databaseName));
+  if (!found) {
+    const resent = await applyEvent(rt, record, {
+      type: 'database-resent',
+      readAt: now + rt.hosts.placement.expectedDatabaseCreationMs,
+    });
+    if (resent?.status === 'creating') await sendCreate(rt, resent);
+    else if (resent?.status === 'failed') {
+      rt.emit({ type: 'failed', userId, reason: resent.lastError ?? undefined, retryable: true });
+    }
+    return;
+  }
+  const online = isOnline(found);
+  const next = await applyEvent(rt, record, {
+    type: 'database-seen',
+    online,
+    readAt: nextDatabaseRead(rt, since, now),
+  });
+  if (!next) return;
+  const info = { userId, instanceId, instanceName: databaseName };
+  if (next.status === 'ready') rt.emit({ type: 'ready', ...info });
+  else if (next.status === 'failed') {
+    rt.emit({ type: 'failed', ...info, reason: next.lastError ?? undefined, retryable: true });
+  } else if (next.nextCheckAt !== null) {
+    await rt.scheduler.schedule(userId, next.nextCheckAt, 'high');
+  }
+}
+
+/**
+ * A `deleting` hosted user: delete the database (by name on its host), then
+ * the record, then give the slot back (a slot is lost rather than handed out
+ * twice should the process stop in between: reconcile counts them again).
+ * Returns whether the record is gone.
+ */
+export async function runDatabaseDelete(
+  rt: DatabaseStepDeps,
+  record: UserDatabaseRecord,
+): Promise<boolean> {
+  const { userId, instanceId, databaseName } = record;
+  if (instanceId && databaseName) {
+    try {
+      rt.hosts.invalidate(instanceId);
+      const databases = await rt.hosts.listDatabases(instanceId);
+      for (const database of databases.filter((db) => sameName(db.name, databaseName))) {
+        await rt.hosts
+          .project()
+          .databases.delete(instanceId, database.id)
+          .catch((error: unknown) => {
+            if (!isAuraError(error, 'not_found')) throw error;
+          });
+      }
+      rt.hosts.invalidate(instanceId);
+    } catch (error) {
+      if (!isAuraError(error)) throw error;
+      if (!isAuraError(error, 'not_found')) {
+        rt.logger.warn?.('deleting the database failed; will retry', {
+          userId,
+          error: String(error),
+        });
+        await rt.scheduler.schedule(userId, rt.clock.now() + TRANSIENT_RETRY_MS);
+        return false;
+      }
+      // The host itself is gone: so is the database.
+    }
+  }
+  rt.hosts.forget(userId);
+  const removed = await rt.store.delete(userId, record.version);
+  if (!removed && (await rt.store.get(userId)) !== null) return false;
+  if (instanceId && databaseName) await rt.hosts.release(instanceId);
+  rt.emit({
+    type: 'deprovisioned',
+    userId,
+    instanceId: instanceId ?? undefined,
+    instanceName: databaseName ?? record.instanceName,
+  });
+  return true;
+}

@@ -1,0 +1,385 @@
+import { isAuraError } from '../aura/errors/base.js';
+import type { AuraProject } from '../aura/resources/v2/aura-v2.js';
+import type { Database } from '../aura/schemas-v2.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Logger } from '../kernel/logger.js';
+import type { CredentialCipher } from '../records/cipher.js';
+import type { ProvisioningEventInfo } from '../records/events.js';
+import {
+  type HostPatch,
+  type HostRecord,
+  type HostStore,
+  hostCipherContext,
+  newHostRecord,
+} from '../records/host-record.js';
+import { classifyCreateFailure } from './classify.js';
+import {
+  hostNameFor,
+  hostNumberOf,
+  PLACEMENT_DEFAULTS,
+  type ResolvedPlacement,
+} from './placement.js';
+
+/** What the host pool works with. */
+export interface HostPoolDeps {
+  project: AuraProject;
+  hosts: HostStore;
+  cipher: CredentialCipher;
+  clock: Clock;
+  logger: Logger;
+  placement: ResolvedPlacement;
+  /** When a new host is first read (the poll policy's `expectedCreationMs`); later reads come faster. */
+  expectedCreationMs: number;
+  emit(event: Omit<ProvisioningEventInfo, 'at'>): void;
+}
+
+/** Attempts at a compare-and-set on one host before moving on to the next. */
+const CAS_ATTEMPTS = 5;
+
+/** A host's free slots. */
+const freeOf = (host: HostRecord) => Math.max(0, host.capacity - host.used);
+
+/**
+ * The multi-database instances that hold users' databases: hands out slots
+ * (a compare-and-set on the host's `used`), opens hosts ahead of need (warm
+ * capacity, plus one slot per user waiting here), follows starting hosts
+ * with one list call per project, and wakes the users waiting for a host
+ * when one is ready. Every change is a compare-and-set on the host record,
+ * so several processes may share the hosts. Internal.
+ */
+export class HostPool {
+  readonly #deps: HostPoolDeps;
+  /** Users of this process waiting for a free slot. */
+  readonly #waiting = new Set<string>();
+  readonly #onReady = new Set<(userIds: string[]) => void>();
+  readonly #onClaimed = new Set<() => void>();
+  /** One listing of a host's databases at a time, shared for a moment by the users reading it. */
+  readonly #listings = new Map<string, { at: number; databases: Promise<Database[]> }>();
+
+  constructor(deps: HostPoolDeps) {
+    this.#deps = deps;
+  }
+
+  get placement(): ResolvedPlacement {
+    return this.#deps.placement;
+  }
+
+  /** The Aura project the hosts live in (v2beta1). */
+  project(): AuraProject {
+    return this.#deps.project;
+  }
+
+  /** Runs `listener` with the waiting users when a host becomes ready (or frees slots). */
+  onSlotsFreed(listener: (userIds: string[]) => void): void {
+    this.#onReady.add(listener);
+  }
+
+  /** Runs `listener` when this process claims a new host (its create is due at once). */
+  onHostClaimed(listener: () => void): void {
+    this.#onClaimed.add(listener);
+  }
+
+  /** Whether users of this process wait for a host. */
+  get waiting(): number {
+    return this.#waiting.size;
+  }
+
+  /**
+   * Takes a slot for `userId` on a ready host (the fullest with room, so
+   * hosts fill one after another); `undefined` when none has room: the user
+   * is noted as waiting, and a host is opened for it.
+   */
+  async reserve(userId: string): Promise<HostRecord | undefined> {
+    const hosts = await this.#deps.hosts.listHosts();
+    const candidates = hosts
+      .filter((host) => host.status === 'ready' && host.instanceId && freeOf(host) > 0)
+      .sort((a, b) => b.used - a.used || (a.hostName < b.hostName ? -1 : 1));
+    for (const candidate of candidates) {
+      let host: HostRecord | null = candidate;
+      for (let attempt = 0; host && attempt < CAS_ATTEMPTS; attempt++) {
+        if (host.status !== 'ready' || freeOf(host) === 0) break;
+        const taken = await this.#deps.hosts.updateHost(host.hostName, host.version, {
+          used: host.used + 1,
+        });
+        if (taken) {
+          this.#waiting.delete(userId);
+          // Below the warm threshold now? Open the next host ahead of the next signups.
+          await this.ensureCapacity(hosts.map((h) => (h.hostName === taken.hostName ? taken : h)));
+          return taken;
+        }
+        host = await this.#deps.hosts.getHost(candidate.hostName);
+      }
+    }
+    this.#waiting.add(userId);
+    await this.ensureCapacity(hosts);
+    return undefined;
+  }
+
+  /** Gives a slot back (a user's database deleted, or a placement undone). */
+  async release(instanceId: string): Promise<void> {
+    for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+      const host = (await this.#deps.hosts.listHosts()).find((h) => h.instanceId === instanceId);
+      if (!host || host.used <= 1) return;
+      if (await this.#deps.hosts.updateHost(host.hostName, host.version, { used: host.used - 1 })) {
+        this.#wakeWaiting();
+        return;
+      }
+    }
+  }
+
+  /** Marks a host full (Aura refused a database for the limit): nobody is placed on it again. */
+  async markFull(instanceId: string): Promise<void> {
+    for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+      const host = (await this.#deps.hosts.listHosts()).find((h) => h.instanceId === instanceId);
+      if (!host || host.used >= host.capacity) return;
+      if (await this.#deps.hosts.updateHost(host.hostName, host.version, { used: host.capacity })) {
+        return;
+      }
+    }
+  }
+
+  /** Every host record. */
+  records(): Promise<HostRecord[]> {
+    return this.#deps.hosts.listHosts();
+  }
+
+  /**
+   * Sets a host's `used` to `used` (counted from the records) if it differs;
+   * the new record, or undefined when unchanged or changed meanwhile. A slot
+   * taken while the records were read shows in neither count: Aura's own
+   * limit then refuses the extra database, and that user is placed again.
+   */
+  async recount(host: HostRecord, used: number): Promise<HostRecord | undefined> {
+    if (host.used === used) return undefined;
+    const next = await this.#deps.hosts.updateHost(host.hostName, host.version, { used });
+    if (next && used < host.used) this.#wakeWaiting();
+    return next ?? undefined;
+  }
+
+  /** The host holding `instanceId`, or undefined. */
+  async hostOf(instanceId: string): Promise<HostRecord | undefined> {
+    return (await this.#deps.hosts.listHosts()).find((host) => host.instanceId === instanceId);
+  }
+
+  /**
+   * Opens hosts until the free slots of ready and starting hosts, less the
+   * users waiting here, reach `warmSlots`. A host is claimed by name
+   * (`<prefix>host-<n+1>`), so two processes racing open one, not two.
+   */
+  async ensureCapacity(known?: HostRecord[]): Promise<void> {
+    const { placement } = this.#deps;
+    let hosts = known ?? (await this.#deps.hosts.listHosts());
+    for (let opened = 0; opened < 1_000; opened++) {
+      const free = hosts
+        .filter((h) => h.status === 'ready' || h.status === 'creating' || h.status === 'pending')
+        .reduce((sum, host) => sum + freeOf(host), 0);
+      // Room for everyone waiting here, and warmSlots to spare for the next signups.
+      if (free >= this.#waiting.size + placement.warmSlots) return;
+      const next =
+        hosts.reduce(
+          (max, host) => Math.max(max, hostNumberOf(host.hostName, placement.hostPrefix) ?? 0),
+          0,
+        ) + 1;
+      const { claimed, record } = await this.#deps.hosts.claimHost(
+        newHostRecord(hostNameFor(placement.hostPrefix, next), placement.capacity, {
+          nextCheckAt: this.#deps.clock.now(),
+        }),
+      );
+      if (claimed) {
+        this.#deps.logger.info?.('opening a host', { hostName: record.hostName });
+        for (const listener of this.#onClaimed) listener();
+      }
+      hosts = [...hosts.filter((h) => h.hostName !== record.hostName), record];
+    }
+  }
+
+  /**
+   * One round of host upkeep: sends the create of every pending host that is
+   * due, reads the starting ones (one list call for all), makes them ready
+   * and wakes the waiting users. Returns when it should run again.
+   */
+  async maintain(): Promise<number> {
+    const { clock } = this.#deps;
+    const now = clock.now();
+    const hosts = await this.#deps.hosts.listHosts();
+    const due = (host: HostRecord) => host.nextCheckAt !== null && host.nextCheckAt <= now;
+    await Promise.all(
+      hosts
+        .filter((host) => host.status === 'pending' && due(host))
+        .map((host) => this.#create(host)),
+    );
+    const starting = hosts.filter((host) => host.status === 'creating' && due(host));
+    if (starting.length > 0) await this.#readStarting(starting);
+    if (this.#waiting.size > 0) await this.ensureCapacity();
+    const after = await this.#deps.hosts.listHosts();
+    const next = after
+      .filter((host) => host.status === 'pending' || host.status === 'creating')
+      .map((host) => host.nextCheckAt ?? now)
+      .reduce((min, at) => Math.min(min, at), Number.POSITIVE_INFINITY);
+    return next;
+  }
+
+  /** Sends a pending host's create, under a lease so that one process sends it. */
+  async #create(pending: HostRecord): Promise<void> {
+    const { clock, project, placement, cipher, hosts, logger } = this.#deps;
+    const leased = await hosts.updateHost(pending.hostName, pending.version, {
+      attempts: pending.attempts + 1,
+      nextCheckAt: clock.now() + PLACEMENT_DEFAULTS.hostCreateLeaseMs,
+    });
+    if (!leased) return; // another process has it
+    if (leased.attempts > 1) {
+      // An earlier attempt may have opened the instance and lost its answer (and with it the
+      // password, which Aura never shows again): such an instance is of no use; delete it.
+      const found = await project.instances.findByName(leased.hostName).catch(() => undefined);
+      if (found === undefined) {
+        await hosts.updateHost(leased.hostName, leased.version, {
+          nextCheckAt: clock.now() + PLACEMENT_DEFAULTS.hostCheckIntervalMs,
+        });
+        return;
+      }
+      for (const instance of found) {
+        await project.instances.delete(instance.id).catch((error: unknown) => {
+          if (!isAuraError(error, 'not_found')) throw error;
+        });
+      }
+    }
+    const { host } = placement;
+    let created: Awaited<ReturnType<AuraProject['instances']['create']>>;
+    try {
+      created = await project.instances.create({
+        name: leased.hostName,
+        type: host.type,
+        memory: host.memory,
+        region: host.region,
+        cloudProvider: host.cloudProvider,
+        ...(host.storage ? { storage: host.storage } : {}),
+        multiDatabase: true,
+      });
+    } catch (error) {
+      const failure = classifyCreateFailure(error);
+      logger.warn?.('opening a host failed', { hostName: leased.hostName, reason: failure.reason });
+      const patch: HostPatch =
+        failure.kind === 'deferred'
+          ? {
+              lastError: failure.reason,
+              nextCheckAt:
+                clock.now() + (failure.retryAfterMs ?? PLACEMENT_DEFAULTS.hostCheckIntervalMs),
+              attempts: failure.refused ? leased.attempts - 1 : leased.attempts,
+            }
+          : { status: 'failed', lastError: failure.reason, nextCheckAt: null };
+      await hosts.updateHost(leased.hostName, leased.version, patch);
+      if (patch.status === 'failed') {
+        this.#deps.emit({ type: 'failed', instanceName: leased.hostName, reason: failure.reason });
+      }
+      return;
+    }
+    const encryptedPassword = await cipher.encrypt(
+      created.password.reveal(),
+      hostCipherContext(leased.hostName),
+    );
+    const now = clock.now();
+    const stored = await hosts.updateHost(leased.hostName, leased.version, {
+      status: 'creating',
+      instanceId: created.id,
+      connectionUrl: created.connectionUrl ?? null,
+      username: created.username ?? null,
+      encryptedPassword,
+      createRequestedAt: now,
+      lastError: null,
+      nextCheckAt: now + this.#deps.expectedCreationMs,
+    });
+    if (!stored) {
+      // The record moved on meanwhile (deleted by an operator): the instance is nobody's.
+      await project.instances.delete(created.id).catch(() => {});
+      return;
+    }
+    this.#deps.emit({
+      type: 'creating',
+      instanceId: created.id,
+      instanceName: leased.hostName,
+    });
+  }
+
+  /** Reads every starting host with one list of the project's instances. */
+  async #readStarting(starting: HostRecord[]): Promise<void> {
+    const { project, hosts, clock } = this.#deps;
+    let statuses: Map<string, string | undefined>;
+    try {
+      const listed = await project.instances.list();
+      statuses = new Map(listed.map((instance) => [instance.id, instance.status]));
+    } catch (error) {
+      this.#deps.logger.warn?.('reading the starting hosts failed; will retry', {
+        error: String(error),
+      });
+      return;
+    }
+    let readied = false;
+    for (const host of starting) {
+      if (!host.instanceId) continue;
+      const status = statuses.get(host.instanceId);
+      const now = clock.now();
+      if (status === 'running') {
+        const ready = await hosts.updateHost(host.hostName, host.version, {
+          status: 'ready',
+          readyAt: now,
+          nextCheckAt: null,
+        });
+        if (ready) {
+          readied = true;
+          this.#deps.emit({
+            type: 'ready',
+            instanceId: host.instanceId,
+            instanceName: host.hostName,
+          });
+        }
+      } else if (status === 'loading failed' || status === 'destroying') {
+        await hosts.updateHost(host.hostName, host.version, {
+          status: 'failed',
+          lastError: `instance-${status.replace(' ', '-')}`,
+          nextCheckAt: null,
+        });
+      } else {
+        await hosts.updateHost(host.hostName, host.version, { nextCheckAt: now + this.#interval() });
+      }
+    }
+    if (readied) this.#wakeWaiting();
+  }
+
+  /** Between reads of a starting host: a third of the expected creation time, 1 to 10 s. */
+  #interval(): number {
+    return Math.min(
+      PLACEMENT_DEFAULTS.hostCheckIntervalMs,
+      Math.max(1_000, this.#deps.expectedCreationMs / 3),
+    );
+  }
+
+  #wakeWaiting(): void {
+    if (this.#waiting.size === 0) return;
+    const userIds = [...this.#waiting];
+    for (const listener of this.#onReady) listener(userIds);
+  }
+
+  /** Forgets a waiting user (placed elsewhere, deprovisioned). */
+  forget(userId: string): void {
+    this.#waiting.delete(userId);
+  }
+
+  /**
+   * The databases of a host, one listing shared by the users that read it
+   * within `listingShareMs` of each other.
+   */
+  listDatabases(instanceId: string): Promise<Database[]> {
+    const now = this.#deps.clock.now();
+    const shared = this.#listings.get(instanceId);
+    if (shared && now - shared.at <= PLACEMENT_DEFAULTS.listingShareMs) return shared.databases;
+    const databases = this.#deps.project.databases.list(instanceId);
+    this.#listings.set(instanceId, { at: now, databases });
+    databases.catch(() => this.#listings.delete(instanceId));
+    return databases;
+  }
+
+  /** Forgets shared listings of a host (a database was created or deleted there). */
+  invalidate(instanceId: string): void {
+    this.#listings.delete(instanceId);
+  }
+}

@@ -1,0 +1,249 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DatabasePerUserPlacement } from '../../../src/provisioning/placement.js';
+import { isHostedRecord } from '../../../src/records/host-record.js';
+import type { CredentialStore } from '../../../src/records/store.js';
+import { createHarness, userIds } from '../harness.js';
+
+/** Hosts of 2 GB: 10 databases each, `neo4j` counted, so 9 users. */
+const PLACEMENT: DatabasePerUserPlacement = {
+  kind: 'database-per-user',
+  host: {
+    organizationId: 'org-1',
+    projectId: 'tenant-1',
+    memory: '2GB',
+    region: 'europe-west1',
+    cloudProvider: 'gcp',
+  },
+};
+
+const DATABASES =
+  /^\/v2beta1\/organizations\/org-1\/projects\/tenant-1\/instances\/[^/]+\/databases$/;
+const HOSTS = /^\/v2beta1\/organizations\/org-1\/projects\/tenant-1\/instances$/;
+
+function hostedHarness(mock: Parameters<typeof createHarness>[0] = {}) {
+  const h = createHarness({ creationTimeMs: 90_000, databaseCreationTimeMs: 3_000, ...mock });
+  const provisioner = (placement: Partial<DatabasePerUserPlacement> = {}) =>
+    h.newProvisioner({
+      instance: undefined,
+      placement: { ...PLACEMENT, ...placement },
+      reconcileIntervalMs: 0,
+    });
+  const hostCreates = () =>
+    h.fake.requests.filter((r) => r.method === 'POST' && HOSTS.test(r.path));
+  const databaseCreates = () =>
+    h.fake.requests.filter(
+      (r) => r.method === 'POST' && DATABASES.test(r.path) && r.status === 202,
+    );
+  /** Every database on every live host, by name (`neo4j` left out). */
+  const userDatabases = () =>
+    h.fake.instances
+      .filter((i) => i.status !== 'destroying')
+      .flatMap((i) => h.fake.databases(i.id).map((db) => ({ ...db, host: i.id })))
+      .filter((db) => db.name !== 'neo4j');
+  /** Each live database belongs to exactly one record on that host, and each hosted record has its database. */
+  const assertOneDatabasePerUser = async (users: string[]) => {
+    const databases = userDatabases();
+    expect(new Set(databases.map((db) => db.name)).size).toBe(databases.length);
+    expect(databases).toHaveLength(users.length);
+    for (const user of users) {
+      const record = await h.store.get(user);
+      expect(record?.status).toBe('ready');
+      expect(record && isHostedRecord(record)).toBe(true);
+      const mine = databases.filter((db) => db.name === record?.databaseName);
+      expect(mine).toHaveLength(1);
+      expect(mine[0]?.host).toBe(record?.instanceId);
+    }
+    // Every host's count matches the users on it, neo4j counted.
+    for (const host of await h.store.listHosts()) {
+      if (host.status !== 'ready') continue;
+      const onIt = databases.filter((db) => db.host === host.instanceId).length;
+      expect(host.used).toBe(1 + onIt);
+    }
+  };
+  return { h, provisioner, hostCreates, databaseCreates, userDatabases, assertOneDatabasePerUser };
+}
+
+describe('placement database-per-user', () => {
+  let t: ReturnType<typeof hostedHarness>;
+  afterEach(async () => {
+    await t.h.assertNoSecrets();
+  });
+
+  it('opens a multi-database host for the first user, then creates their database on it', async () => {
+    t = hostedHarness();
+    const { h } = t;
+    const provisioner = t.provisioner();
+    const [user] = userIds(1) as [string];
+    const started = h.clock.now();
+    await h.run(provisioner.provisionUserDatabase(user));
+    const ready = await h.run(provisioner.waitUntilReady(user, { timeoutMs: 600_000 }));
+    expect(ready.status).toBe('ready');
+    // The host runs after 90 s; the user waiting for it is placed at once, not at its next timer.
+    expect(h.clock.now() - started).toBeLessThanOrEqual(96_000);
+    const [hostCreate] = t.hostCreates();
+    expect(hostCreate?.body).toMatchObject({
+      name: 'ap-host-0001',
+      type: 'business-critical',
+      memory: '2GB',
+      multi_database: true,
+    });
+    const record = await h.store.get(user);
+    const [host] = await h.store.listHosts();
+    expect(host).toMatchObject({
+      hostName: 'ap-host-0001',
+      status: 'ready',
+      capacity: 10,
+      used: 2,
+    });
+    expect(record).toMatchObject({
+      status: 'ready',
+      instanceId: host?.instanceId,
+      connectionUrl: host?.connectionUrl,
+      username: host?.username,
+      encryptedPassword: null,
+      databaseName: record?.instanceName,
+    });
+    // The host's password is stored once, encrypted under the host's own context.
+    expect(host?.encryptedPassword).toMatch(/^v1:k1:/);
+    expect(t.databaseCreates()).toHaveLength(1);
+    await t.assertOneDatabasePerUser([user]);
+    await provisioner.close();
+  });
+
+  it('keeps warm capacity: once a host is open, later signups wait only for a database create', async () => {
+    t = hostedHarness();
+    const { h } = t;
+    const provisioner = t.provisioner();
+    const users = userIds(20);
+    const [first] = users as [string];
+    await h.run(provisioner.provisionUserDatabase(first));
+    await h.run(provisioner.waitUntilReady(first, { timeoutMs: 600_000 }));
+    // Let the warm host (opened when free slots fell under 3) come up.
+    await h.run(h.clock.sleep(300_000));
+    const waits: number[] = [];
+    for (const user of users.slice(1)) {
+      const start = h.clock.now();
+      await h.run(provisioner.provisionUserDatabase(user));
+      await h.run(provisioner.waitUntilReady(user, { timeoutMs: 600_000 }));
+      waits.push(h.clock.now() - start);
+      // Signups a minute apart: the warm host has time to open.
+      await h.run(h.clock.sleep(60_000));
+    }
+    // Every later user waited for its database only (created in 3 s), never for a host (90 s).
+    expect(Math.max(...waits)).toBeLessThan(10_000);
+    const hosts = await h.store.listHosts();
+    expect(hosts.length).toBeGreaterThanOrEqual(3);
+    expect(hosts.every((host) => host.used <= host.capacity)).toBe(true);
+    await t.assertOneDatabasePerUser(users);
+    await provisioner.close();
+  });
+
+  it('places a burst of 50 concurrent signups on as many hosts as they need, one database each', async () => {
+    t = hostedHarness();
+    const { h } = t;
+    const provisioner = t.provisioner();
+    const users = userIds(50);
+    await h.run(Promise.all(users.map((user) => provisioner.claimUser(user))));
+    await h.run(
+      Promise.all(users.map((user) => provisioner.waitUntilReady(user, { timeoutMs: 1_800_000 }))),
+    );
+    const hosts = await h.store.listHosts();
+    // 50 users at 9 a host need 6 hosts; the burst opens them together, not one after another.
+    expect(hosts.length).toBeGreaterThanOrEqual(6);
+    expect(hosts.length).toBeLessThanOrEqual(8);
+    expect(t.databaseCreates()).toHaveLength(50);
+    await t.assertOneDatabasePerUser(users);
+    await provisioner.close();
+  });
+
+  it('creates one database for 20 concurrent calls for one user', async () => {
+    t = hostedHarness();
+    const { h } = t;
+    const provisioner = t.provisioner();
+    const [user] = userIds(1) as [string];
+    await h.run(
+      Promise.all(Array.from({ length: 20 }, () => provisioner.provisionUserDatabase(user))),
+    );
+    await h.run(provisioner.waitUntilReady(user, { timeoutMs: 600_000 }));
+    expect(t.databaseCreates()).toHaveLength(1);
+    await t.assertOneDatabasePerUser([user]);
+    await provisioner.close();
+  });
+
+  it('settles a lost database create answer by listing the host, creating nothing twice', async () => {
+    t = hostedHarness();
+    const { h } = t;
+    const provisioner = t.provisioner();
+    const [first, second] = userIds(2) as [string, string];
+    await h.run(provisioner.provisionUserDatabase(first));
+    await h.run(provisioner.waitUntilReady(first, { timeoutMs: 600_000 }));
+    h.fake.faults.createSucceedsThenTimeout(1, { match: { method: 'POST', path: DATABASES } });
+    await h.run(provisioner.provisionUserDatabase(second));
+    const ready = await h.run(provisioner.waitUntilReady(second, { timeoutMs: 600_000 }));
+    expect(ready.status).toBe('ready');
+    await t.assertOneDatabasePerUser([first, second]);
+    await provisioner.close();
+  });
+
+  it('deprovisions by deleting the database and giving its slot back; the host stays', async () => {
+    t = hostedHarness();
+    const { h } = t;
+    const provisioner = t.provisioner();
+    const [first, second] = userIds(2) as [string, string];
+    for (const user of [first, second]) {
+      await h.run(provisioner.provisionUserDatabase(user));
+      await h.run(provisioner.waitUntilReady(user, { timeoutMs: 600_000 }));
+    }
+    const before = (await h.store.listHosts())[0];
+    expect(before?.used).toBe(3);
+    expect(await h.run(provisioner.deprovisionUserDatabase(first))).toEqual({ status: 'deleted' });
+    expect(await h.store.get(first)).toBeNull();
+    const after = await h.store.listHosts();
+    expect(after[0]?.used).toBe(2);
+    expect(after[0]?.status).toBe('ready');
+    expect(h.liveInstances().some((i) => i.id === before?.instanceId)).toBe(true);
+    await t.assertOneDatabasePerUser([second]);
+    await provisioner.close();
+  });
+
+  it('never deletes a host for a hosted user, even through an instance-per-user provisioner', async () => {
+    t = hostedHarness();
+    const { h } = t;
+    const hosted = t.provisioner();
+    const [user] = userIds(1) as [string];
+    await h.run(hosted.provisionUserDatabase(user));
+    await h.run(hosted.waitUntilReady(user, { timeoutMs: 600_000 }));
+    await hosted.close();
+    const plain = h.newProvisioner({ reconcileIntervalMs: 0 });
+    expect(await h.run(plain.deprovisionUserDatabase(user))).toEqual({ status: 'deleting' });
+    expect(h.liveInstances()).toHaveLength(1);
+    expect(h.logs.some((line) => line.includes('only with the database-per-user placement'))).toBe(
+      true,
+    );
+    await plain.close();
+  });
+});
+
+describe('placement database-per-user, options', () => {
+  it('refuses a store without host records and a placement it cannot use, naming the field', () => {
+    const t = hostedHarness();
+    const { h } = t;
+    const store = {
+      get: h.store.get.bind(h.store),
+      claim: h.store.claim.bind(h.store),
+      update: h.store.update.bind(h.store),
+      delete: h.store.delete.bind(h.store),
+      list: h.store.list.bind(h.store),
+    } as CredentialStore;
+    expect(() => h.newProvisioner({ store, instance: undefined, placement: PLACEMENT })).toThrow(
+      /host records/,
+    );
+    expect(() =>
+      h.newProvisioner({ placement: { ...PLACEMENT, host: { ...PLACEMENT.host, memory: 'big' } } }),
+    ).toThrow(/host\.memory/);
+    expect(() =>
+      h.newProvisioner({ placement: { ...PLACEMENT, maxDatabasesPerHost: 11 } }),
+    ).toThrow(/maxDatabasesPerHost must be an integer from 2 to 10/);
+    expect(() => h.newProvisioner({ instance: undefined })).toThrow(/needs `instance`/);
+  });
+});
