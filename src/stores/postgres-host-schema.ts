@@ -50,6 +50,12 @@ export const HOST_PATCHABLE_FIELDS: ReadonlySet<HostField> = new Set(
   HOST_COLUMNS.all.map((column) => column.field).filter((field) => !HOST_BOOKKEEPING.has(field)),
 );
 
+/** `aura_hosts` in the schema of the user table `table` (unqualified if it is). */
+export function defaultHostsTable(table: string): string {
+  const dot = table.indexOf('.');
+  return dot === -1 ? DEFAULT_HOSTS_TABLE : `${table.slice(0, dot)}.${DEFAULT_HOSTS_TABLE}`;
+}
+
 /**
  * The hosts table of a store whose user table is `table`, unless `hostsTable`
  * names it: `aura_hosts` in the user table's schema (`app.user_databases` ->
@@ -58,8 +64,7 @@ export const HOST_PATCHABLE_FIELDS: ReadonlySet<HostField> = new Set(
  */
 export function hostsTableOf(table: string, hostsTable: string | undefined): TableName {
   const users = parseTableName(table);
-  const schema = table.includes('.') ? `${table.split('.')[0]}.` : '';
-  const hosts = parseTableName(hostsTable ?? `${schema}${DEFAULT_HOSTS_TABLE}`);
+  const hosts = parseTableName(hostsTable ?? defaultHostsTable(table));
   if (hosts.qualified === users.qualified) {
     throw new ProvisioningConfigurationError(
       `The hosts table cannot be the user table (${table}): set hostsTable to another name`,
