@@ -76,7 +76,7 @@ export interface PostgresCredentialStoreOptions {
    * The table of the host records (`database-per-user` placement), `table` or
    * `schema.table`. Default `aura_hosts`, in the schema of `table`
    * (`app.user_databases` -> `app.aura_hosts`). Two stores that share it
-   * share their hosts.
+   * share their hosts. Its columns are fixed: `columns` maps the user table only.
    */
   hostsTable?: string;
   /** The source of every timestamp written (never the database's `now()`). Default: system time. */

@@ -61,7 +61,8 @@ export interface SupabaseCredentialStoreOptions {
   /**
    * The table of the host records (`database-per-user` placement), in the
    * same schema. Default `aura_hosts`, as the shipped migration
-   * `20261204000000_aura_provisioner_hosts.sql` creates it.
+   * `20261204000000_aura_provisioner_hosts.sql` creates it. Its columns are
+   * fixed: `columns` maps the user table only.
    */
   hostsTable?: string;
   /** The schema, sent as `Accept-Profile`/`Content-Profile`; it must be exposed by the Data API. Default: the client's. */
