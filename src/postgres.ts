@@ -2,7 +2,10 @@
  * `aura-provisioner/postgres`: the credential store on PostgreSQL. Needs no
  * driver of its own: pass a node-postgres `Pool` (the optional peer `pg`) or
  * any client with `query(text, values)`. The pool is yours, and so is its
- * `'error'` listener: the store never creates a pool.
+ * `'error'` listener: the store never creates a pool. The store keeps the user
+ * records and, for the `database-per-user` placement, the host records (a
+ * second table, `aura_hosts` by default); `migrate()` creates both, and
+ * `createUserDatabasesTableSql`/`createAuraHostsTableSql` print their SQL.
  *
  * @example
  * ```ts
@@ -18,6 +21,10 @@
  * @module aura-provisioner/postgres
  */
 export type { UserDatabaseColumns, UserDatabaseField } from './stores/postgres-columns.js';
+export {
+  type AuraHostsTableSqlOptions,
+  createAuraHostsTableSql,
+} from './stores/postgres-host-schema.js';
 export {
   createUserDatabasesTableSql,
   type UserDatabasesTableSqlOptions,

@@ -1,7 +1,9 @@
 /**
  * `aura-provisioner/supabase`: the credential store on Supabase, through the
  * Data API. Bring your own service-role client from the optional peer
- * `@supabase/supabase-js`; this entry only imports its types.
+ * `@supabase/supabase-js`; this entry only imports its types. The store also
+ * keeps the host records of the `database-per-user` placement, in the table
+ * of the second shipped migration (`aura_hosts`).
  *
  * @example
  * ```ts

@@ -101,7 +101,7 @@ const ENTRIES: Record<string, { load: () => Promise<Record<string, unknown>>; na
   },
   postgres: {
     load: () => import('../src/postgres.js'),
-    names: ['PostgresCredentialStore', 'createUserDatabasesTableSql'],
+    names: ['PostgresCredentialStore', 'createAuraHostsTableSql', 'createUserDatabasesTableSql'],
   },
   supabase: {
     load: () => import('../src/supabase.js'),

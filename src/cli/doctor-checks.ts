@@ -2,7 +2,9 @@ import type { AuraClient } from '../aura/client.js';
 import { isAuraError } from '../aura/errors/base.js';
 import type { Tenant, TenantSummary } from '../aura/schemas.js';
 import type { CredentialCipher } from '../records/cipher.js';
+import { isHostStore } from '../records/host-record.js';
 import type { CredentialStore } from '../records/store.js';
+import { defaultHostsTable } from '../stores/postgres-host-schema.js';
 import type { CliConfig } from './config.js';
 import { readDatabaseUrl } from './database-url.js';
 import { SUPABASE_MIGRATION } from './services.js';
@@ -141,7 +143,26 @@ export function describeDatabase(databaseUrl: string): string {
   return `PostgreSQL at ${shownHost}:${port || '5432'}/${database ?? ''}`;
 }
 
-/** The store answers a read of its table. */
+/**
+ * How the hosts table reads, for the store check's detail. Only the
+ * `database-per-user` placement needs it, so it never fails the check.
+ */
+async function describeHosts(store: CredentialStore, table: string): Promise<string> {
+  if (!isHostStore(store)) return '';
+  const hostsTable = defaultHostsTable(table);
+  try {
+    const hosts = await store.listHosts();
+    return `; hosts table ${hostsTable} is readable (${hosts.length} host${hosts.length === 1 ? '' : 's'})`;
+  } catch (error) {
+    const message = (error as Error).message;
+    const advice = /42P01|3F000/.test(message)
+      ? 'create it with `aura-provisioner migrate` before using the database-per-user placement'
+      : 'the database-per-user placement cannot use it';
+    return `; hosts table ${hostsTable} is not readable (${message}): ${advice}`;
+  }
+}
+
+/** The store answers a read of its table (and, reported only, of its hosts table). */
 export async function checkStore(
   store: CredentialStore,
   settings: CliConfig['store'],
@@ -149,7 +170,8 @@ export async function checkStore(
   const title = 'store';
   try {
     await store.list({ limit: 1 });
-    const detail = `${describeDatabase(settings.databaseUrl)}, table ${settings.table} is readable`;
+    const hosts = await describeHosts(store, settings.table);
+    const detail = `${describeDatabase(settings.databaseUrl)}, table ${settings.table} is readable${hosts}`;
     return { id: 'store', title, status: 'pass', detail };
   } catch (error) {
     const message = (error as Error).message;

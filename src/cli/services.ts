@@ -17,9 +17,14 @@ export const CLI_DEFAULTS = {
   doctorAura: { timeoutMs: 10_000, retry: { limit: 1 } },
 } as const;
 
-/** Where a Supabase project's table comes from: the migration the package ships. */
-export const SUPABASE_MIGRATION =
-  'supabase/migrations/20261125000000_aura_provisioner_user_databases.sql';
+/** Where a Supabase project's tables come from: the migrations the package ships, in order. */
+export const SUPABASE_MIGRATIONS = [
+  'supabase/migrations/20261125000000_aura_provisioner_user_databases.sql',
+  'supabase/migrations/20261204000000_aura_provisioner_hosts.sql',
+] as const;
+
+/** {@link SUPABASE_MIGRATIONS} for a message: `a.sql and b.sql`. */
+export const SUPABASE_MIGRATION = SUPABASE_MIGRATIONS.join(' and ');
 
 /** A store and the pool behind it. */
 export interface OpenedStore {

@@ -30,7 +30,8 @@ export type UserDatabaseColumns = Partial<Record<UserDatabaseField, string>>;
 /** How a field is stored: its SQL type in the DDL and how a value is read back. */
 export type ColumnKind = 'text' | 'integer' | 'version' | 'timestamp';
 
-interface FieldSpec {
+/** A field's default column and how it is stored. */
+export interface FieldSpec {
   column: string;
   kind: ColumnKind;
   nullable: boolean;
@@ -97,32 +98,44 @@ export function parseTableName(table: string): TableName {
 }
 
 /** One field with its resolved, quoted column. */
-export interface ResolvedColumn extends FieldSpec {
-  field: UserDatabaseField;
+export interface ResolvedColumn<F extends string = UserDatabaseField> extends FieldSpec {
+  field: F;
   quoted: string;
 }
 
 /** The resolved columns of a store: in order, by field, and as a select list. */
-export interface ResolvedColumns {
+export interface ResolvedColumns<F extends string = UserDatabaseField> {
   /** Every field's column, in column order. */
-  all: readonly ResolvedColumn[];
+  all: readonly ResolvedColumn<F>[];
   /** The column of `field`. */
-  of(field: UserDatabaseField): ResolvedColumn;
+  of(field: F): ResolvedColumn<F>;
   /** `"user_id", "status", ...`: the select and returning list. */
   list: string;
 }
 
 /** Resolves the column of every field, checking the names and that no two fields share one. */
 export function resolveColumns(columns: UserDatabaseColumns = {}): ResolvedColumns {
-  const known = new Set<string>(USER_DATABASE_FIELDS);
+  return resolveFieldColumns(DEFAULT_COLUMNS, columns);
+}
+
+/**
+ * Resolves the columns of a record type: `specs` gives every field's default
+ * column (in column order), `columns` the names that differ.
+ */
+export function resolveFieldColumns<F extends string>(
+  specs: Readonly<Record<F, FieldSpec>>,
+  columns: Partial<Record<F, string>> = {},
+): ResolvedColumns<F> {
+  const fields = Object.keys(specs) as F[];
+  const known = new Set<string>(fields);
   for (const field of Object.keys(columns)) {
     if (!known.has(field)) {
       throw new ProvisioningConfigurationError(`Unknown record field in columns: ${field}`);
     }
   }
-  const seen = new Map<string, UserDatabaseField>();
-  const all = USER_DATABASE_FIELDS.map((field): ResolvedColumn => {
-    const spec = DEFAULT_COLUMNS[field];
+  const seen = new Map<string, F>();
+  const all = fields.map((field): ResolvedColumn<F> => {
+    const spec = specs[field];
     const column = columns[field] ?? spec.column;
     const quoted = quoteIdentifier(column, `column for ${field}`);
     const other = seen.get(column);
@@ -137,7 +150,7 @@ export function resolveColumns(columns: UserDatabaseColumns = {}): ResolvedColum
   const byField = new Map(all.map((column) => [column.field, column]));
   return {
     all,
-    of: (field) => byField.get(field) as ResolvedColumn,
+    of: (field) => byField.get(field) as ResolvedColumn<F>,
     list: all.map((column) => column.quoted).join(', '),
   };
 }

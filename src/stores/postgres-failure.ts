@@ -56,14 +56,14 @@ export function storeFailure(
  * Reads a row into a record; a row that does not parse becomes a
  * `CredentialStoreError` for `operation` (naming the column, never its value).
  */
-export function parseRow(
+export function parseRow<R = UserDatabaseRecord>(
   operation: string,
   userId: string | undefined,
   row: Record<string, unknown>,
-  columns: readonly ResolvedColumn[],
-): UserDatabaseRecord {
+  columns: readonly ResolvedColumn<string>[],
+): R {
   try {
-    return recordFromRow(row, columns);
+    return recordFromRow<R>(row, columns);
   } catch (error) {
     throw storeFailure(operation, error, userId);
   }

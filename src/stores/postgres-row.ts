@@ -52,11 +52,14 @@ function readValue(kind: ColumnKind, value: unknown): unknown {
   }
 }
 
-/** Turns a row (keyed by column name) into a record; throws {@link UnexpectedRowError}. */
-export function recordFromRow(
+/**
+ * Turns a row (keyed by column name) into a record (a user's, or a host's
+ * with the host columns); throws {@link UnexpectedRowError}.
+ */
+export function recordFromRow<R = UserDatabaseRecord>(
   row: Record<string, unknown>,
-  columns: readonly ResolvedColumn[],
-): UserDatabaseRecord {
+  columns: readonly ResolvedColumn<string>[],
+): R {
   const record: Record<string, unknown> = {};
   for (const column of columns) {
     const raw = row[column.column];
@@ -74,14 +77,14 @@ export function recordFromRow(
   if (!STATUSES.has(record.status as string)) {
     throw new UnexpectedRowError('column status does not hold a provisioning status');
   }
-  return record as unknown as UserDatabaseRecord;
+  return record as R;
 }
 
 /**
  * A record value as a query parameter. Timestamps go as ISO strings, which
  * every client sends unchanged and Postgres reads exactly (ms precision).
  */
-export function toParameter(column: ResolvedColumn, value: unknown): unknown {
+export function toParameter(column: ResolvedColumn<string>, value: unknown): unknown {
   if (value === null || value === undefined) return null;
   if (column.kind !== 'timestamp') return value;
   const date = new Date(typeof value === 'number' ? value : Number.NaN);

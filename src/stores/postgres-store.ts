@@ -1,6 +1,13 @@
 import { type Clock, systemClock } from '../kernel/clock.js';
 import { ProvisioningConfigurationError } from '../records/errors.js';
 import type {
+  HostClaimResult,
+  HostPatch,
+  HostRecord,
+  HostStore,
+  NewHostRecord,
+} from '../records/host-record.js';
+import type {
   NewUserDatabaseRecord,
   UserDatabasePatch,
   UserDatabaseRecord,
@@ -16,6 +23,8 @@ import {
   type UserDatabaseField,
 } from './postgres-columns.js';
 import { parseRow, storeFailure } from './postgres-failure.js';
+import { hostsTableOf, hostsTableStatements } from './postgres-host-schema.js';
+import { PostgresHostTable } from './postgres-hosts.js';
 import { listPage, listStatement } from './postgres-list.js';
 import { toParameter } from './postgres-row.js';
 import { userDatabasesTableStatements } from './postgres-schema.js';
@@ -63,6 +72,13 @@ export interface PostgresCredentialStoreOptions {
   client: PostgresClient;
   /** `table` or `schema.table`; letters, digits and underscores. Default `user_databases`. */
   table?: string;
+  /**
+   * The table of the host records (`database-per-user` placement), `table` or
+   * `schema.table`. Default `aura_hosts`, in the schema of `table`
+   * (`app.user_databases` -> `app.aura_hosts`). Two stores that share it
+   * share their hosts. Its columns are fixed: `columns` maps the user table only.
+   */
+  hostsTable?: string;
   /** The source of every timestamp written (never the database's `now()`). Default: system time. */
   clock?: Clock;
   /** Column names for an existing table, e.g. `{ instanceId: 'aura_instance_id' }`. */
@@ -75,6 +91,18 @@ export interface PostgresCredentialStoreOptions {
  * compare-and-set `UPDATE ... WHERE version = $2`, so any number of processes
  * can share the table. Every value travels as a parameter.
  *
+ * It is also a {@link HostStore}: the shared instances of the
+ * `database-per-user` placement live in a second table (`hostsTable`,
+ * default `aura_hosts` beside the user table; columns `host_name`, `status`,
+ * `version`, `instance_id`, `connection_url`, `username`,
+ * `encrypted_password`, `capacity`, `used`, `attempts`, `last_error` and the
+ * times), kept by the same statements: `claimHost` an insert-if-absent,
+ * `updateHost` a compare-and-set on `version`, `listHosts` ordered by
+ * `host_name`. `migrate()` creates both tables.
+ *
+ * The store never creates a pool: the one you pass is yours, and so is its
+ * `'error'` listener.
+ *
  * @example
  * ```ts
  * import pg from 'pg';
@@ -84,14 +112,16 @@ export interface PostgresCredentialStoreOptions {
  * // Without a listener, an idle connection the server drops crashes the process.
  * pool.on('error', (error) => console.error('postgres pool', error));
  * const store = new PostgresCredentialStore({ client: pool });
- * await store.migrate(); // create table if not exists
+ * await store.migrate(); // create tables if not exist: user_databases, aura_hosts
  * ```
  */
-export class PostgresCredentialStore implements CredentialStore {
+export class PostgresCredentialStore implements CredentialStore, HostStore {
   readonly #client: PostgresClient;
   readonly #clock: Clock;
   readonly #table: TableName;
   readonly #columns: ResolvedColumns;
+  readonly #hostsTable: TableName;
+  readonly #hosts: PostgresHostTable;
 
   constructor(options: PostgresCredentialStoreOptions) {
     if (typeof options?.client?.query !== 'function') {
@@ -99,13 +129,26 @@ export class PostgresCredentialStore implements CredentialStore {
     }
     this.#client = options.client;
     this.#clock = options.clock ?? systemClock;
-    this.#table = parseTableName(options.table ?? POSTGRES_STORE_DEFAULTS.table);
+    const table = options.table ?? POSTGRES_STORE_DEFAULTS.table;
+    this.#table = parseTableName(table);
     this.#columns = resolveColumns(options.columns);
+    this.#hostsTable = hostsTableOf(table, options.hostsTable);
+    this.#hosts = new PostgresHostTable(this.#hostsTable, this.#clock, (operation, ...rest) =>
+      this.#query(operation, undefined, ...rest),
+    );
   }
 
-  /** Creates the table and its index if they do not exist (plain Postgres DDL, no RLS). */
+  /**
+   * Creates the user table and its index, and the hosts table, where they do
+   * not exist (plain Postgres DDL, no RLS). On an existing install it only
+   * adds what is missing: existing tables, columns and rows are never changed.
+   */
   async migrate(): Promise<void> {
-    for (const statement of userDatabasesTableStatements(this.#table, this.#columns)) {
+    const statements = [
+      ...userDatabasesTableStatements(this.#table, this.#columns),
+      ...hostsTableStatements(this.#hostsTable),
+    ];
+    for (const statement of statements) {
       await this.#query('migrate', undefined, statement, []);
     }
   }
@@ -187,6 +230,35 @@ export class PostgresCredentialStore implements CredentialStore {
       rows.map((row) => this.#parse('list', undefined, row)),
       pageSize,
     );
+  }
+
+  /** See {@link HostStore.getHost}. */
+  getHost(hostName: string): Promise<HostRecord | null> {
+    return this.#hosts.getHost(hostName);
+  }
+
+  /** See {@link HostStore.claimHost}: `insert ... on conflict (host_name) do nothing`, then a read. */
+  claimHost(record: NewHostRecord): Promise<HostClaimResult> {
+    return this.#hosts.claimHost(record);
+  }
+
+  /** See {@link HostStore.updateHost}: one `update ... where host_name = $1 and version = $2`. */
+  updateHost(
+    hostName: string,
+    expectedVersion: number,
+    patch: HostPatch,
+  ): Promise<HostRecord | null> {
+    return this.#hosts.updateHost(hostName, expectedVersion, patch);
+  }
+
+  /** See {@link HostStore.deleteHost}. */
+  deleteHost(hostName: string, expectedVersion?: number): Promise<boolean> {
+    return this.#hosts.deleteHost(hostName, expectedVersion);
+  }
+
+  /** See {@link HostStore.listHosts}: every host, ordered by `host_name` (collation "C"). */
+  listHosts(): Promise<HostRecord[]> {
+    return this.#hosts.listHosts();
   }
 
   async #select(operation: string, userId: string): Promise<UserDatabaseRecord | null> {

@@ -2,6 +2,13 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import { type Clock, systemClock } from '../kernel/clock.js';
 import { isProvisioningError, ProvisioningConfigurationError } from '../records/errors.js';
 import type {
+  HostClaimResult,
+  HostPatch,
+  HostRecord,
+  HostStore,
+  NewHostRecord,
+} from '../records/host-record.js';
+import type {
   NewUserDatabaseRecord,
   UserDatabasePatch,
   UserDatabaseRecord,
@@ -15,11 +22,13 @@ import {
   type UserDatabaseField,
 } from './postgres-columns.js';
 import { parseRow, storeFailure } from './postgres-failure.js';
+import { DEFAULT_HOSTS_TABLE } from './postgres-host-schema.js';
 import { listPage } from './postgres-list.js';
 import { checkFilteredColumns, checkUserId, checkVersion } from './supabase-arguments.js';
 import { claimRow, patchBody } from './supabase-body.js';
 import type { FilterBuilder, SupabaseClientLike, TableBuilder } from './supabase-builder.js';
 import { requestFailure, SupabaseRequestError } from './supabase-failure.js';
+import { SupabaseHostTable } from './supabase-hosts.js';
 import { listRequest, SUPABASE_STORE_DEFAULTS } from './supabase-list.js';
 
 /**
@@ -49,6 +58,13 @@ export interface SupabaseCredentialStoreOptions {
   client: SupabaseClient<any, any, any>;
   /** The table. Default `user_databases`. */
   table?: string;
+  /**
+   * The table of the host records (`database-per-user` placement), in the
+   * same schema. Default `aura_hosts`, as the shipped migration
+   * `20261204000000_aura_provisioner_hosts.sql` creates it. Its columns are
+   * fixed: `columns` maps the user table only.
+   */
+  hostsTable?: string;
   /** The schema, sent as `Accept-Profile`/`Content-Profile`; it must be exposed by the Data API. Default: the client's. */
   schema?: string;
   /** The source of every timestamp written (never the database's `now()`). Default: system time. */
@@ -66,6 +82,14 @@ export interface SupabaseCredentialStoreOptions {
  * `update` a compare-and-set on `version`, so any number of processes can
  * share the table. Every time written comes from the injected clock.
  *
+ * It is also a {@link HostStore}: the shared instances of the
+ * `database-per-user` placement live in `aura_hosts` (option `hostsTable`),
+ * created by the second shipped migration,
+ * `20261204000000_aura_provisioner_hosts.sql` (RLS on, no policies, service
+ * role only, like the user table). `claimHost` is an insert-if-absent,
+ * `updateHost` a compare-and-set on `version`, `listHosts` ordered by
+ * `host_name`, each one request as for the user records.
+ *
  * @example
  * ```ts
  * import { createClient } from '@supabase/supabase-js';
@@ -78,9 +102,11 @@ export interface SupabaseCredentialStoreOptions {
  * const store = new SupabaseCredentialStore({ client: supabaseAdmin });
  * ```
  */
-export class SupabaseCredentialStore implements CredentialStore {
+export class SupabaseCredentialStore implements CredentialStore, HostStore {
   readonly #client: SupabaseClientLike;
   readonly #table: string;
+  readonly #hostsTable: string;
+  readonly #hosts: SupabaseHostTable;
   readonly #schema: string | undefined;
   readonly #clock: Clock;
   readonly #columns: ResolvedColumns;
@@ -96,12 +122,22 @@ export class SupabaseCredentialStore implements CredentialStore {
     this.#client = client as SupabaseClientLike;
     this.#table = options.table ?? SUPABASE_STORE_DEFAULTS.table;
     quoteIdentifier(this.#table, 'table name');
+    this.#hostsTable = options.hostsTable ?? DEFAULT_HOSTS_TABLE;
+    quoteIdentifier(this.#hostsTable, 'hosts table name');
+    if (this.#hostsTable === this.#table) {
+      throw new ProvisioningConfigurationError(
+        `The hosts table cannot be the user table (${this.#table}): set hostsTable to another name`,
+      );
+    }
     this.#schema = options.schema;
     if (this.#schema !== undefined) quoteIdentifier(this.#schema, 'schema name');
     this.#clock = options.clock ?? systemClock;
     this.#columns = resolveColumns(options.columns);
     checkFilteredColumns(this.#columns);
     this.#select = this.#columns.all.map((column) => column.column).join(',');
+    this.#hosts = new SupabaseHostTable(this.#clock, (operation, secrets, build) =>
+      this.#run(operation, undefined, secrets, build, this.#hostsTable),
+    );
   }
 
   async get(userId: string): Promise<UserDatabaseRecord | null> {
@@ -191,6 +227,38 @@ export class SupabaseCredentialStore implements CredentialStore {
     );
   }
 
+  /** See {@link HostStore.getHost}. */
+  getHost(hostName: string): Promise<HostRecord | null> {
+    return this.#hosts.getHost(hostName);
+  }
+
+  /**
+   * See {@link HostStore.claimHost}: an `upsert` with `ignoreDuplicates`
+   * (`on conflict (host_name) do nothing`), then a read when the host exists.
+   */
+  claimHost(record: NewHostRecord): Promise<HostClaimResult> {
+    return this.#hosts.claimHost(record);
+  }
+
+  /** See {@link HostStore.updateHost}: one PATCH filtered on `host_name` and `version`. */
+  updateHost(
+    hostName: string,
+    expectedVersion: number,
+    patch: HostPatch,
+  ): Promise<HostRecord | null> {
+    return this.#hosts.updateHost(hostName, expectedVersion, patch);
+  }
+
+  /** See {@link HostStore.deleteHost}. */
+  deleteHost(hostName: string, expectedVersion?: number): Promise<boolean> {
+    return this.#hosts.deleteHost(hostName, expectedVersion);
+  }
+
+  /** See {@link HostStore.listHosts}: ordered by `host_name`, in pages of 999 (one request as a rule). */
+  listHosts(): Promise<HostRecord[]> {
+    return this.#hosts.listHosts();
+  }
+
   async #read(operation: string, userId: string): Promise<UserDatabaseRecord | null> {
     const rows = await this.#run(operation, userId, [], (table) =>
       table.select(this.#select).eq(this.#column('userId'), userId),
@@ -216,11 +284,12 @@ export class SupabaseCredentialStore implements CredentialStore {
     userId: string | undefined,
     secrets: readonly unknown[],
     build: (table: TableBuilder) => FilterBuilder | undefined,
+    table: string = this.#table,
   ): Promise<Record<string, unknown>[]> {
     let request: FilterBuilder | undefined;
     try {
       const source = this.#schema === undefined ? this.#client : this.#client.schema(this.#schema);
-      request = build(source.from(this.#table));
+      request = build(source.from(table));
     } catch (error) {
       if (isProvisioningError(error)) throw error; // a bad limit or cursor: nothing was sent
       throw requestFailure(operation, error, userId, secrets);

@@ -47,6 +47,7 @@ describe('aura-provisioner doctor', () => {
       ['cipher', 'pass'],
     ]);
     expect(check('cipher').detail).toMatch(/decrypted 1 of 1 sampled/);
+    expect(check('store').detail).toMatch(/hosts table \S+\.aura_hosts is readable \(0 hosts\)/);
     expect(report.settings.find((s) => s.name === 'clientSecret')).toEqual({
       name: 'clientSecret',
       env: 'AURA_CLIENT_SECRET',

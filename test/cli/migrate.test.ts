@@ -1,7 +1,11 @@
+import { existsSync } from 'node:fs';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../src/cli/doctor-checks.js';
+import { SUPABASE_MIGRATIONS } from '../../src/cli/services.js';
+import { newHostRecord } from '../../src/records/host-record.js';
 import { newRecord } from '../../src/records/record.js';
+import { createAuraHostsTableSql } from '../../src/stores/postgres-host-schema.js';
 import { createUserDatabasesTableSql } from '../../src/stores/postgres-schema.js';
 import { PostgresCredentialStore } from '../../src/stores/postgres-store.js';
 import {
@@ -41,6 +45,9 @@ async function freshTable(): Promise<string> {
   return `${schema}.user_databases`;
 }
 
+/** The hosts table migrate puts beside `table`: `aura_hosts` in its schema. */
+const hostsOf = (table: string) => table.replace(/user_databases$/, 'aura_hosts');
+
 const indexCount = async (table: string) =>
   (
     await pool.query<{ n: number }>(
@@ -66,10 +73,16 @@ describe('aura-provisioner migrate', () => {
     expect(run.json()).toEqual({
       dryRun: false,
       table,
-      changes: [`created table ${table} and its 3 indexes`],
+      hostsTable: hostsOf(table),
+      changes: [
+        `created table ${table} and its 3 indexes`,
+        `created table ${hostsOf(table)} and its 1 index`,
+      ],
       readable: true,
     });
-    expect((await storeCheck(table)).status).toBe('pass');
+    const after = await storeCheck(table);
+    expect(after.status).toBe('pass');
+    expect(after.detail).toContain(`hosts table ${hostsOf(table)} is readable (0 hosts)`);
   });
 
   it('a second migrate changes nothing: exit 0', async () => {
@@ -78,7 +91,9 @@ describe('aura-provisioner migrate', () => {
     expect((await runCli(['migrate'], tableEnv)).code).toBe(0);
     const again = await runCli(['migrate'], tableEnv);
     expect(again.code).toBe(0);
-    expect(again.stdout).toBe(`Table ${table} is up to date: nothing to do.\n`);
+    expect(again.stdout).toBe(
+      `Tables ${table} and ${hostsOf(table)} are up to date: nothing to do.\n`,
+    );
   });
 
   it('completes an older table (no list index) and keeps its rows', async () => {
@@ -91,9 +106,44 @@ describe('aura-provisioner migrate', () => {
     expect(await indexCount(table)).toBe(2);
     const run = await runCli(['migrate'], { ...env, AURA_PROVISIONER_TABLE: table });
     expect(run.code).toBe(0);
-    expect(run.stdout).toBe(`Migrated: added 1 missing index to ${table}.\n`);
+    expect(run.stdout).toBe(
+      `Migrated: added 1 missing index to ${table}; created table ${hostsOf(table)} and its 1 index.\n`,
+    );
     expect(await indexCount(table)).toBe(3);
     expect(await store.get('kept-user')).toMatchObject({ userId: 'kept-user', status: 'pending' });
+  });
+
+  it('adds the hosts table to an install from before host records, its user rows untouched', async () => {
+    const table = await freshTable();
+    await pool.query(createUserDatabasesTableSql({ table }));
+    const store = new PostgresCredentialStore({ client: pool, table });
+    await store.claim(
+      newRecord('kept-user', 'ap-kept', { status: 'ready', encryptedPassword: 'v1:k1:kept' }),
+    );
+    const rows = (await pool.query(`select * from ${table}`)).rows;
+    const before = await storeCheck(table);
+    expect(before.status).toBe('pass');
+    expect(before.detail).toMatch(
+      new RegExp(`hosts table ${hostsOf(table)} is not readable .*42P01.*aura-provisioner migrate`),
+    );
+    const run = await runCli(['migrate'], { ...env, AURA_PROVISIONER_TABLE: table });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(`Migrated: created table ${hostsOf(table)} and its 1 index.\n`);
+    expect((await pool.query(`select * from ${table}`)).rows).toEqual(rows);
+    expect((await store.claimHost(newHostRecord('ap-host-0001', 20))).claimed).toBe(true);
+    expect((await storeCheck(table)).detail).toContain('is readable (1 host)');
+  });
+
+  it('reports a hosts table of another shape: exit 1, nothing dropped', async () => {
+    const table = await freshTable();
+    await pool.query(`create table ${hostsOf(table)} (host_name text primary key)`);
+    await pool.query(`insert into ${hostsOf(table)} values ('kept-host')`);
+    const run = await runCli(['migrate', '--json'], { ...env, AURA_PROVISIONER_TABLE: table });
+    expect(run.code).toBe(1);
+    expect(run.json()).toMatchObject({ readable: false, problem: expect.stringMatching(/42703/) });
+    expect((await pool.query(`select host_name from ${hostsOf(table)}`)).rows).toEqual([
+      { host_name: 'kept-host' },
+    ]);
   });
 
   it('reports a table of another shape it cannot read: exit 1, nothing dropped', async () => {
@@ -112,13 +162,18 @@ describe('aura-provisioner migrate', () => {
   it('--dry-run prints the SQL and connects to nothing: no DATABASE_URL needed', async () => {
     const run = await runCli(['migrate', '--dry-run', '--table', 'app.user_databases'], {});
     expect(run.code).toBe(0);
-    expect(run.stdout).toBe(createUserDatabasesTableSql({ table: 'app.user_databases' }));
+    expect(run.stdout).toBe(
+      `${createUserDatabasesTableSql({ table: 'app.user_databases' })}\n${createAuraHostsTableSql({ table: 'app.aura_hosts' })}`,
+    );
+    expect(run.stdout).toContain('create table if not exists "app"."aura_hosts"');
     expect(run.stderr).toContain('On Supabase, apply supabase/migrations/');
+    expect(run.stderr).toContain('20261204000000_aura_provisioner_hosts.sql');
     const json = await runCli(['migrate', '--dry-run', '--json'], {});
     expect(json.json()).toEqual({
       dryRun: true,
       table: 'user_databases',
-      sql: createUserDatabasesTableSql(),
+      hostsTable: 'aura_hosts',
+      sql: `${createUserDatabasesTableSql()}\n${createAuraHostsTableSql()}`,
     });
   });
 
@@ -154,12 +209,19 @@ describe.skipIf(testPostgres().kind === 'pglite')('aura-provisioner migrate on S
     await supabase.drop();
   });
 
-  it('changes nothing and names the Supabase migration: exit 2', async () => {
+  it('names migrations the package ships', () => {
+    for (const file of SUPABASE_MIGRATIONS) {
+      expect(existsSync(new URL(`../../${file}`, import.meta.url)), file).toBe(true);
+    }
+  });
+
+  it('changes nothing and names the Supabase migrations: exit 2', async () => {
     const run = await runCli(['migrate'], { ...env, DATABASE_URL: supabase.url });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(
       'supabase/migrations/20261125000000_aura_provisioner_user_databases.sql',
     );
+    expect(run.stderr).toContain('supabase/migrations/20261204000000_aura_provisioner_hosts.sql');
     expect(run.stderr).toContain('Nothing was changed.');
     const { rows } = await supabasePool.query("select to_regclass('user_databases') as t");
     expect(rows[0]?.t).toBeNull();

@@ -1,9 +1,13 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isProvisioningError } from '../../src/records/errors.js';
+import { newHostRecord } from '../../src/records/host-record.js';
 import { type NewUserDatabaseRecord, newRecord } from '../../src/records/record.js';
+import { createAuraHostsTableSql } from '../../src/stores/postgres-host-schema.js';
+import { createUserDatabasesTableSql } from '../../src/stores/postgres-schema.js';
 import { PostgresCredentialStore } from '../../src/stores/postgres-store.js';
 import { createTestClock } from '../../src/testing/test-clock.js';
+import { describeHostStoreConformance } from '../stores/host-store-conformance.js';
 import { describeStoreConformance } from '../stores/store-conformance.js';
 import { createTestPool, createTestSchema } from '../support/postgres.js';
 
@@ -19,6 +23,17 @@ afterAll(async () => {
 });
 
 describeStoreConformance('PostgresCredentialStore', async (clock) => {
+  const { schema, drop } = await createTestSchema(pool);
+  const store = new PostgresCredentialStore({
+    client: pool,
+    table: `${schema}.user_databases`,
+    clock,
+  });
+  await store.migrate();
+  return { store, cleanup: drop };
+});
+
+describeHostStoreConformance('PostgresCredentialStore', async (clock) => {
   const { schema, drop } = await createTestSchema(pool);
   const store = new PostgresCredentialStore({
     client: pool,
@@ -134,5 +149,160 @@ describe('PostgresCredentialStore specifics', () => {
     const error = await failure(store.get('u1'));
     expect(error).toMatchObject({ name: 'CredentialStoreError', operation: 'get', userId: 'u1' });
     expect(error.message).toContain('unexpected row: column status');
+  });
+});
+
+describe('PostgresCredentialStore host records', () => {
+  it('keeps hosts in aura_hosts beside the user table, with snake_case columns', async () => {
+    const { store, schema } = await freshStore();
+    const { rows } = await pool.query(
+      `select column_name, data_type, is_nullable, collation_name from information_schema.columns
+        where table_schema = $1 and table_name = 'aura_hosts' order by ordinal_position`,
+      [schema],
+    );
+    expect(rows.map((row) => row.column_name)).toEqual([
+      'host_name',
+      'status',
+      'version',
+      'instance_id',
+      'connection_url',
+      'username',
+      'encrypted_password',
+      'capacity',
+      'used',
+      'attempts',
+      'last_error',
+      'next_check_at',
+      'create_requested_at',
+      'ready_at',
+      'created_at',
+      'updated_at',
+    ]);
+    expect(rows[0]).toMatchObject({ data_type: 'text', is_nullable: 'NO', collation_name: 'C' });
+    await store.claimHost(newHostRecord('ap-host-0001', 20, { nextCheckAt: Date.UTC(2026, 0, 2) }));
+    const stored = await pool.query(
+      `select created_at, next_check_at, version from "${schema}".aura_hosts`,
+    );
+    expect(stored.rows).toEqual([
+      {
+        created_at: new Date('2026-01-01T00:00:00.000Z'),
+        next_check_at: new Date('2026-01-02T00:00:00.000Z'),
+        version: '1',
+      },
+    ]);
+  });
+
+  it('migrate() adds the hosts table to an existing install and leaves the user table and its rows alone', async () => {
+    const { schema, drop } = await createTestSchema(pool);
+    drops.push(drop);
+    const table = `${schema}.user_databases`;
+    // An install from before host records: the user table only, with a row.
+    await pool.query(createUserDatabasesTableSql({ table }));
+    await pool.query(
+      `insert into ${table} (user_id, status, instance_name, neo4j_password, attempts)
+       values ('kept-user', 'ready', 'aura-kept', 'v1:k1:kept-ciphertext', 2)`,
+    );
+    const before = await pool.query(`select * from ${table}`);
+    const store = new PostgresCredentialStore({ client: pool, table, clock: createTestClock() });
+    expect(
+      (await pool.query('select to_regclass($1) as t', [`${schema}.aura_hosts`])).rows[0].t,
+    ).toBeNull();
+    await store.migrate();
+    expect((await pool.query(`select * from ${table}`)).rows).toEqual(before.rows);
+    expect(await store.get('kept-user')).toMatchObject({ status: 'ready', attempts: 2 });
+    const { claimed } = await store.claimHost(newHostRecord('ap-host-0001', 20));
+    expect(claimed).toBe(true);
+    expect(await store.updateHost('ap-host-0001', 1, { used: 2 })).toMatchObject({ version: 2 });
+    expect((await store.listHosts()).map((host) => host.hostName)).toEqual(['ap-host-0001']);
+    await store.migrate();
+    expect((await store.listHosts()).map((host) => host.used)).toEqual([2]);
+  });
+
+  it('takes the hosts table from hostsTable, and refuses the user table as hosts table', async () => {
+    const { schema, drop } = await createTestSchema(pool);
+    drops.push(drop);
+    const hostsTable = `${schema}.shared_hosts`;
+    const store = new PostgresCredentialStore({
+      client: pool,
+      table: `${schema}.users`,
+      hostsTable,
+      clock: createTestClock(),
+    });
+    await store.migrate();
+    await store.claimHost(newHostRecord('ap-host-0001', 20));
+    expect((await pool.query(`select host_name from ${hostsTable}`)).rows).toEqual([
+      { host_name: 'ap-host-0001' },
+    ]);
+    for (const options of [
+      { table: 'app.hosts', hostsTable: 'app.hosts' },
+      { table: 'aura_hosts' },
+      { hostsTable: 'a.b.c' },
+      { hostsTable: 'bad-name' },
+    ]) {
+      expect(() => new PostgresCredentialStore({ client: pool, ...options })).toThrow(
+        expect.objectContaining({ code: 'invalid_configuration' }),
+      );
+    }
+  });
+
+  it('prints the same DDL migrate() runs for the hosts table', async () => {
+    const { schema, drop } = await createTestSchema(pool);
+    drops.push(drop);
+    await pool.query(createAuraHostsTableSql({ table: `${schema}.aura_hosts` }));
+    const store = new PostgresCredentialStore({
+      client: pool,
+      table: `${schema}.user_databases`,
+      clock: createTestClock(),
+    });
+    await store.claimHost(newHostRecord('ap-host-0001', 20));
+    expect(await store.listHosts()).toHaveLength(1);
+    expect(createAuraHostsTableSql()).toContain('create table if not exists "aura_hosts"');
+  });
+
+  it('rejects an empty host name or a bad version without querying', async () => {
+    const { store } = await freshStore();
+    for (const promise of [
+      store.getHost(''),
+      store.claimHost(newHostRecord('', 20)),
+      store.updateHost('ap-host-0001', 0, {}),
+      store.deleteHost('ap-host-0001', 1.5),
+    ]) {
+      expect(isProvisioningError(await failure(promise), 'invalid_configuration')).toBe(true);
+    }
+  });
+
+  it('ignores undefined and non-patchable keys in a host patch', async () => {
+    const { store } = await freshStore();
+    await store.claimHost(newHostRecord('ap-host-0001', 20, { instanceId: 'abcd1234' }));
+    const sneaky = { instanceId: undefined, used: 2, hostName: 'other', version: 40 } as object;
+    expect(await store.updateHost('ap-host-0001', 1, sneaky)).toMatchObject({
+      hostName: 'ap-host-0001',
+      instanceId: 'abcd1234',
+      used: 2,
+      version: 2,
+    });
+    expect(await store.getHost('other')).toBeNull();
+  });
+
+  it('turns a failed host write into a CredentialStoreError without the ciphertext', async () => {
+    const { store, schema } = await freshStore();
+    await store.claimHost(newHostRecord('ap-host-0001', 20));
+    const secret = 'v1:k1:SECRET-HOST-CIPHERTEXT';
+    const bad = await failure(
+      store.updateHost('ap-host-0001', 1, { used: -1, encryptedPassword: secret }),
+    );
+    expect(isProvisioningError(bad, 'store_failure')).toBe(true);
+    expect(bad).toMatchObject({ name: 'CredentialStoreError', operation: 'updateHost' });
+    expect(bad.message).toContain('SQLSTATE 23514');
+    expect(`${bad.message}${JSON.stringify(bad)}`).not.toContain('SECRET');
+    const clash = await failure(
+      store.claimHost(newHostRecord('ap-host-0002', 0, { encryptedPassword: secret })),
+    );
+    expect(clash).toMatchObject({ name: 'CredentialStoreError', operation: 'claimHost' });
+    expect(`${clash.message}${JSON.stringify(clash)}`).not.toContain('SECRET');
+    await pool.query(`drop table "${schema}".aura_hosts`);
+    const missing = await failure(store.listHosts());
+    expect(missing).toMatchObject({ name: 'CredentialStoreError', operation: 'listHosts' });
+    expect(missing.message).toContain('SQLSTATE 42P01');
   });
 });

@@ -1,18 +1,21 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newHostRecord } from '../../src/records/host-record.js';
+import { createAuraHostsTableSql } from '../../src/stores/postgres-host-schema.js';
 import { createUserDatabasesTableSql } from '../../src/stores/postgres-schema.js';
 import { PostgresCredentialStore } from '../../src/stores/postgres-store.js';
 import { createTestClock } from '../../src/testing/test-clock.js';
 import { createTestDatabase, createTestPool } from '../support/postgres.js';
 
-const MIGRATION = readFileSync(
-  new URL(
-    '../../supabase/migrations/20261125000000_aura_provisioner_user_databases.sql',
-    import.meta.url,
-  ),
-  'utf8',
-);
+const MIGRATIONS_DIR = new URL('../../supabase/migrations/', import.meta.url);
+const USER_MIGRATION = '20261125000000_aura_provisioner_user_databases.sql';
+const HOSTS_MIGRATION = '20261204000000_aura_provisioner_hosts.sql';
+/** Every shipped migration, in the order the Supabase CLI applies them (by file name). */
+const MIGRATIONS = readdirSync(MIGRATIONS_DIR)
+  .filter((name) => name.endsWith('.sql'))
+  .sort();
+const migration = (name: string) => readFileSync(new URL(name, MIGRATIONS_DIR), 'utf8');
 
 // What a Supabase project has before any migration of ours: the auth schema,
 // the API roles (service_role bypasses RLS), and default privileges that grant
@@ -40,7 +43,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   pool = createTestPool({ url: database.url, max: 2 });
   await pool.query(SUPABASE_STAND_IN);
-  await pool.query(MIGRATION);
+  for (const name of MIGRATIONS) await pool.query(migration(name));
 });
 afterAll(async () => {
   await pool.end();
@@ -164,6 +167,109 @@ describe('the Supabase migration', () => {
     const { rows } = await pool.query(
       `select col_description('public.user_databases'::regclass, attnum) as comment
          from pg_attribute where attrelid = 'public.user_databases'::regclass and attname = 'neo4j_password'`,
+    );
+    expect(rows[0]?.comment).toMatch(/encrypted.*Never plaintext/);
+  });
+});
+
+describe('the Supabase hosts migration', () => {
+  it('ships after the user table migration, which it leaves as it was', () => {
+    expect(MIGRATIONS).toEqual([USER_MIGRATION, HOSTS_MIGRATION]);
+    const statements = migration(HOSTS_MIGRATION).replace(/--[^\n]*/g, '');
+    expect(statements).not.toContain('user_databases');
+  });
+
+  it('turns row-level security on for aura_hosts, with no policy at all', async () => {
+    const rls = await pool.query(
+      `select relrowsecurity from pg_class where oid = 'public.aura_hosts'::regclass`,
+    );
+    expect(rls.rows).toEqual([{ relrowsecurity: true }]);
+    const policies = await pool.query(
+      `select count(*)::int as n from pg_policies where schemaname = 'public' and tablename = 'aura_hosts'`,
+    );
+    expect(policies.rows).toEqual([{ n: 0 }]);
+  });
+
+  it('leaves anon and authenticated without any privilege on aura_hosts', async () => {
+    for (const role of ['anon', 'authenticated']) {
+      const { rows } = await pool.query(
+        `select bool_or(has_table_privilege($1, 'public.aura_hosts', p)) as any
+           from unnest(array['select', 'insert', 'update', 'delete', 'truncate', 'references', 'trigger']) as p`,
+        [role],
+      );
+      expect(rows).toEqual([{ any: false }]);
+      expect((await errorAs(role, 'select * from public.aura_hosts'))?.message).toMatch(
+        /permission denied/,
+      );
+      expect(
+        (
+          await errorAs(
+            role,
+            `insert into public.aura_hosts (host_name, status, capacity) values ('h', 'pending', 2)`,
+          )
+        )?.message,
+      ).toMatch(/permission denied/);
+    }
+  });
+
+  it('lets service_role keep hosts through the store (it bypasses RLS)', async () => {
+    const client = await pool.connect();
+    try {
+      await client.query('set role service_role');
+      const store = new PostgresCredentialStore({ client, clock: createTestClock() });
+      const name = `ap-host-${crypto.randomUUID().slice(0, 8)}`;
+      expect((await store.claimHost(newHostRecord(name, 20))).claimed).toBe(true);
+      expect(await store.updateHost(name, 1, { status: 'ready', used: 2 })).toMatchObject({
+        version: 2,
+      });
+      expect((await store.listHosts()).map((host) => host.hostName)).toContain(name);
+      expect(await store.deleteHost(name, 2)).toBe(true);
+    } finally {
+      await client.query('reset role');
+      client.release();
+    }
+  });
+
+  it('has the same columns as the plain Postgres DDL of the hosts table', async () => {
+    await pool.query('create schema plain_hosts');
+    await pool.query(createAuraHostsTableSql({ table: 'plain_hosts.aura_hosts' }));
+    const shape = async (schema: string) =>
+      (
+        await pool.query(
+          `select column_name, data_type, is_nullable, column_default, collation_name
+             from information_schema.columns
+            where table_schema = $1 and table_name = 'aura_hosts' order by ordinal_position`,
+          [schema],
+        )
+      ).rows;
+    expect(await shape('public')).toEqual(await shape('plain_hosts'));
+    const checks = async (schema: string) =>
+      (
+        await pool.query(
+          `select conname, pg_get_constraintdef(oid) as def from pg_constraint
+            where conrelid = to_regclass($1) order by conname`,
+          [`${schema}.aura_hosts`],
+        )
+      ).rows;
+    expect(await checks('public')).toEqual(await checks('plain_hosts'));
+  });
+
+  it('rejects an unknown status, a second row for a host and a capacity below 1', async () => {
+    const insert = (name: string, status = 'pending', capacity = 2) =>
+      pool.query(
+        `insert into public.aura_hosts (host_name, status, capacity) values ($1, $2, $3)`,
+        [name, status, capacity],
+      );
+    await expect(insert('h-status', 'done')).rejects.toThrow(/aura_hosts_status_check/);
+    await expect(insert('h-capacity', 'pending', 0)).rejects.toThrow(/aura_hosts_capacity_check/);
+    await insert('h-twice');
+    await expect(insert('h-twice')).rejects.toThrow(/aura_hosts_pkey/);
+  });
+
+  it('marks encrypted_password as ciphertext only', async () => {
+    const { rows } = await pool.query(
+      `select col_description('public.aura_hosts'::regclass, attnum) as comment
+         from pg_attribute where attrelid = 'public.aura_hosts'::regclass and attname = 'encrypted_password'`,
     );
     expect(rows[0]?.comment).toMatch(/encrypted.*Never plaintext/);
   });

@@ -67,7 +67,7 @@ export function describeHostStoreConformance(
 
     it('updates with a compare-and-set on the version, keeping the key and createdAt', async () => {
       const claimed = (await store.claimHost(newHostRecord(hostName(1), 20))).record;
-      clock.advance(5_000);
+      await clock.advance(5_000);
       const next = await store.updateHost(hostName(1), claimed.version, {
         status: 'creating',
         instanceId: 'abcd1234',

@@ -6,6 +6,7 @@
  */
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type HostStore, newHostRecord } from '../../src/records/host-record.js';
 import type { CredentialStore, ListQuery } from '../../src/records/store.js';
 import { PostgresCredentialStore } from '../../src/stores/postgres-store.js';
 import { SupabaseCredentialStore } from '../../src/stores/supabase-store.js';
@@ -31,7 +32,7 @@ interface Pair {
   mock: PostgrestMock;
   table: string;
   /** Runs `step` on both stores; returns both outcomes, errors as name, operation and SQLSTATE. */
-  both<T>(step: (store: CredentialStore) => Promise<T>): Promise<[unknown, unknown]>;
+  both<T>(step: (store: CredentialStore & HostStore) => Promise<T>): Promise<[unknown, unknown]>;
 }
 
 const outcome = (promise: Promise<unknown>) =>
@@ -59,7 +60,11 @@ async function pair(): Promise<Pair> {
 }
 
 /** Runs `step` on both stores and expects the same outcome. */
-async function same<T>(p: Pair, step: (store: CredentialStore) => Promise<T>, label = '') {
+async function same<T>(
+  p: Pair,
+  step: (store: CredentialStore & HostStore) => Promise<T>,
+  label = '',
+) {
   const [mocked, real] = await p.both(step);
   expect(mocked, label).toEqual(real);
   return real as T;
@@ -131,6 +136,34 @@ describe('the PostgREST mock against PostgreSQL', () => {
         } while (cursor !== undefined && pages < 50);
       }
     }
+  });
+
+  it('keeps host records alike: claims, compare-and-set updates, checks, deletes and the list order', async () => {
+    const p = await pair();
+    const host = (name: string, fields = {}) => newHostRecord(name, 20, fields);
+    await same(p, (s) => s.claimHost(host('ap-host-0002', { nextCheckAt: p.clock.now() })));
+    await same(p, (s) => s.claimHost(host('ap-host-0002', { used: 5 })), 'taken');
+    const racers = await p.both(async (s) => {
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () => s.claimHost(host('ap-host-0001'))),
+      );
+      return results.filter((result) => result.claimed).length;
+    });
+    expect(racers).toEqual([1, 1]);
+    await p.clock.advance(1_500);
+    await same(p, (s) => s.updateHost('ap-host-0001', 1, { status: 'ready', used: 2 }));
+    await same(p, (s) => s.updateHost('ap-host-0001', 1, { used: 3 }), 'stale version');
+    await same(p, (s) => s.updateHost('ap-host-0009', 1, { used: 3 }), 'missing host');
+    await same(p, (s) => s.updateHost('ap-host-0001', 2, { used: -1 }), 'check on used');
+    await same(p, (s) => s.updateHost('ap-host-0001', 2, { capacity: 0 }), 'check on capacity');
+    await same(p, (s) => s.updateHost('ap-host-0001', 2, { status: 'x' as 'ready' }), 'status');
+    await same(p, (s) => s.claimHost(host('Ap-host-0003')));
+    await same(p, (s) => s.claimHost(host('ap_host')));
+    await same(p, (s) => s.listHosts());
+    await same(p, (s) => s.deleteHost('ap-host-0002', 2), 'stale delete');
+    await same(p, (s) => s.deleteHost('ap-host-0002', 1));
+    await same(p, (s) => s.deleteHost('ap-host-0002'), 'already gone');
+    await same(p, (s) => s.listHosts());
   });
 
   it('renders rows as PostgREST renders them from Postgres (to_json in a UTC session)', async () => {

@@ -2,6 +2,7 @@ import { createClient } from '@supabase/supabase-js';
 import { describe, expect, it } from 'vitest';
 import type { UserDatabaseColumns } from '../../src/stores/postgres-columns.js';
 import { SupabaseCredentialStore } from '../../src/stores/supabase-store.js';
+import { describeHostStoreConformance } from '../stores/host-store-conformance.js';
 import { describeStoreConformance } from '../stores/store-conformance.js';
 import { seedStyleTable } from '../support/postgrest-schema.js';
 import { createServiceClient, usePostgrestMock } from '../support/postgrest-server.js';
@@ -29,6 +30,11 @@ describeStoreConformance(
     return { store: new SupabaseCredentialStore({ client, clock, columns: SEED_COLUMNS }) };
   },
 );
+
+describeHostStoreConformance('SupabaseCredentialStore (PostgREST over MSW)', async (clock) => {
+  const mock = setup();
+  return { store: new SupabaseCredentialStore({ client: createServiceClient(mock), clock }) };
+});
 
 describe('SupabaseCredentialStore column mapping', () => {
   it("writes the columns the seed app already reads, and leaves the table's own key to it", async () => {

@@ -10,7 +10,7 @@
  */
 import { HttpResponse, http, type RequestHandler } from 'msw';
 import { matching, type ParsedQuery, parseQuery, sortRows } from './postgrest-query.js';
-import { userDatabasesTable } from './postgrest-schema.js';
+import { auraHostsTable, userDatabasesTable } from './postgrest-schema.js';
 import { MockMisunderstood, PgError, type Row, type TableDef, toJson } from './postgrest-table.js';
 import { checkUnknownColumns, deleteRows, insertRows, updateRows } from './postgrest-writes.js';
 
@@ -19,7 +19,7 @@ export interface PostgrestMockOptions {
   url?: string;
   serviceRoleKey?: string;
   anonKey?: string;
-  /** Default: the migration's `public.user_databases`. */
+  /** Default: the migrations' `public.user_databases` and `public.aura_hosts`. */
   tables?: TableDef[];
   /** Schemas the Data API exposes; the first is the default. Default `public`, `graphql_public`. */
   exposedSchemas?: string[];
@@ -46,7 +46,7 @@ export function createPostgrestMock(options: PostgrestMockOptions = {}) {
   const serviceRoleKey =
     options.serviceRoleKey ?? 'service-role-key.eyJyb2xlIjoic2VydmljZV9yb2xlIn0';
   const anonKey = options.anonKey ?? 'anon-key.eyJyb2xlIjoiYW5vbiJ9';
-  const tables = options.tables ?? [userDatabasesTable()];
+  const tables = options.tables ?? [userDatabasesTable(), auraHostsTable()];
   const exposed = options.exposedSchemas ?? ['public', 'graphql_public'];
   const maxRows = options.maxRows ?? 1_000;
   const data = new Map<TableDef, Row[]>(tables.map((table) => [table, []]));

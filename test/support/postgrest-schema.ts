@@ -1,6 +1,7 @@
 /**
- * The tables the PostgREST mock serves: the shipped Supabase migration's
- * `user_databases` (under any column names), and a seed-style table.
+ * The tables the PostgREST mock serves: the shipped Supabase migrations'
+ * `user_databases` (under any column names) and `aura_hosts`, and a
+ * seed-style table.
  */
 import { randomUUID } from 'node:crypto';
 import { PROVISIONING_STATUSES } from '../../src/records/record.js';
@@ -9,6 +10,7 @@ import {
   USER_DATABASE_FIELDS,
   type UserDatabaseColumns,
 } from '../../src/stores/postgres-columns.js';
+import { HOST_COLUMNS } from '../../src/stores/postgres-host-schema.js';
 import type { ColumnDef, TableDef } from './postgrest-table.js';
 
 const STATUSES = new Set<unknown>(PROVISIONING_STATUSES);
@@ -76,5 +78,46 @@ export function seedStyleTable(columns: UserDatabaseColumns, now?: () => number)
       [userColumn]: `${table.name}_${userColumn}_key`,
       ...Object.fromEntries(Object.entries(table.unique).filter(([c]) => c !== userColumn)),
     },
+  };
+}
+
+/**
+ * The hosts table of the shipped migration `20261204000000_aura_provisioner_hosts.sql`:
+ * `host_name text collate "C" primary key`, checks on status, version,
+ * capacity, used and attempts, `created_at`/`updated_at` default now().
+ */
+export function auraHostsTable(options: { schema?: string; now?: () => number } = {}): TableDef {
+  const name = 'aura_hosts';
+  const now = options.now ?? Date.now;
+  const minimum: Partial<Record<string, number>> = {
+    version: 1,
+    capacity: 1,
+    used: 0,
+    attempts: 0,
+  };
+  const defaults: Partial<Record<string, number>> = { version: 1, used: 1, attempts: 0 };
+  const columns = HOST_COLUMNS.all.map((spec): ColumnDef => {
+    const column: ColumnDef = {
+      name: spec.column,
+      type: TYPES[spec.kind],
+      notNull: !spec.nullable,
+    };
+    if (spec.field === 'status') {
+      column.check = { name: `${name}_status_check`, holds: (v) => STATUSES.has(v) };
+    }
+    const min = minimum[spec.column];
+    if (min !== undefined) {
+      column.check = { name: `${name}_${spec.column}_check`, holds: (v) => (v as number) >= min };
+    }
+    const fallback = defaults[spec.column];
+    if (fallback !== undefined) column.default = () => fallback;
+    if (spec.field === 'createdAt' || spec.field === 'updatedAt') column.default = now;
+    return column;
+  });
+  return {
+    schema: options.schema ?? 'public',
+    name,
+    columns,
+    unique: { host_name: `${name}_pkey` },
   };
 }

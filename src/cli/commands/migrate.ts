@@ -1,5 +1,6 @@
 import { isProvisioningError } from '../../records/errors.js';
 import { parseTableName } from '../../stores/postgres-columns.js';
+import { createAuraHostsTableSql, defaultHostsTable } from '../../stores/postgres-host-schema.js';
 import { createUserDatabasesTableSql } from '../../stores/postgres-schema.js';
 import type { PostgresClient } from '../../stores/postgres-store.js';
 import type { Command, CommandContext } from '../command.js';
@@ -48,9 +49,16 @@ async function isSupabase(client: PostgresClient): Promise<boolean> {
 
 /** What a migrate changed, from the catalog before and after. Pure. */
 export function describeChanges(table: string, before: TableState, after: TableState): string[] {
-  if (!before.exists) return [`created table ${table} and its ${after.indexes} indexes`];
+  const indexes = (n: number) => `${n} ${n === 1 ? 'index' : 'indexes'}`;
+  if (!before.exists) return [`created table ${table} and its ${indexes(after.indexes)}`];
   const added = after.indexes - before.indexes;
   return added > 0 ? [`added ${added} missing index${added === 1 ? '' : 'es'} to ${table}`] : [];
+}
+
+/** The SQL of `migrate`: the user table, then the hosts table beside it. */
+export function migrateSql(table: string): string {
+  return `${createUserDatabasesTableSql({ table })}
+${createAuraHostsTableSql({ table: defaultHostsTable(table) })}`;
 }
 
 function dryRun(context: CommandContext): ExitCode {
@@ -60,22 +68,24 @@ function dryRun(context: CommandContext): ExitCode {
     throw new CliUsageError(problems.map((i) => i.message).join('; '), 'configuration');
   }
   const table = context.config.values.table as string;
-  const sql = createUserDatabasesTableSql({ table });
-  context.out.result({ dryRun: true, table, sql }, () => [sql.trimEnd()]);
+  const sql = migrateSql(table);
+  const hostsTable = defaultHostsTable(table);
+  context.out.result({ dryRun: true, table, hostsTable, sql }, () => [sql.trimEnd()]);
   context.out.note(`On Supabase, apply ${SUPABASE_MIGRATION} with the Supabase CLI instead.`);
   return EXIT_CODES.ok;
 }
 
-/** `migrate [--dry-run]`: creates the store's table, or completes it. */
+/** `migrate [--dry-run]`: creates the store's tables, or completes them. */
 export const migrateCommand: Command = {
   name: 'migrate',
-  summary: "create the store's table (or print its SQL)",
+  summary: "create the store's tables (or print their SQL)",
   usage: 'migrate [--dry-run]',
   description: [
-    "Creates the store's table and its index if they do not exist (the SQL of",
+    "Creates the store's table and its index, and the hosts table beside it (`aura_hosts`",
+    "in the table's schema), if they do not exist (the SQL of",
     '`PostgresCredentialStore.migrate()`: plain PostgreSQL, no row-level security), then',
-    'reads the table as `doctor` does. Safe to run again: an existing table and its rows',
-    'are kept, and only a missing index is added; columns are never altered.',
+    'reads both as `doctor` does. Safe to run again: existing tables and their rows are',
+    'kept, and only a missing index or table is added; columns are never altered.',
     '',
     'On Supabase it changes nothing and exits 2: apply the migration shipped in',
     `${SUPABASE_MIGRATION}`,
@@ -83,8 +93,8 @@ export const migrateCommand: Command = {
     '',
     '--dry-run prints the SQL and connects to nothing (it needs only the table name).',
     '',
-    'Exit code 0: the table is there and readable; 1: it is there but the store cannot',
-    'read it (a table of another shape under that name).',
+    'Exit code 0: the tables are there and readable; 1: one is there but the store',
+    'cannot read it (a table of another shape under that name).',
   ].join('\n'),
   flags: {
     'dry-run': { type: 'boolean', description: 'print the SQL; connect to nothing' },
@@ -100,29 +110,51 @@ export const migrateCommand: Command = {
     context.onClose(opened.close);
     if (await isSupabase(opened.client)) {
       throw new CliUsageError(
-        `This database is a Supabase project's: create the table with the Supabase CLI (\`supabase db push\`) from ${SUPABASE_MIGRATION}, which also turns row-level security on. Nothing was changed.`,
+        `This database is a Supabase project's: create the tables with the Supabase CLI (\`supabase db push\`) from ${SUPABASE_MIGRATION}, which also turns row-level security on. Nothing was changed.`,
         'configuration',
       );
     }
     const qualified = parseTableName(settings.table).qualified;
+    const hostsTable = defaultHostsTable(settings.table);
+    const hostsQualified = parseTableName(hostsTable).qualified;
     const before = await tableState(opened.client, qualified);
-    // A table of another shape under that name fails the index or the read: reported, never altered.
+    const hostsBefore = await tableState(opened.client, hostsQualified);
+    // A table of another shape under either name fails the index, the comment or the read:
+    // reported, never altered.
     const failure = await opened.store.migrate().then(
       () => undefined,
       (error: unknown) => {
-        if (!before.exists || !isProvisioningError(error, 'store_failure')) throw error;
+        const existed = before.exists || hostsBefore.exists;
+        if (!existed || !isProvisioningError(error, 'store_failure')) throw error;
         return error.message;
       },
     );
     const after = await tableState(opened.client, qualified);
-    const changes = describeChanges(settings.table, before, after);
+    const hostsAfter = await tableState(opened.client, hostsQualified);
+    const changes = [
+      ...describeChanges(settings.table, before, after),
+      ...describeChanges(hostsTable, hostsBefore, hostsAfter),
+    ];
     const check = failure === undefined ? await checkStore(opened.store, settings) : undefined;
-    const problem = failure ?? (check?.status === 'pass' ? undefined : check?.detail);
-    const result = { dryRun: false, table: settings.table, changes, readable: !problem };
+    const hostsProblem =
+      failure === undefined && check?.status === 'pass'
+        ? await opened.store.listHosts().then(
+            () => undefined,
+            (error: Error) => `hosts table ${hostsTable}: ${error.message}`,
+          )
+        : undefined;
+    const problem = failure ?? (check?.status === 'pass' ? hostsProblem : check?.detail);
+    const result = {
+      dryRun: false,
+      table: settings.table,
+      hostsTable,
+      changes,
+      readable: !problem,
+    };
     context.out.result(problem ? { ...result, problem, fix: SHAPE_FIX } : result, () => [
       changes.length > 0
         ? `Migrated: ${changes.join('; ')}.`
-        : `Table ${settings.table} is up to date: nothing to do.`,
+        : `Tables ${settings.table} and ${hostsTable} are up to date: nothing to do.`,
       ...(problem ? [`But it is not the store's table: ${problem}`, `fix: ${SHAPE_FIX}`] : []),
     ]);
     return problem ? EXIT_CODES.problems : EXIT_CODES.ok;
