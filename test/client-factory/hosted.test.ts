@@ -195,6 +195,37 @@ describe('on the wire (a Bolt 5.8 fake on loopback)', () => {
     await expect.poll(() => sent('GOODBYE').length).toBeGreaterThan(0);
   });
 
+  it("a user's client closed for good ends that user's open sessions, not the host driver", async () => {
+    const t = await twoUsers();
+    const one = (await t.clients.driverFor('u1')).session();
+    const two = (await t.clients.driverFor('u2')).session();
+    await one.run('RETURN 1 AS n');
+    // The grace for sessions still open is over at once.
+    await t.clients.closeAll({ graceMs: 0 });
+    await expect(async () => one.run('RETURN 1 AS n')).rejects.toThrow(/closed session/);
+    await expect(async () => two.run('RETURN 1 AS n')).rejects.toThrow(/closed session/);
+    expect(t.made[0]?.closes).toBe(1);
+  });
+
+  it('invalidating one user with sessions open leaves the host driver to the others', async () => {
+    const world = createHostedWorld();
+    const factory = recordingDriverFactory();
+    const clients = createUserClients({ ...world, ...factory, closeGraceMs: 0 });
+    const host = await world.putHost('h0000001', { connectionUrl: bolt.url });
+    await world.putHostedUser('u1', host, DB1);
+    await world.putHostedUser('u2', host, DB2);
+    const one = (await clients.driverFor('u1')).session();
+    const two = (await clients.driverFor('u2')).session();
+    await one.run('RETURN 1 AS n');
+    await clients.invalidate('u1');
+    await expect(async () => one.run('RETURN 1 AS n')).rejects.toThrow(/closed session/);
+    await two.run('RETURN 1 AS n');
+    expect(factory.made.map((m) => m.closes)).toEqual([0]);
+    await two.close();
+    await clients.closeAll();
+    expect(factory.made.map((m) => m.closes)).toEqual([1]);
+  });
+
   it('a USE of the own database runs', async () => {
     const t = await twoUsers();
     await t.clients.run('u1', `USE ${DB1} RETURN 1 AS n`);
@@ -320,6 +351,17 @@ describe('a database option naming another database', () => {
       requested: 'other',
     });
     expect(t.made).toHaveLength(0);
+    await t.clients.closeAll();
+  });
+
+  it('rxSession: statements are checked; beginTransaction is refused (executeRead/executeWrite are checked)', async () => {
+    const t = setup();
+    await t.putHostedUser('u1', await t.putHost('h0000001'), DB1);
+    const driver = await t.clients.driverFor('u1');
+    const rx = driver.rxSession();
+    expect(() => rx.run('USE other RETURN 1')).toThrow(UserDatabaseScopeError);
+    expect(() => rx.beginTransaction()).toThrow(UserClientConfigurationError);
+    await rx.close().toPromise();
     await t.clients.closeAll();
   });
 
