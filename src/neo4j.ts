@@ -44,10 +44,18 @@ const createDriver: CreateDriver = (url, authToken, config) => neo4j.driver(url,
  * elsewhere. Evicted drivers close when their open sessions end. Call
  * `closeAll()` at shutdown (or `await using`).
  *
+ * Users on a shared host (placement `database-per-user`; the store must keep
+ * host records) share one driver per host, made with the host's URL, user
+ * name and decrypted password and closed when the last of its users leaves
+ * the cache. Each user gets a view of it that opens sessions on the user's
+ * own database and refuses any other (`UserDatabaseScopeError`: a
+ * `database` option, a `USE` of another graph, administration commands).
+ *
  * Errors say why a user has no driver: `NoUserDatabaseError`,
  * `UserDatabaseNotReadyError` (with the status: await
  * `provisioner.waitUntilReady(userId)`), `UserDatabaseFailedError` (with the
- * reason), `UserCredentialsUnreadableError`.
+ * reason), `UserCredentialsUnreadableError` (also: a shared host unknown to
+ * the store or without credentials).
  *
  * @example
  * ```ts

@@ -62,6 +62,7 @@ const ENTRIES: Record<string, { load: () => Promise<Record<string, unknown>>; na
       'UserDatabaseFailedError',
       'UserDatabaseNotFoundError',
       'UserDatabaseNotReadyError',
+      'UserDatabaseScopeError',
       'UserScopedError',
       'createAesGcmCipher',
       'createDnsReadinessProbe',

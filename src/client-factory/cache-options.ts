@@ -4,6 +4,7 @@ import type { ProvisioningListener } from '../records/events.js';
 import type { CredentialStore } from '../records/store.js';
 import { CLIENT_FACTORY_DEFAULTS } from './defaults.js';
 import { UserClientConfigurationError } from './errors.js';
+import { HostDirectory } from './host-directory.js';
 import type { UserConnection } from './user-connection.js';
 
 /**
@@ -32,6 +33,8 @@ export interface ClientCacheOptions<T> {
   revalidateMs: number;
   closeGraceMs: number;
   events?: ProvisioningEventSource | undefined;
+  /** Where users on shared hosts find their host. */
+  hosts: HostDirectory;
   /** Makes the client and says how to close it; `lease` lets it stay open while it is in use. */
   build(connection: UserConnection, password: string, lease: Lease): Built<T>;
 }
@@ -69,9 +72,17 @@ interface SharedCacheOptions {
   events?: ProvisioningEventSource;
 }
 
-/** What both per-user caches take from their options, the defaults filled in. */
-export function sharedCacheSettings(options: SharedCacheOptions, clock: Clock) {
+/**
+ * What both per-user caches take from their options, the defaults filled in.
+ * Pass `hosts` to share one host directory between caches.
+ */
+export function sharedCacheSettings(
+  options: SharedCacheOptions,
+  clock: Clock,
+  hosts: HostDirectory = new HostDirectory(options.store, clock),
+) {
   return {
+    hosts,
     store: options.store,
     cipher: options.cipher,
     clock,

@@ -1,11 +1,11 @@
 import { MAX_TIMER_MS } from '../kernel/limits.js';
 import { type ClientCacheOptions, checkLimits } from './cache-options.js';
-import { UserClientsClosedError } from './errors.js';
+import { isUserClientError, UserClientsClosedError } from './errors.js';
 import { IdleSweeper } from './idle-sweeper.js';
 import { SingleFlight } from './single-flight.js';
 import {
-  connectionOf,
   readUserConnection,
+  resolveConnection,
   sameConnection,
   type UserConnection,
 } from './user-connection.js';
@@ -126,7 +126,7 @@ export class ClientCache<T> {
 
   #read(userId: string) {
     if (this.#stop.signal.aborted) return Promise.reject(new UserClientsClosedError(userId));
-    return readUserConnection(userId, this.#o.store, this.#o.cipher);
+    return readUserConnection(userId, this.#o.store, this.#o.cipher, this.#o.hosts);
   }
 
   #insert(connection: UserConnection, password: string, leases: number): Entry<T> {
@@ -205,20 +205,24 @@ export class ClientCache<T> {
       entry.revalidating = false;
       entry.checkedAt = this.#o.clock.now();
     };
-    this.#o.store.get(entry.userId).then(
-      (record) => {
-        done();
-        if (entry.retired) return;
-        try {
-          const current = connectionOf(entry.userId, record);
+    this.#o.store
+      .get(entry.userId)
+      .then((record) => resolveConnection(entry.userId, record, this.#o.hosts))
+      .then(
+        (current) => {
+          done();
+          if (entry.retired) return;
           if (sameConnection(entry.connection, current)) entry.connection = current;
           else void this.#retire(entry, this.#o.closeGraceMs);
-        } catch {
-          void this.#retire(entry, this.#o.closeGraceMs); // not ready any more: the next call says why
-        }
-      },
-      done, // the store failed: keep serving this client, try again next interval
-    );
+        },
+        (error) => {
+          done();
+          // Not ready any more, or its host is gone: the next call says why. A store that
+          // failed: keep serving this client, try again next interval.
+          if (!entry.retired && isUserClientError(error))
+            void this.#retire(entry, this.#o.closeGraceMs);
+        },
+      );
   }
 
   #retire(entry: Entry<T>, graceMs: number): Promise<void> {

@@ -49,4 +49,10 @@ export const CLIENT_FACTORY_DEFAULTS = {
    * database of every instance `neo4j`.
    */
   queryDatabase: 'neo4j',
+  /**
+   * Users on shared hosts (placement `database-per-user`): one read of the
+   * host records serves every user's lookup for this long (a host's new
+   * password is seen within it, then within `revalidateMs` by cached clients).
+   */
+  hostListMs: 5_000,
 } as const;

@@ -18,6 +18,7 @@ export type UserClientErrorCode =
   | 'credentials_unreadable'
   | 'closed'
   | 'invalid_configuration'
+  | 'database_scope'
   | 'unauthorized'
   | 'query_failed'
   | 'transient'
@@ -167,6 +168,80 @@ export class UserClientsClosedError extends UserClientError {
 export class UserClientConfigurationError extends UserClientError {
   override readonly name = 'UserClientConfigurationError' as const;
   readonly code = 'invalid_configuration' as const;
+}
+
+/**
+ * What a {@link UserDatabaseScopeError} refused: a `database` option (of a
+ * session, `executeQuery`, `verifyConnectivity`..., or of the factory)
+ * naming another database, a Cypher `USE` clause naming another graph, or
+ * an administration command (databases, aliases, users, roles, privileges,
+ * servers, transactions).
+ */
+export type DatabaseScopeViolation = 'database_option' | 'use_clause' | 'administration_command';
+
+/**
+ * A client of a user whose database lives on a shared host (placement
+ * `database-per-user`) was asked to reach beyond that database. Nothing was
+ * sent to Neo4j. The host's credentials can reach every database on it, so
+ * the client keeps each user to their own: see `checkCypherScope` for what
+ * is checked (and what is not).
+ *
+ * `database` is the user's own database; `requested` the other one named,
+ * when one was (`null` for an administration command or a graph reference
+ * that is not a plain name). The statement itself is never repeated.
+ *
+ * @example
+ * ```ts
+ * if (isUserClientError(error, 'database_scope')) return new Response('Forbidden', { status: 403 });
+ * ```
+ */
+export class UserDatabaseScopeError extends UserClientError {
+  override readonly name = 'UserDatabaseScopeError' as const;
+  readonly code = 'database_scope' as const;
+  readonly database: string;
+  readonly requested: string | null;
+  readonly violation: DatabaseScopeViolation;
+
+  constructor(
+    userId: string | undefined,
+    database: string,
+    violation: DatabaseScopeViolation,
+    requested: string | null = null,
+  ) {
+    const shown = requested === null ? null : printable(requested);
+    const what = {
+      database_option: `the database option names ${shown === null ? 'another database' : `"${shown}"`}`,
+      use_clause: `a USE clause names ${shown === null ? 'another graph' : `"${shown}"`}`,
+      administration_command:
+        'the statement is an administration command (databases, aliases, users, roles, privileges, servers or transactions)',
+    }[violation];
+    super(
+      `Refused${userId === undefined ? '' : ` for user ${userId}`}: ${what}; this client reaches database "${database}" only`,
+      { userId },
+    );
+    this.database = database;
+    this.requested = shown;
+    this.violation = violation;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return {
+      ...super.toJSON(),
+      database: this.database,
+      requested: this.requested,
+      violation: this.violation,
+    };
+  }
+}
+
+/** A name as an error shows it: control characters escaped, at most 100 characters. */
+function printable(name: string): string {
+  let escaped = '';
+  for (const c of name) {
+    const code = c.charCodeAt(0);
+    escaped += code < 0x20 || code === 0x7f ? `\\x${code.toString(16).padStart(2, '0')}` : c;
+  }
+  return escaped.length > 100 ? `${escaped.slice(0, 99)}…` : escaped;
 }
 
 /**

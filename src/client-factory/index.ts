@@ -1,6 +1,7 @@
 export type { ProvisioningEventSource } from './cache-options.js';
 export { CLIENT_FACTORY_DEFAULTS } from './defaults.js';
 export {
+  type DatabaseScopeViolation,
   isUserClientError,
   NoUserDatabaseError,
   UserClientConfigurationError,
@@ -10,6 +11,7 @@ export {
   UserCredentialsUnreadableError,
   UserDatabaseFailedError,
   UserDatabaseNotReadyError,
+  UserDatabaseScopeError,
 } from './errors.js';
 export type { QueryCounters, QueryResult } from './query-answer.js';
 export {

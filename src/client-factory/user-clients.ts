@@ -2,10 +2,13 @@ import type { Config, Driver, EagerResult, QueryConfig, RecordShape } from 'neo4
 import { systemClock } from '../kernel/clock.js';
 import { sharedCacheSettings } from './cache-options.js';
 import { ClientCache } from './client-cache.js';
+import { checkDatabaseOption } from './database-scope.js';
 import { CLIENT_FACTORY_DEFAULTS } from './defaults.js';
+import { HostDirectory } from './host-directory.js';
+import { buildHostedDriver, HostDrivers } from './hosted-driver.js';
 import type { Neo4jQueryClient } from './query-client.js';
 import { buildUserDriver, type CreateDriver } from './user-driver.js';
-import { createUserQueryClients, type UserQueryClientsOptions } from './user-query-clients.js';
+import { createUserQueryClientsWith, type UserQueryClientsOptions } from './user-query-clients.js';
 
 /**
  * Options of `createUserClients` (`aura-provisioner/neo4j`).
@@ -16,7 +19,10 @@ import { createUserQueryClients, type UserQueryClientsOptions } from './user-que
  * ```
  */
 export interface UserClientsOptions extends UserQueryClientsOptions {
-  /** neo4j-driver options; merged over `CLIENT_FACTORY_DEFAULTS.driverConfig` (10 connections per user, ...). */
+  /**
+   * neo4j-driver options; merged over `CLIENT_FACTORY_DEFAULTS.driverConfig`
+   * (10 connections per user, ...). A shared host's one driver gets them too.
+   */
   driverConfig?: Config;
   /** An evicted driver still in use closes when its last session does, or after this long. Default 5 minutes. */
   closeGraceMs?: number;
@@ -49,7 +55,9 @@ export interface UserClients {
   /**
    * The user's driver: from the cache after the first call (no store read).
    * The cache owns it: its `close()` does nothing; sessions you open hold it
-   * open until you close them.
+   * open until you close them. For a user on a shared host (placement
+   * `database-per-user`) it is a view of the host's one driver, kept to the
+   * user's database (`UserDatabaseScopeError` otherwise).
    */
   driverFor(userId: string): Promise<Driver>;
   /** Runs `work` with the user's driver, which is not closed until `work` settles. */
@@ -68,7 +76,7 @@ export interface UserClients {
   /** Closes every driver, waiting up to `graceMs` (default `closeGraceMs`) for sessions still open. */
   closeAll(options?: { graceMs?: number }): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
-  /** Drivers cached now. */
+  /** Users whose driver is cached now (users on a shared host share its one driver). */
   readonly size: number;
 }
 
@@ -80,18 +88,35 @@ export function createUserClientsWith(
   options: UserClientsOptions,
 ): UserClients {
   const clock = options.clock ?? systemClock;
+  // One host directory for both caches, one driver per shared host for all its users.
+  const hosts = new HostDirectory(options.store, clock);
+  const driverOptions = {
+    createDriver: options.createDriver ?? createDriver,
+    driverConfig: options.driverConfig,
+  };
+  const hostDrivers = new HostDrivers(driverOptions);
   const drivers = new ClientCache<Driver>({
-    ...sharedCacheSettings(options, clock),
+    ...sharedCacheSettings(options, clock, hosts),
     closeGraceMs: options.closeGraceMs ?? CLIENT_FACTORY_DEFAULTS.closeGraceMs,
-    build: (connection, password, lease) =>
-      buildUserDriver(
-        { ...connection, databaseName: options.database ?? connection.databaseName },
-        password,
-        { createDriver: options.createDriver ?? createDriver, driverConfig: options.driverConfig },
-        lease,
-      ),
+    build(connection, password, lease) {
+      if (connection.hostName === null) {
+        return buildUserDriver(
+          { ...connection, databaseName: options.database ?? connection.databaseName },
+          password,
+          driverOptions,
+          lease,
+        );
+      }
+      if (connection.databaseName !== null) {
+        checkDatabaseOption(
+          { userId: connection.userId, database: connection.databaseName },
+          options.database,
+        );
+      }
+      return buildHostedDriver(connection, password, hostDrivers, lease);
+    },
   });
-  const queryClients = createUserQueryClients({ ...options, clock });
+  const queryClients = createUserQueryClientsWith({ ...options, clock }, hosts);
 
   const withDriver = async <R>(userId: string, work: (driver: Driver) => Promise<R> | R) => {
     const { client, release } = await drivers.lease(userId);

@@ -3,8 +3,10 @@ import type { CredentialCipher } from '../records/cipher.js';
 import type { CredentialStore } from '../records/store.js';
 import { type ProvisioningEventSource, sharedCacheSettings } from './cache-options.js';
 import { ClientCache } from './client-cache.js';
+import { checkCypherScope, checkDatabaseOption, type DatabaseScope } from './database-scope.js';
 import { CLIENT_FACTORY_DEFAULTS } from './defaults.js';
 import { isUserClientError } from './errors.js';
+import { HostDirectory } from './host-directory.js';
 import type { QueryResult } from './query-answer.js';
 import { createQueryClient, type Neo4jQueryClient, type QueryRunOptions } from './query-client.js';
 import { queryApiOrigin } from './query-url.js';
@@ -24,7 +26,9 @@ export interface QueryClientForUserOptions {
   /**
    * The database to use. Default: the record's; without one, `neo4j` (Aura's
    * name for it) for the Query API, which needs a name in its path, and the
-   * user's home database for drivers.
+   * user's home database for drivers. For a user on a shared host
+   * (placement `database-per-user`) only the user's own database may be
+   * named: another gives `UserDatabaseScopeError`.
    */
   database?: string;
   /** The Query API origin for a record's connection URL. Default {@link queryApiOrigin}. */
@@ -43,6 +47,13 @@ export interface QueryClientForUserOptions {
  * Throws `NoUserDatabaseError`, `UserDatabaseNotReadyError`,
  * `UserDatabaseFailedError` or `UserCredentialsUnreadableError` when there
  * is no usable database.
+ *
+ * A user on a shared host (placement `database-per-user`; the store must
+ * keep host records, else `UserClientConfigurationError`) gets a client of
+ * the host with the host's credentials, posting to
+ * `/db/<the user's database>/query/v2`, that refuses statements reaching
+ * other databases (`UserDatabaseScopeError`). This call lists the hosts
+ * once; {@link createUserQueryClients} caches the list for every user.
  *
  * @example
  * ```ts
@@ -116,9 +127,17 @@ export interface UserQueryClients {
  * ```
  */
 export function createUserQueryClients(options: UserQueryClientsOptions): UserQueryClients {
+  return createUserQueryClientsWith(options);
+}
+
+/** {@link createUserQueryClients} with a host directory to share (`createUserClients` shares its own). */
+export function createUserQueryClientsWith(
+  options: UserQueryClientsOptions,
+  hosts?: HostDirectory,
+): UserQueryClients {
   const clock = options.clock ?? systemClock;
   const cache = new ClientCache<Neo4jQueryClient>({
-    ...sharedCacheSettings(options, clock),
+    ...sharedCacheSettings(options, clock, hosts ?? new HostDirectory(options.store, clock)),
     closeGraceMs: 0,
     // Nothing to close: a query client holds no socket of its own.
     build: (connection, password) => ({
@@ -148,12 +167,35 @@ export function createUserQueryClients(options: UserQueryClientsOptions): UserQu
   };
 }
 
-/** The Query API client for a connection. */
+/**
+ * The Query API client for a connection. For a user on a shared host it
+ * posts to `/db/<the user's database>/query/v2` with the host's credentials
+ * and checks each statement (`USE` of another graph, administration
+ * commands: `UserDatabaseScopeError`); a `database` option naming another
+ * database is refused.
+ */
 export function queryClientOf(
   connection: UserConnection,
   password: string,
   options: Omit<QueryClientForUserOptions, 'store' | 'cipher'>,
 ): Neo4jQueryClient {
+  if (connection.hostName !== null && connection.databaseName !== null) {
+    const scope: DatabaseScope = { userId: connection.userId, database: connection.databaseName };
+    checkDatabaseOption(scope, options.database);
+    return scopedQueryClient(
+      createQueryClient({
+        origin: (options.queryApiOrigin ?? queryApiOrigin)(connection.connectionUrl),
+        database: connection.databaseName,
+        username: connection.username,
+        password,
+        userId: connection.userId,
+        fetch: options.fetch,
+        clock: options.clock,
+        timeoutMs: options.queryTimeoutMs,
+      }),
+      scope,
+    );
+  }
   return createQueryClient({
     origin: (options.queryApiOrigin ?? queryApiOrigin)(connection.connectionUrl),
     database: options.database ?? connection.databaseName ?? CLIENT_FACTORY_DEFAULTS.queryDatabase,
@@ -164,4 +206,20 @@ export function queryClientOf(
     clock: options.clock,
     timeoutMs: options.queryTimeoutMs,
   });
+}
+
+/** A client whose `run` refuses statements that leave the user's database (see `DatabaseScope`). */
+function scopedQueryClient(client: Neo4jQueryClient, scope: DatabaseScope): Neo4jQueryClient {
+  const { endpoint, database, username, userId } = client;
+  return {
+    endpoint,
+    database,
+    username,
+    userId,
+    async run(statement, parameters, runOptions) {
+      checkCypherScope(scope, statement);
+      return client.run(statement, parameters, runOptions);
+    },
+    toJSON: () => ({ endpoint, database, username, userId }),
+  } as Neo4jQueryClient;
 }

@@ -1,5 +1,11 @@
 import neo4j, { type AuthToken, type Config, type Driver } from 'neo4j-driver';
 import type { CredentialCipher } from '../../src/records/cipher.js';
+import {
+  type HostRecord,
+  type HostStore,
+  type NewHostRecord,
+  newHostRecord,
+} from '../../src/records/host-record.js';
 import { newRecord, type UserDatabasePatch } from '../../src/records/record.js';
 import type { CredentialStore } from '../../src/records/store.js';
 import { createAesGcmCipher } from '../../src/stores/cipher-aes-gcm.js';
@@ -93,4 +99,81 @@ export function createWorld() {
   };
 
   return { clock, memory, store, cipher, counts, hooks, putRecord, changeRecord };
+}
+
+/** The password of every test host, and its user name (not `neo4j`, not a user's). */
+export const HOST_PASSWORD = 'host-password-b71e04d2';
+export const HOST_USERNAME = 'h0571a2b';
+
+/**
+ * {@link createWorld} whose store also keeps host records (placement
+ * `database-per-user`), with `listHosts` calls counted in `counts.listHosts`.
+ */
+export function createHostedWorld() {
+  const world = createWorld();
+  const counts = { ...world.counts, listHosts: 0 };
+  const memory = world.memory;
+  const store = {
+    get: (userId: string) => {
+      counts.gets++;
+      return memory.get(userId);
+    },
+    claim: memory.claim.bind(memory),
+    update: memory.update.bind(memory),
+    delete: memory.delete.bind(memory),
+    list: memory.list.bind(memory),
+    getHost: memory.getHost.bind(memory),
+    claimHost: memory.claimHost.bind(memory),
+    updateHost: memory.updateHost.bind(memory),
+    deleteHost: memory.deleteHost.bind(memory),
+    listHosts: () => {
+      counts.listHosts++;
+      return memory.listHosts();
+    },
+  } satisfies CredentialStore & HostStore;
+  const cipher: CredentialCipher = {
+    encrypt: world.cipher.encrypt,
+    decrypt: (ciphertext, context) => {
+      counts.decrypts++;
+      return world.cipher.decrypt(ciphertext, context);
+    },
+  };
+
+  /** A ready host `host-<n>` on instance `instanceId`, its password encrypted with the host name as context. */
+  const putHost = async (
+    instanceId: string,
+    fields: Partial<NewHostRecord> & { password?: string } = {},
+  ) => {
+    const { password = HOST_PASSWORD, ...rest } = fields;
+    const hostName = `ap-host-${instanceId}`;
+    const { record } = await memory.claimHost(
+      newHostRecord(hostName, 100, {
+        status: 'ready',
+        instanceId,
+        connectionUrl: `neo4j+s://${instanceId}.databases.neo4j.io`,
+        username: HOST_USERNAME,
+        encryptedPassword: await world.cipher.encrypt(password, hostName),
+        ...rest,
+      }),
+    );
+    return record;
+  };
+
+  /** A ready user on the host of `instanceId`: no password of their own, their own database. */
+  const putHostedUser = async (userId: string, host: HostRecord, databaseName: string) => {
+    const { record } = await memory.claim(newRecord(userId, `ap-${userId}`));
+    const updated = await memory.update(userId, record.version, {
+      status: 'ready',
+      instanceId: host.instanceId,
+      connectionUrl: host.connectionUrl,
+      username: host.username,
+      encryptedPassword: null,
+      databaseName,
+      readyAt: world.clock.now(),
+    });
+    if (!updated) throw new Error('putHostedUser: update lost');
+    return updated;
+  };
+
+  return { ...world, store, cipher, counts, putHost, putHostedUser };
 }
