@@ -1,7 +1,7 @@
 import { systemClock } from '../kernel/clock.js';
 import type { CredentialCipher } from '../records/cipher.js';
 import { isProvisioningError } from '../records/errors.js';
-import { isHostedRecord } from '../records/host-record.js';
+import { hostCipherContext, isHostedRecord } from '../records/host-record.js';
 import type { UserDatabaseRecord } from '../records/record.js';
 import type { CredentialStore } from '../records/store.js';
 import {
@@ -159,7 +159,7 @@ export async function readUserConnection(
 /**
  * The plaintext password of `connection`; see {@link readUserConnection}.
  * A user's own password is decrypted with the user id as context, a host's
- * with the host name.
+ * with `hostCipherContext(hostName)` (as the provisioner encrypted it).
  */
 export async function decryptPassword(
   connection: UserConnection,
@@ -167,7 +167,8 @@ export async function decryptPassword(
 ): Promise<string> {
   const { hostName } = connection;
   try {
-    return await cipher.decrypt(connection.encryptedPassword, hostName ?? connection.userId);
+    const context = hostName ? hostCipherContext(hostName) : connection.userId;
+    return await cipher.decrypt(connection.encryptedPassword, context);
   } catch (cause) {
     // The library's ciphers keep secrets out of their messages. Another cipher's error is neither
     // echoed nor kept as the cause (printing an error prints its cause): only its name is.

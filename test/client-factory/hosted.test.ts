@@ -8,6 +8,7 @@ import {
   UserDatabaseScopeError,
 } from '../../src/client-factory/errors.js';
 import { createUserClients, type UserClientsOptions } from '../../src/neo4j.js';
+import { hostCipherContext } from '../../src/records/host-record.js';
 import { type FakeBoltServer, startFakeBoltServer } from './fake-bolt-server.js';
 import {
   createHostedWorld,
@@ -131,7 +132,10 @@ describe('one driver per host', () => {
     await t.putHostedUser('u1', host, DB1);
     const before = await t.clients.driverFor('u1');
     await t.memory.updateHost(host.hostName, host.version, {
-      encryptedPassword: await t.cipher.encrypt('rotated-host-password', host.hostName),
+      encryptedPassword: await t.cipher.encrypt(
+        'rotated-host-password',
+        hostCipherContext(host.hostName),
+      ),
     });
     await t.clock.advance(60_000); // past hostListMs and revalidateMs
     await t.clients.driverFor('u1'); // starts the background re-read

@@ -3,6 +3,7 @@ import type { CredentialCipher } from '../../src/records/cipher.js';
 import {
   type HostRecord,
   type HostStore,
+  hostCipherContext,
   type NewHostRecord,
   newHostRecord,
 } from '../../src/records/host-record.js';
@@ -152,7 +153,7 @@ export function createHostedWorld() {
         instanceId,
         connectionUrl: `neo4j+s://${instanceId}.databases.neo4j.io`,
         username: HOST_USERNAME,
-        encryptedPassword: await world.cipher.encrypt(password, hostName),
+        encryptedPassword: await world.cipher.encrypt(password, hostCipherContext(hostName)),
         ...rest,
       }),
     );

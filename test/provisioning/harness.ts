@@ -51,6 +51,7 @@ export function wrapStore(
     args: unknown[],
     run: () => Promise<unknown>,
   ) => Promise<unknown>,
+  options: { hosts?: boolean } = {},
 ): CredentialStore {
   const wrap =
     (method: keyof CredentialStore) =>
@@ -65,8 +66,8 @@ export function wrapStore(
     delete: wrap('delete'),
     list: wrap('list'),
   } as CredentialStore;
-  if (!isHostStore(store)) return wrapped;
-  // Host records too, where the store keeps them (method names passed as they are).
+  if (!options.hosts || !isHostStore(store)) return wrapped;
+  // Host records too, when asked (method names passed as they are).
   const wrapHost =
     (method: keyof HostStore) =>
     (...args: unknown[]) =>

@@ -57,6 +57,7 @@ async function crashAt(point: CrashPoint) {
       }
       return result;
     }),
+    { hosts: true },
   );
   const fetch = (async (input: RequestInfo | URL, init?: RequestInit) =>
     process1.guard(async () => {

@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { UserDatabaseScopeError } from '../../../src/client-factory/errors.js';
+import { createUserClients } from '../../../src/neo4j.js';
 import type { DatabasePerUserPlacement } from '../../../src/provisioning/placement.js';
 import { isHostedRecord } from '../../../src/records/host-record.js';
 import type { CredentialStore } from '../../../src/records/store.js';
+import { recordingDriverFactory } from '../../client-factory/support.js';
 import { createHarness, userIds } from '../harness.js';
 
 /** Hosts of 2 GB: 10 databases each, `neo4j` counted, so 9 users. */
@@ -245,5 +248,39 @@ describe('placement database-per-user, options', () => {
       h.newProvisioner({ placement: { ...PLACEMENT, maxDatabasesPerHost: 11 } }),
     ).toThrow(/maxDatabasesPerHost must be an integer from 2 to 10/);
     expect(() => h.newProvisioner({ instance: undefined })).toThrow(/needs `instance`/);
+  });
+});
+
+describe('placement database-per-user, then per-user clients', () => {
+  it("gives provisioned users clients on their host's shared driver, each on its own database", async () => {
+    const t = hostedHarness();
+    const { h } = t;
+    const provisioner = t.provisioner();
+    const users = userIds(3);
+    for (const user of users) {
+      await h.run(provisioner.provisionUserDatabase(user));
+      await h.run(provisioner.waitUntilReady(user, { timeoutMs: 600_000 }));
+    }
+    const factory = recordingDriverFactory();
+    const clients = createUserClients({ store: h.store, cipher: h.cipher, ...factory });
+    const drivers = await h.run(Promise.all(users.map((user) => clients.driverFor(user))));
+    expect(factory.made).toHaveLength(1);
+    const [host] = await h.store.listHosts();
+    const [made] = factory.made;
+    expect(made?.url).toBe(host?.connectionUrl);
+    // The host's password, decrypted from the host record (the users' records hold none).
+    const instance = h.fake.instance(host?.instanceId ?? '');
+    expect(made?.authToken).toMatchObject({
+      principal: host?.username,
+      credentials: instance?.password,
+    });
+    for (const [i, user] of users.entries()) {
+      const record = await h.store.get(user);
+      expect(() => drivers[i]?.session({ database: 'neo4j' })).toThrow(UserDatabaseScopeError);
+      expect(record?.databaseName).toBeTruthy();
+    }
+    await h.run(clients.closeAll());
+    await provisioner.close();
+    await h.assertNoSecrets();
   });
 });
