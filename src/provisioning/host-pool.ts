@@ -339,7 +339,9 @@ export class HostPool {
           nextCheckAt: null,
         });
       } else {
-        await hosts.updateHost(host.hostName, host.version, { nextCheckAt: now + this.#interval() });
+        await hosts.updateHost(host.hostName, host.version, {
+          nextCheckAt: now + this.#interval(),
+        });
       }
     }
     if (readied) this.#wakeWaiting();

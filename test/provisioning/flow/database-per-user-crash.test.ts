@@ -37,26 +37,28 @@ async function crashAt(point: CrashPoint) {
   const h = createHarness({ creationTimeMs: 90_000, databaseCreationTimeMs: 3_000 });
   const [user] = userIds(1) as [string];
   const process1 = killSwitch();
-  const store = wrapStore(h.store, async (method, args, run) =>
-    process1.guard(async () => {
-      const result = await run();
-      const name = method as string;
-      const patch = args[2] as Record<string, unknown> | undefined;
-      if (point === 'host-claimed' && name === 'claimHost') process1.kill();
-      if (point === 'host-stored' && name === 'updateHost' && patch?.status === 'creating') {
-        process1.kill();
-      }
-      if (point === 'host-ready' && name === 'updateHost' && patch?.status === 'ready') {
-        process1.kill();
-      }
-      if (point === 'slot-taken' && name === 'updateHost' && patch?.used !== undefined) {
-        process1.kill();
-      }
-      if (point === 'user-placed' && name === 'update' && patch?.status === 'creating') {
-        process1.kill();
-      }
-      return result;
-    }),
+  const store = wrapStore(
+    h.store,
+    async (method, args, run) =>
+      process1.guard(async () => {
+        const result = await run();
+        const name = method as string;
+        const patch = args[2] as Record<string, unknown> | undefined;
+        if (point === 'host-claimed' && name === 'claimHost') process1.kill();
+        if (point === 'host-stored' && name === 'updateHost' && patch?.status === 'creating') {
+          process1.kill();
+        }
+        if (point === 'host-ready' && name === 'updateHost' && patch?.status === 'ready') {
+          process1.kill();
+        }
+        if (point === 'slot-taken' && name === 'updateHost' && patch?.used !== undefined) {
+          process1.kill();
+        }
+        if (point === 'user-placed' && name === 'update' && patch?.status === 'creating') {
+          process1.kill();
+        }
+        return result;
+      }),
     { hosts: true },
   );
   const fetch = (async (input: RequestInfo | URL, init?: RequestInit) =>
