@@ -4,6 +4,7 @@ import type { Command } from './command.js';
 import { deprovisionCommand } from './commands/deprovision.js';
 import { devCommand } from './commands/dev.js';
 import { doctorCommand } from './commands/doctor.js';
+import { hostsCommand } from './commands/hosts.js';
 import { listCommand } from './commands/list.js';
 import { migrateCommand } from './commands/migrate.js';
 import { orphansCommand } from './commands/orphans.js';
@@ -24,6 +25,7 @@ export const COMMANDS: readonly Command[] = [
   migrateCommand,
   statusCommand,
   listCommand,
+  hostsCommand,
   reconcileCommand,
   orphansCommand,
   deprovisionCommand,
