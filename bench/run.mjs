@@ -2,6 +2,7 @@
 import { measureCacheMemory, measureHotPath } from './client-factory.mjs';
 import { measureClientOverhead, measureTokenRequests } from './client-overhead.mjs';
 import { measureImportTime } from './import-time.mjs';
+import { runPlacement } from './placement.mjs';
 import { runBurst, runRealTimeBurst } from './provisioning-burst.mjs';
 import { formatScale, measureScale, startBenchPostgres } from './scale.mjs';
 import { measureScheduler } from './scheduler-scale.mjs';
@@ -95,6 +96,39 @@ if (!process.argv.includes('--no-realtime')) {
   console.log(`  API calls per user ${r.apiCallsPerUser.toFixed(2)}; ${outcome(r)}`);
   console.log(
     `  running -> ready p50 ${seconds(r.latencyP50Ms)}, p95 ${seconds(r.latencyP95Ms)}; all ready after ${r.totalMin.toFixed(1)} min`,
+  );
+}
+
+report.placement = [];
+console.log(
+  '\n# Placement: an instance per user (1 GB) vs a database per user on shared 16 GB hosts with warm capacity; instances start in 60–180 s, databases in 2–6 s; signups through the webhook handler after 5 min of start-up (simulated time)',
+);
+for (const [label, options] of [
+  [
+    'steady, 200 signups one every 30 s, instance per user',
+    { placement: 'instance', steady: true, users: 200, arrivalMs: 6_000_000 },
+  ],
+  [
+    'steady, 200 signups one every 30 s, database per user',
+    { placement: 'database', steady: true, users: 200, arrivalMs: 6_000_000 },
+  ],
+  [
+    'burst, 1,000 signups within 60 s, instance per user',
+    { placement: 'instance', users: 1_000, arrivalMs: 60_000 },
+  ],
+  [
+    'burst, 1,000 signups within 60 s, database per user',
+    { placement: 'database', users: 1_000, arrivalMs: 60_000 },
+  ],
+]) {
+  const r = await runPlacement(options);
+  report.placement.push({ label, ...r });
+  console.log(`  ${label}:`);
+  console.log(
+    `    signup -> ready p50 ${seconds(r.signupToReadyP50Ms)}, p95 ${seconds(r.signupToReadyP95Ms)}; all ready after ${r.allReadyMin.toFixed(1)} min; API calls per user ${r.apiCallsPerUser.toFixed(2)}, 429s ${r.tooManyRequests}`,
+  );
+  console.log(
+    `    ${r.instancesPer1000Users.toFixed(0)} instances and ${r.gbPer1000Users.toFixed(0)} GB per 1,000 users; ${r.driversForAllUsers} drivers (connection pools) for all ${r.users} users at once`,
   );
 }
 
