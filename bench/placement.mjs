@@ -97,7 +97,8 @@ export async function runPlacement({
     arrivals.map(async (at, i) => {
       await clock.sleep(at);
       signedUpAt.set(userId(i), clock.now());
-      // The handler checks the secret with Web Crypto, on real time: the clock waits for it.
+      // The handler checks the secret with Web Crypto, on real time: the clock waits for it (the
+      // memory store never fails a claim here, so the handler never waits on the clock itself).
       await clock.track(handle(signupRequest(userId(i))));
     }),
   );

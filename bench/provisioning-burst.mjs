@@ -154,8 +154,7 @@ export async function runBurst({
   const signups = Promise.all(
     arrivals.map(async (at, i) => {
       await clock.sleep(at);
-      // The handler checks the secret with Web Crypto, on real time: the clock waits for it.
-      answers.push((await clock.track(handle(signupRequest(userId(i))))).status);
+      answers.push((await handle(signupRequest(userId(i)))).status);
     }),
   );
   const wallStart = performance.now();
