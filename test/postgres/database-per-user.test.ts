@@ -1,0 +1,81 @@
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DatabasePerUserPlacement } from '../../src/provisioning/placement.js';
+import { isHostedRecord } from '../../src/records/host-record.js';
+import { PostgresCredentialStore } from '../../src/stores/postgres-store.js';
+import { createHarness, userIds, wrapStore } from '../provisioning/harness.js';
+import { createTestPool, createTestSchema } from '../support/postgres.js';
+
+const PLACEMENT: DatabasePerUserPlacement = {
+  kind: 'database-per-user',
+  host: {
+    organizationId: 'org-1',
+    projectId: 'tenant-1',
+    memory: '2GB',
+    region: 'europe-west1',
+    cloudProvider: 'gcp',
+  },
+};
+
+let pool: pg.Pool;
+const drops: (() => Promise<void>)[] = [];
+beforeAll(() => {
+  pool = createTestPool({ max: 8 });
+});
+afterAll(async () => {
+  for (const drop of drops) await drop();
+  await pool.end();
+});
+
+describe('database-per-user on a real PostgreSQL store, two processes at once', () => {
+  it('gives 40 users (each signed up twice, once per process) one database each, slots counted exactly', async () => {
+    const h = createHarness({ creationTimeMs: 90_000, databaseCreationTimeMs: 3_000 });
+    const { schema, drop } = await createTestSchema(pool);
+    drops.push(drop);
+    const postgres = new PostgresCredentialStore({
+      client: pool,
+      table: `${schema}.user_databases`,
+      clock: h.clock,
+    });
+    await postgres.migrate();
+    // Queries run on real time: the simulated clock waits for each.
+    const store = wrapStore(postgres, (_method, _args, run) => h.clock.track(run()), {
+      hosts: true,
+    });
+    const options = { store, instance: undefined, placement: PLACEMENT, reconcileIntervalMs: 0 };
+    const one = h.newProvisioner(options);
+    const two = h.newProvisioner(options);
+    const users = userIds(40);
+    await h.run(Promise.all(users.flatMap((user) => [one.claimUser(user), two.claimUser(user)])));
+    await h.run(
+      Promise.all(users.map((user) => one.waitUntilReady(user, { timeoutMs: 1_800_000 }))),
+    );
+    const hosts = await postgres.listHosts();
+    const databases = h.fake.instances
+      .filter((i) => i.status !== 'destroying')
+      .flatMap((i) => h.fake.databases(i.id).map((db) => ({ ...db, host: i.id })))
+      .filter((db) => db.name !== 'neo4j');
+    expect(databases).toHaveLength(40);
+    expect(new Set(databases.map((db) => db.name)).size).toBe(40);
+    for (const user of users) {
+      const record = await postgres.get(user);
+      expect(record?.status).toBe('ready');
+      expect(record && isHostedRecord(record)).toBe(true);
+      expect(databases.filter((db) => db.name === record?.databaseName)).toEqual([
+        expect.objectContaining({ host: record?.instanceId }),
+      ]);
+    }
+    // No host opened twice under one name, none over capacity, every count true.
+    expect(new Set(hosts.map((host) => host.hostName)).size).toBe(hosts.length);
+    expect(h.fake.instances.filter((i) => i.status !== 'destroying')).toHaveLength(
+      hosts.filter((host) => host.instanceId).length,
+    );
+    for (const host of hosts) {
+      expect(host.used).toBeLessThanOrEqual(host.capacity);
+      if (host.status === 'ready') {
+        expect(host.used).toBe(1 + databases.filter((db) => db.host === host.instanceId).length);
+      }
+    }
+    await Promise.all([one.close(), two.close()]);
+  }, 60_000);
+});
