@@ -14,7 +14,11 @@ export interface ProvisionerOptions {
   aura: AuraClient;
   store: CredentialStore;
   cipher: CredentialCipher;
-  /** The instance each user gets (the name is derived from the user id). `tenantId` defaults to the client's. */
+  /**
+   * The instance each user gets (the name is derived from the user id). `tenantId` defaults to
+   * the client's, and without one there to the only tenant the credentials see (looked up at the
+   * first create; none or several fail the create with `tenant-required`).
+   */
   instance: InstanceSpec | (Omit<InstanceSpec, 'tenantId'> & { tenantId?: string });
   /** Default: an {@link InProcessScheduler} on the same clock. */
   scheduler?: PollScheduler;
