@@ -1,6 +1,6 @@
 /**
- * `aura-provisioner/express`: the webhook endpoint as an Express 5 `Router`
- * (optional peer `express`). Node only.
+ * `aura-provisioner/express`: the webhook endpoint as an Express `Router`
+ * (optional peer `express`, 4.17 or later, or 5). Node only.
  *
  * @example
  * ```ts
@@ -32,7 +32,7 @@ export { supabaseJwtAuthorizer } from './adapters/jwt-authorizer.js';
 export type { WebhookHandlerOptions } from './adapters/webhook-handler.js';
 
 /**
- * Creates an Express 5 `Router` serving the webhook routes: `POST {base}`,
+ * Creates an Express (4.17+ or 5) `Router` serving the webhook routes: `POST {base}`,
  * `POST {base}/signup`, `POST {base}/delete`, `GET {base}/status/:userId`,
  * `GET {base}/health`. Where `{base}` is:
  *

@@ -1,6 +1,6 @@
 /**
  * `aura-provisioner/neo4j`: per-user neo4j-driver clients. The only entry
- * that loads neo4j-driver (an optional peer, `^6`); the root entry works
+ * that loads neo4j-driver (an optional peer, 5.8 or later, or 6); the root entry works
  * without it and has the Query API client for runtimes without Bolt.
  *
  * @example

@@ -28,6 +28,7 @@ const ENTRIES: Record<string, { load: () => Promise<Record<string, unknown>>; na
       'AuraPermissionError',
       'AuraRateLimitError',
       'AuraServerError',
+      'AuraTenantRequiredError',
       'AuraTimeoutError',
       'AuraV2',
       'CLIENT_FACTORY_DEFAULTS',

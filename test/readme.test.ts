@@ -45,6 +45,7 @@ describe('README', () => {
       'AURA_BASE_URL',
       'AURA_CLIENT_ID',
       'AURA_CLIENT_SECRET',
+      'AURA_EXPECTED_CREATION_MS',
       'AURA_TENANT_ID',
     ]);
     Object.assign(process.env, dev.env);

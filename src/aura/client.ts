@@ -19,7 +19,13 @@ export interface AuraClientOptions {
   clientId: string;
   /** API client secret. Kept private: it appears in no error, log line or `toJSON`. */
   clientSecret: string;
-  /** Default tenant (project) for calls that need one. */
+  /**
+   * Default tenant (project) for calls that need one (a create, `tenants.get()`).
+   * Without it, those calls use the only tenant the credentials see, looked
+   * up once (`aura.tenants.defaultId()`); with none or several,
+   * `AuraTenantRequiredError` names them. `instances.list()` without a tenant
+   * lists every tenant's instances.
+   */
   tenantId?: string;
   /** API origin. Default `https://api.neo4j.io`. */
   baseUrl?: string;
@@ -139,11 +145,11 @@ export class AuraClient {
     // Shared with the v2beta1 resources (`new AuraV2(aura)`): one token, one limiter.
     bindClientInternals(this, { transport, clock });
     this.tenants = new TenantsResource(transport, options.tenantId);
-    this.instances = new InstancesResource(transport, clock, options.tenantId);
+    this.instances = new InstancesResource(transport, clock, options.tenantId, this.tenants);
     this.snapshots = new SnapshotsResource(transport);
   }
 
-  /** The default tenant id, if one was given. */
+  /** The default tenant id, if one was given (not the looked-up one: see `tenants.defaultId()`). */
   get tenantId(): string | undefined {
     return this.#tenantId;
   }

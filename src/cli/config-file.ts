@@ -8,6 +8,15 @@ export interface ConfigFileContent {
 }
 
 const NAMES = new Set<string>(SETTINGS.map((s) => s.name));
+/** Settings that are numbers, which the file may also give as JSON numbers. */
+const NUMBERS = new Set<SettingName>(['expectedCreationMs']);
+
+/** A setting's value as the file gives it, in the string form the other sources have. */
+function textOf(name: SettingName, value: unknown): string | undefined {
+  if (name === 'keys') return keysValue(value);
+  if (typeof value === 'string') return value;
+  return NUMBERS.has(name) && typeof value === 'number' ? String(value) : undefined;
+}
 
 /** `clientSecret` for `AURA_CLIENT_SECRET`, `client_secret` or `ClientSecret`. */
 function suggestion(key: string): string | undefined {
@@ -30,7 +39,7 @@ function keysValue(value: unknown): string | undefined {
 
 /**
  * Checks the parsed JSON of a config file: an object whose keys are setting
- * names (camelCase) with string values. Unknown keys are problems, with a
+ * names (camelCase) with string values (or numbers, for the numeric ones). Unknown keys are problems, with a
  * suggestion, so a typo does not silently fall back to a default. Values are
  * never quoted: the file may hold secrets.
  *
@@ -55,9 +64,14 @@ export function readConfigObject(json: unknown, label: string): ConfigFileConten
       continue;
     }
     const name = key as SettingName;
-    const text = name === 'keys' ? keysValue(value) : typeof value === 'string' ? value : undefined;
+    const text = textOf(name, value);
     if (text === undefined) {
-      const expected = name === 'keys' ? 'a string or an object of strings' : 'a string';
+      const expected =
+        name === 'keys'
+          ? 'a string or an object of strings'
+          : NUMBERS.has(name)
+            ? 'a number or a string'
+            : 'a string';
       problems.push(`${label}: "${key}" must be ${expected}`);
       continue;
     }

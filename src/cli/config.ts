@@ -48,6 +48,8 @@ export interface CliConfig {
     memory: string;
     region: string;
     cloudProvider: CloudProvider;
+    /** The poll policy's `expectedCreationMs`: when the first status read of a create goes. */
+    expectedCreationMs: number;
   };
 }
 
@@ -216,6 +218,7 @@ export function buildConfig(loaded: LoadedConfig): CliConfig {
       memory: v.instanceMemory,
       region: v.instanceRegion,
       cloudProvider: v.instanceCloudProvider as CloudProvider,
+      expectedCreationMs: Number(v.expectedCreationMs),
     },
   };
 }

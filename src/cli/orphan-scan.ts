@@ -1,6 +1,7 @@
 import type { AuraClient } from '../aura/client.js';
 import { isAuraError } from '../aura/errors/base.js';
 import { planReconcile, type ReconcilePlan } from '../provisioning/reconcile-plan.js';
+import { isOwnInstanceName } from '../records/instance-name.js';
 import type { UserDatabaseRecord } from '../records/record.js';
 import type { CredentialStore, ListQuery } from '../records/store.js';
 
@@ -34,6 +35,15 @@ export interface ReconcileSnapshot {
   records: UserDatabaseRecord[];
   plan: ReconcilePlan;
   orphans: FoundOrphan[];
+  /** Instances named as the prefix names them, by kind. */
+  instances: {
+    /** Owned by a record. */
+    owned: number;
+    /** Owned by none but being deleted (`destroying`): not orphans. */
+    destroying: number;
+    /** Names that start with the prefix but are not of the provisioner's making: left alone. */
+    foreign: number;
+  };
 }
 
 /**
@@ -51,6 +61,7 @@ export async function scanForReconcile(
   const instances = await aura.instances.list({ tenantId: context.tenantId });
   const plan = planReconcile(records, instances, context);
   const orphans: FoundOrphan[] = [];
+  let destroying = 0;
   for (const candidate of plan.candidates) {
     const status = await aura.instances.get(candidate.instanceId).then(
       (instance) => instance.status as string,
@@ -59,8 +70,16 @@ export async function scanForReconcile(
         throw error;
       },
     );
+    if (status === 'destroying') destroying++;
     if (status === undefined || status === 'destroying') continue;
     orphans.push({ ...candidate, instanceStatus: status });
   }
-  return { records, plan, orphans };
+  const named = instances.filter((i) => i.name.startsWith(context.prefix));
+  const own = named.filter((i) => isOwnInstanceName(i.name, context.prefix)).length;
+  const counts = {
+    owned: own - plan.candidates.length,
+    destroying,
+    foreign: named.length - own,
+  };
+  return { records, plan, orphans, instances: counts };
 }

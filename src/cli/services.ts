@@ -116,10 +116,12 @@ export function openProvisioner(
   parts: { aura: AuraClient; store: PostgresCredentialStore; cipher: CredentialCipher },
   scheduler?: PollScheduler,
 ): Provisioner {
+  const { expectedCreationMs, ...spec } = config.instance;
   return createProvisioner({
     ...parts,
-    instance: { ...config.instance, tenantId: config.aura.tenantId },
+    instance: { ...spec, tenantId: config.aura.tenantId },
     instanceNamePrefix: config.aura.instancePrefix,
+    poll: { expectedCreationMs },
     ...(scheduler ? { scheduler } : {}),
   });
 }

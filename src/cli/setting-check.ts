@@ -1,4 +1,5 @@
 import { CLOUD_PROVIDERS, INSTANCE_TYPES } from '../aura/schemas.js';
+import { PROVISIONING_DEFAULTS } from '../provisioning/defaults.js';
 import { readDatabaseUrl } from './database-url.js';
 import type { SettingDefinition } from './settings.js';
 
@@ -37,6 +38,13 @@ export function problemOf(def: SettingDefinition, value: string): string | undef
         : `"${value}" is not a cloud provider (${oneOf(CLOUD_PROVIDERS)})`;
     case 'instanceMemory':
       return /^\d+GB$/.test(value) ? undefined : `"${value}" is not a size such as 1GB or 2GB`;
+    case 'expectedCreationMs': {
+      // Past the deadline a create fails before its first read.
+      const { deadlineMs } = PROVISIONING_DEFAULTS.poll;
+      return /^\d+$/.test(value) && Number(value) <= deadlineMs
+        ? undefined
+        : `"${value}" is not a whole number of milliseconds from 0 to ${deadlineMs} (the creation deadline)`;
+    }
     case 'instancePrefix':
       return /^[a-z0-9-]{1,4}$/.test(value) ? undefined : `"${value}" is not 1–4 of a-z, 0-9, -`;
     default:

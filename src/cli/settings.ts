@@ -1,3 +1,5 @@
+import { PROVISIONING_DEFAULTS } from '../provisioning/defaults.js';
+
 /**
  * The settings of the CLI, declared once as data: the environment variable,
  * the config file key and the flag of each, what it is needed for, and
@@ -22,6 +24,7 @@ export type SettingName =
   | 'instanceMemory'
   | 'instanceRegion'
   | 'instanceCloudProvider'
+  | 'expectedCreationMs'
   | 'instancePrefix';
 
 /** One setting: where it comes from and what it is for. */
@@ -93,6 +96,17 @@ export const SETTINGS: readonly SettingDefinition[] = [
     'gcp, aws or azure',
     {
       flag: 'instance-cloud-provider',
+    },
+  ),
+  // With the spec: only the commands that may create an instance poll one.
+  setting(
+    'expectedCreationMs',
+    'AURA_EXPECTED_CREATION_MS',
+    'instance',
+    `Expected ms from create to running (the first status read; ${PROVISIONING_DEFAULTS.poll.minIntervalMs / 1000} s at the soonest)`,
+    {
+      flag: 'expected-creation-ms',
+      fallback: String(PROVISIONING_DEFAULTS.poll.expectedCreationMs),
     },
   ),
   // With the Aura group: `orphans` needs it to recognise our instances, not the rest of the spec.

@@ -63,13 +63,19 @@ export function buildRuntime(
     region: placement?.host.region,
     cloudProvider: placement?.host.cloudProvider,
   };
+  // Neither given: the client looks up the only tenant the credentials see, at the first call.
   const tenantId = instanceSpec.tenantId ?? options.aura.tenantId;
   let spec: ReturnType<typeof createInstanceInput.parse>;
   try {
-    // The name is a placeholder of the longest derived shape: the spec is checked as a create would be.
+    // The name is a placeholder of the longest derived shape: the spec is checked as a create
+    // would be (a tenant still to be looked up, too).
     spec = checkInput(
       createInstanceInput,
-      { ...instanceSpec, tenantId, name: `${prefix}u${'0'.repeat(25)}` },
+      {
+        ...instanceSpec,
+        tenantId: tenantId ?? 'looked-up',
+        name: `${prefix}u${'0'.repeat(25)}`,
+      },
       'instance spec',
     );
   } catch (cause) {
@@ -78,7 +84,8 @@ export function buildRuntime(
       { cause },
     );
   }
-  const { name: _name, ...instance } = spec;
+  const { name: _name, tenantId: _checked, ...rest } = spec;
+  const instance = { ...rest, tenantId };
   const policy = { ...DEFAULT_POLL_POLICY, ...options.poll };
   const badPolicy = checkPollPolicy(policy);
   if (badPolicy) throw new ProvisioningConfigurationError(`Invalid poll policy: ${badPolicy}`);

@@ -6,10 +6,19 @@ export type CreateFailure =
   | { kind: 'rejected'; reason: string; retryable: boolean };
 
 // Refusals an operator or time can cure: reconcile retries them with backoff.
-const RETRYABLE = new Set(['instance_limit', 'conflict', 'rate_limited', 'server_error']);
+// `tenant_required`: the credentials see no tenant or several, and none was named.
+const RETRYABLE = new Set([
+  'instance_limit',
+  'conflict',
+  'rate_limited',
+  'server_error',
+  'tenant_required',
+]);
 // Failures before the create was sent (a create that was sent comes wrapped as outcome unknown).
 const UNSENT = new Set(['network', 'timeout', 'aborted', 'invalid_response']);
 const TOKEN_PATH = '/oauth/token';
+/** Where the client looks up the only tenant, before a create that names none. */
+const TENANTS_PATH = '/v1/tenants';
 
 /**
  * Classifies a failed create. Pure. Unknown outcomes and rate limits defer
@@ -39,12 +48,14 @@ export function classifyCreateFailure(error: unknown): CreateFailure {
     // The create never left (the token request failed, say): nothing can exist.
     return { kind: 'deferred', reason: aura.code, retryAfterMs: undefined, refused: true };
   }
-  if (aura.path === TOKEN_PATH && aura.code !== 'authentication') {
-    // The token request failed (a 5xx, a 429): the create was never sent, so nothing exists.
-    // Refused credentials are not waited out: they fail the record like any refusal.
+  if ((aura.path === TOKEN_PATH || aura.path === TENANTS_PATH) && aura.code !== 'authentication') {
+    // The token request or the tenant lookup failed (a 5xx, a 429): the create was never sent,
+    // so nothing exists. Refused credentials are not waited out: they fail the record like any
+    // refusal.
+    const step = aura.path === TOKEN_PATH ? 'token' : 'tenant-lookup';
     return {
       kind: 'deferred',
-      reason: `token-${aura.code.replace(/_/g, '-')}`,
+      reason: `${step}-${aura.code.replace(/_/g, '-')}`,
       retryAfterMs: aura.retryAfterMs,
       refused: true,
     };

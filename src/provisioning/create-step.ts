@@ -9,6 +9,7 @@ import {
   type Runtime,
   type ScheduleDeps,
   scheduleNext,
+  tenantOf,
 } from './runtime.js';
 
 /** What the create step works with. */
@@ -130,7 +131,7 @@ async function discardLostInstances(
   record: UserDatabaseRecord,
 ): Promise<boolean> {
   const matches = await rt.aura.instances.findByName(record.instanceName, {
-    tenantId: rt.spec.tenantId,
+    tenantId: await tenantOf(rt),
   });
   for (const match of matches) {
     const live = await rt.aura.instances.get(match.id).then(

@@ -1,7 +1,7 @@
 import { isAuraError } from '../aura/errors/base.js';
 import type { UserDatabaseRecord } from '../records/record.js';
 import { deleteInstance } from './create-step.js';
-import type { Runtime } from './runtime.js';
+import { type Runtime, tenantOf } from './runtime.js';
 
 const RETRY_MS = 15_000;
 
@@ -24,7 +24,7 @@ export async function runDelete(rt: DeleteStepDeps, record: UserDatabaseRecord):
       await deleteInstance(rt, record.instanceId);
     } else if (record.attempts > 0) {
       const matches = await rt.aura.instances.findByName(record.instanceName, {
-        tenantId: rt.spec.tenantId,
+        tenantId: await tenantOf(rt),
       });
       for (const match of matches) await deleteInstance(rt, match.id);
     }

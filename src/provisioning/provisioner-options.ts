@@ -16,8 +16,10 @@ export interface ProvisionerOptions {
   store: CredentialStore;
   cipher: CredentialCipher;
   /**
-   * The instance each user gets (the name is derived from the user id). `tenantId` defaults to the
-   * client's. Required unless `placement` is `database-per-user`.
+   * The instance each user gets (the name is derived from the user id). `tenantId` defaults to
+   * the client's, and without one there to the only tenant the credentials see (looked up at the
+   * first create; none or several fail the create with `tenant-required`). Required unless
+   * `placement` is `database-per-user`.
    */
   instance?: InstanceSpec | (Omit<InstanceSpec, 'tenantId'> & { tenantId?: string });
   /**

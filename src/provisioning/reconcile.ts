@@ -20,6 +20,7 @@ import {
   type Runtime,
   type ScheduleDeps,
   scheduleNext,
+  tenantOf,
 } from './runtime.js';
 
 export type { OrphanPolicy } from './reconcile-plan.js';
@@ -128,7 +129,7 @@ export async function reconcile(
     cursor = page.nextCursor;
   } while (cursor);
 
-  const instances = await rt.aura.instances.list({ tenantId: rt.spec.tenantId });
+  const instances = await rt.aura.instances.list({ tenantId: await tenantOf(rt) });
   for (const candidate of orphanCandidates(instances, owned, rt.prefix)) {
     if (!(await isLive(rt, candidate.instanceId))) continue;
     report.orphans.push(await handleOrphan(rt, candidate, options.orphans));

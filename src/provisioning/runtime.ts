@@ -19,6 +19,17 @@ import { type ProvisioningEvent, type TransitionContext, transition } from './tr
 export type InstanceSpec = Omit<CreateInstanceInput, 'name'>;
 
 /**
+ * The tenant the provisioner creates and looks in: the spec's `tenantId`
+ * (or the client's), else the only tenant the credentials see, looked up
+ * once by the client (`AuraTenantRequiredError` with none or several).
+ */
+export function tenantOf(rt: Pick<Runtime, 'aura' | 'spec'>): Promise<string> {
+  return rt.spec.tenantId !== undefined
+    ? Promise.resolve(rt.spec.tenantId)
+    : rt.aura.tenants.defaultId();
+}
+
+/**
  * Tells, without spending Aura API budget, whether a creating instance
  * answers yet (its host resolves and accepts TLS, say). Optional; when it
  * says yes, one status read confirms. Off by default.
@@ -40,7 +51,8 @@ export interface Runtime {
   scheduler: PollScheduler;
   clock: Clock;
   logger: Logger;
-  spec: InstanceSpec;
+  /** Without `tenantId` when neither the spec nor the client named one: see {@link tenantOf}. */
+  spec: Omit<InstanceSpec, 'tenantId'> & { tenantId?: string | undefined };
   prefix: string;
   /** The configured poll policy (its `expectedCreationMs` is only the learners' starting value). */
   policy: PollPolicy;

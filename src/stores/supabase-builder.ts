@@ -3,7 +3,8 @@
  * calls, typed structurally. The store casts the client to these shapes once,
  * so the root package needs neither supabase-js at runtime nor its deep
  * generics (a typed `Database` without `user_databases` still fits).
- * Every method here exists, with this meaning, since supabase-js 2.0.
+ * Every method here exists, with this meaning, since supabase-js 2.32
+ * (`schema()` came then; the rest is as old as 2.0).
  */
 
 /** An error body of PostgREST (`{ code, message, details, hint }`), or supabase-js' network error. */

@@ -114,9 +114,14 @@ export class SupabaseCredentialStore implements CredentialStore, HostStore {
 
   constructor(options: SupabaseCredentialStoreOptions) {
     const client = options?.client as unknown as Partial<SupabaseClientLike> | undefined;
-    if (typeof client?.from !== 'function' || typeof client.schema !== 'function') {
+    if (typeof client?.from !== 'function') {
       throw new ProvisioningConfigurationError(
         'client must be a supabase-js client (createClient(url, serviceRoleKey))',
+      );
+    }
+    if (typeof client.schema !== 'function') {
+      throw new ProvisioningConfigurationError(
+        'client must be a supabase-js client of version 2.32 or later (it has no schema())',
       );
     }
     this.#client = client as SupabaseClientLike;

@@ -58,7 +58,7 @@ const router = (
     ...options,
   });
 
-describe('createAuraWebhookRouter (Express 5 on loopback)', () => {
+describe('createAuraWebhookRouter (Express on loopback)', () => {
   it('takes a user from signup to ready to deletion over HTTP', async () => {
     const t = await serve((app, f) => {
       app.use(router(f));

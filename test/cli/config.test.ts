@@ -44,7 +44,33 @@ describe('CLI configuration', () => {
     });
     expect(config.store.table).toBe('user_databases');
     expect(config.cipher).toEqual({ keys: { k1: KEY }, currentKeyId: 'k1' });
+    expect(config.instance.expectedCreationMs).toBe(90_000);
     expect(loaded.sources).toMatchObject({ clientId: 'env', baseUrl: 'default' });
+  });
+
+  it('reads the expected creation time from the environment or its flag, a whole number of ms', async () => {
+    const fromEnv = await loadConfig({
+      flags: {},
+      env: { ...ENV, AURA_EXPECTED_CREATION_MS: '5000' },
+      configFile: undefined,
+    });
+    expect(requireConfig(fromEnv, ['instance']).instance.expectedCreationMs).toBe(5_000);
+    const fromFlag = await loadConfig({
+      flags: { 'expected-creation-ms': '0' },
+      env: { ...ENV, AURA_EXPECTED_CREATION_MS: '5000' },
+      configFile: undefined,
+    });
+    expect(requireConfig(fromFlag, ['instance']).instance.expectedCreationMs).toBe(0);
+    for (const bad of ['soon', '-1', '1.5', '5e3', ' 5000', '1800001']) {
+      const loaded = await loadConfig({
+        flags: {},
+        env: { ...ENV, AURA_EXPECTED_CREATION_MS: bad },
+        configFile: undefined,
+      });
+      expect(loaded.issues.map((issue) => issue.message)).toEqual([
+        `AURA_EXPECTED_CREATION_MS "${bad}" is not a whole number of milliseconds from 0 to 1800000 (the creation deadline)`,
+      ]);
+    }
   });
 
   it('takes a flag over the environment, and the environment over the file', async () => {
@@ -138,6 +164,13 @@ describe('CLI configuration', () => {
       'f.json: unknown setting "AURA_TENANT_ID" (did you mean "tenantId"?)',
       'f.json: unknown setting "tenant"',
       'f.json: "clientId" must be a string',
+    ]);
+    expect(readConfigObject({ expectedCreationMs: 5000 }, 'f.json')).toEqual({
+      values: { expectedCreationMs: '5000' },
+      problems: [],
+    });
+    expect(readConfigObject({ expectedCreationMs: [5000] }, 'f.json').problems).toEqual([
+      'f.json: "expectedCreationMs" must be a number or a string',
     ]);
   });
 });

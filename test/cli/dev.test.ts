@@ -65,6 +65,8 @@ describe('aura-provisioner dev', () => {
     expect(dev.output.stdout).toContain('export AURA_CLIENT_ID=dev-client-id\n');
     expect(dev.output.stdout).toContain('export AURA_CLIENT_SECRET=dev-client-secret\n');
     expect(dev.output.stdout).toContain('export AURA_TENANT_ID=tenant-1\n');
+    // The CLI's first status read of a create then waits for the fake, not for Aura's 90 s.
+    expect(dev.output.stdout).toContain('export AURA_EXPECTED_CREATION_MS=300\n');
 
     // Any client id and secret will do, and the printed tenant is there.
     const { token, call } = await clientOf(url as string, 'whatever-id', 'whatever-secret');

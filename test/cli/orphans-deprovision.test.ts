@@ -11,7 +11,7 @@ describe('aura-provisioner orphans', () => {
     world.fake.addInstance({ name: 'not-ours' });
     const run = await runCli(['orphans'], world.env);
     expect(run.code).toBe(0);
-    expect(run.stdout).toBe('No orphans: every instance named "ap-..." has a record.\n');
+    expect(run.stdout).toBe('No orphans: the 1 instance named "ap-..." has a record.\n');
   });
 
   it('lists orphans without deleting them: exit 1, parsable JSON', async () => {
@@ -96,6 +96,51 @@ describe('aura-provisioner orphans', () => {
     expect(run.code).toBe(4);
     expect(run.stderr).toMatch(/401.*`aura-provisioner doctor`/);
     expect(run.stderr).not.toContain('not-the-secret-42');
+  });
+});
+
+describe('aura-provisioner orphans, when there are none, counts what there is', () => {
+  // An unowned instance Aura is deleting is no orphan, but it has no record either.
+  const world = useCliWorld({ transitionMs: { destroying: 60_000 } });
+
+  it('no instance with the prefix at all', async () => {
+    world.fake.addInstance({ name: 'not-ours' });
+    const run = await runCli(['orphans', '--json'], world.env);
+    expect(run.code).toBe(0);
+    expect(run.json()).toEqual({
+      orphans: [],
+      count: 0,
+      instances: { owned: 0, destroying: 0, foreign: 0 },
+    });
+    const text = await runCli(['orphans'], world.env);
+    expect(text.stdout).toBe('No orphans: no instance is named "ap-...".\n');
+  });
+
+  it('several owned', async () => {
+    for (const user of uuids(2, 40)) await seedUser(world, user);
+    const run = await runCli(['orphans'], world.env);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('No orphans: all 2 instances named "ap-..." have a record.\n');
+  });
+
+  it('one without a record being deleted, and a name of the prefix not made by the provisioner', async () => {
+    const [gone] = uuids(1, 41) as [string];
+    world.fake.addInstance({ name: instanceNameForUser(gone, PREFIX), status: 'destroying' });
+    world.fake.addInstance({ name: 'ap-by-hand' });
+    const run = await runCli(['orphans', '--json'], world.env);
+    expect(run.code).toBe(0);
+    expect(run.json()).toMatchObject({
+      count: 0,
+      instances: { owned: 2, destroying: 1, foreign: 1 },
+    });
+    const text = await runCli(['orphans'], world.env);
+    expect(text.stdout).toBe(
+      [
+        'No orphans: 2 instances named "ap-..." have a record; 1 without one is being deleted (destroying).',
+        '1 other instance starting with "ap-" has a name the provisioner does not make: left alone.',
+        '',
+      ].join('\n'),
+    );
   });
 });
 

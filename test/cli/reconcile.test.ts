@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DEV_DEFAULTS } from '../../src/cli/commands/dev.js';
 import type { DryRunReport } from '../../src/cli/commands/reconcile-dry-run.js';
 import type { WaitOutcome } from '../../src/cli/wait-settled.js';
 import { instanceNameForUser } from '../../src/records/instance-name.js';
@@ -149,5 +150,46 @@ describe('reconcile --wait', () => {
     const lastFrame = run.stdout.split('\r').at(-1) as string;
     expect(lastFrame).toMatch(/^\[#+\] 1\/1 {2}ready 0 {2}failed 0 {2}deleted 1 {2}\d+s/);
     expect(lastFrame).toContain('\u001b[K\n');
+  });
+});
+
+describe('reconcile --wait against the fake as `dev` runs it (instances run after 5 s)', () => {
+  const world = useCliWorld({
+    creationTimeMs: DEV_DEFAULTS.creationMs,
+    notFoundAfterCreateMs: DEV_DEFAULTS.notFoundAfterCreateMs,
+  });
+
+  it('with AURA_EXPECTED_CREATION_MS as `dev` exports it, the record is ready in seconds', async () => {
+    const [user] = uuids(1, 9) as [string];
+    await seedUser(world, user, { status: 'pending', nextCheckAt: Date.now() });
+    const env = { ...world.env, AURA_EXPECTED_CREATION_MS: String(DEV_DEFAULTS.creationMs) };
+    const run = await runCli(['reconcile', '--wait', '20', '--json'], env);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const { wait } = run.json<{ wait: WaitOutcome }>();
+    expect(wait).toMatchObject({ ready: [user], failed: [], unsettled: [], timedOut: false });
+    // One status read, at 10 s (the poll policy's minimum interval): not at Aura's typical 90 s.
+    const reads = world.fake.requests.filter(
+      (r) => r.method === 'GET' && r.path.startsWith('/v1/instances/'),
+    );
+    expect(reads.map((r) => r.status)).toEqual([200]);
+    expect((await world.store.get(user))?.status).toBe('ready');
+  }, 30_000);
+
+  it('a value that is not a whole number of ms: exit 2 naming the setting, nothing done', async () => {
+    const [user] = uuids(1, 10) as [string];
+    await seedUser(world, user, { status: 'pending', nextCheckAt: Date.now() });
+    const bad = await runCli(['reconcile', '--wait', '5'], {
+      ...world.env,
+      AURA_EXPECTED_CREATION_MS: '5s',
+    });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(
+      'AURA_EXPECTED_CREATION_MS "5s" is not a whole number of milliseconds from 0 to 1800000 (the creation deadline)',
+    );
+    const flag = await runCli(['reconcile', '--expected-creation-ms=-5'], world.env);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain('--expected-creation-ms "-5" is not a whole number');
+    expect((await world.store.get(user))?.status).toBe('pending');
   });
 });

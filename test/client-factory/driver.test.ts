@@ -67,7 +67,7 @@ describe('the driver built for a user', () => {
   });
 });
 
-describe('on the wire (a Bolt 5.8 fake on loopback)', () => {
+describe('on the wire (a Bolt 5 fake on loopback)', () => {
   let bolt: FakeBoltServer;
   beforeEach(async () => {
     bolt = await startFakeBoltServer();

@@ -1,9 +1,11 @@
 /**
- * A Bolt 5.8 server just big enough for neo4j-driver on loopback: it
- * answers the handshake, HELLO, LOGON, BEGIN/RUN/PULL/COMMIT (every
- * statement returns one row, `n = 1`), RESET and GOODBYE, and records every
- * message, so a test can read what the driver really sent (the principal,
- * the credentials, the database) without a Neo4j server.
+ * A Bolt 5.1-5.8 server just big enough for neo4j-driver on loopback: it
+ * agrees on the newest of those the driver offers (5.8 with neo4j-driver 6
+ * and 5.28; 5.2 with 5.8, the oldest the peer range admits), answers HELLO,
+ * LOGON, BEGIN/RUN/PULL/COMMIT (every statement returns one row, `n = 1`),
+ * RESET and GOODBYE, and records every message, so a test can read what the
+ * driver really sent (the principal, the credentials, the database) without
+ * a Neo4j server.
  */
 import { createServer, type Server, type Socket } from 'node:net';
 
@@ -58,9 +60,11 @@ export async function startFakeBoltServer(): Promise<FakeBoltServer> {
       buffer = Buffer.concat([buffer, data]);
       if (!handshaken) {
         if (buffer.length < 20) return;
+        const minor = agreedMinor(buffer.subarray(4, 20));
         buffer = buffer.subarray(20);
         handshaken = true;
-        socket.write(Buffer.from([0, 0, 8, 5])); // Bolt 5.8
+        // No 5.1+ offered (LOGON, which the tests read, came with 5.1): 0 refuses the connection.
+        socket.write(Buffer.from(minor === undefined ? [0, 0, 0, 0] : [0, 0, minor, 5]));
       }
       while (buffer.length >= 2) {
         const size = buffer.readUInt16BE(0);
@@ -109,6 +113,21 @@ export async function startFakeBoltServer(): Promise<FakeBoltServer> {
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * The newest Bolt 5.x minor, 1 to 8, among the driver's four proposals (each `[0, range, minor,
+ * major]`: minors `minor - range` to `minor`); undefined when none is offered.
+ */
+function agreedMinor(proposals: Buffer): number | undefined {
+  let agreed: number | undefined;
+  for (let at = 0; at < 16; at += 4) {
+    const [, range = 0, minor = 0, major] = proposals.subarray(at, at + 4);
+    if (major !== 5) continue;
+    const newest = Math.min(minor, 8);
+    if (newest >= Math.max(1, minor - range)) agreed = Math.max(agreed ?? 0, newest);
+  }
+  return agreed;
 }
 
 function replyTo({ name }: BoltMessage): Buffer[] {

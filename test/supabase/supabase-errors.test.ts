@@ -200,4 +200,13 @@ describe('SupabaseCredentialStore failures', () => {
     }
     expect(isProvisioningError(thrown, 'invalid_configuration')).toBe(true);
   });
+
+  it('names the version a client older than supabase-js 2.32 lacks (no schema())', () => {
+    const mock = setup();
+    const client = createServiceClient(mock);
+    const old = { from: client.from.bind(client) } as never;
+    expect(() => new SupabaseCredentialStore({ client: old })).toThrow(
+      'client must be a supabase-js client of version 2.32 or later (it has no schema())',
+    );
+  });
 });

@@ -17,7 +17,8 @@ export type AuraErrorCode =
   | 'invalid_response'
   | 'invalid_configuration'
   | 'create_outcome_unknown'
-  | 'instance_failed';
+  | 'instance_failed'
+  | 'tenant_required';
 
 /** What a request that failed was, for errors that come from one. */
 export interface RequestContext {

@@ -29,4 +29,5 @@ export {
   AuraConfigurationError,
   AuraCreateOutcomeUnknownError,
   AuraInstanceFailedError,
+  AuraTenantRequiredError,
 } from './usage.js';

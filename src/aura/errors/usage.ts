@@ -55,6 +55,32 @@ export class AuraCreateOutcomeUnknownError extends AuraError {
   }
 }
 
+/**
+ * A call needed a tenant, the client was given no `tenantId`, and the
+ * credentials do not see exactly one tenant to default to. `tenantIds` are
+ * the ones they see: none (give the API client a project in the Aura
+ * console), or several to choose from (set `tenantId` to one). Nothing was
+ * created. Tenant ids are no secret; the message holds nothing else.
+ */
+export class AuraTenantRequiredError extends AuraError {
+  override readonly name = 'AuraTenantRequiredError' as const;
+  readonly code = 'tenant_required' as const;
+  readonly tenantIds: string[];
+
+  constructor(tenantIds: readonly string[]) {
+    super(
+      tenantIds.length === 0
+        ? 'No tenantId was given, and these credentials see no tenant to use: give the API client access to a tenant (project) in the Aura console, or pass tenantId'
+        : `No tenantId was given, and these credentials see ${tenantIds.length} tenants: set tenantId to one of ${tenantIds.join(', ')}`,
+    );
+    this.tenantIds = [...tenantIds];
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), tenantIds: this.tenantIds };
+  }
+}
+
 /** While waiting, the instance reached a state it will not come back from (`loading failed`, `destroying`). */
 export class AuraInstanceFailedError extends AuraError {
   override readonly name = 'AuraInstanceFailedError' as const;

@@ -24,6 +24,7 @@ import {
 import type { Transport } from '../transport.js';
 import { type WaitOptions, waitUntilRunning } from '../wait.js';
 import { toCamel, toSnake } from '../wire.js';
+import type { TenantsResource } from './tenants.js';
 
 /** Failures after which a create may or may not have happened at Aura. */
 const AMBIGUOUS = new Set(['network', 'timeout', 'server_error', 'invalid_response', 'aborted']);
@@ -36,15 +37,23 @@ export class InstancesResource {
   readonly #transport: Transport;
   readonly #clock: Clock;
   readonly #defaultTenantId: string | undefined;
+  readonly #tenants: Pick<TenantsResource, 'defaultId'>;
 
-  constructor(transport: Transport, clock: Clock, defaultTenantId: string | undefined) {
+  constructor(
+    transport: Transport,
+    clock: Clock,
+    defaultTenantId: string | undefined,
+    tenants: Pick<TenantsResource, 'defaultId'>,
+  ) {
     this.#transport = transport;
     this.#clock = clock;
     this.#defaultTenantId = defaultTenantId;
+    this.#tenants = tenants;
   }
 
   /**
-   * Lists instances (id, name, tenant; no status), in one tenant or in all.
+   * Lists instances (id, name, tenant; no status), in one tenant (`tenantId`,
+   * else the client's) or, when the client has none either, in all.
    *
    * @example
    * ```ts
@@ -108,7 +117,10 @@ export class InstancesResource {
    * connection URL, the username and the password, which Aura returns only
    * here. Never retried blindly: only a 429 is retried. A timeout, a 5xx or
    * a dropped connection throws `AuraCreateOutcomeUnknownError`: look the
-   * name up with `findByName` before creating again.
+   * name up with `findByName` before creating again. The tenant is
+   * `input.tenantId`, else the client's `tenantId`, else the only tenant the
+   * credentials see (`aura.tenants.defaultId()`: looked up once; none or
+   * several throw `AuraTenantRequiredError`, and nothing is created).
    *
    * @example
    * ```ts
@@ -123,11 +135,11 @@ export class InstancesResource {
     input: Omit<CreateInstanceInput, 'tenantId'> & { tenantId?: string },
     options?: CallOptions,
   ): Promise<CreatedInstance> {
-    const spec = checkInput(
-      createInstanceInput,
-      { ...input, tenantId: input.tenantId ?? this.#defaultTenantId ?? '' },
-      'instance spec',
-    );
+    // The spec is checked before the tenant is looked up: a bad spec sends nothing.
+    const placeholder = input.tenantId ?? this.#defaultTenantId ?? 'looked-up';
+    checkInput(createInstanceInput, { ...input, tenantId: placeholder }, 'instance spec');
+    const tenantId = input.tenantId ?? (await this.#tenants.defaultId(options));
+    const spec = checkInput(createInstanceInput, { ...input, tenantId }, 'instance spec');
     try {
       const body = await this.#transport.call({
         method: 'POST',

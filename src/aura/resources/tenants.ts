@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import type { CallOptions } from '../call.js';
-import { AuraConfigurationError } from '../errors/usage.js';
+import { AuraAbortError } from '../errors/transport.js';
+import { AuraTenantRequiredError } from '../errors/usage.js';
 import { checkInput, idInput } from '../requests.js';
 import {
   envelope,
@@ -16,10 +17,42 @@ import { toCamel } from '../wire.js';
 export class TenantsResource {
   readonly #transport: Transport;
   readonly #defaultTenantId: string | undefined;
+  /** The lookup of the only tenant, when no default was given: made once, then kept. */
+  #onlyTenant: Promise<string> | undefined;
 
   constructor(transport: Transport, defaultTenantId: string | undefined) {
     this.#transport = transport;
     this.#defaultTenantId = defaultTenantId;
+  }
+
+  /**
+   * The tenant that calls needing one default to: the client's `tenantId`
+   * when it was given (no request), otherwise the only tenant these
+   * credentials see, looked up once (`GET /tenants`, through the client's
+   * token, rate limit and retries) and kept. With none or several to choose
+   * from, rejects with `AuraTenantRequiredError` naming them (and asks again
+   * next time, as it does after a failed lookup).
+   *
+   * @example
+   * ```ts
+   * const aura = new AuraClient({ clientId, clientSecret }); // no tenantId
+   * const tenantId = await aura.tenants.defaultId();
+   * ```
+   */
+  defaultId(options?: CallOptions): Promise<string> {
+    if (this.#defaultTenantId) return Promise.resolve(this.#defaultTenantId);
+    if (!this.#onlyTenant) {
+      // Shared by concurrent callers, so not bound to one caller's signal: each waits on its own.
+      const lookup = this.list().then((tenants) => {
+        if (tenants.length !== 1) throw new AuraTenantRequiredError(tenants.map((t) => t.id));
+        return (tenants[0] as TenantSummary).id;
+      });
+      this.#onlyTenant = lookup;
+      lookup.catch(() => {
+        if (this.#onlyTenant === lookup) this.#onlyTenant = undefined;
+      });
+    }
+    return untilAborted(this.#onlyTenant, options?.signal);
   }
 
   /**
@@ -43,7 +76,8 @@ export class TenantsResource {
 
   /**
    * Gets one tenant with the instance configurations it offers (type,
-   * region, memory, cloud provider); defaults to the client's `tenantId`.
+   * region, memory, cloud provider); defaults to the client's `tenantId`,
+   * or without one to the only tenant the credentials see (see `defaultId`).
    *
    * @example
    * ```ts
@@ -51,7 +85,7 @@ export class TenantsResource {
    * ```
    */
   async get(tenantId?: string, options?: CallOptions): Promise<Tenant> {
-    const id = checkInput(idInput, tenantId ?? this.#requireDefault(), 'tenantId');
+    const id = checkInput(idInput, tenantId ?? (await this.defaultId(options)), 'tenantId');
     const body = await this.#transport.call({
       method: 'GET',
       path: `/tenants/${encodeURIComponent(id)}`,
@@ -61,11 +95,17 @@ export class TenantsResource {
     });
     return toCamel(body.data);
   }
+}
 
-  #requireDefault(): string {
-    if (this.#defaultTenantId) return this.#defaultTenantId;
-    throw new AuraConfigurationError('No tenant id: pass one, or set `tenantId` on the client', [
-      { path: 'tenantId', message: 'required' },
-    ]);
-  }
+/** `promise`, or an `AuraAbortError` as soon as `signal` aborts (the promise carries on). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  const what = 'Looking up the only tenant';
+  const aborted = () => new AuraAbortError({ what, cause: signal.reason });
+  if (signal.aborted) return Promise.reject(aborted());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(aborted());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

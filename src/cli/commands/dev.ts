@@ -1,3 +1,4 @@
+import { PROVISIONING_DEFAULTS } from '../../provisioning/defaults.js';
 import type { Command, CommandContext } from '../command.js';
 import { CliUsageError } from '../errors.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
@@ -98,7 +99,14 @@ async function runDev(context: CommandContext): Promise<ExitCode> {
     throw error;
   });
   context.onClose(server.close);
-  const env = { AURA_BASE_URL: server.url, ...DEV_DEFAULTS.env };
+  // The CLI's first status read of a create then comes when the fake's instance runs.
+  const env = {
+    AURA_BASE_URL: server.url,
+    ...DEV_DEFAULTS.env,
+    AURA_EXPECTED_CREATION_MS: String(
+      Math.min(Math.ceil(creationMs), PROVISIONING_DEFAULTS.poll.deadlineMs),
+    ),
+  };
   const lines = [
     `Aura fake on ${server.url}: instances run ${creationMs / 1000}s after create. Ctrl-C stops it (state is not kept).`,
     'Point the library or the CLI at it (another shell):',
@@ -106,7 +114,7 @@ async function runDev(context: CommandContext): Promise<ExitCode> {
     ...Object.entries(env).map(([name, value]) => `export ${name}=${value}`),
     '',
     `With createProvisioner, pass poll: { expectedCreationMs: ${creationMs} } (its first status read`,
-    "otherwise waits for Aura's typical 90 s).",
+    "otherwise waits for Aura's typical 90 s; the CLI reads AURA_EXPECTED_CREATION_MS).",
     '',
     'Requests (method, path, status):',
   ];

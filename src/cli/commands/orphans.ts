@@ -5,7 +5,7 @@ import type { Command } from '../command.js';
 import { requireConfig } from '../config.js';
 import { confirmDestructive } from '../confirm.js';
 import { EXIT_CODES } from '../exit-codes.js';
-import { type FoundOrphan, scanForReconcile } from '../orphan-scan.js';
+import { type FoundOrphan, type ReconcileSnapshot, scanForReconcile } from '../orphan-scan.js';
 import { formatTable } from '../output.js';
 import { openAura, openStore } from '../services.js';
 
@@ -16,9 +16,34 @@ export interface OrphanRow extends FoundOrphan {
   action: 'reported' | 'deleted';
 }
 
-function orphanLines(orphans: readonly OrphanRow[], prefix: string): string[] {
-  if (orphans.length === 0)
-    return [`No orphans: every instance named "${prefix}..." has a record.`];
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * What the instances with the prefix's names are, when none is an orphan: each count said, so
+ * the sentence stays true with an unowned one being deleted or a name of someone else's.
+ */
+function noOrphanLines(counts: ReconcileSnapshot['instances'], prefix: string): string[] {
+  const { owned, destroying, foreign } = counts;
+  const named = `named "${prefix}..."`;
+  let line: string;
+  if (owned + destroying === 0) line = `No orphans: no instance is ${named}.`;
+  else if (destroying === 0)
+    line = `No orphans: ${owned === 1 ? 'the 1 instance' : `all ${owned} instances`} ${named} ${owned === 1 ? 'has' : 'have'} a record.`;
+  else
+    line = `No orphans: ${plural(owned, 'instance')} ${named} ${owned === 1 ? 'has' : 'have'} a record; ${destroying} without one ${destroying === 1 ? 'is' : 'are'} being deleted (destroying).`;
+  if (foreign === 0) return [line];
+  return [
+    line,
+    `${plural(foreign, 'other instance')} starting with "${prefix}" ${foreign === 1 ? 'has' : 'have'} a name the provisioner does not make: left alone.`,
+  ];
+}
+
+function orphanLines(
+  orphans: readonly OrphanRow[],
+  counts: ReconcileSnapshot['instances'],
+  prefix: string,
+): string[] {
+  if (orphans.length === 0) return noOrphanLines(counts, prefix);
   const rows = orphans.map((o) => [
     o.instanceId,
     o.instanceName,
@@ -66,7 +91,7 @@ export const orphansCommand: Command = {
     const aura = openAura(config.aura);
     const opened = await openStore(config.store, context.out);
     context.onClose(opened.close);
-    const { orphans } = await scanForReconcile(aura, opened.store, {
+    const { orphans, instances } = await scanForReconcile(aura, opened.store, {
       tenantId: config.aura.tenantId,
       prefix,
       retryFailed: false,
@@ -91,7 +116,9 @@ export const orphansCommand: Command = {
         context.out.note('Cancelled: nothing was deleted.');
       }
     }
-    context.out.result({ orphans: rows, count: rows.length }, () => orphanLines(rows, prefix));
+    context.out.result({ orphans: rows, count: rows.length, instances }, () =>
+      orphanLines(rows, instances, prefix),
+    );
     return rows.some((row) => row.action === 'reported') ? EXIT_CODES.problems : EXIT_CODES.ok;
   },
 };

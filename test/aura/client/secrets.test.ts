@@ -87,10 +87,25 @@ scenario('requests refused before sending', { client: { tenantId: undefined } },
   const create = (change: object) => h.aura.instances.create({ ...INSTANCE_SPEC, ...change });
   await failure('empty name', h, create({ name: '', tenantId: TENANT_ID }));
   await failure('memory', h, create({ memory: '1gb', tenantId: TENANT_ID }));
-  await failure('no tenant', h, create({}));
   const construct = async () => new AuraClient({ ...CREDENTIALS, clientId: '' });
   await failure('bad options', h, construct());
 });
+
+scenario(
+  'no tenant to default to',
+  {
+    client: { tenantId: undefined },
+    fake: {
+      tenants: [
+        { id: 't-a', name: 'A' },
+        { id: 't-b', name: 'B' },
+      ],
+    },
+  },
+  async (h) => {
+    await failure('several tenants', h, h.aura.instances.create(INSTANCE_SPEC));
+  },
+);
 
 scenario('answers that break the contract', {}, async (h) => {
   h.fake.faults.malformedNext(1, { variant: 'wrong-shape' });

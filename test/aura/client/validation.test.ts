@@ -3,7 +3,6 @@ import {
   AuraClient,
   AuraConfigurationError,
   type CreateInstanceInput,
-  isAuraError,
 } from '../../../src/aura/index.js';
 import { CREDENTIALS, INSTANCE_SPEC, rejectionOf, useAuraFake } from './setup.js';
 
@@ -37,26 +36,6 @@ describe('requests are checked before sending', () => {
     const { aura, fake, run } = setup();
     await run(aura.instances.create({ ...INSTANCE_SPEC, name: 'a'.repeat(30) }));
     expect(fake.instances.map((instance) => instance.name)).toEqual(['a'.repeat(30)]);
-  });
-
-  it('refuses a create without a tenant (none on the client, none passed), sending nothing', async () => {
-    const { aura, fake, run } = setup({ client: { tenantId: undefined } });
-    const error = await rejectionOf(run(aura.instances.create(INSTANCE_SPEC)));
-    expect(isAuraError(error, 'invalid_configuration')).toBe(true);
-    expect((error as AuraConfigurationError).issues.map((issue) => issue.path)).toEqual([
-      'tenantId',
-    ]);
-    expect(fake.requests).toEqual([]);
-  });
-
-  it('refuses to get "the" tenant when the client has none, sending nothing', async () => {
-    const { aura, fake, run } = setup({ client: { tenantId: undefined } });
-    const error = await rejectionOf(run(aura.tenants.get()));
-    expect(error).toBeInstanceOf(AuraConfigurationError);
-    expect((error as AuraConfigurationError).issues.map((issue) => issue.path)).toEqual([
-      'tenantId',
-    ]);
-    expect(fake.requests).toEqual([]);
   });
 
   it('refuses an update with nothing to change, sending nothing', async () => {

@@ -10,6 +10,7 @@ import {
   AuraPermissionError,
   AuraRateLimitError,
   AuraServerError,
+  AuraTenantRequiredError,
   AuraTimeoutError,
   type HttpErrorInit,
 } from '../../../src/aura/errors/index.js';
@@ -43,6 +44,23 @@ describe('classifyCreateFailure', () => {
       reason,
       retryAfterMs: status === 429 ? 2_000 : undefined,
       refused: true,
+    });
+  });
+
+  it('defers, as not sent, a create whose tenant lookup failed; fails it (retryably) with no tenant to default to', () => {
+    const lookup = { method: 'GET', path: '/v1/tenants' };
+    expect(
+      classifyCreateFailure(new AuraServerError({ status: 503, request: lookup, body: noBody })),
+    ).toEqual({
+      kind: 'deferred',
+      reason: 'tenant-lookup-server-error',
+      retryAfterMs: undefined,
+      refused: true,
+    });
+    expect(classifyCreateFailure(new AuraTenantRequiredError(['a', 'b']))).toEqual({
+      kind: 'rejected',
+      reason: 'tenant-required',
+      retryable: true,
     });
   });
 
