@@ -69,9 +69,7 @@ export class AuraTenantRequiredError extends AuraError {
 
   constructor(tenantIds: readonly string[]) {
     super(
-      tenantIds.length === 0
-        ? 'No tenantId was given, and these credentials see no tenant to use: give the API client access to a tenant (project) in the Aura console, or pass tenantId'
-        : `No tenantId was given, and these credentials see ${tenantIds.length} tenants: set tenantId to one of ${tenantIds.join(', ')}`,
+      `No tenantId given, and these credentials see ${tenantIds.length === 0 ? 'no tenant' : `several: pass one of ${tenantIds.join(', ')}`}`,
     );
     this.tenantIds = [...tenantIds];
   }

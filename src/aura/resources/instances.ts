@@ -138,7 +138,7 @@ export class InstancesResource {
     // The spec is checked before the tenant is looked up: a bad spec sends nothing.
     const placeholder = input.tenantId ?? this.#defaultTenantId ?? 'looked-up';
     checkInput(createInstanceInput, { ...input, tenantId: placeholder }, 'instance spec');
-    const tenantId = input.tenantId ?? (await this.#tenants.defaultId(options));
+    const tenantId = input.tenantId ?? (await this.#tenants.defaultId());
     const spec = checkInput(createInstanceInput, { ...input, tenantId }, 'instance spec');
     try {
       const body = await this.#transport.call({

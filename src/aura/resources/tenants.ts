@@ -1,6 +1,5 @@
 import * as z from 'zod/mini';
 import type { CallOptions } from '../call.js';
-import { AuraAbortError } from '../errors/transport.js';
 import { AuraTenantRequiredError } from '../errors/usage.js';
 import { checkInput, idInput } from '../requests.js';
 import {
@@ -31,7 +30,9 @@ export class TenantsResource {
    * credentials see, looked up once (`GET /tenants`, through the client's
    * token, rate limit and retries) and kept. With none or several to choose
    * from, rejects with `AuraTenantRequiredError` naming them (and asks again
-   * next time, as it does after a failed lookup).
+   * next time, as it does after a failed lookup). The lookup is shared by
+   * concurrent callers, so no one caller's signal ends it: a caller's signal
+   * applies to its own request that follows.
    *
    * @example
    * ```ts
@@ -39,7 +40,7 @@ export class TenantsResource {
    * const tenantId = await aura.tenants.defaultId();
    * ```
    */
-  defaultId(options?: CallOptions): Promise<string> {
+  defaultId(): Promise<string> {
     if (this.#defaultTenantId) return Promise.resolve(this.#defaultTenantId);
     if (!this.#onlyTenant) {
       // Shared by concurrent callers, so not bound to one caller's signal: each waits on its own.
@@ -52,7 +53,7 @@ export class TenantsResource {
         if (this.#onlyTenant === lookup) this.#onlyTenant = undefined;
       });
     }
-    return untilAborted(this.#onlyTenant, options?.signal);
+    return this.#onlyTenant;
   }
 
   /**
@@ -85,7 +86,7 @@ export class TenantsResource {
    * ```
    */
   async get(tenantId?: string, options?: CallOptions): Promise<Tenant> {
-    const id = checkInput(idInput, tenantId ?? (await this.defaultId(options)), 'tenantId');
+    const id = checkInput(idInput, tenantId ?? (await this.defaultId()), 'tenantId');
     const body = await this.#transport.call({
       method: 'GET',
       path: `/tenants/${encodeURIComponent(id)}`,
@@ -95,17 +96,4 @@ export class TenantsResource {
     });
     return toCamel(body.data);
   }
-}
-
-/** `promise`, or an `AuraAbortError` as soon as `signal` aborts (the promise carries on). */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  const what = 'Looking up the only tenant';
-  const aborted = () => new AuraAbortError({ what, cause: signal.reason });
-  if (signal.aborted) return Promise.reject(aborted());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(aborted());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }

@@ -5,7 +5,7 @@ import type { DatabasePerUserPlacement } from '../../../src/provisioning/placeme
 import { isHostedRecord } from '../../../src/records/host-record.js';
 import type { CredentialStore } from '../../../src/records/store.js';
 import { recordingDriverFactory } from '../../client-factory/support.js';
-import { createHarness, userIds } from '../harness.js';
+import { createHarness, userIds, wrapStore } from '../harness.js';
 
 /** Hosts of 2 GB: 10 databases each, `neo4j` counted, so 9 users. */
 const PLACEMENT: DatabasePerUserPlacement = {
@@ -282,5 +282,48 @@ describe('placement database-per-user, then per-user clients', () => {
     await h.run(clients.closeAll());
     await provisioner.close();
     await h.assertNoSecrets();
+  });
+});
+
+describe('placement database-per-user with a store that fails now and then', () => {
+  it('makes every user of a burst ready with one database each when 3% of store calls fail', async () => {
+    const t = hostedHarness();
+    const { h } = t;
+    let calls = 0;
+    let failures = 0;
+    // Every 33rd store call throws, user and host records alike.
+    const store = wrapStore(
+      h.store,
+      async (_method, _args, run) => {
+        calls++;
+        if (calls % 33 === 0) {
+          failures++;
+          throw new Error('store unavailable');
+        }
+        return run();
+      },
+      { hosts: true },
+    );
+    const provisioner = h.newProvisioner({
+      store,
+      instance: undefined,
+      placement: PLACEMENT,
+      reconcileIntervalMs: 60_000,
+    });
+    const users = userIds(30);
+    // A claim that fails is the webhook's to retry (Supabase resends): ask until each is claimed.
+    for (const user of users) {
+      for (;;) {
+        const claimed = await h.run(provisioner.claimUser(user)).then(
+          () => true,
+          () => false,
+        );
+        if (claimed) break;
+      }
+    }
+    await h.run(h.clock.sleep(1_800_000));
+    expect(failures).toBeGreaterThan(10);
+    await t.assertOneDatabasePerUser(users);
+    await provisioner.close();
   });
 });
