@@ -20,6 +20,7 @@ const TESTS = {
     'test/client-factory/cache.test.ts',
     'test/client-factory/shared.test.ts',
     'test/client-factory/errors.test.ts',
+    'test/client-factory/hosted.test.ts',
     'test/readme-clients.test.ts',
   ],
   '@supabase/supabase-js': ['test/supabase', 'test/adapters/reconcile-signups.test.ts'],

@@ -167,8 +167,19 @@ export class HostPool {
    * (`<prefix>host-<n+1>`), so two processes racing open one, not two.
    */
   async ensureCapacity(known?: HostRecord[]): Promise<void> {
-    const { placement } = this.#deps;
+    const { placement, clock } = this.#deps;
     let hosts = known ?? (await this.#deps.hosts.listHosts());
+    // A host Aura refused lately (a quota, billing, a bad spec) stops new ones for a while:
+    // otherwise every waiting user would open, and fail, one host after another.
+    const since = clock.now() - PLACEMENT_DEFAULTS.hostFailureBackoffMs;
+    const refused = hosts.find((h) => h.status === 'failed' && h.updatedAt > since);
+    if (refused) {
+      this.#deps.logger.warn?.('not opening a host: a host failed lately', {
+        hostName: refused.hostName,
+        reason: refused.lastError,
+      });
+      return;
+    }
     for (let opened = 0; opened < 1_000; opened++) {
       const free = hosts
         .filter((h) => h.status === 'ready' || h.status === 'creating' || h.status === 'pending')

@@ -68,6 +68,8 @@ export const PLACEMENT_DEFAULTS = {
   hostWaitMs: 30_000,
   /** A host create not answered by then is looked up by name (it may exist without its password). */
   hostCreateLeaseMs: 300_000,
+  /** After a host fails (Aura refused it, it never came up), no new one opens for this long. */
+  hostFailureBackoffMs: 300_000,
   /** Database listings of one host answered within this long are shared by the users reading it. */
   listingShareMs: 1_000,
 } as const;

@@ -327,3 +327,30 @@ describe('placement database-per-user with a store that fails now and then', () 
     await provisioner.close();
   });
 });
+
+describe('placement database-per-user when Aura refuses a host', () => {
+  it('opens no other host for 5 minutes after one fails, then tries again and places the waiting user', async () => {
+    const t = hostedHarness();
+    const { h } = t;
+    // Aura refuses the first host (a quota, say); the second is accepted.
+    h.fake.faults.failNext(1, {
+      status: 400,
+      match: {
+        method: 'POST',
+        path: /^\/v2beta1\/organizations\/org-1\/projects\/tenant-1\/instances$/,
+      },
+    });
+    const provisioner = t.provisioner();
+    const [user] = userIds(1) as [string];
+    await h.run(provisioner.provisionUserDatabase(user));
+    // Many checks of the waiting user meanwhile: still one refused attempt, no host storm.
+    await h.run(h.clock.sleep(240_000));
+    expect(t.hostCreates()).toHaveLength(1);
+    expect((await h.store.listHosts()).map((host) => host.status)).toEqual(['failed']);
+    expect((await h.store.get(user))?.status).toBe('pending');
+    const ready = await h.run(provisioner.waitUntilReady(user, { timeoutMs: 1_800_000 }));
+    expect(ready.status).toBe('ready');
+    expect(t.hostCreates()).toHaveLength(2);
+    await provisioner.close();
+  });
+});
