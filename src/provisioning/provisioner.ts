@@ -101,7 +101,11 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
    * host. A hosted record is never handed to the instance delete: that would remove the host.
    */
   const deleteUserDatabase = async (record: UserDatabaseRecord): Promise<boolean> => {
-    if (hostedDeps && (isHostedRecord(record) || record.instanceId === null)) {
+    // Never placed and never sent (no attempt): nothing to delete but the record. A record with
+    // attempts and no instance may still be an instance create in flight: the instance delete
+    // looks its name up.
+    const neverSent = record.instanceId === null && record.attempts === 0;
+    if (hostedDeps && (isHostedRecord(record) || neverSent)) {
       return runDatabaseDelete(hostedDeps, record);
     }
     if (isHostedRecord(record)) {
