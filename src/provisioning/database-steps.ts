@@ -41,13 +41,16 @@ export async function runPlace(rt: DatabaseStepDeps, due: UserDatabaseRecord): P
   const { userId } = due;
   const host = await rt.hosts.reserve(userId);
   if (!host?.instanceId || !host.connectionUrl || !host.username) {
-    // No room yet: a host is on its way; its readiness wakes this user (or the timer does).
-    await applyEvent(rt, due, {
+    // No room yet: a host is on its way. Its readiness wakes this user when this process sees
+    // it; otherwise (another process made the host ready) the check at retryAt does.
+    const retryAt = rt.clock.now() + PLACEMENT_DEFAULTS.hostWaitMs;
+    const deferred = await applyEvent(rt, due, {
       type: 'create-deferred',
       reason: WAITING_FOR_HOST,
-      retryAt: rt.clock.now() + PLACEMENT_DEFAULTS.hostWaitMs,
+      retryAt,
       refused: true,
     });
+    if (deferred) await rt.scheduler.schedule(userId, retryAt);
     return;
   }
   const databaseName = due.databaseName ?? databaseNameForUser(userId, rt.prefix);

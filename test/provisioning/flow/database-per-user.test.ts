@@ -1,8 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { AuraV2 } from '../../../src/aura/resources/v2/aura-v2.js';
 import { UserDatabaseScopeError } from '../../../src/client-factory/errors.js';
 import { createUserClients } from '../../../src/neo4j.js';
 import type { DatabasePerUserPlacement } from '../../../src/provisioning/placement.js';
-import { isHostedRecord } from '../../../src/records/host-record.js';
+import {
+  hostCipherContext,
+  isHostedRecord,
+  newHostRecord,
+} from '../../../src/records/host-record.js';
 import type { CredentialStore } from '../../../src/records/store.js';
 import { recordingDriverFactory } from '../../client-factory/support.js';
 import { createHarness, userIds, wrapStore } from '../harness.js';
@@ -351,6 +356,49 @@ describe('placement database-per-user when Aura refuses a host', () => {
     const ready = await h.run(provisioner.waitUntilReady(user, { timeoutMs: 1_800_000 }));
     expect(ready.status).toBe('ready');
     expect(t.hostCreates()).toHaveLength(2);
+    await provisioner.close();
+  });
+});
+
+describe('placement database-per-user across processes', () => {
+  it('places a waiting user when another process makes the host ready (the fallback check, not a wake-up)', async () => {
+    const t = hostedHarness();
+    const { h } = t;
+    // A host another process opened: running at Aura, still `creating` in the store, and not
+    // due for a read here for an hour.
+    const project = new AuraV2(h.newClient()).project('org-1', 'tenant-1');
+    const created = await h.run(
+      project.instances.create({
+        name: 'ap-host-0001',
+        type: 'business-critical',
+        memory: '2GB',
+        region: 'europe-west1',
+        cloudProvider: 'gcp',
+        multiDatabase: true,
+      }),
+    );
+    const claimed = await h.store.claimHost(
+      newHostRecord('ap-host-0001', 10, {
+        status: 'creating',
+        instanceId: created.id,
+        connectionUrl: created.connectionUrl ?? null,
+        username: created.username ?? null,
+        encryptedPassword: await h.run(
+          h.cipher.encrypt(created.password.reveal(), hostCipherContext('ap-host-0001')),
+        ),
+        nextCheckAt: h.clock.now() + 3_600_000,
+      }),
+    );
+    const provisioner = t.provisioner();
+    const [user] = userIds(1) as [string];
+    await h.run(provisioner.provisionUserDatabase(user));
+    expect((await h.store.get(user))?.lastError).toBe('waiting-for-host');
+    await h.run(h.clock.sleep(120_000));
+    // The other process makes the host ready: this one sees no change of its own to wake on.
+    await h.store.updateHost('ap-host-0001', claimed.record.version, { status: 'ready' });
+    const ready = await h.run(provisioner.waitUntilReady(user, { timeoutMs: 60_000 }));
+    expect(ready.status).toBe('ready');
+    expect(ready.instanceId).toBe(created.id);
     await provisioner.close();
   });
 });
