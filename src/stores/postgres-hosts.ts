@@ -7,8 +7,9 @@ import type {
   HostStore,
   NewHostRecord,
 } from '../records/host-record.js';
+import { insertOrRead } from './claim-loop.js';
 import { POSTGRES_STORE_DEFAULTS, type TableName } from './postgres-columns.js';
-import { parseRow, storeFailure } from './postgres-failure.js';
+import { parseRow } from './postgres-failure.js';
 import { HOST_COLUMNS, HOST_PATCHABLE_FIELDS, type HostField } from './postgres-host-schema.js';
 import { toParameter } from './postgres-row.js';
 import { checkVersion } from './store-arguments.js';
@@ -64,16 +65,19 @@ export class PostgresHostTable implements HostStore {
       .map((_, i) => `$${i + 1}`)
       .join(', ')}) on conflict (${q('hostName')}) do nothing returning ${LIST}`;
     const secrets = [record.encryptedPassword, record.connectionUrl];
-    // The row can vanish between a lost insert and the re-read (a delete): try again.
-    for (let attempt = 0; attempt < POSTGRES_STORE_DEFAULTS.claimAttempts; attempt++) {
-      const inserted = await this.#query('claimHost', insert, values, secrets);
-      if (inserted[0] !== undefined) {
-        return { claimed: true, record: parseHost('claimHost', inserted[0]) };
-      }
-      const existing = await this.#select('claimHost', record.hostName);
-      if (existing !== null) return { claimed: false, record: existing };
-    }
-    throw storeFailure('claimHost', new Error('the host record kept disappearing'), undefined);
+    return insertOrRead(
+      {
+        operation: 'claimHost',
+        userId: undefined,
+        what: 'host record',
+        attempts: POSTGRES_STORE_DEFAULTS.claimAttempts,
+      },
+      async () => {
+        const [row] = await this.#query('claimHost', insert, values, secrets);
+        return row === undefined ? undefined : parseHost('claimHost', row);
+      },
+      () => this.#select('claimHost', record.hostName),
+    );
   }
 
   async updateHost(

@@ -13,6 +13,7 @@ import type {
   UserDatabaseRecord,
 } from '../records/record.js';
 import type { ClaimResult, CredentialStore, ListQuery, RecordPage } from '../records/store.js';
+import { insertOrRead } from './claim-loop.js';
 import {
   POSTGRES_STORE_DEFAULTS,
   parseTableName,
@@ -168,16 +169,20 @@ export class PostgresCredentialStore implements CredentialStore, HostStore {
       .map((_, i) => `$${i + 1}`)
       .join(', ')}) on conflict (${this.#q('userId')}) do nothing returning ${this.#columns.list}`;
     const secrets = [record.encryptedPassword, record.connectionUrl];
-    // The row can vanish between a lost insert and the re-read (a delete): try again.
-    for (let attempt = 0; attempt < POSTGRES_STORE_DEFAULTS.claimAttempts; attempt++) {
-      const inserted = await this.#query('claim', record.userId, insert, values, secrets);
-      if (inserted[0] !== undefined) {
-        return { claimed: true, record: this.#parse('claim', record.userId, inserted[0]) };
-      }
-      const existing = await this.#select('claim', record.userId);
-      if (existing !== null) return { claimed: false, record: existing };
-    }
-    throw storeFailure('claim', new Error('the record kept disappearing'), record.userId);
+    const { userId } = record;
+    return insertOrRead(
+      {
+        operation: 'claim',
+        userId,
+        what: 'record',
+        attempts: POSTGRES_STORE_DEFAULTS.claimAttempts,
+      },
+      async () => {
+        const [row] = await this.#query('claim', userId, insert, values, secrets);
+        return row === undefined ? undefined : this.#parse('claim', userId, row);
+      },
+      () => this.#select('claim', userId),
+    );
   }
 
   /** See {@link CredentialStore.update}: one `update ... where user_id = $1 and version = $2`. */

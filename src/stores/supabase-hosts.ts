@@ -6,7 +6,7 @@ import type {
   HostStore,
   NewHostRecord,
 } from '../records/host-record.js';
-import { storeFailure } from './postgres-failure.js';
+import { insertOrRead } from './claim-loop.js';
 import { HOST_COLUMNS, HOST_PATCHABLE_FIELDS, type HostField } from './postgres-host-schema.js';
 import { checkHostName, parseHost } from './postgres-hosts.js';
 import { toParameter } from './postgres-row.js';
@@ -53,18 +53,21 @@ export class SupabaseHostTable implements HostStore {
     );
     const secrets = [record.encryptedPassword, record.connectionUrl];
     const onConflict = column('hostName');
-    // The row can vanish between a lost insert and the re-read (a delete): try again.
-    for (let attempt = 0; attempt < SUPABASE_STORE_DEFAULTS.claimAttempts; attempt++) {
-      const inserted = await this.#request('claimHost', secrets, (table) =>
-        table.upsert(row, { onConflict, ignoreDuplicates: true }).select(SELECT),
-      );
-      if (inserted[0] !== undefined) {
-        return { claimed: true, record: parseHost('claimHost', inserted[0]) };
-      }
-      const existing = await this.#read('claimHost', record.hostName);
-      if (existing !== null) return { claimed: false, record: existing };
-    }
-    throw storeFailure('claimHost', new Error('the host record kept disappearing'), undefined);
+    return insertOrRead(
+      {
+        operation: 'claimHost',
+        userId: undefined,
+        what: 'host record',
+        attempts: SUPABASE_STORE_DEFAULTS.claimAttempts,
+      },
+      async () => {
+        const [inserted] = await this.#request('claimHost', secrets, (table) =>
+          table.upsert(row, { onConflict, ignoreDuplicates: true }).select(SELECT),
+        );
+        return inserted === undefined ? undefined : parseHost('claimHost', inserted);
+      },
+      () => this.#read('claimHost', record.hostName),
+    );
   }
 
   /**

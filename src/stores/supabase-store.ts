@@ -14,6 +14,7 @@ import type {
   UserDatabaseRecord,
 } from '../records/record.js';
 import type { ClaimResult, CredentialStore, ListQuery, RecordPage } from '../records/store.js';
+import { insertOrRead } from './claim-loop.js';
 import {
   quoteIdentifier,
   type ResolvedColumns,
@@ -165,18 +166,22 @@ export class SupabaseCredentialStore implements CredentialStore, HostStore {
     const row = claimRow(this.#columns, record, this.#clock.now());
     const secrets = [record.encryptedPassword, record.connectionUrl];
     const onConflict = this.#columns.of('userId').column;
-    // The row can vanish between a lost insert and the re-read (a delete): try again.
-    for (let attempt = 0; attempt < SUPABASE_STORE_DEFAULTS.claimAttempts; attempt++) {
-      const inserted = await this.#run('claim', record.userId, secrets, (table) =>
-        table.upsert(row, { onConflict, ignoreDuplicates: true }).select(this.#select),
-      );
-      if (inserted[0] !== undefined) {
-        return { claimed: true, record: this.#parse('claim', record.userId, inserted[0]) };
-      }
-      const existing = await this.#read('claim', record.userId);
-      if (existing !== null) return { claimed: false, record: existing };
-    }
-    throw storeFailure('claim', new Error('the record kept disappearing'), record.userId);
+    const { userId } = record;
+    return insertOrRead(
+      {
+        operation: 'claim',
+        userId,
+        what: 'record',
+        attempts: SUPABASE_STORE_DEFAULTS.claimAttempts,
+      },
+      async () => {
+        const [inserted] = await this.#run('claim', userId, secrets, (table) =>
+          table.upsert(row, { onConflict, ignoreDuplicates: true }).select(this.#select),
+        );
+        return inserted === undefined ? undefined : this.#parse('claim', userId, inserted);
+      },
+      () => this.#read('claim', userId),
+    );
   }
 
   /**
