@@ -192,17 +192,7 @@ export async function runDatabaseDelete(
   const { userId, instanceId, databaseName } = record;
   if (instanceId && databaseName) {
     try {
-      rt.hosts.invalidate(instanceId);
-      const databases = await rt.hosts.listDatabases(instanceId);
-      for (const database of databases.filter((db) => sameName(db.name, databaseName))) {
-        await rt.hosts
-          .project()
-          .databases.delete(instanceId, database.id)
-          .catch((error: unknown) => {
-            if (!isAuraError(error, 'not_found')) throw error;
-          });
-      }
-      rt.hosts.invalidate(instanceId);
+      await rt.hosts.deleteDatabase(instanceId, databaseName);
     } catch (error) {
       if (!isAuraError(error)) throw error;
       if (!isAuraError(error, 'not_found')) {

@@ -79,11 +79,6 @@ export class HostPool {
     this.#onClaimed.add(listener);
   }
 
-  /** Whether users of this process wait for a host. */
-  get waiting(): number {
-    return this.#waiting.size;
-  }
-
   /**
    * Takes a slot for `userId` on a ready host (the fullest with room, so
    * hosts fill one after another); `undefined` when none has room: the user
@@ -117,25 +112,33 @@ export class HostPool {
 
   /** Gives a slot back (a user's database deleted, or a placement undone). */
   async release(instanceId: string): Promise<void> {
-    for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-      const host = (await this.#deps.hosts.listHosts()).find((h) => h.instanceId === instanceId);
-      if (!host || host.used <= 1) return;
-      if (await this.#deps.hosts.updateHost(host.hostName, host.version, { used: host.used - 1 })) {
-        this.#wakeWaiting();
-        return;
-      }
-    }
+    const freed = await this.#setUsed(instanceId, (h) => (h.used > 1 ? h.used - 1 : undefined));
+    if (freed) this.#wakeWaiting();
   }
 
   /** Marks a host full (Aura refused a database for the limit): nobody is placed on it again. */
   async markFull(instanceId: string): Promise<void> {
-    for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-      const host = (await this.#deps.hosts.listHosts()).find((h) => h.instanceId === instanceId);
-      if (!host || host.used >= host.capacity) return;
-      if (await this.#deps.hosts.updateHost(host.hostName, host.version, { used: host.capacity })) {
-        return;
-      }
+    await this.#setUsed(instanceId, (h) => (h.used < h.capacity ? h.capacity : undefined));
+  }
+
+  /**
+   * Sets the `used` of the host holding `instanceId` to what `next` says (a
+   * compare-and-set, read again on a lost race); `next` answers `undefined`
+   * when there is nothing to change. Whether it changed.
+   */
+  async #setUsed(
+    instanceId: string,
+    next: (host: HostRecord) => number | undefined,
+  ): Promise<boolean> {
+    const { hosts } = this.#deps;
+    let host = (await hosts.listHosts()).find((h) => h.instanceId === instanceId) ?? null;
+    for (let attempt = 0; host && attempt < CAS_ATTEMPTS; attempt++) {
+      const used = next(host);
+      if (used === undefined) return false;
+      if (await hosts.updateHost(host.hostName, host.version, { used })) return true;
+      host = await hosts.getHost(host.hostName);
     }
+    return false;
   }
 
   /** Every host record. */
@@ -154,11 +157,6 @@ export class HostPool {
     const next = await this.#deps.hosts.updateHost(host.hostName, host.version, { used });
     if (next && used < host.used) this.#wakeWaiting();
     return next ?? undefined;
-  }
-
-  /** The host holding `instanceId`, or undefined. */
-  async hostOf(instanceId: string): Promise<HostRecord | undefined> {
-    return (await this.#deps.hosts.listHosts()).find((host) => host.instanceId === instanceId);
   }
 
   /**
@@ -389,6 +387,24 @@ export class HostPool {
     this.#listings.set(instanceId, { at: now, databases });
     databases.catch(() => this.#listings.delete(instanceId));
     return databases;
+  }
+
+  /**
+   * Deletes the databases named `databaseName` (case-insensitively) on a host,
+   * from a fresh listing; one already gone counts as deleted. Throws what Aura
+   * throws otherwise (a host that is gone: `not_found`).
+   */
+  async deleteDatabase(instanceId: string, databaseName: string): Promise<void> {
+    const { databases } = this.#deps.project;
+    this.invalidate(instanceId);
+    const wanted = databaseName.toLowerCase();
+    for (const database of await this.listDatabases(instanceId)) {
+      if (database.name?.toLowerCase() !== wanted) continue;
+      await databases.delete(instanceId, database.id).catch((error: unknown) => {
+        if (!isAuraError(error, 'not_found')) throw error;
+      });
+    }
+    this.invalidate(instanceId);
   }
 
   /** Forgets shared listings of a host (a database was created or deleted there). */

@@ -240,13 +240,7 @@ async function discardHostedDatabase(
   const { instanceId, databaseName } = record;
   if (!instanceId || !databaseName) return true;
   try {
-    hosts.invalidate(instanceId);
-    const databases = await hosts.listDatabases(instanceId);
-    for (const database of databases) {
-      if (database.name?.toLowerCase() !== databaseName.toLowerCase()) continue;
-      await hosts.project().databases.delete(instanceId, database.id);
-    }
-    hosts.invalidate(instanceId);
+    await hosts.deleteDatabase(instanceId, databaseName);
   } catch (error) {
     if (!isAuraError(error, 'not_found')) {
       rt.logger.warn?.('reconcile could not delete a failed database', {

@@ -1,21 +1,10 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DatabasePerUserPlacement } from '../../src/provisioning/placement.js';
 import { isHostedRecord } from '../../src/records/host-record.js';
 import { PostgresCredentialStore } from '../../src/stores/postgres-store.js';
 import { createHarness, userIds, wrapStore } from '../provisioning/harness.js';
+import { PLACEMENT } from '../provisioning/placement.js';
 import { createTestPool, createTestSchema } from '../support/postgres.js';
-
-const PLACEMENT: DatabasePerUserPlacement = {
-  kind: 'database-per-user',
-  host: {
-    organizationId: 'org-1',
-    projectId: 'tenant-1',
-    memory: '2GB',
-    region: 'europe-west1',
-    cloudProvider: 'gcp',
-  },
-};
 
 let pool: pg.Pool;
 const drops: (() => Promise<void>)[] = [];

@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { DatabasePerUserPlacement } from '../../../src/provisioning/placement.js';
 import { isHostedRecord } from '../../../src/records/host-record.js';
 import { createHarness, killSwitch, userIds, wrapStore } from '../harness.js';
+import { PLACEMENT } from '../placement.js';
 
-const PLACEMENT: DatabasePerUserPlacement = {
-  kind: 'database-per-user',
-  host: {
-    organizationId: 'org-1',
-    projectId: 'tenant-1',
-    memory: '2GB',
-    region: 'europe-west1',
-    cloudProvider: 'gcp',
-  },
-};
 const HOSTS = /\/v2beta1\/organizations\/org-1\/projects\/tenant-1\/instances$/;
 const DATABASES =
   /\/v2beta1\/organizations\/org-1\/projects\/tenant-1\/instances\/[^/]+\/databases$/;

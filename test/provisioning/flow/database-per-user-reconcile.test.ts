@@ -3,17 +3,7 @@ import { AuraV2 } from '../../../src/aura/resources/v2/aura-v2.js';
 import type { DatabasePerUserPlacement } from '../../../src/provisioning/placement.js';
 import { databaseCapacityFor, resolvePlacement } from '../../../src/provisioning/placement.js';
 import { createHarness, userIds } from '../harness.js';
-
-const PLACEMENT: DatabasePerUserPlacement = {
-  kind: 'database-per-user',
-  host: {
-    organizationId: 'org-1',
-    projectId: 'tenant-1',
-    memory: '2GB',
-    region: 'europe-west1',
-    cloudProvider: 'gcp',
-  },
-};
+import { PLACEMENT } from '../placement.js';
 
 async function twoReadyUsers() {
   const h = createHarness({ creationTimeMs: 90_000, databaseCreationTimeMs: 3_000 });

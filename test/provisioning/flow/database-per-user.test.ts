@@ -11,18 +11,7 @@ import {
 import type { CredentialStore } from '../../../src/records/store.js';
 import { recordingDriverFactory } from '../../client-factory/support.js';
 import { createHarness, userIds, wrapStore } from '../harness.js';
-
-/** Hosts of 2 GB: 10 databases each, `neo4j` counted, so 9 users. */
-const PLACEMENT: DatabasePerUserPlacement = {
-  kind: 'database-per-user',
-  host: {
-    organizationId: 'org-1',
-    projectId: 'tenant-1',
-    memory: '2GB',
-    region: 'europe-west1',
-    cloudProvider: 'gcp',
-  },
-};
+import { PLACEMENT } from '../placement.js';
 
 const DATABASES =
   /^\/v2beta1\/organizations\/org-1\/projects\/tenant-1\/instances\/[^/]+\/databases$/;
