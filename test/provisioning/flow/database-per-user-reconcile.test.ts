@@ -22,7 +22,7 @@ async function twoReadyUsers() {
 }
 
 describe('database-per-user: reconcile', () => {
-  it('lists the hosts, counts their slots again from the records, and opens warm capacity', async () => {
+  it('lists the hosts and counts their slots again from the records', async () => {
     const { h, provisioner, host } = await twoReadyUsers();
     // A slot lost by a process that stopped between taking it and recording its user.
     await h.store.updateHost(host.hostName, host.version, { used: host.used + 4 });
