@@ -179,26 +179,17 @@ export function queryClientOf(
   password: string,
   options: Omit<QueryClientForUserOptions, 'store' | 'cipher'>,
 ): Neo4jQueryClient {
-  if (connection.hostName !== null && connection.databaseName !== null) {
-    const scope: DatabaseScope = { userId: connection.userId, database: connection.databaseName };
-    checkDatabaseOption(scope, options.database);
-    return scopedQueryClient(
-      createQueryClient({
-        origin: (options.queryApiOrigin ?? queryApiOrigin)(connection.connectionUrl),
-        database: connection.databaseName,
-        username: connection.username,
-        password,
-        userId: connection.userId,
-        fetch: options.fetch,
-        clock: options.clock,
-        timeoutMs: options.queryTimeoutMs,
-      }),
-      scope,
-    );
-  }
-  return createQueryClient({
+  const hosted = connection.hostName !== null && connection.databaseName !== null;
+  const scope: DatabaseScope | undefined = hosted
+    ? { userId: connection.userId, database: connection.databaseName as string }
+    : undefined;
+  if (scope) checkDatabaseOption(scope, options.database);
+  const client = createQueryClient({
     origin: (options.queryApiOrigin ?? queryApiOrigin)(connection.connectionUrl),
-    database: options.database ?? connection.databaseName ?? CLIENT_FACTORY_DEFAULTS.queryDatabase,
+    // A hosted user's database is the only one its client may use (checked above).
+    database: scope
+      ? scope.database
+      : (options.database ?? connection.databaseName ?? CLIENT_FACTORY_DEFAULTS.queryDatabase),
     username: connection.username,
     password,
     userId: connection.userId,
@@ -206,6 +197,7 @@ export function queryClientOf(
     clock: options.clock,
     timeoutMs: options.queryTimeoutMs,
   });
+  return scope ? scopedQueryClient(client, scope) : client;
 }
 
 /** A client whose `run` refuses statements that leave the user's database (see `DatabaseScope`). */
