@@ -37,7 +37,9 @@ export interface Waiting {
  * budget in use, it reads the creating instance that has waited longest, at
  * most once per `idleReadIntervalMs` each, none before a start learned from
  * what first idle reads answer (about three in four find the instance still
- * creating), and none within half an interval of a planned read. A read that
+ * creating; until one has seen an instance come up, reads explore from
+ * `minIntervalMs` after create, so a local fake that creates in seconds is
+ * ready in seconds), and none within half an interval of a planned read. A read that
  * finds the instance still creating changes nothing (no store write); one
  * that finds it running makes the user ready at once. The planned reads go
  * on unchanged, so turning this off (`idleReadIntervalMs: 0`) or a busy
@@ -53,9 +55,10 @@ export class IdleReader {
   #onRunning: RunningHandler | undefined;
   /**
    * When a user's first idle read goes, learned from what first idle reads answer (both ways,
-   * so reads that can only come after it do not ratchet it up).
+   * so reads that can only come after it do not ratchet it up). Starts once an idle read has
+   * seen an instance come up in this process (see {@link IdleReader.#dueAt}).
    */
-  readonly #firstRead: ReadOutcomeTracker;
+  #firstRead: ReadOutcomeTracker | undefined;
   #wake = new AbortController();
   /** Ends a read in flight (waiting for a rate-limit slot, say) at close. */
   readonly #stop = new AbortController();
@@ -65,9 +68,41 @@ export class IdleReader {
   constructor(parts: IdleReaderParts) {
     this.#rt = parts;
     this.#clock = parts.clock;
-    // `expectedCreationMs` here: where the first idle read's learned start begins.
-    const { expectedCreationMs, minIntervalMs, deadlineMs } = parts.policy;
-    this.#firstRead = new ReadOutcomeTracker(expectedCreationMs, {
+  }
+
+  /**
+   * When `waiting`'s next idle read may go. Until an idle read here has seen an instance come
+   * up, nothing is known of how long creations take (Aura's are minutes, a local fake's
+   * seconds), so reads explore: the first `minIntervalMs` after create, then at twice the wait
+   * of the last read, up to `expectedCreationMs`, then every `idleReadIntervalMs` as usual.
+   * The first instance seen running starts the learned time, from the middle of the interval it
+   * came up in; from then on, a user's first idle read goes at that learned time.
+   */
+  #dueAt(waiting: Waiting): number {
+    const { idleReadIntervalMs, minIntervalMs, expectedCreationMs } = this.#rt.policy;
+    const afterLast = waiting.lastReadAt + idleReadIntervalMs;
+    if (this.#firstRead) {
+      return Math.max(waiting.createRequestedAt + this.#firstRead.estimate(), afterLast);
+    }
+    const waited = waiting.lastReadAt - waiting.createRequestedAt; // -Infinity before any read
+    const explore = Math.min(expectedCreationMs, Math.max(minIntervalMs, 2 * waited));
+    return Math.max(waiting.createRequestedAt + explore, afterLast);
+  }
+
+  /**
+   * An idle read found an instance `running` or still creating, `elapsedMs` after create; the
+   * read before it (`previousMs` after create, `-Infinity` if none) found it creating.
+   */
+  #learn(read: { elapsedMs: number; previousMs: number; running: boolean; first: boolean }) {
+    const { elapsedMs, previousMs, running, first } = read;
+    if (this.#firstRead) {
+      if (first) this.#firstRead.observeRead(elapsedMs, running, this.#clock.now());
+      return;
+    }
+    if (!running) return;
+    const { minIntervalMs, deadlineMs } = this.#rt.policy;
+    const cameUpAround = previousMs > 0 ? (previousMs + elapsedMs) / 2 : elapsedMs;
+    this.#firstRead = new ReadOutcomeTracker(cameUpAround, {
       creatingShare: PROVISIONING_DEFAULTS.idleFirstReadCreatingShare,
       minMs: minIntervalMs,
       maxMs: deadlineMs,
@@ -158,7 +193,6 @@ export class IdleReader {
   /** The due user who has waited longest since create, and when the next one falls due. */
   #longestWaiting(now: number): { due: string | undefined; nextAt: number } {
     const { idleReadIntervalMs, maxIntervalMs, deadlineMs } = this.#rt.policy;
-    const firstAfter = this.#firstRead.estimate();
     let due: string | undefined;
     let oldest = Number.POSITIVE_INFINITY;
     let nextAt = Number.POSITIVE_INFINITY;
@@ -171,10 +205,7 @@ export class IdleReader {
         this.#waiting.delete(userId);
         continue;
       }
-      const at = Math.max(
-        waiting.createRequestedAt + firstAfter,
-        waiting.lastReadAt + idleReadIntervalMs,
-      );
+      const at = this.#dueAt(waiting);
       // A trusted probe does the job; a planned read within half an interval of this one makes
       // it pointless (the status step tracks the user again after it). Look again later: the
       // probe may be dropped, the planned read may not come.
@@ -194,6 +225,7 @@ export class IdleReader {
   async #read(userId: string, now: number): Promise<void> {
     const waiting = this.#waiting.get(userId);
     if (!waiting) return;
+    const lastReadAt = waiting.lastReadAt;
     waiting.lastReadAt = now;
     const first = !waiting.idleRead;
     waiting.idleRead = true;
@@ -212,8 +244,15 @@ export class IdleReader {
       if (gone) this.forget(userId);
       return;
     }
-    if (first && (status === 'creating' || status === 'running')) {
-      this.#firstRead.observeRead(now - waiting.createRequestedAt, status === 'running', now);
+    if (status === 'creating' || status === 'running') {
+      const { createRequestedAt } = waiting;
+      const running = status === 'running';
+      this.#learn({
+        elapsedMs: now - createRequestedAt,
+        previousMs: lastReadAt - createRequestedAt,
+        running,
+        first,
+      });
     }
     if (status === 'creating') return;
     // Running, or something the planned read must judge (loading failed, destroying, ...).

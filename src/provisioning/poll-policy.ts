@@ -9,7 +9,9 @@ export interface PollPolicy {
    * - the first status read's time, learned from what reads answer (`ReadOutcomeTracker`);
    * - with a readiness probe, the probe-timed creation time (`CreationTimeEstimator`,
    *   until 10 are seen): probing starts at half of it, the backstop read at twice;
-   * - the first idle read's time (see `idleReadIntervalMs`).
+   * - the first idle read's time (see `idleReadIntervalMs`): until an idle read has seen an
+   *   instance come up, idle reads explore from `minIntervalMs` after create, doubling the wait,
+   *   up to this time; the first instance seen running starts the learned time.
    */
   expectedCreationMs: number;
   minIntervalMs: number;

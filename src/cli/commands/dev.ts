@@ -113,8 +113,8 @@ async function runDev(context: CommandContext): Promise<ExitCode> {
     '',
     ...Object.entries(env).map(([name, value]) => `export ${name}=${value}`),
     '',
-    `With createProvisioner, pass poll: { expectedCreationMs: ${creationMs} } (its first status read`,
-    "otherwise waits for Aura's typical 90 s; the CLI reads AURA_EXPECTED_CREATION_MS).",
+    'createProvisioner needs no poll setting for it: reads explore from 10 s after create until',
+    'an instance is seen running (the CLI reads AURA_EXPECTED_CREATION_MS).',
     '',
     'Requests (method, path, status):',
   ];

@@ -7,7 +7,7 @@ describe('provisionUserDatabase, happy path', () => {
     await h.assertNoSecrets();
   });
 
-  it('claims, creates, and is ready after one status read at the expected time', async () => {
+  it('claims, creates, and is ready at the expected time, after reads that explore earlier', async () => {
     h = createHarness({ creationTimeMs: 90_000 });
     const provisioner = h.newProvisioner();
     const [user] = userIds(1) as [string];
@@ -18,9 +18,15 @@ describe('provisionUserDatabase, happy path', () => {
     expect(ready.status).toBe('ready');
     expect(ready.connectionUrl).toMatch(/^neo4j\+s:\/\/[0-9a-f]{8}\.databases\.neo4j\.io$/);
     expect(h.clock.now() - started).toBe(90_000);
-    expect(h.apiCalls().map((r) => `${r.method} ${r.path.replace(/[0-9a-f]{8}$/, ':id')}`)).toEqual(
-      ['POST /v1/instances', 'GET /v1/instances/:id'],
-    );
+    // Nothing is learned yet in this process: idle-budget reads at 10, 20, 40 and 80 s find it
+    // creating; the planned read at the expected 90 s finds it running.
+    const calls = h.apiCalls().map((r) => `${r.method} ${r.path.replace(/[0-9a-f]{8}$/, ':id')}`);
+    expect(calls).toEqual(['POST /v1/instances', ...Array(5).fill('GET /v1/instances/:id')]);
+    const readsAt = h
+      .apiCalls()
+      .slice(1)
+      .map((r) => r.at - started);
+    expect(readsAt).toEqual([10_000, 20_000, 40_000, 80_000, 90_000]);
     expect(h.eventTypes(user)).toEqual(['claimed', 'create-requested', 'creating', 'ready']);
     const record = await h.store.get(user);
     expect(record?.encryptedPassword).toMatch(/^v1:k1:/);

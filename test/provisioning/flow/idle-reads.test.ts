@@ -63,9 +63,10 @@ describe('idle-budget status reads', () => {
     const idle = await provisionOne();
     const planned = await provisionOne(() => ({ poll: { idleReadIntervalMs: 0 } }));
     // Planned reads at 90, 100, 110, 120, 130, 142, 159 and 181 s find it 21 s late; idle reads
-    // fill the gaps over 10 s (152 and 169 s), not the planned reads' own times.
+    // fill the gaps over 10 s (152 and 169 s), not the planned reads' own times; and, as nothing
+    // is learned yet in this process, four explore earlier (10, 20, 40 and 80 s).
     expect(planned.lateMs).toBeCloseTo(21_240, -2);
-    expect(idle.statusReads).toBe(planned.statusReads + 1);
+    expect(idle.statusReads).toBe(planned.statusReads + 5);
     expect(idle.lateMs).toBeGreaterThanOrEqual(0);
     expect(idle.lateMs).toBeLessThanOrEqual(10_000);
     // The price: more status reads, on budget nobody was using; and no more store writes (a read
@@ -233,6 +234,52 @@ describe('idle-budget status reads', () => {
     const settled = late.slice(-50).sort((a, b) => a - b);
     expect(settled[45]).toBeLessThanOrEqual(20_000); // p90
     expect(settled[49]).toBeLessThanOrEqual(30_000);
+  });
+
+  it('make users of a fake that creates in 5 s ready in seconds, with the default poll', async () => {
+    const h = createHarness({ creationTimeMs: 5_000 });
+    const provisioner = h.newProvisioner();
+    const waited: number[] = [];
+    for (const user of userIds(20)) {
+      await h.run(provisioner.provisionUserDatabase(user));
+      const created = h.clock.now();
+      const ready = await h.run(provisioner.waitUntilReady(user));
+      waited.push((ready.readyAt ?? Number.NaN) - created);
+    }
+    await provisioner.close();
+    // The first read at 10 s finds the first instance running, and every later user's first
+    // read goes then too: not at the 90 s that Aura's own creations take.
+    expect(waited.every((ms) => ms <= 10_000)).toBe(true);
+    expect(h.fake.requests.filter(isStatusRead)).toHaveLength(20);
+  });
+
+  it('learn Aura-like times from the first instance seen, and explore no more after it', async () => {
+    const creations = [150_000, 70_000, 130_000, 110_000, 90_000, 170_000, 60_000, 120_000];
+    const readsPerUser = async (idleReadIntervalMs?: number) => {
+      let n = 0;
+      const h = createHarness({ creationTimeMs: () => creations[n++ % creations.length] ?? 0 });
+      const provisioner = h.newProvisioner(
+        idleReadIntervalMs === undefined ? {} : { poll: { idleReadIntervalMs } },
+      );
+      const reads: number[] = [];
+      for (const user of userIds(40)) {
+        const before = h.fake.requests.filter(isStatusRead).length;
+        await h.run(provisioner.provisionUserDatabase(user));
+        await h.run(provisioner.waitUntilReady(user));
+        reads.push(h.fake.requests.filter(isStatusRead).length - before);
+      }
+      await provisioner.close();
+      return reads;
+    };
+    const idle = await readsPerUser();
+    // Before any instance was seen: reads at 10, 20, 40, 80 s, then about every 10 s to 150 s.
+    expect(idle[0]).toBeGreaterThanOrEqual(10);
+    // From the second user on, no read before the learned start: about as many reads as the
+    // planned reads alone make, for an answer within one idle interval.
+    const later = idle.slice(1).reduce((a, b) => a + b, 0) / (idle.length - 1);
+    const planned = await readsPerUser(0);
+    const plannedMean = planned.reduce((a, b) => a + b, 0) / planned.length;
+    expect(later).toBeLessThanOrEqual(plannedMean + 2);
   });
 
   it('resume after a restart (reconcile), not only after the next planned read', async () => {

@@ -61,7 +61,9 @@ describe('readiness probe', () => {
   it('stops trusting a probe that says ready too early, so it cannot spend the budget', async () => {
     const readsFor = async (readinessProbe?: () => Promise<boolean>) => {
       const h = createHarness({ creationTimeMs: 150_000 });
-      const provisioner = h.newProvisioner(readinessProbe ? { readinessProbe } : {});
+      // Planned reads only: the comparison is with the status policy alone.
+      const poll = { idleReadIntervalMs: 0 };
+      const provisioner = h.newProvisioner(readinessProbe ? { readinessProbe, poll } : { poll });
       const [user] = userIds(1) as [string];
       await h.run(provisioner.provisionUserDatabase(user));
       await h.run(provisioner.waitUntilReady(user));
