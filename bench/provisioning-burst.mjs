@@ -4,9 +4,11 @@
 // vs the rate floor. Simulated time, except `runRealTimeBurst`.
 import { readFileSync } from 'node:fs';
 import {
+  AURA_DEFAULTS,
   AuraClient,
   createInsecurePlaintextCipher,
   createProvisioner,
+  createRateLimiter,
   MemoryCredentialStore,
 } from '../dist/index.js';
 import { createAuraMock, createTestClock } from '../dist/testing.js';
@@ -50,6 +52,37 @@ function flakyStore(store, rate, random, counter) {
   };
 }
 
+/**
+ * For comparison only: the client's limiter with a strict order in front of it, every `first`
+ * request before any other (`high`: every status read before any create; `normal`: every create
+ * before any status read). The library's own limiter lets the two take turns while both wait.
+ */
+function strictOrder(inner, first) {
+  const queue = [];
+  let pumping = false;
+  const pump = async () => {
+    if (pumping) return;
+    pumping = true;
+    while (queue.length > 0) {
+      const index = queue.findIndex((waiter) => waiter.priority === first);
+      const [waiter] = queue.splice(Math.max(index, 0), 1);
+      await inner.acquire();
+      waiter.resolve();
+    }
+    pumping = false;
+  };
+  return {
+    pauseUntil: (untilMs) => inner.pauseUntil(untilMs),
+    onRateLimited: () => inner.onRateLimited(),
+    utilization: () => (queue.length > 0 ? 1 : inner.utilization()),
+    acquire: (_signal, priority = 'normal') =>
+      new Promise((resolve) => {
+        queue.push({ priority, resolve });
+        void pump();
+      }),
+  };
+}
+
 /** A small seeded PRNG, so every run draws the same creation times. */
 export function mulberry32(seed) {
   let a = seed >>> 0;
@@ -90,7 +123,8 @@ export const PROBE_MODELS = ['exact', 'late', 'early', 'silent'];
  * of store calls that fail. With `probe` (one of {@link PROBE_MODELS}; `true` is `exact`), a
  * simulated readiness probe gates the status reads. `poll` overrides the poll policy
  * (`{ idleReadIntervalMs: 0 }`: no idle-budget reads). A quiet day is the same run with few
- * users over a long `arrivalMs`.
+ * users over a long `arrivalMs`. `order`: `'reads-first'` or `'creates-first'` puts a strict
+ * order in front of the client's limiter (see {@link strictOrder}); by default there is none.
  */
 export async function runBurst({
   users = 1_000,
@@ -102,6 +136,7 @@ export async function runBurst({
   probe = false,
   lagMs = 20_000,
   poll,
+  order,
   seed = 42,
 } = {}) {
   const model = probe === true ? 'exact' : probe;
@@ -122,12 +157,16 @@ export async function runBurst({
     await clock.sleep(latency() * latencyMs);
     return fake.handle(new Request(input, init));
   };
+  const limiter = createRateLimiter(AURA_DEFAULTS.rateLimit, clock);
   const aura = new AuraClient({
     clientId: 'test-client-id',
     clientSecret: 'test-client-secret',
     tenantId: 'tenant-1',
     clock,
     fetch,
+    rateLimiter: order
+      ? strictOrder(limiter, order === 'reads-first' ? 'high' : 'normal')
+      : limiter,
   });
   const memory = new MemoryCredentialStore({ clock });
   const storeCounter = { failures: 0 };
@@ -135,7 +174,7 @@ export async function runBurst({
     storeFailureRate > 0
       ? flakyStore(memory, storeFailureRate, mulberry32(seed + 3), storeCounter)
       : memory;
-  const { readyAt, allReady, onEvent } = readyTracker(users);
+  const { readyAt, readyAtByUser, allReady, onEvent } = readyTracker(users);
   const provisioner = createProvisioner({
     aura,
     store,
@@ -151,6 +190,7 @@ export async function runBurst({
   const start = clock.now();
   const arrivals = Array.from({ length: users }, () => random() * arrivalMs).sort((a, b) => a - b);
   const answers = [];
+  const signupAt = new Map(arrivals.map((at, i) => [userId(i), start + at]));
   const signups = Promise.all(
     arrivals.map(async (at, i) => {
       await clock.sleep(at);
@@ -169,7 +209,21 @@ export async function runBurst({
     storeFailureRate,
     storeFailures: storeCounter.failures,
     ...summarize({ fake, users, readyAt, runningAt, start, answers, records }),
+    ...signupToReady(signupAt, readyAtByUser),
     wallMs,
+  };
+}
+
+/** Signup -> ready, what each user waits: mean, p50 and p95. */
+function signupToReady(signupAt, readyAtByUser) {
+  const waits = [...readyAtByUser]
+    .map(([user, at]) => at - signupAt.get(user))
+    .sort((a, b) => a - b);
+  const meanMs = waits.reduce((sum, ms) => sum + ms, 0) / waits.length;
+  return {
+    signupMeanMs: meanMs,
+    signupP50Ms: quantile(waits, 0.5),
+    signupP95Ms: quantile(waits, 0.95),
   };
 }
 
@@ -179,6 +233,7 @@ export const userId = (i) => `${i.toString(16).padStart(8, '0')}-0000-4000-8000-
 /** When each instance became ready, and a promise that settles once all `users` are. */
 function readyTracker(users) {
   const readyAt = new Map();
+  const readyAtByUser = new Map();
   let resolveAll;
   const allReady = new Promise((resolve) => {
     resolveAll = resolve;
@@ -186,9 +241,10 @@ function readyTracker(users) {
   const onEvent = (event) => {
     if (event.type !== 'ready') return;
     readyAt.set(event.instanceName, event.at);
+    readyAtByUser.set(event.userId, event.at);
     if (readyAt.size === users) resolveAll();
   };
-  return { readyAt, allReady, onEvent };
+  return { readyAt, readyAtByUser, allReady, onEvent };
 }
 
 /** The figures of one run, from what the fake saw and what the store holds. */

@@ -95,6 +95,23 @@ describe('createRateLimiter', () => {
     ]);
   });
 
+  it('serves high priority ahead of earlier normal waiters, taking turns while both wait', async () => {
+    const clock = createTestClock({ start: 0 });
+    const limiter = createRateLimiter({ limit: 1, windowMs: 1_000, marginMs: 0 }, clock);
+    const served: string[] = [];
+    const acquire = (label: string, priority: 'high' | 'normal') =>
+      limiter.acquire(undefined, priority).then(() => served.push(label));
+    await limiter.acquire(); // the slot of this window is taken: everyone below waits
+    const waiting = [
+      ...['n1', 'n2', 'n3'].map((label) => acquire(label, 'normal')),
+      ...['h1', 'h2', 'h3', 'h4', 'h5'].map((label) => acquire(label, 'high')),
+    ];
+    await clock.runUntil(Promise.all(waiting));
+    // A create (normal) queued behind a burst of status reads (high) waits one slot, not five;
+    // once no normal waiter is left, the high ones go back to back.
+    expect(served).toEqual(['h1', 'n1', 'h2', 'n2', 'h3', 'n3', 'h4', 'h5']);
+  });
+
   it('holds new acquirers after pauseUntil', async () => {
     const { clock, limiter, acquire, doneAt } = setup(10, 1_000);
     limiter.pauseUntil?.(5_000);
