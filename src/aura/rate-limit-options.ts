@@ -62,37 +62,25 @@ export function defaultMarginMs(windowMs: number): number {
   return Math.min(SAFETY_DEFAULTS.marginMs, windowMs * SAFETY_DEFAULTS.maxMarginShare);
 }
 
+const isCount = (n: number) => Number.isInteger(n) && n >= 1;
+const isFiniteNonNegative = (n: number) => n >= 0 && Number.isFinite(n);
+
+/** Each option's check and what it says when it fails; `limit` and `windowMs` are required. */
+const RULES: [keyof RateLimitOptions, (value: number) => boolean, string][] = [
+  ['limit', isCount, 'must be an integer >= 1'],
+  ['windowMs', (n) => n > 0 && Number.isFinite(n), 'must be positive'],
+  ['burst', isCount, 'must be an integer >= 1'],
+  ['marginMs', isFiniteNonNegative, 'must be >= 0'],
+  ['shrinkAfter429', (n) => n >= 0 && n < 1, 'must be a share from 0 up to (not including) 1'],
+  ['shrinkWindows', isFiniteNonNegative, 'must be >= 0'],
+];
+
 /** Throws an {@link AuraConfigurationError} naming every option given that cannot work. */
 function checkOptions(options: RateLimitOptions): void {
-  const { limit, windowMs, burst, marginMs, shrinkAfter429, shrinkWindows } = options;
-  const given = (value: number | undefined, valid: (value: number) => boolean) =>
-    value === undefined || valid(value);
-  const issues = [
-    !(Number.isInteger(limit) && limit >= 1) && {
-      path: 'limit',
-      message: 'must be an integer >= 1',
-    },
-    !(windowMs > 0 && Number.isFinite(windowMs)) && {
-      path: 'windowMs',
-      message: 'must be positive',
-    },
-    !given(burst, (n) => Number.isInteger(n) && n >= 1) && {
-      path: 'burst',
-      message: 'must be an integer >= 1',
-    },
-    !given(marginMs, (n) => n >= 0 && Number.isFinite(n)) && {
-      path: 'marginMs',
-      message: 'must be >= 0',
-    },
-    !given(shrinkAfter429, (n) => n >= 0 && n < 1) && {
-      path: 'shrinkAfter429',
-      message: 'must be a share from 0 up to (not including) 1',
-    },
-    !given(shrinkWindows, (n) => n >= 0 && Number.isFinite(n)) && {
-      path: 'shrinkWindows',
-      message: 'must be >= 0',
-    },
-  ].filter((issue) => issue !== false);
+  const issues = RULES.filter(([path, valid]) => {
+    const value = options[path];
+    return value === undefined ? path === 'limit' || path === 'windowMs' : !valid(value);
+  }).map(([path, , message]) => ({ path, message }));
   if (issues.length > 0) throw new AuraConfigurationError('Invalid rateLimit options', issues);
 }
 

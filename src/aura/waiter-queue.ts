@@ -4,6 +4,8 @@
  */
 export type RequestPriority = 'high' | 'normal';
 
+const isHigh = (waiter: Waiter) => waiter.priority === 'high';
+
 interface Waiter {
   priority: RequestPriority;
   resolve: () => void;
@@ -24,9 +26,8 @@ interface Waiter {
 export class WaiterQueue {
   readonly #waiters: Waiter[] = [];
   readonly #onAbandoned: () => void;
-  #high = 0;
   /** Whether the last slot both priorities waited for went to a `high` waiter. */
-  #highServedLast = false;
+  #highTurn = false;
 
   /** `onAbandoned` runs when an abort leaves the queue empty (a pump may stop sleeping). */
   constructor(onAbandoned: () => void = () => {}) {
@@ -39,7 +40,7 @@ export class WaiterQueue {
 
   /** How many of the waiters are `high` priority. */
   get highCount(): number {
-    return this.#high;
+    return this.#waiters.filter(isHigh).length;
   }
 
   /** Resolves when {@link serveNext} picks this caller; rejects if `signal` aborts first. */
@@ -52,30 +53,25 @@ export class WaiterQueue {
         signal,
         onAbort: () => {
           const index = this.#waiters.indexOf(waiter);
-          if (index >= 0) {
-            this.#waiters.splice(index, 1);
-            if (priority === 'high') this.#high--;
-          }
+          if (index >= 0) this.#waiters.splice(index, 1);
           if (this.#waiters.length === 0) this.#onAbandoned();
           reject(signal?.reason);
         },
       };
       signal?.addEventListener('abort', waiter.onAbort, { once: true });
       this.#waiters.push(waiter);
-      if (priority === 'high') this.#high++;
     });
   }
 
   /** Lets the next waiter go (see the class): `false` when nobody waits. */
   serveNext(): boolean {
-    const both = this.#high > 0 && this.#high < this.#waiters.length;
-    const priority: RequestPriority =
-      this.#high > 0 && !(both && this.#highServedLast) ? 'high' : 'normal';
-    if (both) this.#highServedLast = priority === 'high';
-    const index = this.#waiters.findIndex((waiter) => waiter.priority === priority);
+    const highCount = this.highCount;
+    let high = highCount > 0;
+    // Both priorities wait: take turns.
+    if (high && highCount < this.#waiters.length) high = this.#highTurn = !this.#highTurn;
+    const index = this.#waiters.findIndex((waiter) => isHigh(waiter) === high);
     const [waiter] = this.#waiters.splice(Math.max(index, 0), 1);
     if (waiter === undefined) return false;
-    if (waiter.priority === 'high') this.#high--;
     waiter.signal?.removeEventListener('abort', waiter.onAbort);
     waiter.resolve();
     return true;
