@@ -2,12 +2,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { AuraClient } from '../../src/aura/client.js';
 import { createProvisioner } from '../../src/provisioning/provisioner.js';
 import { newHostRecord } from '../../src/records/host-record.js';
+import { instanceNameForUser } from '../../src/records/instance-name.js';
 import { createAesGcmCipher } from '../../src/stores/cipher-aes-gcm.js';
 import {
   CLIENT_ID,
   CLIENT_SECRET,
   expectNoSecrets,
   KEY,
+  PREFIX,
   runCli,
   useCliWorld,
   uuids,
@@ -37,6 +39,8 @@ const hostOf = async () => {
   if (!host?.instanceId) throw new Error('no ready host');
   return { ...host, instanceId: host.instanceId };
 };
+
+const instanceNameOf = (userId: string) => instanceNameForUser(userId, PREFIX);
 
 const databaseNames = async () =>
   world.fake.databases((await hostOf()).instanceId).map((db) => db.name);
@@ -140,6 +144,41 @@ describe('the CLI with the database-per-user placement', () => {
     );
     expect(text.stdout).toMatch(/^ {2}HOST\s+STATUS\s+INSTANCE\s+CAPACITY\s+USED\s+FREE\s+USERS$/m);
     expect(text.stdout).toMatch(/^ {2}ap-host-0001\s+ready\s+\S+\s+10\s+4\s+6\s+3$/m);
+  });
+
+  it('orphans lists the database no record owns, and --delete deletes it', async () => {
+    const name = instanceNameOf(lost);
+    const run = await runCli(['orphans', '--json'], hostedEnv());
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(1);
+    const json = run.json<{ orphans: unknown[]; orphanDatabases: Record<string, unknown>[] }>();
+    expect(json.orphans).toEqual([]);
+    expect(json.orphanDatabases).toEqual([
+      expect.objectContaining({
+        hostName: 'ap-host-0001',
+        databaseName: name,
+        userId: lost,
+        action: 'reported',
+      }),
+    ]);
+    const text = await runCli(['orphans'], hostedEnv());
+    expect(text.stdout).toMatch(
+      new RegExp(`^ap-host-0001\\s+${name}\\s+${lost}\\s+reported$`, 'm'),
+    );
+    expect(text.stdout).toContain('1 orphan database on our hosts.');
+    // Without the placement, the hosts are not looked at.
+    const plain = await runCli(['orphans', '--json'], world.env);
+    expect(plain.json()).not.toHaveProperty('orphanDatabases');
+
+    const deleted = await runCli(['orphans', '--delete', '--yes', '--json'], hostedEnv());
+    expect(deleted.code).toBe(0);
+    expect(deleted.json<typeof json>().orphanDatabases).toEqual([
+      expect.objectContaining({ databaseName: name, action: 'deleted' }),
+    ]);
+    expect(await databaseNames()).not.toContain(name);
+    expect((await runCli(['orphans'], hostedEnv())).stdout).toContain(
+      'No orphan databases on the ready hosts.',
+    );
   });
 
   it('deprovision of a hosted user without AURA_ORGANIZATION_ID: exit 2, nothing deleted', async () => {
