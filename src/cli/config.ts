@@ -146,7 +146,13 @@ function checkHostSpec(loaded: LoadedConfig): void {
   if (loaded.values.placement !== 'database-per-user') return;
   const { instanceType, instanceMemory, maxDatabasesPerHost } = loaded.values;
   const because = `${settingNamed('placement').env} is database-per-user`;
-  if (instanceType !== undefined && !(HOST_TYPES as readonly string[]).includes(instanceType)) {
+  // A value already found invalid on its own is reported once.
+  const valid = (name: SettingName) => !loaded.issues.some((issue) => issue.setting === name);
+  if (
+    instanceType !== undefined &&
+    valid('instanceType') &&
+    !(HOST_TYPES as readonly string[]).includes(instanceType)
+  ) {
     const def = settingNamed('instanceType');
     loaded.issues.push({
       group: 'instance',
@@ -156,7 +162,7 @@ function checkHostSpec(loaded: LoadedConfig): void {
   }
   const allowed = databaseCapacityFor(instanceMemory ?? '');
   const wanted = Number(maxDatabasesPerHost);
-  if (allowed !== undefined && maxDatabasesPerHost !== undefined && wanted > allowed) {
+  if (allowed !== undefined && valid('maxDatabasesPerHost') && wanted > allowed) {
     const def = settingNamed('maxDatabasesPerHost');
     loaded.issues.push({
       group: 'placement',
