@@ -193,6 +193,25 @@ describe('the CLI with the database-per-user placement', () => {
     expect(await databaseNames()).toContain(record?.databaseName);
   });
 
+  it('deprovision of a hosted user Aura cannot delete now: exit 1, reconcile with the placement finishes', async () => {
+    const record = await world.store.get(stranded);
+    const env = { ...world.env, AURA_ORGANIZATION_ID: 'org-1' };
+    world.fake.faults.failNext(1, {
+      status: 400,
+      match: { method: 'DELETE', path: /^\/v2beta1\/.*\/databases\/[^/]+$/ },
+    });
+    const run = await runCli(['deprovision', stranded, '--yes'], env);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(
+      'Run `AURA_PLACEMENT=database-per-user aura-provisioner reconcile --wait 300`',
+    );
+    expect((await world.store.get(stranded))?.status).toBe('deleting');
+    expect(await databaseNames()).toContain(record?.databaseName);
+    // Deprovisioning again finishes the delete.
+    expect((await runCli(['deprovision', stranded, '--yes'], env)).code).toBe(0);
+    expect(await databaseNames()).not.toContain(record?.databaseName);
+  });
+
   it('deprovision deletes the hosted database, frees its slot and opens no host', async () => {
     const record = await world.store.get(removed);
     if (!record?.databaseName) throw new Error('no hosted record');

@@ -15,14 +15,16 @@ const EXIT: Record<DeprovisionStatus, ExitCode> = {
   cancelled: EXIT_CODES.problems,
 };
 
-function deprovisionLines(userId: string, status: DeprovisionStatus): string[] {
+function deprovisionLines(userId: string, status: DeprovisionStatus, hosted: boolean): string[] {
+  // Only a provisioner with the placement deletes a database on a host.
+  const placement = hosted ? 'AURA_PLACEMENT=database-per-user ' : '';
   switch (status) {
     case 'deleted':
       return [`Deleted the database of user ${userId} and its record.`];
     case 'deleting':
       return [
         `The database of user ${userId} is marked for deletion, but Aura could not delete it now.`,
-        'Run `aura-provisioner reconcile --wait 300` (or let the application reconcile) to finish.',
+        `Run \`${placement}aura-provisioner reconcile --wait 300\` (or let the application reconcile) to finish.`,
       ];
     case 'not_found':
       return [`No database record for user ${userId}: nothing to delete.`];
@@ -88,7 +90,8 @@ export const deprovisionCommand: Command = {
         status = 'cancelled';
       }
     }
-    context.out.result({ userId, status }, () => deprovisionLines(userId, status));
+    const hosted = record !== null && isHostedRecord(record);
+    context.out.result({ userId, status }, () => deprovisionLines(userId, status, hosted));
     return EXIT[status];
   },
 };
