@@ -1,16 +1,28 @@
 import type { CloudProvider, InstanceType } from '../aura/schemas.js';
+import {
+  databaseCapacityFor,
+  type HostSpec,
+  PLACEMENT_DEFAULTS,
+} from '../provisioning/placement.js';
 import { readConfigFile } from './config-file.js';
 import { readDatabaseUrl } from './database-url.js';
 import { CliUsageError } from './errors.js';
 import { type KeyList, keyProblem, parseKeyList } from './key-list.js';
 import { problemOf } from './setting-check.js';
 import {
+  type PlacementKind,
   SETTINGS,
   type SettingDefinition,
   type SettingGroup,
   type SettingName,
   settingNamed,
 } from './settings.js';
+
+/** The instance types a host may have (v2beta1 multi-database instances). */
+export const HOST_TYPES = [
+  'business-critical',
+  'enterprise-db',
+] as const satisfies readonly NonNullable<HostSpec['type']>[];
 
 /** Where a setting's value came from; flags win over the environment, which wins over the file. */
 export type SettingSource = 'flag' | 'env' | 'file' | 'default';
@@ -50,6 +62,14 @@ export interface CliConfig {
     cloudProvider: CloudProvider;
     /** The poll policy's `expectedCreationMs`: when the first status read of a create goes. */
     expectedCreationMs: number;
+  };
+  /** With `database-per-user`, the instance settings are the hosts' spec, in project `tenantId`. */
+  placement: {
+    kind: PlacementKind;
+    /** Set whenever `kind` is `database-per-user`. */
+    organizationId: string | undefined;
+    maxDatabasesPerHost: number | undefined;
+    warmSlots: number | undefined;
   };
 }
 
@@ -111,7 +131,45 @@ export async function loadConfig(sources: ConfigSources): Promise<LoadedConfig> 
   const password = databasePassword(loaded.values.databaseUrl ?? '');
   if (password) loaded.secrets.push(password);
   checkKeys(loaded);
+  checkHostSpec(loaded);
   return loaded;
+}
+
+/** Whether a setting must be set, under the placement configured. */
+export function isRequired(def: SettingDefinition, loaded: LoadedConfig): boolean {
+  if (def.need === 'always') return true;
+  return def.need === loaded.values.placement;
+}
+
+/** With hosts, the instance settings are a host's: its type and the databases its memory allows. */
+function checkHostSpec(loaded: LoadedConfig): void {
+  if (loaded.values.placement !== 'database-per-user') return;
+  const { instanceType, instanceMemory, maxDatabasesPerHost } = loaded.values;
+  const because = `${settingNamed('placement').env} is database-per-user`;
+  // A value already found invalid on its own is reported once.
+  const valid = (name: SettingName) => !loaded.issues.some((issue) => issue.setting === name);
+  if (
+    instanceType !== undefined &&
+    valid('instanceType') &&
+    !(HOST_TYPES as readonly string[]).includes(instanceType)
+  ) {
+    const def = settingNamed('instanceType');
+    loaded.issues.push({
+      group: 'instance',
+      setting: 'instanceType',
+      message: `${settingLabel(def, loaded.sources.instanceType)} "${instanceType}" is not a host type (${HOST_TYPES.join(', ')}): ${because}`,
+    });
+  }
+  const allowed = databaseCapacityFor(instanceMemory ?? '');
+  const wanted = Number(maxDatabasesPerHost);
+  if (allowed !== undefined && valid('maxDatabasesPerHost') && wanted > allowed) {
+    const def = settingNamed('maxDatabasesPerHost');
+    loaded.issues.push({
+      group: 'placement',
+      setting: 'maxDatabasesPerHost',
+      message: `${settingLabel(def, loaded.sources.maxDatabasesPerHost)} ${wanted} is more than Aura allows on a ${instanceMemory} host (${allowed})`,
+    });
+  }
 }
 
 function checkKeys(loaded: LoadedConfig): void {
@@ -150,11 +208,10 @@ export function missingSettings(
   loaded: LoadedConfig,
   groups: readonly SettingGroup[],
 ): SettingDefinition[] {
-  // The current key may be left out when there is one key; checkKeys says when it may not.
   return SETTINGS.filter(
     (def) =>
       groups.includes(def.group) &&
-      def.name !== 'currentKey' &&
+      isRequired(def, loaded) &&
       loaded.values[def.name] === undefined,
   );
 }
@@ -163,7 +220,7 @@ export function missingSettings(
 export function settingsUsable(loaded: LoadedConfig, names: readonly SettingName[]): boolean {
   return names.every(
     (name) =>
-      (name === 'currentKey' || loaded.values[name] !== undefined) &&
+      (!isRequired(settingNamed(name), loaded) || loaded.values[name] !== undefined) &&
       !loaded.issues.some((issue) => issue.setting === name),
   );
 }
@@ -196,6 +253,19 @@ export function requireConfig<G extends SettingGroup>(
 }
 
 /**
+ * One setting's value, checked; throws a {@link CliUsageError} saying it is
+ * missing or invalid, and `why` it is needed, otherwise. For a setting that
+ * only some cases need (the organization, for a user on a host).
+ */
+export function requireSetting(loaded: LoadedConfig, name: SettingName, why: string): string {
+  const value = loaded.values[name];
+  const issue = loaded.issues.find((i) => i.setting === name);
+  if (value !== undefined && !issue) return value;
+  const problem = issue?.message ?? `${settingLabel(settingNamed(name))} is not set`;
+  throw new CliUsageError(`${problem}: ${why}`, 'configuration');
+}
+
+/**
  * The settings as typed groups, unchecked: callers make sure the settings they
  * read are usable first ({@link requireConfig}, {@link settingsUsable}).
  */
@@ -203,6 +273,7 @@ export function buildConfig(loaded: LoadedConfig): CliConfig {
   const v = loaded.values as Record<SettingName, string>;
   const parsed = v.keys === undefined ? undefined : parseKeyList(v.keys);
   const keys = parsed?.ok ? parsed.keys : {};
+  const hosted = v.placement === 'database-per-user';
   return {
     aura: {
       clientId: v.clientId,
@@ -214,11 +285,20 @@ export function buildConfig(loaded: LoadedConfig): CliConfig {
     store: { databaseUrl: v.databaseUrl, table: v.table },
     cipher: { keys, currentKeyId: v.currentKey ?? Object.keys(keys)[0] ?? '' },
     instance: {
-      type: v.instanceType as InstanceType,
+      type: (v.instanceType ?? (hosted ? PLACEMENT_DEFAULTS.hostType : undefined)) as InstanceType,
       memory: v.instanceMemory,
       region: v.instanceRegion,
       cloudProvider: v.instanceCloudProvider as CloudProvider,
       expectedCreationMs: Number(v.expectedCreationMs),
     },
+    placement: {
+      kind: v.placement as PlacementKind,
+      organizationId: v.organizationId,
+      maxDatabasesPerHost: optionalNumber(v.maxDatabasesPerHost),
+      warmSlots: optionalNumber(v.warmSlots),
+    },
   };
 }
+
+const optionalNumber = (value: string | undefined) =>
+  value === undefined ? undefined : Number(value);

@@ -8,6 +8,7 @@ const GROUP_NAMES: Record<SettingGroup, string> = {
   store: 'store',
   cipher: 'credential keys',
   instance: 'instance spec',
+  placement: 'placement',
 };
 
 function flagLines(flags: Readonly<Record<string, FlagDefinition>>): string[] {

@@ -1,6 +1,15 @@
 import type { AuraClient } from '../aura/client.js';
 import { isAuraError } from '../aura/errors/base.js';
-import { planReconcile, type ReconcilePlan } from '../provisioning/reconcile-plan.js';
+import type { AuraProject } from '../aura/resources/v2/aura-v2.js';
+import type { Database } from '../aura/schemas-v2.js';
+import {
+  type HostedDatabases,
+  noteHostedDatabase,
+  orphanDatabasesOf,
+  planReconcile,
+  type ReconcilePlan,
+} from '../provisioning/reconcile-plan.js';
+import type { HostStore } from '../records/host-record.js';
 import { isOwnInstanceName } from '../records/instance-name.js';
 import type { UserDatabaseRecord } from '../records/record.js';
 import type { CredentialStore, ListQuery } from '../records/store.js';
@@ -82,4 +91,55 @@ export async function scanForReconcile(
     foreign: named.length - own,
   };
   return { records, plan, orphans, instances: counts };
+}
+
+/** The databases of one ready host, as listed. */
+export interface HostListing {
+  hostName: string;
+  instanceId: string;
+  databases: Database[];
+}
+
+/** A database on one of our hosts that no record owns (placement `database-per-user`). */
+export interface FoundOrphanDatabase {
+  hostName: string;
+  instanceId: string;
+  databaseId: string;
+  databaseName: string;
+}
+
+/**
+ * The databases of every ready host. List them before reading the records: a
+ * user's record names its database before the database is created, so a
+ * database listed first is owned by a record read after.
+ */
+export async function listHostDatabases(
+  project: AuraProject,
+  hosts: HostStore,
+): Promise<HostListing[]> {
+  const listings: HostListing[] = [];
+  for (const host of await hosts.listHosts()) {
+    if (host.status !== 'ready' || !host.instanceId) continue;
+    const databases = await project.databases.list(host.instanceId);
+    listings.push({ hostName: host.hostName, instanceId: host.instanceId, databases });
+  }
+  return listings;
+}
+
+/** The listed databases of our making that none of `records` owns, as reconcile finds them. Pure. */
+export function orphanDatabasesIn(
+  listings: readonly HostListing[],
+  records: readonly UserDatabaseRecord[],
+  prefix: string,
+): FoundOrphanDatabase[] {
+  const hosted: HostedDatabases = new Map();
+  for (const record of records) noteHostedDatabase(hosted, record);
+  return listings.flatMap(({ hostName, instanceId, databases }) =>
+    orphanDatabasesOf(databases, hosted.get(instanceId) ?? new Set(), prefix).map((db) => ({
+      hostName,
+      instanceId,
+      databaseId: db.id,
+      databaseName: db.name,
+    })),
+  );
 }

@@ -1,8 +1,11 @@
 import { AuraClient } from '../aura/client.js';
 import { VERSION } from '../aura/version.js';
+import type { DatabasePerUserPlacement, HostSpec } from '../provisioning/placement.js';
 import { createProvisioner, type Provisioner } from '../provisioning/provisioner.js';
 import type { PollScheduler } from '../provisioning/scheduler.js';
 import type { CredentialCipher } from '../records/cipher.js';
+import type { HostStore } from '../records/host-record.js';
+import type { CredentialStore } from '../records/store.js';
 import { createAesGcmCipher } from '../stores/cipher-aes-gcm.js';
 import { type PostgresClient, PostgresCredentialStore } from '../stores/postgres-store.js';
 import type { CliConfig } from './config.js';
@@ -110,16 +113,47 @@ export const idleScheduler: PollScheduler = {
   close: async () => {},
 };
 
-/** A provisioner over the CLI's Aura client, store and cipher, for commands that may create. */
+/**
+ * The `database-per-user` placement of the settings, or `undefined` for an
+ * instance per user. The hosts are made of the instance settings, in the
+ * project that is the tenant (a v1 tenant is a v2 project).
+ */
+export function placementOf(
+  config: Pick<CliConfig, 'aura' | 'instance' | 'placement'>,
+): DatabasePerUserPlacement | undefined {
+  const { kind, organizationId, maxDatabasesPerHost, warmSlots } = config.placement;
+  if (kind !== 'database-per-user') return undefined;
+  const { type, memory, region, cloudProvider } = config.instance;
+  return {
+    kind,
+    host: {
+      organizationId: organizationId as string,
+      projectId: config.aura.tenantId,
+      type: type as HostSpec['type'],
+      memory,
+      region,
+      cloudProvider,
+    },
+    ...(maxDatabasesPerHost === undefined ? {} : { maxDatabasesPerHost }),
+    ...(warmSlots === undefined ? {} : { warmSlots }),
+  };
+}
+
+/**
+ * A provisioner over the CLI's Aura client, store and cipher, for commands
+ * that may create: with the `database-per-user` placement it places users on
+ * hosts (and reconcile recounts the hosts' slots and finds orphan databases).
+ */
 export function openProvisioner(
-  config: Pick<CliConfig, 'aura' | 'instance'>,
+  config: Pick<CliConfig, 'aura' | 'instance' | 'placement'>,
   parts: { aura: AuraClient; store: PostgresCredentialStore; cipher: CredentialCipher },
   scheduler?: PollScheduler,
 ): Provisioner {
   const { expectedCreationMs, ...spec } = config.instance;
+  const placement = placementOf(config);
   return createProvisioner({
     ...parts,
-    instance: { ...spec, tenantId: config.aura.tenantId },
+    ...(placement ? { placement } : { instance: { ...spec, tenantId: config.aura.tenantId } }),
     instanceNamePrefix: config.aura.instancePrefix,
     poll: { expectedCreationMs },
     ...(scheduler ? { scheduler } : {}),
@@ -138,21 +172,72 @@ const NEVER_CREATED_SPEC = {
   cloudProvider: 'gcp',
 } as const;
 
+/** {@link NEVER_CREATED_SPEC} for hosts: the placement checks a host spec when it is built. */
+const NEVER_OPENED_HOST = {
+  type: 'business-critical',
+  memory: '2GB',
+  region: 'europe-west1',
+  cloudProvider: 'gcp',
+} as const;
+
+/**
+ * The store as a provisioner that only deletes sees it: of the hosts, only
+ * the ready ones (whose slots a delete gives back), so the hosts' upkeep
+ * finds no pending host to open and no starting one to follow; and claiming
+ * a host fails.
+ */
+function deleteOnlyStore(store: PostgresCredentialStore): CredentialStore & HostStore {
+  return {
+    get: (userId) => store.get(userId),
+    claim: (record) => store.claim(record),
+    update: (userId, version, patch) => store.update(userId, version, patch),
+    delete: (userId, version) => store.delete(userId, version),
+    list: (query) => store.list(query),
+    getHost: (hostName) => store.getHost(hostName),
+    updateHost: (hostName, version, patch) => store.updateHost(hostName, version, patch),
+    deleteHost: (hostName, version) => store.deleteHost(hostName, version),
+    listHosts: async () => (await store.listHosts()).filter((host) => host.status === 'ready'),
+    claimHost: async () => {
+      throw new Error('a provisioner that only deletes opens no host');
+    },
+  };
+}
+
 /**
  * A provisioner for `deprovision`, without the instance settings. Only
  * `deprovisionUserDatabase` may be called on it; nothing else runs by itself:
  * scheduled work is dropped and the reconcile timer (which could retry a
  * create) is off, so the placeholder spec never reaches Aura.
+ *
+ * With `organizationId` (a user whose database is on a host) it has the
+ * `database-per-user` placement, so the user's database is deleted and its
+ * slot given back; it keeps no warm slots and sees only the ready hosts, so
+ * it never opens one.
  */
 export function openDeprovisioner(
   config: Pick<CliConfig, 'aura'>,
   parts: { aura: AuraClient; store: PostgresCredentialStore; cipher: CredentialCipher },
+  organizationId?: string,
 ): Pick<Provisioner, 'deprovisionUserDatabase' | 'close'> {
-  return createProvisioner({
+  const common = {
     ...parts,
-    instance: { ...NEVER_CREATED_SPEC, tenantId: config.aura.tenantId },
     instanceNamePrefix: config.aura.instancePrefix,
     scheduler: idleScheduler,
     reconcileIntervalMs: 0,
+  };
+  if (organizationId === undefined) {
+    return createProvisioner({
+      ...common,
+      instance: { ...NEVER_CREATED_SPEC, tenantId: config.aura.tenantId },
+    });
+  }
+  return createProvisioner({
+    ...common,
+    store: deleteOnlyStore(parts.store),
+    placement: {
+      kind: 'database-per-user',
+      host: { ...NEVER_OPENED_HOST, organizationId, projectId: config.aura.tenantId },
+      warmSlots: 0,
+    },
   });
 }

@@ -1,7 +1,8 @@
 import { CLOUD_PROVIDERS, INSTANCE_TYPES } from '../aura/schemas.js';
 import { PROVISIONING_DEFAULTS } from '../provisioning/defaults.js';
+import { PLACEMENT_DEFAULTS } from '../provisioning/placement.js';
 import { readDatabaseUrl } from './database-url.js';
-import type { SettingDefinition } from './settings.js';
+import { PLACEMENTS, type SettingDefinition } from './settings.js';
 
 const TABLE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
 const oneOf = (list: readonly string[]) => list.join(', ');
@@ -45,6 +46,18 @@ export function problemOf(def: SettingDefinition, value: string): string | undef
         ? undefined
         : `"${value}" is not a whole number of milliseconds from 0 to ${deadlineMs} (the creation deadline)`;
     }
+    case 'placement':
+      return (PLACEMENTS as readonly string[]).includes(value)
+        ? undefined
+        : `"${value}" is not a placement (${oneOf(PLACEMENTS)})`;
+    case 'maxDatabasesPerHost': {
+      const most = PLACEMENT_DEFAULTS.maxDatabasesPerInstance;
+      return /^\d+$/.test(value) && Number(value) >= 2 && Number(value) <= most
+        ? undefined
+        : `"${value}" is not a whole number from 2 to ${most}`;
+    }
+    case 'warmSlots':
+      return /^\d+$/.test(value) ? undefined : `"${value}" is not a whole number (0 or more)`;
     case 'instancePrefix':
       return /^[a-z0-9-]{1,4}$/.test(value) ? undefined : `"${value}" is not 1–4 of a-z, 0-9, -`;
     default:

@@ -8,7 +8,13 @@ import { PROVISIONING_DEFAULTS } from '../provisioning/defaults.js';
  */
 
 /** What a setting serves; a command needs some of these groups. */
-export type SettingGroup = 'aura' | 'store' | 'cipher' | 'instance';
+export type SettingGroup = 'aura' | 'store' | 'cipher' | 'instance' | 'placement';
+
+/** The values of `AURA_PLACEMENT`: where each user's database goes. */
+export const PLACEMENTS = ['instance-per-user', 'database-per-user'] as const;
+
+/** One of {@link PLACEMENTS}. */
+export type PlacementKind = (typeof PLACEMENTS)[number];
 
 /** The name of a setting, as the config file spells it. */
 export type SettingName =
@@ -25,7 +31,18 @@ export type SettingName =
   | 'instanceRegion'
   | 'instanceCloudProvider'
   | 'expectedCreationMs'
-  | 'instancePrefix';
+  | 'instancePrefix'
+  | 'placement'
+  | 'organizationId'
+  | 'maxDatabasesPerHost'
+  | 'warmSlots';
+
+/**
+ * When a setting without a fallback must be set: always, never, or only
+ * under one placement (the organization only for hosts, the instance type
+ * only for an instance per user: a host's type has a default).
+ */
+export type SettingNeed = 'always' | 'optional' | PlacementKind;
 
 /** One setting: where it comes from and what it is for. */
 export interface SettingDefinition {
@@ -37,6 +54,8 @@ export interface SettingDefinition {
   /** Applied when no source sets it; required settings have none. */
   fallback: string | undefined;
   secret: boolean;
+  /** When it must be set; settings with a fallback are always set. */
+  need: SettingNeed;
   description: string;
 }
 
@@ -45,7 +64,7 @@ const setting = (
   env: string,
   group: SettingGroup,
   description: string,
-  extra: { flag?: string; fallback?: string; secret?: boolean } = {},
+  extra: { flag?: string; fallback?: string; secret?: boolean; need?: SettingNeed } = {},
 ): SettingDefinition => ({
   name,
   env,
@@ -54,6 +73,7 @@ const setting = (
   flag: extra.flag,
   fallback: extra.fallback,
   secret: extra.secret ?? false,
+  need: extra.need ?? 'always',
 });
 
 /** Every setting, in the order help and `doctor` show them. */
@@ -77,12 +97,18 @@ export const SETTINGS: readonly SettingDefinition[] = [
   setting('keys', 'AURA_PROVISIONER_KEYS', 'cipher', 'Credential keys: `k1=<base64>,k2=<base64>`', {
     secret: true,
   }),
+  // Optional when there is one key; `loadConfig` says when it is not.
   setting('currentKey', 'AURA_PROVISIONER_CURRENT_KEY', 'cipher', 'Id of the key that encrypts', {
     flag: 'current-key',
+    need: 'optional',
   }),
-  setting('instanceType', 'AURA_INSTANCE_TYPE', 'instance', 'Instance type, e.g. professional-db', {
-    flag: 'instance-type',
-  }),
+  setting(
+    'instanceType',
+    'AURA_INSTANCE_TYPE',
+    'instance',
+    'Instance type, e.g. professional-db (hosts: business-critical, the default, or enterprise-db)',
+    { flag: 'instance-type', need: 'instance-per-user' },
+  ),
   setting('instanceMemory', 'AURA_INSTANCE_MEMORY', 'instance', 'Instance memory, e.g. 1GB', {
     flag: 'instance-memory',
   }),
@@ -114,6 +140,38 @@ export const SETTINGS: readonly SettingDefinition[] = [
     flag: 'prefix',
     fallback: 'ap-',
   }),
+  setting(
+    'placement',
+    'AURA_PLACEMENT',
+    'placement',
+    `Where each user's database goes: ${PLACEMENTS.join(' or ')}`,
+    {
+      flag: 'placement',
+      fallback: 'instance-per-user',
+    },
+  ),
+  // The hosts live in the v2 project that is the tenant: AURA_TENANT_ID.
+  setting(
+    'organizationId',
+    'AURA_ORGANIZATION_ID',
+    'placement',
+    'Aura organization of the hosts (database-per-user)',
+    { flag: 'organization-id', need: 'database-per-user' },
+  ),
+  setting(
+    'maxDatabasesPerHost',
+    'AURA_MAX_DATABASES_PER_HOST',
+    'placement',
+    "Databases per host, neo4j counted (database-per-user; default Aura's limit for the memory)",
+    { flag: 'max-databases-per-host', need: 'optional' },
+  ),
+  setting(
+    'warmSlots',
+    'AURA_WARM_SLOTS',
+    'placement',
+    'Free slots kept ready ahead of signups (database-per-user; default a quarter of a host)',
+    { flag: 'warm-slots', need: 'optional' },
+  ),
 ];
 
 /** The definition of one setting. */

@@ -1,4 +1,5 @@
 import type { InstanceSummary } from '../aura/schemas.js';
+import { isHostedRecord } from '../records/host-record.js';
 import {
   instanceNameForUser,
   isOwnInstanceName,
@@ -71,6 +72,38 @@ export const noOwnedInstances = (): OwnedInstances => ({ ids: new Set(), names: 
 export function noteOwned(owned: OwnedInstances, record: UserDatabaseRecord): void {
   owned.names.add(record.instanceName);
   if (record.instanceId) owned.ids.add(record.instanceId);
+}
+
+/** The databases hosted records own, by their host's instance id (names lower-cased). */
+export type HostedDatabases = Map<string, Set<string>>;
+
+/** Counts a hosted record's database (placement `database-per-user`) as owned on its host. */
+export function noteHostedDatabase(hosted: HostedDatabases, record: UserDatabaseRecord): void {
+  if (!isHostedRecord(record) || !record.instanceId || !record.databaseName) return;
+  const names = hosted.get(record.instanceId) ?? new Set<string>();
+  names.add(record.databaseName.toLowerCase());
+  hosted.set(record.instanceId, names);
+}
+
+/**
+ * The databases of a host whose names are of our making (so never `neo4j`)
+ * and that no record owns (`owned`: lower-cased names, see
+ * {@link noteHostedDatabase}). Pure.
+ *
+ * @example
+ * ```ts
+ * orphanDatabasesOf(await project.databases.list(hostId), hosted.get(hostId) ?? new Set(), 'ap-');
+ * ```
+ */
+export function orphanDatabasesOf<D extends { name?: string | undefined }>(
+  databases: readonly D[],
+  owned: ReadonlySet<string>,
+  prefix: string,
+): (D & { name: string })[] {
+  return databases.filter((database): database is D & { name: string } => {
+    const name = database.name?.toLowerCase();
+    return name !== undefined && !owned.has(name) && isOwnInstanceName(name, prefix);
+  });
 }
 
 /** An instance with our prefix that no record owns, before its liveness is checked. */

@@ -1,16 +1,19 @@
 import { isAuraError } from '../aura/errors/base.js';
 import { isHostedRecord } from '../records/host-record.js';
-import { isOwnInstanceName, userIdFromInstanceName } from '../records/instance-name.js';
+import { userIdFromInstanceName } from '../records/instance-name.js';
 import { newRecord, type UserDatabaseRecord } from '../records/record.js';
 import { deleteInstance } from './create-step.js';
 import { trackCreating } from './creating-users.js';
 import type { HostPool } from './host-pool.js';
 import {
+  type HostedDatabases,
   noOwnedInstances,
+  noteHostedDatabase,
   noteOwned,
   type OrphanAction,
   type OrphanPolicy,
   orphanCandidates,
+  orphanDatabasesOf,
   orphanOutcome,
   planRecord,
 } from './reconcile-plan.js';
@@ -100,18 +103,14 @@ export async function reconcile(
   const report: ReconcileReport = { resumed: 0, retried: 0, orphans: [] };
   const owned = noOwnedInstances();
   /** Hosted users by host instance id: their database names. */
-  const hosted = new Map<string, Set<string>>();
+  const hosted: HostedDatabases = new Map();
   const context = { now: rt.clock.now(), retryFailed: options.retryFailed !== false };
   let cursor: string | undefined;
   do {
     const page = await rt.store.list({ cursor, limit: PAGE_SIZE });
     for (const record of page.records) {
       noteOwned(owned, record);
-      if (isHostedRecord(record) && record.instanceId && record.databaseName) {
-        const names = hosted.get(record.instanceId) ?? new Set<string>();
-        names.add(record.databaseName.toLowerCase());
-        hosted.set(record.instanceId, names);
-      }
+      noteHostedDatabase(hosted, record);
       const step = planRecord(record, context);
       if (step.kind === 'resume') {
         if (step.plannedRead && !isHostedRecord(record)) {
@@ -148,7 +147,7 @@ export async function reconcile(
 async function reconcileHosts(
   rt: ReconcileDeps,
   hosts: HostPool,
-  hosted: Map<string, Set<string>>,
+  hosted: HostedDatabases,
   startedAt: number,
   policy: OrphanPolicy,
   report: ReconcileReport,
@@ -166,9 +165,8 @@ async function reconcileHosts(
       }
       hosts.invalidate(host.instanceId);
       const databases = await hosts.listDatabases(host.instanceId);
-      for (const database of databases) {
-        const name = database.name?.toLowerCase();
-        if (!name || names.has(name) || !isOwnInstanceName(name, rt.prefix)) continue;
+      for (const database of orphanDatabasesOf(databases, names, rt.prefix)) {
+        const name = database.name.toLowerCase();
         const orphan = {
           hostName: host.hostName,
           instanceId: host.instanceId,

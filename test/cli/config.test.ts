@@ -48,6 +48,31 @@ describe('CLI configuration', () => {
     expect(loaded.sources).toMatchObject({ clientId: 'env', baseUrl: 'default' });
   });
 
+  it('reads the database-per-user placement from a file, numbers as JSON numbers', async () => {
+    const path = await configFile({
+      placement: 'database-per-user',
+      organizationId: 'org-file',
+      maxDatabasesPerHost: 8,
+      warmSlots: 0,
+    });
+    const hostSpec = { AURA_INSTANCE_TYPE: 'business-critical', AURA_INSTANCE_MEMORY: '2GB' };
+    const loaded = await loadConfig({ flags: {}, env: { ...ENV, ...hostSpec }, configFile: path });
+    expect(loaded.issues).toEqual([]);
+    expect(requireConfig(loaded, ['placement']).placement).toEqual({
+      kind: 'database-per-user',
+      organizationId: 'org-file',
+      maxDatabasesPerHost: 8,
+      warmSlots: 0,
+    });
+    const defaults = await loadConfig({ flags: {}, env: ENV, configFile: undefined });
+    expect(requireConfig(defaults, ['placement']).placement).toEqual({
+      kind: 'instance-per-user',
+      organizationId: undefined,
+      maxDatabasesPerHost: undefined,
+      warmSlots: undefined,
+    });
+  });
+
   it('reads the expected creation time from the environment or its flag, a whole number of ms', async () => {
     const fromEnv = await loadConfig({
       flags: {},

@@ -21,7 +21,7 @@ import { EXIT_CODES } from '../exit-codes.js';
 import { openAura, openCipher, openStore } from '../services.js';
 import { SETTINGS, type SettingName } from '../settings.js';
 
-const ALL_GROUPS = ['aura', 'store', 'cipher', 'instance'] as const;
+const ALL_GROUPS = ['aura', 'store', 'cipher', 'instance', 'placement'] as const;
 const AURA_SETTINGS: SettingName[] = ['clientId', 'clientSecret', 'baseUrl'];
 const INSTANCE_SETTINGS: SettingName[] = [
   'instanceType',
@@ -146,6 +146,11 @@ export const doctorCommand: Command = {
     'offers the instance spec; that the store table is readable; that the keys are',
     'valid and decrypt a sample of the stored credentials. Changes nothing. A failed',
     'check says what to fix; the checks that need it are skipped.',
+    '',
+    'With AURA_PLACEMENT=database-per-user the configuration check also needs',
+    'AURA_ORGANIZATION_ID, a host type (business-critical or enterprise-db) in',
+    'AURA_INSTANCE_TYPE if it is set, and AURA_MAX_DATABASES_PER_HOST and AURA_WARM_SLOTS,',
+    "if set, to be whole numbers the host memory allows; the spec check is then the hosts'.",
     '',
     'Exit code 0: every check passed; 1: a check failed.',
   ].join('\n'),

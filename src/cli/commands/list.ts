@@ -1,9 +1,10 @@
+import type { UserDatabaseRecord } from '../../records/record.js';
 import { PROVISIONING_STATUSES, type ProvisioningStatus } from '../../records/record.js';
-import { toStatus, type UserDatabaseStatus } from '../../records/status.js';
 import type { Command } from '../command.js';
 import { requireConfig } from '../config.js';
 import { CliUsageError } from '../errors.js';
 import { EXIT_CODES } from '../exit-codes.js';
+import { type HostedStatus, hostedStatusOf, hostNamesOf } from '../host-names.js';
 import { formatTable } from '../output.js';
 import { openStore } from '../services.js';
 
@@ -33,17 +34,21 @@ export function parseLimit(value: string | undefined): number {
   return limit;
 }
 
-function listLines(statuses: readonly UserDatabaseStatus[]): string[] {
+function listLines(statuses: readonly HostedStatus[]): string[] {
   if (statuses.length === 0) return ['No records.'];
+  // The host and database columns only when some user is on a host (database-per-user).
+  const hosted = statuses.some((s) => s.databaseName !== null);
   const rows = statuses.map((s) => [
     s.userId,
     s.status,
     s.instanceId ?? '-',
+    ...(hosted ? [s.hostName ?? '-', s.databaseName ?? '-'] : []),
     String(s.attempts),
     s.lastError ?? '',
   ]);
+  const place = hosted ? ['HOST', 'DATABASE'] : [];
   return [
-    ...formatTable(['USER', 'STATUS', 'INSTANCE', 'ATTEMPTS', 'LAST ERROR'], rows),
+    ...formatTable(['USER', 'STATUS', 'INSTANCE', ...place, 'ATTEMPTS', 'LAST ERROR'], rows),
     `${statuses.length} record${statuses.length === 1 ? '' : 's'}.`,
   ];
 }
@@ -60,6 +65,7 @@ export const listCommand: Command = {
     'Lists the records of the store, ordered by next check time (Aura is not called).',
     `Statuses: ${PROVISIONING_STATUSES.join(', ')}. Never shows passwords or ciphertexts.`,
     'With --json: { "records": [...], "count": n }, each record as `status` prints it.',
+    'When some user is on a shared host (database-per-user), HOST and DATABASE columns show where.',
     '',
     'Exit code 0: listed, whatever the records say (`status` exits 1 for a failed user).',
   ].join('\n'),
@@ -82,17 +88,19 @@ export const listCommand: Command = {
     const { store: settings } = requireConfig(context.config, NEEDS);
     const opened = await openStore(settings, context.out);
     context.onClose(opened.close);
-    const records: UserDatabaseStatus[] = [];
+    const found: UserDatabaseRecord[] = [];
     let cursor: string | undefined;
     do {
       const page = await opened.store.list({
         ...(statuses ? { statuses } : {}),
         cursor,
-        limit: Math.min(PAGE_SIZE, limit - records.length),
+        limit: Math.min(PAGE_SIZE, limit - found.length),
       });
-      records.push(...page.records.map((record) => toStatus(record.userId, record)));
+      found.push(...page.records);
       cursor = page.nextCursor;
-    } while (cursor && records.length < limit);
+    } while (cursor && found.length < limit);
+    const hostNames = await hostNamesOf(opened.store, found);
+    const records = found.map((record) => hostedStatusOf(record.userId, record, hostNames));
     context.out.result({ records, count: records.length }, () => listLines(records));
     return EXIT_CODES.ok;
   },

@@ -1,16 +1,31 @@
 import type { AuraClient } from '../../aura/client.js';
 import { isAuraError } from '../../aura/errors/base.js';
+import { AuraV2 } from '../../aura/resources/v2/aura-v2.js';
 import { userIdFromInstanceName } from '../../records/instance-name.js';
 import type { Command } from '../command.js';
-import { requireConfig } from '../config.js';
+import { type CliConfig, requireConfig } from '../config.js';
 import { confirmDestructive } from '../confirm.js';
 import { EXIT_CODES } from '../exit-codes.js';
-import { type FoundOrphan, type ReconcileSnapshot, scanForReconcile } from '../orphan-scan.js';
+import {
+  type FoundOrphan,
+  type FoundOrphanDatabase,
+  listHostDatabases,
+  orphanDatabasesIn,
+  type ReconcileSnapshot,
+  scanForReconcile,
+} from '../orphan-scan.js';
 import { formatTable } from '../output.js';
 import { openAura, openStore } from '../services.js';
 
 /** One orphan as `orphans` reports it. */
 export interface OrphanRow extends FoundOrphan {
+  /** The user its name encodes (UUID user ids only). */
+  userId: string | null;
+  action: 'reported' | 'deleted';
+}
+
+/** One orphan database as `orphans` reports it (placement `database-per-user`). */
+export interface OrphanDatabaseRow extends FoundOrphanDatabase {
   /** The user its name encodes (UUID user ids only). */
   userId: string | null;
   action: 'reported' | 'deleted';
@@ -60,17 +75,69 @@ function orphanLines(
   ];
 }
 
+function orphanDatabaseLines(rows: readonly OrphanDatabaseRow[] | undefined): string[] {
+  if (rows === undefined) return [];
+  if (rows.length === 0) return ['No orphan databases on the ready hosts.'];
+  const table = rows.map((o) => [o.hostName, o.databaseName, o.userId ?? '-', o.action]);
+  const deleted = rows.some((o) => o.action === 'deleted');
+  return [
+    ...formatTable(['HOST', 'DATABASE', 'USER', 'ACTION'], table),
+    deleted
+      ? `${plural(rows.length, 'orphan database')} deleted; \`aura-provisioner reconcile\` counts the hosts' slots again.`
+      : `${plural(rows.length, 'orphan database')} on our hosts.`,
+  ];
+}
+
+/** What `--delete` asks about: `2 Aura instances and 1 database on our hosts`. */
+function deletionSubject(instances: number, databases: number): string {
+  const parts = [
+    instances > 0 ? plural(instances, 'Aura instance') : '',
+    databases > 0 ? `${plural(databases, 'database')} on our hosts` : '',
+  ];
+  return parts.filter(Boolean).join(' and ');
+}
+
+/** The orphan databases, with the database-per-user placement; `undefined` without it. */
+async function scanWithHosts(
+  aura: AuraClient,
+  opened: Awaited<ReturnType<typeof openStore>>,
+  config: Pick<CliConfig, 'aura' | 'placement'>,
+) {
+  const { tenantId, instancePrefix: prefix } = config.aura;
+  const { kind, organizationId } = config.placement;
+  const project =
+    kind === 'database-per-user'
+      ? new AuraV2(aura).project(organizationId as string, tenantId)
+      : undefined;
+  const listings = project ? await listHostDatabases(project, opened.store) : undefined;
+  const snapshot = await scanForReconcile(aura, opened.store, {
+    tenantId,
+    prefix,
+    retryFailed: false,
+    now: Date.now(),
+  });
+  const databases = listings && orphanDatabasesIn(listings, snapshot.records, prefix);
+  return { snapshot, project, databases };
+}
+
+/** A 404 on a delete: it is already gone. */
+function ignoreGone(error: unknown): void {
+  if (!isAuraError(error, 'not_found')) throw error;
+}
+
 /** Deletes one instance; a 404 means it is already gone. */
 async function deleteInstance(aura: AuraClient, instanceId: string): Promise<void> {
-  await aura.instances.delete(instanceId).catch((error: unknown) => {
-    if (!isAuraError(error, 'not_found')) throw error;
-  });
+  await aura.instances.delete(instanceId).catch(ignoreGone);
 }
+
+// The placement too: with database-per-user, the hosts' databases are looked at.
+const NEEDS = ['aura', 'store', 'placement'] as const;
 
 /** `orphans [--delete [--yes]]`: instances with our prefix that no record owns. */
 export const orphansCommand: Command = {
   name: 'orphans',
-  summary: 'list (or delete) instances with our prefix that no record owns',
+  summary:
+    'list (or delete) instances with our prefix (and databases on our hosts) that no record owns',
   usage: 'orphans [--delete [--yes]]',
   description: [
     'Lists the live Aura instances of the tenant whose names carry the instance prefix',
@@ -78,47 +145,65 @@ export const orphansCommand: Command = {
     'another environment sharing the tenant and prefix). Changes nothing unless --delete',
     'is given; deleting asks first on a terminal and needs --yes elsewhere.',
     '',
+    'With AURA_PLACEMENT=database-per-user it also lists the databases on the ready hosts',
+    'whose names carry the prefix but that no record owns (--json: "orphanDatabases");',
+    '--delete deletes those too, and the next `reconcile` counts the slots again.',
+    '',
     'Exit code 0: no orphans, or all deleted; 1: orphans found and left in place.',
   ].join('\n'),
   flags: {
     delete: { type: 'boolean', description: 'delete the orphans (they cannot be recovered)' },
     yes: { type: 'boolean', short: 'y', description: 'do not ask before deleting (for scripts)' },
   },
-  needs: ['aura', 'store'],
+  needs: NEEDS,
   async run(context) {
-    const config = requireConfig(context.config, ['aura', 'store']);
+    const config = requireConfig(context.config, NEEDS);
     const prefix = config.aura.instancePrefix;
     const aura = openAura(config.aura);
     const opened = await openStore(config.store, context.out);
     context.onClose(opened.close);
-    const { orphans, instances } = await scanForReconcile(aura, opened.store, {
-      tenantId: config.aura.tenantId,
-      prefix,
-      retryFailed: false,
-      now: Date.now(),
-    });
+    const { snapshot, project, databases } = await scanWithHosts(aura, opened, config);
+    const { orphans, instances } = snapshot;
     const rows: OrphanRow[] = orphans.map((orphan) => ({
       ...orphan,
       userId: userIdFromInstanceName(orphan.instanceName, prefix) ?? null,
       action: 'reported',
     }));
-    if (context.flags.delete === true && rows.length > 0) {
+    const databaseRows: OrphanDatabaseRow[] | undefined = databases?.map((orphan) => ({
+      ...orphan,
+      userId: userIdFromInstanceName(orphan.databaseName, prefix) ?? null,
+      action: 'reported',
+    }));
+    const subject = deletionSubject(rows.length, databaseRows?.length ?? 0);
+    if (context.flags.delete === true && subject !== '') {
       const go = await confirmDestructive(
         context,
-        `Delete ${rows.length} Aura instance${rows.length === 1 ? '' : 's'} that no record owns? This cannot be undone.`,
+        `Delete ${subject} that no record owns? This cannot be undone.`,
       );
       if (go) {
         for (const row of rows) {
           await deleteInstance(aura, row.instanceId);
           row.action = 'deleted';
         }
+        for (const row of databaseRows ?? []) {
+          await project?.databases.delete(row.instanceId, row.databaseId).catch(ignoreGone);
+          row.action = 'deleted';
+        }
       } else {
         context.out.note('Cancelled: nothing was deleted.');
       }
     }
-    context.out.result({ orphans: rows, count: rows.length, instances }, () =>
-      orphanLines(rows, instances, prefix),
-    );
-    return rows.some((row) => row.action === 'reported') ? EXIT_CODES.problems : EXIT_CODES.ok;
+    const result = {
+      orphans: rows,
+      count: rows.length,
+      instances,
+      ...(databaseRows ? { orphanDatabases: databaseRows } : {}),
+    };
+    context.out.result(result, () => [
+      ...orphanLines(rows, instances, prefix),
+      ...orphanDatabaseLines(databaseRows),
+    ]);
+    const reported = [...rows, ...(databaseRows ?? [])].some((row) => row.action === 'reported');
+    return reported ? EXIT_CODES.problems : EXIT_CODES.ok;
   },
 };

@@ -37,8 +37,11 @@ export function parseOrphanPolicy(value: string | undefined): 'report' | 'adopt'
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function reportLines(report: ReconcileReport): string[] {
+  const databases = report.orphanDatabases
+    ? `, ${plural(report.orphanDatabases.length, 'orphan database')}`
+    : '';
   const lines = [
-    `Reconciled: resumed ${plural(report.resumed, 'waiting record')}, retried ${plural(report.retried, 'failed record')}, found ${plural(report.orphans.length, 'orphan')}.`,
+    `Reconciled: resumed ${plural(report.resumed, 'waiting record')}, retried ${plural(report.retried, 'failed record')}, found ${plural(report.orphans.length, 'orphan')}${databases}.`,
   ];
   if (report.orphans.length > 0) {
     const rows = report.orphans.map((o) => [
@@ -48,6 +51,40 @@ function reportLines(report: ReconcileReport): string[] {
       o.action,
     ]);
     lines.push(...formatTable(['INSTANCE', 'NAME', 'USER', 'ACTION'], rows).map((l) => `  ${l}`));
+  }
+  return [...lines, ...hostLines(report)];
+}
+
+/** The hosts (slots counted again) and the orphan databases on them, with database-per-user. */
+function hostLines(report: ReconcileReport): string[] {
+  const lines: string[] = [];
+  if (report.orphanDatabases && report.orphanDatabases.length > 0) {
+    const rows = report.orphanDatabases.map((o) => [
+      o.hostName,
+      o.databaseName,
+      o.userId ?? '-',
+      o.action,
+    ]);
+    lines.push('Orphan databases (on our hosts, no record):');
+    lines.push(...formatTable(['HOST', 'DATABASE', 'USER', 'ACTION'], rows).map((l) => `  ${l}`));
+  }
+  if (report.hosts) {
+    const rows = report.hosts.map((h) => [
+      h.hostName,
+      h.status,
+      h.instanceId ?? '-',
+      String(h.capacity),
+      String(h.used),
+      String(h.free),
+      String(h.users),
+    ]);
+    lines.push(
+      report.hosts.length === 0 ? 'No hosts yet.' : `Hosts (slots counted from the records):`,
+    );
+    if (rows.length > 0) {
+      const headers = ['HOST', 'STATUS', 'INSTANCE', 'CAPACITY', 'USED', 'FREE', 'USERS'];
+      lines.push(...formatTable(headers, rows).map((l) => `  ${l}`));
+    }
   }
   return lines;
 }
@@ -65,7 +102,7 @@ async function runReconcile(
   context: CommandContext,
   options: { orphans: 'report' | 'adopt'; waitSeconds: number },
 ): Promise<ExitCode> {
-  const config = requireConfig(context.config, ['aura', 'store', 'cipher', 'instance']);
+  const config = requireConfig(context.config, NEEDS);
   const opened = await openStore(config.store, context.out);
   context.onClose(opened.close);
   const waiting = options.waitSeconds > 0;
@@ -90,6 +127,14 @@ async function runReconcile(
   const report = {
     ...reconciled,
     orphans: reconciled.orphans.map((o) => ({ ...o, userId: o.userId ?? null })),
+    ...(reconciled.orphanDatabases
+      ? {
+          orphanDatabases: reconciled.orphanDatabases.map((o) => ({
+            ...o,
+            userId: o.userId ?? null,
+          })),
+        }
+      : {}),
   };
   context.out.text(reportLines(reconciled));
   if (!waiting && report.resumed > 0) {
@@ -116,9 +161,13 @@ async function runReconcile(
   );
   const attention =
     report.orphans.some((o) => o.action === 'reported') ||
+    (report.orphanDatabases ?? []).some((o) => o.action === 'reported') ||
     (wait !== undefined && (wait.failed.length > 0 || wait.timedOut));
   return attention ? EXIT_CODES.problems : EXIT_CODES.ok;
 }
+
+// The placement too: with database-per-user, reconcile recounts the hosts' slots.
+const NEEDS = ['aura', 'store', 'cipher', 'instance', 'placement'] as const;
 
 /** `reconcile [--dry-run] [--wait <seconds>] [--orphans report|adopt]`. */
 export const reconcileCommand: Command = {
@@ -138,7 +187,12 @@ export const reconcileCommand: Command = {
     '--dry-run changes nothing: it reads the store and the instance list and prints',
     'what reconcile would resume, retry and find (the same counts, plus who).',
     '',
-    'Exit code 0: done, nothing needs attention; 1: orphans reported, or (with --wait)',
+    "With AURA_PLACEMENT=database-per-user it also counts each host's used slots again",
+    'from the records, lists the hosts, and reports databases on our hosts that no record',
+    'owns (orphan databases; --json: "hosts" and "orphanDatabases"). --dry-run does not',
+    'look at the hosts.',
+    '',
+    'Exit code 0: done, nothing needs attention; 1: orphans or orphan databases reported, or (with --wait)',
     'a record failed or time ran out before every record settled.',
   ].join('\n'),
   flags: {
@@ -154,7 +208,7 @@ export const reconcileCommand: Command = {
       description: 'what to do with orphans (default report)',
     },
   },
-  needs: ['aura', 'store', 'cipher', 'instance'],
+  needs: NEEDS,
   async run(context) {
     if (context.args.length > 0) {
       throw new CliUsageError(`reconcile takes no arguments (got "${context.args[0]}")`);

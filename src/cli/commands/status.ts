@@ -1,9 +1,10 @@
 import { checkUserId } from '../../provisioning/provisioner.js';
-import { toStatus, type UserDatabaseStatus } from '../../records/status.js';
+import type { UserDatabaseStatus } from '../../records/status.js';
 import type { Command } from '../command.js';
 import { requireConfig } from '../config.js';
 import { CliUsageError } from '../errors.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
+import { type HostedStatus, hostedStatusOf, hostNamesOf } from '../host-names.js';
 import { formatTime } from '../output.js';
 import { openStore } from '../services.js';
 
@@ -25,18 +26,25 @@ export function statusExitCode(status: UserDatabaseStatus['status']): ExitCode {
   return status === 'failed' ? EXIT_CODES.problems : EXIT_CODES.ok;
 }
 
+/** Where the database is: its own instance, or (database-per-user) a database on a host. */
+function placeRows(status: HostedStatus): [string, string][] {
+  if (status.databaseName === null) {
+    const id = status.instanceId ?? '-';
+    return [['instance', `${id} (${status.instanceName})`]];
+  }
+  return [
+    ['host', `${status.hostName ?? '-'} (${status.instanceId ?? '-'})`],
+    ['database', status.databaseName],
+  ];
+}
+
 /** The status as aligned `label  value` lines. No secret is in a status. */
-export function statusLines(status: UserDatabaseStatus): string[] {
+export function statusLines(status: HostedStatus): string[] {
   if (status.status === 'not_found') return [`No database record for user ${status.userId}.`];
   const rows: [string, string][] = [
     ['user', status.userId],
     ['status', status.status],
-    [
-      'instance',
-      status.instanceId
-        ? `${status.instanceId} (${status.instanceName})`
-        : `- (${status.instanceName})`,
-    ],
+    ...placeRows(status),
     ['connection', status.connectionUrl ?? '-'],
     ['attempts', String(status.attempts)],
     ['ready at', formatTime(status.readyAt)],
@@ -58,7 +66,8 @@ export const statusCommand: Command = {
   usage: 'status <userId>',
   description: [
     "Reads the user's record from the store (Aura is not called). Never shows the",
-    'password or its ciphertext.',
+    'password or its ciphertext. A user on a shared host (database-per-user) shows the',
+    'host (name and instance id) and the database; --json adds "hostName".',
     '',
     'Exit code 0: pending, creating, ready or deleting; 1: failed; 3: no record.',
   ].join('\n'),
@@ -69,7 +78,9 @@ export const statusCommand: Command = {
     const { store: settings } = requireConfig(context.config, NEEDS);
     const opened = await openStore(settings, context.out);
     context.onClose(opened.close);
-    const status = toStatus(userId, await opened.store.get(userId));
+    const record = await opened.store.get(userId);
+    const hostNames = await hostNamesOf(opened.store, record ? [record] : []);
+    const status = hostedStatusOf(userId, record, hostNames);
     context.out.result(status, () => statusLines(status));
     return statusExitCode(status.status);
   },

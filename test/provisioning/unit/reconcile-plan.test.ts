@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  type HostedDatabases,
+  noteHostedDatabase,
+  orphanDatabasesOf,
   orphanOutcome,
   planReconcile,
   planRecord,
@@ -148,5 +151,28 @@ describe('orphanOutcome', () => {
       userId: undefined,
       action: 'reported',
     });
+  });
+});
+
+describe('orphanDatabasesOf', () => {
+  it('finds the databases of our making on a host that no hosted record owns', () => {
+    const hosted: HostedDatabases = new Map();
+    const onHost = (userId: string) => ({
+      status: 'ready' as const,
+      instanceId: 'host-1',
+      databaseName: instanceNameForUser(userId, 'ap-').toUpperCase(),
+    });
+    noteHostedDatabase(hosted, record(a, onHost(a)));
+    // An instance of its own (with its password) owns no database on a host.
+    noteHostedDatabase(hosted, record(b, { ...onHost(b), encryptedPassword: 'v1:k1:x' }));
+    const databases = [
+      { id: 'd0', name: 'neo4j' },
+      { id: 'd1', name: instanceNameForUser(a, 'ap-') },
+      { id: 'd2', name: instanceNameForUser(b, 'ap-') },
+      { id: 'd3', name: 'analytics' },
+      { id: 'd4' },
+    ];
+    const orphans = orphanDatabasesOf(databases, hosted.get('host-1') ?? new Set(), 'ap-');
+    expect(orphans.map((db) => db.id)).toEqual(['d2']);
   });
 });

@@ -1,0 +1,308 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { AuraClient } from '../../src/aura/client.js';
+import { createProvisioner } from '../../src/provisioning/provisioner.js';
+import { newHostRecord } from '../../src/records/host-record.js';
+import { instanceNameForUser } from '../../src/records/instance-name.js';
+import { createAesGcmCipher } from '../../src/stores/cipher-aes-gcm.js';
+import {
+  CLIENT_ID,
+  CLIENT_SECRET,
+  expectNoSecrets,
+  KEY,
+  PREFIX,
+  runCli,
+  useCliWorld,
+  uuids,
+} from './harness.js';
+
+// Fast hosts and databases, so a library provisioner places users in a second or two.
+const world = useCliWorld({ creationTimeMs: 100, databaseCreationTimeMs: 100 });
+const [kept, lost, removed, stranded] = uuids(4, 80) as [string, string, string, string];
+
+/** The CLI's settings for hosts of 2 GB in the fake's organization, with no warm slots. */
+const hostedEnv = (extra: Record<string, string | undefined> = {}) => ({
+  ...world.env,
+  AURA_PLACEMENT: 'database-per-user',
+  AURA_ORGANIZATION_ID: 'org-1',
+  AURA_INSTANCE_TYPE: 'business-critical',
+  AURA_INSTANCE_MEMORY: '2GB',
+  AURA_WARM_SLOTS: '0',
+  ...extra,
+});
+
+/** Instance creates (v1 or v2beta1) the fake has seen. */
+const instanceCreates = () =>
+  world.fake.requests.filter((r) => r.method === 'POST' && /\/instances$/.test(r.path)).length;
+
+const hostOf = async () => {
+  const [host] = await world.store.listHosts();
+  if (!host?.instanceId) throw new Error('no ready host');
+  return { ...host, instanceId: host.instanceId };
+};
+
+const instanceNameOf = (userId: string) => instanceNameForUser(userId, PREFIX);
+
+const databaseNames = async () =>
+  world.fake.databases((await hostOf()).instanceId).map((db) => db.name);
+
+beforeAll(async () => {
+  const provisioner = createProvisioner({
+    aura: new AuraClient({
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      tenantId: 'tenant-1',
+      baseUrl: world.env.AURA_BASE_URL,
+    }),
+    store: world.store,
+    cipher: createAesGcmCipher({ keys: { k1: KEY }, currentKeyId: 'k1' }),
+    placement: {
+      kind: 'database-per-user',
+      host: {
+        organizationId: 'org-1',
+        projectId: 'tenant-1',
+        memory: '2GB',
+        region: 'europe-west1',
+        cloudProvider: 'gcp',
+      },
+      warmSlots: 0,
+      expectedDatabaseCreationMs: 100,
+    },
+    poll: { expectedCreationMs: 100, minIntervalMs: 50 },
+    reconcileIntervalMs: 0,
+  });
+  for (const user of [kept, lost, removed, stranded]) {
+    await provisioner.provisionUserDatabase(user);
+    const ready = await provisioner.waitUntilReady(user, { timeoutMs: 20_000 });
+    expect(ready.status).toBe('ready');
+  }
+  await provisioner.close();
+}, 60_000);
+
+describe('the CLI with the database-per-user placement', () => {
+  it('status shows the host and the database of a hosted user', async () => {
+    const host = await hostOf();
+    const record = await world.store.get(kept);
+    const run = await runCli(['status', kept], world.env);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`^host {8}ap-host-0001 \\(${host.instanceId}\\)$`, 'm'));
+    expect(run.stdout).toMatch(new RegExp(`^database {4}${record?.databaseName}$`, 'm'));
+    expect(run.stdout).not.toMatch(/^instance/m);
+    const json = (await runCli(['status', kept, '--json'], world.env)).json();
+    expect(json).toMatchObject({
+      hostName: 'ap-host-0001',
+      instanceId: host.instanceId,
+      databaseName: record?.databaseName,
+    });
+    expectNoSecrets(run, world.secrets);
+  });
+
+  it('list adds the host and database columns when a user is hosted', async () => {
+    const run = await runCli(['list'], world.env);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      /^USER\s+STATUS\s+INSTANCE\s+HOST\s+DATABASE\s+ATTEMPTS\s+LAST ERROR$/m,
+    );
+    const record = await world.store.get(kept);
+    expect(run.stdout).toMatch(
+      new RegExp(`^${kept}\\s+ready\\s+\\S+\\s+ap-host-0001\\s+${record?.databaseName}\\s`, 'm'),
+    );
+  });
+
+  it('reconcile recounts the host and reports a database no record owns: exit 1', async () => {
+    const record = await world.store.get(lost);
+    if (!record) throw new Error('no record');
+    // The record is lost, its database stays: an orphan database on our host.
+    await world.store.delete(lost, record.version);
+    const before = instanceCreates();
+    const run = await runCli(['reconcile', '--json'], hostedEnv());
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(1);
+    const report = run.json<{
+      hosts: { hostName: string; used: number; users: number }[];
+      orphanDatabases: { databaseName: string; userId: string | null; action: string }[];
+    }>();
+    expect(report.orphanDatabases).toEqual([
+      expect.objectContaining({
+        hostName: 'ap-host-0001',
+        databaseName: record.databaseName,
+        userId: lost,
+        action: 'reported',
+      }),
+    ]);
+    // neo4j and the three users with records: the lost user's slot is counted no more.
+    expect(report.hosts).toEqual([
+      expect.objectContaining({ hostName: 'ap-host-0001', used: 4, users: 3 }),
+    ]);
+    expect((await hostOf()).used).toBe(4);
+    expect(instanceCreates()).toBe(before);
+    expectNoSecrets(run, world.secrets);
+
+    const text = await runCli(['reconcile'], hostedEnv());
+    expect(text.stdout).toContain('found 0 orphans, 1 orphan database.');
+    expect(text.stdout).toMatch(
+      new RegExp(`^ {2}ap-host-0001\\s+${record.databaseName}\\s+${lost}\\s+reported$`, 'm'),
+    );
+    expect(text.stdout).toMatch(/^ {2}HOST\s+STATUS\s+INSTANCE\s+CAPACITY\s+USED\s+FREE\s+USERS$/m);
+    expect(text.stdout).toMatch(/^ {2}ap-host-0001\s+ready\s+\S+\s+10\s+4\s+6\s+3$/m);
+  });
+
+  it('orphans lists the database no record owns, and --delete deletes it', async () => {
+    const name = instanceNameOf(lost);
+    const run = await runCli(['orphans', '--json'], hostedEnv());
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(1);
+    const json = run.json<{ orphans: unknown[]; orphanDatabases: Record<string, unknown>[] }>();
+    expect(json.orphans).toEqual([]);
+    expect(json.orphanDatabases).toEqual([
+      expect.objectContaining({
+        hostName: 'ap-host-0001',
+        databaseName: name,
+        userId: lost,
+        action: 'reported',
+      }),
+    ]);
+    const text = await runCli(['orphans'], hostedEnv());
+    expect(text.stdout).toMatch(
+      new RegExp(`^ap-host-0001\\s+${name}\\s+${lost}\\s+reported$`, 'm'),
+    );
+    expect(text.stdout).toContain('1 orphan database on our hosts.');
+    // Without the placement, the hosts are not looked at.
+    const plain = await runCli(['orphans', '--json'], world.env);
+    expect(plain.json()).not.toHaveProperty('orphanDatabases');
+
+    const deleted = await runCli(['orphans', '--delete', '--yes', '--json'], hostedEnv());
+    expect(deleted.code).toBe(0);
+    expect(deleted.json<typeof json>().orphanDatabases).toEqual([
+      expect.objectContaining({ databaseName: name, action: 'deleted' }),
+    ]);
+    expect(await databaseNames()).not.toContain(name);
+    expect((await runCli(['orphans'], hostedEnv())).stdout).toContain(
+      'No orphan databases on the ready hosts.',
+    );
+  });
+
+  it('deprovision of a hosted user without AURA_ORGANIZATION_ID: exit 2, nothing deleted', async () => {
+    const run = await runCli(['deprovision', stranded, '--yes'], world.env);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      'AURA_ORGANIZATION_ID (or organizationId in --config, or --organization-id) is not set',
+    );
+    expect(run.stderr).toContain('is on a shared host (database-per-user)');
+    expect(await world.store.get(stranded)).not.toBeNull();
+    const record = await world.store.get(stranded);
+    expect(await databaseNames()).toContain(record?.databaseName);
+  });
+
+  it('deprovision of a hosted user Aura cannot delete now: exit 1, reconcile with the placement finishes', async () => {
+    const record = await world.store.get(stranded);
+    const env = { ...world.env, AURA_ORGANIZATION_ID: 'org-1' };
+    world.fake.faults.failNext(1, {
+      status: 400,
+      match: { method: 'DELETE', path: /^\/v2beta1\/.*\/databases\/[^/]+$/ },
+    });
+    const run = await runCli(['deprovision', stranded, '--yes'], env);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(
+      'Run `AURA_PLACEMENT=database-per-user aura-provisioner reconcile --wait 300`',
+    );
+    expect((await world.store.get(stranded))?.status).toBe('deleting');
+    expect(await databaseNames()).toContain(record?.databaseName);
+    // Deprovisioning again finishes the delete.
+    expect((await runCli(['deprovision', stranded, '--yes'], env)).code).toBe(0);
+    expect(await databaseNames()).not.toContain(record?.databaseName);
+  });
+
+  it('deprovision deletes the hosted database, frees its slot and opens no host', async () => {
+    const record = await world.store.get(removed);
+    if (!record?.databaseName) throw new Error('no hosted record');
+    const usedBefore = (await hostOf()).used;
+    // A host claimed and due: any host upkeep in the CLI's provisioner would open it.
+    await world.store.claimHost(newHostRecord('ap-host-0002', 10, { nextCheckAt: Date.now() }));
+    const before = instanceCreates();
+    // The instance-per-user settings, plus the organization: the record says it is hosted.
+    const run = await runCli(['deprovision', removed, '--yes', '--json'], {
+      ...world.env,
+      AURA_ORGANIZATION_ID: 'org-1',
+    });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.json()).toEqual({ userId: removed, status: 'deleted' });
+    expect(await world.store.get(removed)).toBeNull();
+    expect(await databaseNames()).not.toContain(record.databaseName);
+    expect((await hostOf()).used).toBe(usedBefore - 1);
+    expect(instanceCreates()).toBe(before);
+    expect(await world.store.getHost('ap-host-0002')).toMatchObject({
+      status: 'pending',
+      instanceId: null,
+    });
+    const pending = await world.store.getHost('ap-host-0002');
+    await world.store.deleteHost('ap-host-0002', pending?.version);
+    expectNoSecrets(run, world.secrets);
+  });
+});
+
+describe('placement settings', () => {
+  it('an unknown AURA_PLACEMENT: exit 2, naming the values', async () => {
+    const run = await runCli(['reconcile'], { ...world.env, AURA_PLACEMENT: 'shared' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      'AURA_PLACEMENT "shared" is not a placement (instance-per-user, database-per-user)',
+    );
+  });
+
+  it('database-per-user without AURA_ORGANIZATION_ID: exit 2, naming it', async () => {
+    const run = await runCli(['reconcile'], hostedEnv({ AURA_ORGANIZATION_ID: undefined }));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      'AURA_ORGANIZATION_ID (or organizationId in --config, or --organization-id) is not set',
+    );
+  });
+
+  it('database-per-user needs a host type and a capacity the memory allows: exit 2', async () => {
+    const run = await runCli(
+      ['reconcile'],
+      hostedEnv({ AURA_INSTANCE_TYPE: 'professional-db', AURA_MAX_DATABASES_PER_HOST: '50' }),
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      'AURA_INSTANCE_TYPE "professional-db" is not a host type (business-critical, enterprise-db): AURA_PLACEMENT is database-per-user',
+    );
+    expect(run.stderr).toContain(
+      'AURA_MAX_DATABASES_PER_HOST 50 is more than Aura allows on a 2GB host (10)',
+    );
+    const slots = await runCli(['reconcile'], hostedEnv({ AURA_WARM_SLOTS: '-1' }));
+    expect(slots.code).toBe(2);
+    expect(slots.stderr).toContain('AURA_WARM_SLOTS "-1" is not a whole number (0 or more)');
+  });
+
+  it('instance-per-user needs the instance type; database-per-user does not', async () => {
+    const run = await runCli(['reconcile'], { ...world.env, AURA_INSTANCE_TYPE: undefined });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('AURA_INSTANCE_TYPE (or instanceType in --config');
+    const hosted = await runCli(
+      ['reconcile', '--json'],
+      hostedEnv({ AURA_INSTANCE_TYPE: undefined }),
+    );
+    expect(hosted.stderr).toBe('');
+    expect(hosted.json()).toHaveProperty('hosts');
+  });
+
+  it('doctor and help name the placement settings', async () => {
+    const doctor = await runCli(['doctor', '--json'], hostedEnv({ AURA_ORGANIZATION_ID: '' }));
+    const checks = doctor.json<{ checks: { id: string; status: string; detail: string }[] }>()
+      .checks;
+    expect(checks.find((c) => c.id === 'config')).toMatchObject({ status: 'fail' });
+    expect(checks.find((c) => c.id === 'config')?.detail).toContain(
+      'AURA_ORGANIZATION_ID (or organizationId in --config, or --organization-id) is not set',
+    );
+    const help = await runCli(['--help'], {});
+    for (const env of [
+      'AURA_PLACEMENT',
+      'AURA_ORGANIZATION_ID',
+      'AURA_MAX_DATABASES_PER_HOST',
+      'AURA_WARM_SLOTS',
+    ]) {
+      expect(help.stdout).toContain(env);
+    }
+  });
+});
