@@ -9,8 +9,9 @@ export interface CallOptions {
   /** Time one attempt may take, in ms; overrides the client's `timeoutMs`. */
   timeoutMs?: number;
   /**
-   * Place in the rate limiter's queue: `high` goes before queued `normal`
-   * calls. The provisioner marks its status reads `high`. Default `normal`.
+   * Place in the rate limiter's queue: `high` goes before `normal` calls
+   * queued earlier, and the two take turns while both wait. The provisioner
+   * marks its status reads `high`. Default `normal`.
    */
   priority?: RequestPriority;
   /**

@@ -52,7 +52,7 @@ export const PROVISIONING_DEFAULTS = {
      * still creating); with a readiness probe, the creation time that probing and the backstop
      * read are timed from (learned from probe-timed creations, a low quantile); and when a
      * user's first idle read goes (see `idleReadIntervalMs`: before one instance has been seen
-     * come up, idle reads explore earlier, from `minIntervalMs`).
+     * come up, one user's idle reads explore earlier, from `minIntervalMs`).
      */
     expectedCreationMs: 90_000,
     /** Interval between status reads after the first, growing by `backoffFactor` up to `maxIntervalMs`. */

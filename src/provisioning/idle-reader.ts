@@ -37,9 +37,9 @@ export interface Waiting {
  * budget in use, it reads the creating instance that has waited longest, at
  * most once per `idleReadIntervalMs` each, none before a start learned from
  * what first idle reads answer (about three in four find the instance still
- * creating; until one has seen an instance come up, reads explore from
- * `minIntervalMs` after create, so a local fake that creates in seconds is
- * ready in seconds), and none within half an interval of a planned read. A read that
+ * creating; until one has seen an instance come up, one user's reads explore
+ * from `minIntervalMs` after create, so a local fake that creates in seconds
+ * is ready in seconds), and none within half an interval of a planned read. A read that
  * finds the instance still creating changes nothing (no store write); one
  * that finds it running makes the user ready at once. The planned reads go
  * on unchanged, so turning this off (`idleReadIntervalMs: 0`) or a busy
@@ -59,6 +59,8 @@ export class IdleReader {
    * seen an instance come up in this process (see {@link IdleReader.#dueAt}).
    */
   #firstRead: ReadOutcomeTracker | undefined;
+  /** Until then, the one user whose idle reads explore. */
+  #explorer: string | undefined;
   #wake = new AbortController();
   /** Ends a read in flight (waiting for a rate-limit slot, say) at close. */
   readonly #stop = new AbortController();
@@ -71,38 +73,38 @@ export class IdleReader {
   }
 
   /**
-   * When `waiting`'s next idle read may go. Until an idle read here has seen an instance come
-   * up, nothing is known of how long creations take (Aura's are minutes, a local fake's
-   * seconds), so reads explore: the first `minIntervalMs` after create, then at twice the wait
-   * of the last read, up to `expectedCreationMs`, then every `idleReadIntervalMs` as usual.
-   * The first instance seen running starts the learned time, from the middle of the interval it
-   * came up in; from then on, a user's first idle read goes at that learned time.
+   * When `userId`'s next idle read may go: not before its first idle read's time, nor within an
+   * interval of its last read. Until an idle read here has seen an instance come up, nothing is
+   * known of how long creations take (Aura's are minutes, a local fake's seconds): one user at a
+   * time explores, read `minIntervalMs` after create, then at twice the wait of its last read,
+   * up to `expectedCreationMs`; the others start at `expectedCreationMs`. The first instance
+   * seen running starts the learned time (at the wait it was seen after, `expectedCreationMs`
+   * at most).
    */
-  #dueAt(waiting: Waiting): number {
+  #dueAt(userId: string, waiting: Waiting): number {
     const { idleReadIntervalMs, minIntervalMs, expectedCreationMs } = this.#rt.policy;
     const afterLast = waiting.lastReadAt + idleReadIntervalMs;
-    if (this.#firstRead) {
-      return Math.max(waiting.createRequestedAt + this.#firstRead.estimate(), afterLast);
+    let start = this.#firstRead?.estimate() ?? expectedCreationMs;
+    if (userId === this.#explorer) {
+      const waited = waiting.lastReadAt - waiting.createRequestedAt; // -Infinity before any read
+      start = Math.min(start, Math.max(minIntervalMs, 2 * waited));
     }
-    const waited = waiting.lastReadAt - waiting.createRequestedAt; // -Infinity before any read
-    const explore = Math.min(expectedCreationMs, Math.max(minIntervalMs, 2 * waited));
-    return Math.max(waiting.createRequestedAt + explore, afterLast);
+    return Math.max(waiting.createRequestedAt + start, afterLast);
   }
 
   /**
-   * An idle read found an instance `running` or still creating, `elapsedMs` after create; the
-   * read before it (`previousMs` after create, `-Infinity` if none) found it creating.
+   * An idle read found an instance `running` or still creating, `elapsedMs` after create, on
+   * the user's `first` idle read or a later one.
    */
-  #learn(read: { elapsedMs: number; previousMs: number; running: boolean; first: boolean }) {
-    const { elapsedMs, previousMs, running, first } = read;
+  #learn(elapsedMs: number, running: boolean, first: boolean): void {
     if (this.#firstRead) {
       if (first) this.#firstRead.observeRead(elapsedMs, running, this.#clock.now());
       return;
     }
     if (!running) return;
-    const { minIntervalMs, deadlineMs } = this.#rt.policy;
-    const cameUpAround = previousMs > 0 ? (previousMs + elapsedMs) / 2 : elapsedMs;
-    this.#firstRead = new ReadOutcomeTracker(cameUpAround, {
+    const { minIntervalMs, deadlineMs, expectedCreationMs } = this.#rt.policy;
+    this.#explorer = undefined;
+    this.#firstRead = new ReadOutcomeTracker(Math.min(elapsedMs, expectedCreationMs), {
       creatingShare: PROVISIONING_DEFAULTS.idleFirstReadCreatingShare,
       minMs: minIntervalMs,
       maxMs: deadlineMs,
@@ -130,6 +132,7 @@ export class IdleReader {
     if (this.#closed || !this.#enabled) return;
     const idleRead = this.#waiting.get(userId)?.idleRead ?? false;
     this.#waiting.set(userId, { ...waiting, idleRead });
+    if (!this.#firstRead) this.#explorer ??= userId;
     if (this.#loop) this.#wake.abort();
     else this.#start();
   }
@@ -139,6 +142,7 @@ export class IdleReader {
     this.#loop = this.#run()
       .catch((error: unknown) => {
         this.#waiting.clear(); // a bug here must not stop the planned reads
+        this.#explorer = undefined;
         this.#rt.logger.error?.('idle status reads stopped', { error: String(error) });
       })
       .finally(() => {
@@ -150,6 +154,7 @@ export class IdleReader {
   /** `userId` left `creating` (or is gone). */
   forget(userId: string): void {
     this.#waiting.delete(userId);
+    if (this.#explorer === userId) this.#explorer = undefined;
   }
 
   async close(): Promise<void> {
@@ -202,10 +207,10 @@ export class IdleReader {
       const stale =
         now > waiting.createRequestedAt + deadlineMs || now > waiting.plannedAt + maxIntervalMs;
       if (stale) {
-        this.#waiting.delete(userId);
+        this.forget(userId);
         continue;
       }
-      const at = this.#dueAt(waiting);
+      const at = this.#dueAt(userId, waiting);
       // A trusted probe does the job; a planned read within half an interval of this one makes
       // it pointless (the status step tracks the user again after it). Look again later: the
       // probe may be dropped, the planned read may not come.
@@ -225,7 +230,6 @@ export class IdleReader {
   async #read(userId: string, now: number): Promise<void> {
     const waiting = this.#waiting.get(userId);
     if (!waiting) return;
-    const lastReadAt = waiting.lastReadAt;
     waiting.lastReadAt = now;
     const first = !waiting.idleRead;
     waiting.idleRead = true;
@@ -245,14 +249,7 @@ export class IdleReader {
       return;
     }
     if (status === 'creating' || status === 'running') {
-      const { createRequestedAt } = waiting;
-      const running = status === 'running';
-      this.#learn({
-        elapsedMs: now - createRequestedAt,
-        previousMs: lastReadAt - createRequestedAt,
-        running,
-        first,
-      });
+      this.#learn(now - waiting.createRequestedAt, status === 'running', first);
     }
     if (status === 'creating') return;
     // Running, or something the planned read must judge (loading failed, destroying, ...).

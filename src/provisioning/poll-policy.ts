@@ -10,8 +10,9 @@ export interface PollPolicy {
    * - with a readiness probe, the probe-timed creation time (`CreationTimeEstimator`,
    *   until 10 are seen): probing starts at half of it, the backstop read at twice;
    * - the first idle read's time (see `idleReadIntervalMs`): until an idle read has seen an
-   *   instance come up, idle reads explore from `minIntervalMs` after create, doubling the wait,
-   *   up to this time; the first instance seen running starts the learned time.
+   *   instance come up, one user's idle reads explore from `minIntervalMs` after create,
+   *   doubling the wait, up to this time; the first instance seen running starts the learned
+   *   time (no later than this).
    */
   expectedCreationMs: number;
   minIntervalMs: number;
