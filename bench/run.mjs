@@ -6,7 +6,7 @@ import { runPlacement } from './placement.mjs';
 import { runBurst, runRealTimeBurst } from './provisioning-burst.mjs';
 import { formatScale, measureScale, startBenchPostgres } from './scale.mjs';
 import { measureScheduler } from './scheduler-scale.mjs';
-import { measureClientSize, measureSize } from './size.mjs';
+import { measureClientSize, measureClientWithV2Size, measureSize } from './size.mjs';
 import { formatWebhookLoad, measureWebhookLoad } from './webhooks.mjs';
 
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
@@ -14,6 +14,7 @@ const report = { size: [] };
 
 for (const [label, measure] of [
   ['AuraClient + isAuraError (what an Aura-only app bundles)', measureClientSize],
+  ['AuraClient + AuraV2 + isAuraError (with the v2beta1 API)', measureClientWithV2Size],
   ['Whole root entry (client + provisioning)', measureSize],
 ]) {
   const size = await measure();

@@ -41,6 +41,10 @@ export async function measureSize(code = `export * from ${JSON.stringify(root)};
 /** Only what an app that talks to Aura imports: the client and the error guard. */
 export const measureClientSize = () => measureSize(CLIENT);
 
+/** The client with the v2beta1 API too: what `AuraV2` adds to an Aura-only app. */
+export const measureClientWithV2Size = () =>
+  measureSize(`export { AuraClient, AuraV2, isAuraError } from ${JSON.stringify(root)};`);
+
 /**
  * Strings only the provisioning layer holds: none may reach the client bundle. Module-level
  * values that a bundler cannot prove unused (a computed default, a template) pulled them in.

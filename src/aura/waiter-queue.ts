@@ -18,9 +18,9 @@ interface Waiter {
  * order. While only one priority waits, it is served; while both do, they take
  * turns, `high` first: in a burst, status reads of instances that may be
  * running go ahead of creates queued before them, and creates still get half
- * the slots, so the last instance starts minutes sooner (neither all reads
- * first nor all creates first waits less on average, or at the 95th
- * percentile; see BENCHMARKS.md). A waiter whose signal aborts leaves the
+ * the slots, so the last instance starts minutes sooner (users wait less on
+ * average than with either strict order, and at the 95th percentile close to
+ * all creates first; see BENCHMARKS.md). A waiter whose signal aborts leaves the
  * queue and rejects with the signal's reason; it costs no slot.
  */
 export class WaiterQueue {
