@@ -1,6 +1,6 @@
 import type { AuraClient } from '../aura/client.js';
 import { isAuraError } from '../aura/errors/base.js';
-import type { AuraProject } from '../aura/resources/v2/aura-v2.js';
+import { type AuraProject, AuraV2 } from '../aura/resources/v2/aura-v2.js';
 import type { Database } from '../aura/schemas-v2.js';
 import {
   type HostedDatabases,
@@ -13,6 +13,7 @@ import type { HostStore } from '../records/host-record.js';
 import { isOwnInstanceName } from '../records/instance-name.js';
 import type { UserDatabaseRecord } from '../records/record.js';
 import type { CredentialStore, ListQuery } from '../records/store.js';
+import type { CliConfig } from './config.js';
 
 /** An instance with our prefix that no record owns, still live at Aura. */
 export interface FoundOrphan {
@@ -142,4 +143,32 @@ export function orphanDatabasesIn(
       databaseName: db.name,
     })),
   );
+}
+
+/**
+ * {@link scanForReconcile}, and with the `database-per-user` placement the
+ * hosts' databases that no record owns (listed before the records are read);
+ * `project` and `databases` are `undefined` without the placement.
+ */
+export async function scanWithHosts(
+  aura: AuraClient,
+  store: CredentialStore & HostStore,
+  config: Pick<CliConfig, 'aura' | 'placement'>,
+  retryFailed: boolean,
+) {
+  const { tenantId, instancePrefix: prefix } = config.aura;
+  const { kind, organizationId } = config.placement;
+  const project =
+    kind === 'database-per-user'
+      ? new AuraV2(aura).project(organizationId as string, tenantId)
+      : undefined;
+  const listings = project ? await listHostDatabases(project, store) : undefined;
+  const snapshot = await scanForReconcile(aura, store, {
+    tenantId,
+    prefix,
+    retryFailed,
+    now: Date.now(),
+  });
+  const databases = listings && orphanDatabasesIn(listings, snapshot.records, prefix);
+  return { snapshot, project, databases };
 }

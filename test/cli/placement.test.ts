@@ -4,6 +4,7 @@ import { createProvisioner } from '../../src/provisioning/provisioner.js';
 import { newHostRecord } from '../../src/records/host-record.js';
 import { instanceNameForUser } from '../../src/records/instance-name.js';
 import { createAesGcmCipher } from '../../src/stores/cipher-aes-gcm.js';
+import { PLACEMENT } from '../provisioning/placement.js';
 import {
   CLIENT_ID,
   CLIENT_SECRET,
@@ -56,14 +57,7 @@ beforeAll(async () => {
     store: world.store,
     cipher: createAesGcmCipher({ keys: { k1: KEY }, currentKeyId: 'k1' }),
     placement: {
-      kind: 'database-per-user',
-      host: {
-        organizationId: 'org-1',
-        projectId: 'tenant-1',
-        memory: '2GB',
-        region: 'europe-west1',
-        cloudProvider: 'gcp',
-      },
+      ...PLACEMENT,
       warmSlots: 0,
       expectedDatabaseCreationMs: 100,
     },
@@ -114,6 +108,28 @@ describe('the CLI with the database-per-user placement', () => {
     // The record is lost, its database stays: an orphan database on our host.
     await world.store.delete(lost, record.version);
     const before = instanceCreates();
+
+    // --dry-run says the same and changes nothing: the stored count stays 5.
+    const dry = await runCli(['reconcile', '--dry-run', '--json'], hostedEnv());
+    expect(dry.stderr).toBe('');
+    expect(dry.code).toBe(1);
+    expect(dry.json<{ orphanDatabases: unknown[]; hosts: unknown[] }>()).toMatchObject({
+      orphanDatabases: [
+        {
+          hostName: 'ap-host-0001',
+          databaseName: record.databaseName,
+          userId: lost,
+          action: 'reported',
+        },
+      ],
+      hosts: [{ hostName: 'ap-host-0001', capacity: 10, used: 5, free: 5, users: 3 }],
+    });
+    const dryText = await runCli(['reconcile', '--dry-run'], hostedEnv());
+    expect(dryText.stdout).toContain('find 1 orphan database on our hosts');
+    expect(dryText.stdout).toContain('count the slots of 1 host again (1 would change)');
+    expect((await hostOf()).used).toBe(5);
+    expect(await world.store.get(lost)).toBeNull();
+
     const run = await runCli(['reconcile', '--json'], hostedEnv());
     expect(run.stderr).toBe('');
     expect(run.code).toBe(1);

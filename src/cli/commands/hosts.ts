@@ -29,22 +29,29 @@ const lineOf = (host: HostRecord): HostLine => ({
   lastError: host.lastError,
 });
 
+/** The columns `hosts` and `reconcile` both show of a host. */
+export const HOST_COLUMNS = ['HOST', 'STATUS', 'INSTANCE', 'CAPACITY', 'USED', 'FREE'];
+
+/** {@link HOST_COLUMNS} of one host. */
+export const hostCells = (
+  h: Pick<HostLine, 'hostName' | 'instanceId' | 'capacity' | 'used' | 'free'> & { status: string },
+) => [
+  h.hostName,
+  h.status,
+  h.instanceId ?? '-',
+  String(h.capacity),
+  String(h.used),
+  String(h.free),
+];
+
 function hostLines(hosts: readonly HostLine[]): string[] {
   if (hosts.length === 0) {
     return ['No hosts (the database-per-user placement opens them at its first reconcile).'];
   }
-  const rows = hosts.map((h) => [
-    h.hostName,
-    h.status,
-    h.instanceId ?? '-',
-    String(h.capacity),
-    String(h.used),
-    String(h.free),
-    h.lastError ?? '',
-  ]);
+  const rows = hosts.map((h) => [...hostCells(h), h.lastError ?? '']);
   const free = hosts.filter((h) => h.status === 'ready').reduce((sum, h) => sum + h.free, 0);
   return [
-    ...formatTable(['HOST', 'STATUS', 'INSTANCE', 'CAPACITY', 'USED', 'FREE', 'LAST ERROR'], rows),
+    ...formatTable([...HOST_COLUMNS, 'LAST ERROR'], rows),
     `${hosts.length} host${hosts.length === 1 ? '' : 's'}, ${free} free slot${free === 1 ? '' : 's'} on the ready ones (neo4j counts as used).`,
   ];
 }

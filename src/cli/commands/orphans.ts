@@ -1,18 +1,15 @@
 import type { AuraClient } from '../../aura/client.js';
 import { isAuraError } from '../../aura/errors/base.js';
-import { AuraV2 } from '../../aura/resources/v2/aura-v2.js';
 import { userIdFromInstanceName } from '../../records/instance-name.js';
 import type { Command } from '../command.js';
-import { type CliConfig, requireConfig } from '../config.js';
+import { requireConfig } from '../config.js';
 import { confirmDestructive } from '../confirm.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import {
   type FoundOrphan,
   type FoundOrphanDatabase,
-  listHostDatabases,
-  orphanDatabasesIn,
   type ReconcileSnapshot,
-  scanForReconcile,
+  scanWithHosts,
 } from '../orphan-scan.js';
 import { formatTable } from '../output.js';
 import { openAura, openStore } from '../services.js';
@@ -97,29 +94,6 @@ function deletionSubject(instances: number, databases: number): string {
   return parts.filter(Boolean).join(' and ');
 }
 
-/** The orphan databases, with the database-per-user placement; `undefined` without it. */
-async function scanWithHosts(
-  aura: AuraClient,
-  opened: Awaited<ReturnType<typeof openStore>>,
-  config: Pick<CliConfig, 'aura' | 'placement'>,
-) {
-  const { tenantId, instancePrefix: prefix } = config.aura;
-  const { kind, organizationId } = config.placement;
-  const project =
-    kind === 'database-per-user'
-      ? new AuraV2(aura).project(organizationId as string, tenantId)
-      : undefined;
-  const listings = project ? await listHostDatabases(project, opened.store) : undefined;
-  const snapshot = await scanForReconcile(aura, opened.store, {
-    tenantId,
-    prefix,
-    retryFailed: false,
-    now: Date.now(),
-  });
-  const databases = listings && orphanDatabasesIn(listings, snapshot.records, prefix);
-  return { snapshot, project, databases };
-}
-
 /** A 404 on a delete: it is already gone. */
 function ignoreGone(error: unknown): void {
   if (!isAuraError(error, 'not_found')) throw error;
@@ -162,7 +136,7 @@ export const orphansCommand: Command = {
     const aura = openAura(config.aura);
     const opened = await openStore(config.store, context.out);
     context.onClose(opened.close);
-    const { snapshot, project, databases } = await scanWithHosts(aura, opened, config);
+    const { snapshot, project, databases } = await scanWithHosts(aura, opened.store, config, false);
     const { orphans, instances } = snapshot;
     const rows: OrphanRow[] = orphans.map((orphan) => ({
       ...orphan,

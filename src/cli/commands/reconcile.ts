@@ -9,6 +9,7 @@ import { formatTable } from '../output.js';
 import { createProgressReporter } from '../progress.js';
 import { idleScheduler, openAura, openCipher, openProvisioner, openStore } from '../services.js';
 import { type WaitOutcome, waitForRecords } from '../wait-settled.js';
+import { HOST_COLUMNS, hostCells } from './hosts.js';
 import { runDryRun } from './reconcile-dry-run.js';
 
 /** Defaults of `reconcile --wait`. */
@@ -69,20 +70,12 @@ function hostLines(report: ReconcileReport): string[] {
     lines.push(...formatTable(['HOST', 'DATABASE', 'USER', 'ACTION'], rows).map((l) => `  ${l}`));
   }
   if (report.hosts) {
-    const rows = report.hosts.map((h) => [
-      h.hostName,
-      h.status,
-      h.instanceId ?? '-',
-      String(h.capacity),
-      String(h.used),
-      String(h.free),
-      String(h.users),
-    ]);
+    const rows = report.hosts.map((h) => [...hostCells(h), String(h.users)]);
     lines.push(
       report.hosts.length === 0 ? 'No hosts yet.' : `Hosts (slots counted from the records):`,
     );
     if (rows.length > 0) {
-      const headers = ['HOST', 'STATUS', 'INSTANCE', 'CAPACITY', 'USED', 'FREE', 'USERS'];
+      const headers = [...HOST_COLUMNS, 'USERS'];
       lines.push(...formatTable(headers, rows).map((l) => `  ${l}`));
     }
   }
@@ -189,8 +182,8 @@ export const reconcileCommand: Command = {
     '',
     "With AURA_PLACEMENT=database-per-user it also counts each host's used slots again",
     'from the records, lists the hosts, and reports databases on our hosts that no record',
-    'owns (orphan databases; --json: "hosts" and "orphanDatabases"). --dry-run does not',
-    'look at the hosts.',
+    'owns (orphan databases; --json: "hosts" and "orphanDatabases"). --dry-run shows the',
+    'same without changing anything: each host with its stored slots and its users.',
     '',
     'Exit code 0: done, nothing needs attention; 1: orphans or orphan databases reported, or (with --wait)',
     'a record failed or time ran out before every record settled.',
