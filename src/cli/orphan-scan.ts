@@ -2,6 +2,7 @@ import type { AuraClient } from '../aura/client.js';
 import { isAuraError } from '../aura/errors/base.js';
 import { type AuraProject, AuraV2 } from '../aura/resources/v2/aura-v2.js';
 import type { Database } from '../aura/schemas-v2.js';
+import { hostNumberOf, hostPrefixFor } from '../provisioning/placement.js';
 import {
   type HostedDatabases,
   noteHostedDatabase,
@@ -51,6 +52,8 @@ export interface ReconcileSnapshot {
     owned: number;
     /** Owned by none but being deleted (`destroying`): not orphans. */
     destroying: number;
+    /** Hosts of the `database-per-user` placement (`<prefix>host-0001`, ...). */
+    hosts: number;
     /** Names that start with the prefix but are not of the provisioner's making: left alone. */
     foreign: number;
   };
@@ -86,10 +89,13 @@ export async function scanForReconcile(
   }
   const named = instances.filter((i) => i.name.startsWith(context.prefix));
   const own = named.filter((i) => isOwnInstanceName(i.name, context.prefix)).length;
+  const hostPrefix = hostPrefixFor(context.prefix);
+  const hosts = named.filter((i) => hostNumberOf(i.name, hostPrefix) !== undefined).length;
   const counts = {
     owned: own - plan.candidates.length,
     destroying,
-    foreign: named.length - own,
+    hosts,
+    foreign: named.length - own - hosts,
   };
   return { records, plan, orphans, instances: counts };
 }

@@ -148,9 +148,12 @@ export function resolvePlacement(
     capacity,
     warmSlots,
     expectedDatabaseCreationMs,
-    hostPrefix: `${prefix}host-`,
+    hostPrefix: hostPrefixFor(prefix),
   };
 }
+
+/** Where host names start, for an instance name prefix: `<prefix>host-`. */
+export const hostPrefixFor = (instancePrefix: string) => `${instancePrefix}host-`;
 
 /** The name of host number `n` (1, 2, ...): `<prefix>host-0001`. */
 export const hostNameFor = (hostPrefix: string, n: number) =>

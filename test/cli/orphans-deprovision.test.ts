@@ -110,7 +110,7 @@ describe('aura-provisioner orphans, when there are none, counts what there is', 
     expect(run.json()).toEqual({
       orphans: [],
       count: 0,
-      instances: { owned: 0, destroying: 0, foreign: 0 },
+      instances: { owned: 0, destroying: 0, hosts: 0, foreign: 0 },
     });
     const text = await runCli(['orphans'], world.env);
     expect(text.stdout).toBe('No orphans: no instance is named "ap-...".\n');
@@ -131,7 +131,7 @@ describe('aura-provisioner orphans, when there are none, counts what there is', 
     expect(run.code).toBe(0);
     expect(run.json()).toMatchObject({
       count: 0,
-      instances: { owned: 2, destroying: 1, foreign: 1 },
+      instances: { owned: 2, destroying: 1, hosts: 0, foreign: 1 },
     });
     const text = await runCli(['orphans'], world.env);
     expect(text.stdout).toBe(

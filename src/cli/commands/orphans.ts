@@ -35,7 +35,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
  * the sentence stays true with an unowned one being deleted or a name of someone else's.
  */
 function noOrphanLines(counts: ReconcileSnapshot['instances'], prefix: string): string[] {
-  const { owned, destroying, foreign } = counts;
+  const { owned, destroying, hosts, foreign } = counts;
   const named = `named "${prefix}..."`;
   let line: string;
   if (owned + destroying === 0) line = `No orphans: no instance is ${named}.`;
@@ -43,11 +43,18 @@ function noOrphanLines(counts: ReconcileSnapshot['instances'], prefix: string): 
     line = `No orphans: ${owned === 1 ? 'the 1 instance' : `all ${owned} instances`} ${named} ${owned === 1 ? 'has' : 'have'} a record.`;
   else
     line = `No orphans: ${plural(owned, 'instance')} ${named} ${owned === 1 ? 'has' : 'have'} a record; ${destroying} without one ${destroying === 1 ? 'is' : 'are'} being deleted (destroying).`;
-  if (foreign === 0) return [line];
-  return [
-    line,
-    `${plural(foreign, 'other instance')} starting with "${prefix}" ${foreign === 1 ? 'has' : 'have'} a name the provisioner does not make: left alone.`,
-  ];
+  const lines = [line];
+  if (hosts > 0) {
+    lines.push(
+      `${plural(hosts, 'host')} of the database-per-user placement ("${prefix}host-..."): see \`aura-provisioner hosts\`.`,
+    );
+  }
+  if (foreign > 0) {
+    lines.push(
+      `${plural(foreign, 'other instance')} starting with "${prefix}" ${foreign === 1 ? 'has' : 'have'} a name the provisioner does not make: left alone.`,
+    );
+  }
+  return lines;
 }
 
 function orphanLines(
