@@ -9,7 +9,12 @@ export interface ConfigFileContent {
 
 const NAMES = new Set<string>(SETTINGS.map((s) => s.name));
 /** Settings that are numbers, which the file may also give as JSON numbers. */
-const NUMBERS = new Set<SettingName>(['expectedCreationMs', 'maxDatabasesPerHost', 'warmSlots']);
+const NUMBERS = new Set<SettingName>([
+  'expectedCreationMs',
+  'maxDatabasesPerHost',
+  'warmSlots',
+  'maxHosts',
+]);
 
 /** A setting's value as the file gives it, in the string form the other sources have. */
 function textOf(name: SettingName, value: unknown): string | undefined {

@@ -70,6 +70,7 @@ export interface CliConfig {
     organizationId: string | undefined;
     maxDatabasesPerHost: number | undefined;
     warmSlots: number | undefined;
+    maxHosts: number | undefined;
   };
 }
 
@@ -296,6 +297,7 @@ export function buildConfig(loaded: LoadedConfig): CliConfig {
       organizationId: v.organizationId,
       maxDatabasesPerHost: optionalNumber(v.maxDatabasesPerHost),
       warmSlots: optionalNumber(v.warmSlots),
+      maxHosts: optionalNumber(v.maxHosts),
     },
   };
 }

@@ -121,7 +121,7 @@ export const idleScheduler: PollScheduler = {
 export function placementOf(
   config: Pick<CliConfig, 'aura' | 'instance' | 'placement'>,
 ): DatabasePerUserPlacement | undefined {
-  const { kind, organizationId, maxDatabasesPerHost, warmSlots } = config.placement;
+  const { kind, organizationId, maxDatabasesPerHost, warmSlots, maxHosts } = config.placement;
   if (kind !== 'database-per-user') return undefined;
   const { type, memory, region, cloudProvider } = config.instance;
   return {
@@ -136,6 +136,7 @@ export function placementOf(
     },
     ...(maxDatabasesPerHost === undefined ? {} : { maxDatabasesPerHost }),
     ...(warmSlots === undefined ? {} : { warmSlots }),
+    ...(maxHosts === undefined ? {} : { maxHosts }),
   };
 }
 

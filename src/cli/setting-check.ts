@@ -58,6 +58,10 @@ export function problemOf(def: SettingDefinition, value: string): string | undef
     }
     case 'warmSlots':
       return /^\d+$/.test(value) ? undefined : `"${value}" is not a whole number (0 or more)`;
+    case 'maxHosts':
+      return /^\d+$/.test(value) && Number(value) >= 1
+        ? undefined
+        : `"${value}" is not a whole number (1 or more)`;
     case 'instancePrefix':
       return /^[a-z0-9-]{1,4}$/.test(value) ? undefined : `"${value}" is not 1–4 of a-z, 0-9, -`;
     default:

@@ -35,7 +35,8 @@ export type SettingName =
   | 'placement'
   | 'organizationId'
   | 'maxDatabasesPerHost'
-  | 'warmSlots';
+  | 'warmSlots'
+  | 'maxHosts';
 
 /**
  * When a setting without a fallback must be set: always, never, or only
@@ -171,6 +172,13 @@ export const SETTINGS: readonly SettingDefinition[] = [
     'placement',
     'Free slots kept ready ahead of signups (database-per-user; default a quarter of a host)',
     { flag: 'warm-slots', need: 'optional' },
+  ),
+  setting(
+    'maxHosts',
+    'AURA_MAX_HOSTS',
+    'placement',
+    'Hosts open at most, a cap on the bill (database-per-user; default no cap)',
+    { flag: 'max-hosts', need: 'optional' },
   ),
 ];
 

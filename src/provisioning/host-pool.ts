@@ -53,6 +53,8 @@ export class HostPool {
   readonly #waiting = new Set<string>();
   readonly #onReady = new Set<(userIds: string[]) => void>();
   readonly #onClaimed = new Set<() => void>();
+  /** Whether the last look found `maxHosts` reached (warned once, until it is not). */
+  #atMaxHosts = false;
   /** One listing of a host's databases at a time, shared for a moment by the users reading it. */
   readonly #listings = new Map<string, { at: number; databases: Promise<Database[]> }>();
 
@@ -184,6 +186,7 @@ export class HostPool {
         .reduce((sum, host) => sum + freeOf(host), 0);
       // Room for everyone waiting here, and warmSlots to spare for the next signups.
       if (free >= this.#waiting.size + placement.warmSlots) return;
+      if (this.#reachedMaxHosts(hosts)) return;
       const next =
         hosts.reduce(
           (max, host) => Math.max(max, hostNumberOf(host.hostName, placement.hostPrefix) ?? 0),
@@ -200,6 +203,21 @@ export class HostPool {
       }
       hosts = [...hosts.filter((h) => h.hostName !== record.hostName), record];
     }
+  }
+
+  /** Whether `maxHosts` hosts (failed ones not counted) are open; warns when it first is. */
+  #reachedMaxHosts(hosts: readonly HostRecord[]): boolean {
+    const { maxHosts } = this.#deps.placement;
+    const open = hosts.filter((h) => h.status !== 'failed').length;
+    const reached = open >= maxHosts;
+    if (reached && !this.#atMaxHosts) {
+      this.#deps.logger.warn?.('not opening a host: maxHosts reached; users wait for a free slot', {
+        maxHosts,
+        waiting: this.#waiting.size,
+      });
+    }
+    this.#atMaxHosts = reached;
+    return reached;
   }
 
   /**

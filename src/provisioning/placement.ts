@@ -39,6 +39,13 @@ export interface DatabasePerUserPlacement {
    * 0 opens hosts only when a user waits.
    */
   warmSlots?: number;
+  /**
+   * At most this many hosts at once, failed ones not counted: a cap on what
+   * the placement may bill. At the cap no host opens (a warning is logged);
+   * users wait, `pending` (`lastError` `waiting-for-host`), for a slot a
+   * deprovision gives back or until the cap is raised. Default: no cap.
+   */
+  maxHosts?: number;
   /** When a user's new database is first looked at, in ms. Default 5 000. */
   expectedDatabaseCreationMs?: number;
 }
@@ -79,6 +86,8 @@ export interface ResolvedPlacement {
   host: Required<Omit<HostSpec, 'storage'>> & { storage?: string };
   capacity: number;
   warmSlots: number;
+  /** `Infinity` without a cap. */
+  maxHosts: number;
   expectedDatabaseCreationMs: number;
   /** Host instance names: `<prefix>host-0001`, ... */
   hostPrefix: string;
@@ -138,6 +147,10 @@ export function resolvePlacement(
   if (!Number.isSafeInteger(warmSlots) || warmSlots < 0) {
     fail('warmSlots must be an integer >= 0');
   }
+  const maxHosts = placement.maxHosts ?? Number.POSITIVE_INFINITY;
+  if (placement.maxHosts !== undefined && !(Number.isSafeInteger(maxHosts) && maxHosts >= 1)) {
+    fail('maxHosts must be an integer >= 1');
+  }
   const expectedDatabaseCreationMs =
     placement.expectedDatabaseCreationMs ?? PLACEMENT_DEFAULTS.expectedDatabaseCreationMs;
   if (!(expectedDatabaseCreationMs > 0 && expectedDatabaseCreationMs <= 3_600_000)) {
@@ -147,6 +160,7 @@ export function resolvePlacement(
     host: { type: PLACEMENT_DEFAULTS.hostType, ...host },
     capacity,
     warmSlots,
+    maxHosts,
     expectedDatabaseCreationMs,
     hostPrefix: hostPrefixFor(prefix),
   };

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configProblems, loadConfig, requireConfig } from '../../src/cli/config.js';
 import { readConfigObject } from '../../src/cli/config-file.js';
 import { parseKeyList } from '../../src/cli/key-list.js';
+import { placementOf } from '../../src/cli/services.js';
 import { CLIENT_SECRET, KEY, OTHER_KEY, SPEC_ENV } from './harness.js';
 
 const ENV = {
@@ -54,6 +55,7 @@ describe('CLI configuration', () => {
       organizationId: 'org-file',
       maxDatabasesPerHost: 8,
       warmSlots: 0,
+      maxHosts: 3,
     });
     const hostSpec = { AURA_INSTANCE_TYPE: 'business-critical', AURA_INSTANCE_MEMORY: '2GB' };
     const loaded = await loadConfig({ flags: {}, env: { ...ENV, ...hostSpec }, configFile: path });
@@ -63,6 +65,15 @@ describe('CLI configuration', () => {
       organizationId: 'org-file',
       maxDatabasesPerHost: 8,
       warmSlots: 0,
+      maxHosts: 3,
+    });
+    // What the CLI's provisioner gets: the hosts made of the instance settings, in the tenant.
+    expect(placementOf(requireConfig(loaded, ['aura', 'instance', 'placement']))).toMatchObject({
+      kind: 'database-per-user',
+      host: { organizationId: 'org-file', type: 'business-critical', memory: '2GB' },
+      maxDatabasesPerHost: 8,
+      warmSlots: 0,
+      maxHosts: 3,
     });
     const defaults = await loadConfig({ flags: {}, env: ENV, configFile: undefined });
     expect(requireConfig(defaults, ['placement']).placement).toEqual({
@@ -70,6 +81,7 @@ describe('CLI configuration', () => {
       organizationId: undefined,
       maxDatabasesPerHost: undefined,
       warmSlots: undefined,
+      maxHosts: undefined,
     });
   });
 

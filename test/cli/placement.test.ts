@@ -293,6 +293,9 @@ describe('placement settings', () => {
     const slots = await runCli(['reconcile'], hostedEnv({ AURA_WARM_SLOTS: '-1' }));
     expect(slots.code).toBe(2);
     expect(slots.stderr).toContain('AURA_WARM_SLOTS "-1" is not a whole number (0 or more)');
+    const hosts = await runCli(['reconcile'], hostedEnv({ AURA_MAX_HOSTS: '0' }));
+    expect(hosts.code).toBe(2);
+    expect(hosts.stderr).toContain('AURA_MAX_HOSTS "0" is not a whole number (1 or more)');
   });
 
   it('instance-per-user needs the instance type; database-per-user does not', async () => {
@@ -321,6 +324,7 @@ describe('placement settings', () => {
       'AURA_ORGANIZATION_ID',
       'AURA_MAX_DATABASES_PER_HOST',
       'AURA_WARM_SLOTS',
+      'AURA_MAX_HOSTS',
     ]) {
       expect(help.stdout).toContain(env);
     }

@@ -153,6 +153,39 @@ describe('placement database-per-user', () => {
     await provisioner.close();
   });
 
+  it('opens no more than maxHosts hosts: the users past them wait for a freed slot', async () => {
+    t = hostedHarness();
+    const { h } = t;
+    const warnings: string[] = [];
+    const provisioner = h.newProvisioner({
+      instance: undefined,
+      placement: { ...PLACEMENT, maxHosts: 1 },
+      reconcileIntervalMs: 0,
+      logger: { warn: (message) => warnings.push(message) },
+    });
+    const users = userIds(12);
+    await h.run(Promise.all(users.map((user) => provisioner.claimUser(user))));
+    await h.clock.advance(600_000);
+    // One host of 10 slots (neo4j counted) holds 9 users; the other 3 wait, pending.
+    const statuses = await Promise.all(
+      users.map((user) => provisioner.getProvisioningStatus(user)),
+    );
+    const ready = users.filter((_, i) => statuses[i]?.status === 'ready');
+    const waiting = users.filter((_, i) => statuses[i]?.status === 'pending');
+    expect(ready).toHaveLength(9);
+    expect(waiting).toHaveLength(3);
+    expect(t.hostCreates()).toHaveLength(1);
+    expect(await h.store.listHosts()).toHaveLength(1);
+    expect(warnings.filter((w) => w.includes('maxHosts reached'))).toHaveLength(1);
+    // A deprovision gives a slot back: one waiting user takes it, on the same host.
+    await h.run(provisioner.deprovisionUserDatabase(ready[0] as string));
+    await h.clock.advance(60_000);
+    const after = await Promise.all(waiting.map((user) => provisioner.getProvisioningStatus(user)));
+    expect(after.filter((status) => status.status === 'ready')).toHaveLength(1);
+    expect(t.hostCreates()).toHaveLength(1);
+    await provisioner.close();
+  });
+
   it('creates one database for 20 concurrent calls for one user', async () => {
     t = hostedHarness();
     const { h } = t;
@@ -241,6 +274,9 @@ describe('placement database-per-user, options', () => {
     expect(() =>
       h.newProvisioner({ placement: { ...PLACEMENT, maxDatabasesPerHost: 11 } }),
     ).toThrow(/maxDatabasesPerHost must be an integer from 2 to 10/);
+    expect(() => h.newProvisioner({ placement: { ...PLACEMENT, maxHosts: 0 } })).toThrow(
+      /maxHosts must be an integer >= 1/,
+    );
     expect(() => h.newProvisioner({ instance: undefined })).toThrow(/needs `instance`/);
   });
 });
