@@ -160,7 +160,7 @@ export async function scanWithHosts(
   aura: AuraClient,
   store: CredentialStore & HostStore,
   config: Pick<CliConfig, 'aura' | 'placement'>,
-  retryFailed: boolean,
+  options: { retryFailed: boolean },
 ) {
   const { tenantId, instancePrefix: prefix } = config.aura;
   const { kind, organizationId } = config.placement;
@@ -172,7 +172,7 @@ export async function scanWithHosts(
   const snapshot = await scanForReconcile(aura, store, {
     tenantId,
     prefix,
-    retryFailed,
+    retryFailed: options.retryFailed,
     now: Date.now(),
   });
   const databases = listings && orphanDatabasesIn(listings, snapshot.records, prefix);

@@ -143,7 +143,9 @@ export const orphansCommand: Command = {
     const aura = openAura(config.aura);
     const opened = await openStore(config.store, context.out);
     context.onClose(opened.close);
-    const { snapshot, project, databases } = await scanWithHosts(aura, opened.store, config, false);
+    const { snapshot, project, databases } = await scanWithHosts(aura, opened.store, config, {
+      retryFailed: false,
+    });
     const { orphans, instances } = snapshot;
     const rows: OrphanRow[] = orphans.map((orphan) => ({
       ...orphan,

@@ -122,12 +122,9 @@ export async function runDryRun(
   const prefix = config.aura.instancePrefix;
   const opened = await openStore(config.store, context.out);
   context.onClose(opened.close);
-  const { snapshot, databases } = await scanWithHosts(
-    openAura(config.aura),
-    opened.store,
-    config,
-    true,
-  );
+  const { snapshot, databases } = await scanWithHosts(openAura(config.aura), opened.store, config, {
+    retryFailed: true,
+  });
   const { records, plan, orphans } = snapshot;
   const users = new Set(records.map((r) => r.userId));
   const report: DryRunReport = {
