@@ -11,7 +11,7 @@ import { insertOrRead } from './claim-loop.js';
 import { POSTGRES_STORE_DEFAULTS, type TableName } from './postgres-columns.js';
 import { parseRow } from './postgres-failure.js';
 import { HOST_COLUMNS, HOST_PATCHABLE_FIELDS, type HostField } from './postgres-host-schema.js';
-import { toParameter } from './postgres-row.js';
+import { compareAndSetUpdate, firstRowValues, insertIfAbsentSql } from './postgres-row.js';
 import { checkVersion } from './store-arguments.js';
 
 /**
@@ -59,11 +59,8 @@ export class PostgresHostTable implements HostStore {
   async claimHost(record: NewHostRecord): Promise<HostClaimResult> {
     checkHostName(record?.hostName);
     const now = this.#clock.now();
-    const full: Record<string, unknown> = { ...record, version: 1, createdAt: now, updatedAt: now };
-    const values = HOST_COLUMNS.all.map((column) => toParameter(column, full[column.field]));
-    const insert = `insert into ${this.#table.qualified} (${LIST}) values (${values
-      .map((_, i) => `$${i + 1}`)
-      .join(', ')}) on conflict (${q('hostName')}) do nothing returning ${LIST}`;
+    const values = firstRowValues(HOST_COLUMNS, record, now);
+    const insert = insertIfAbsentSql(this.#table, HOST_COLUMNS, 'hostName');
     const secrets = [record.encryptedPassword, record.connectionUrl];
     return insertOrRead(
       {
@@ -87,23 +84,18 @@ export class PostgresHostTable implements HostStore {
   ): Promise<HostRecord | null> {
     checkHostName(hostName);
     checkVersion(expectedVersion);
-    const values: unknown[] = [hostName, expectedVersion];
-    const sets: string[] = [];
-    for (const [field, value] of Object.entries(patch ?? {})) {
-      if (!HOST_PATCHABLE_FIELDS.has(field as HostField) || value === undefined) continue;
-      const column = HOST_COLUMNS.of(field as HostField);
-      values.push(toParameter(column, value));
-      sets.push(`${column.quoted} = $${values.length}`);
-    }
-    values.push(toParameter(HOST_COLUMNS.of('updatedAt'), this.#clock.now()));
-    sets.push(`${q('version')} = ${q('version')} + 1`);
-    sets.push(`${q('updatedAt')} = $${values.length}`);
-    const rows = await this.#query(
-      'updateHost',
-      `update ${this.#table.qualified} set ${sets.join(', ')} where ${q('hostName')} = $1 and ${q('version')} = $2 returning ${LIST}`,
-      values,
-      [patch?.encryptedPassword, patch?.connectionUrl],
+    const { text, values } = compareAndSetUpdate(
+      this.#table,
+      HOST_COLUMNS,
+      { key: 'hostName', value: hostName, expectedVersion },
+      patch,
+      HOST_PATCHABLE_FIELDS,
+      this.#clock.now(),
     );
+    const rows = await this.#query('updateHost', text, values, [
+      patch?.encryptedPassword,
+      patch?.connectionUrl,
+    ]);
     return rows[0] === undefined ? null : parseHost('updateHost', rows[0]);
   }
 

@@ -1,6 +1,6 @@
 import { ProvisioningConfigurationError } from '../records/errors.js';
 import { PROVISIONING_STATUSES, type UserDatabaseRecord } from '../records/record.js';
-import type { ColumnKind, ResolvedColumn } from './postgres-columns.js';
+import type { ColumnKind, ResolvedColumn, ResolvedColumns, TableName } from './postgres-columns.js';
 
 /**
  * A row that does not read as a record. The message names the column, never its value.
@@ -92,4 +92,56 @@ export function toParameter(column: ResolvedColumn<string>, value: unknown): unk
     throw new ProvisioningConfigurationError(`${column.field} must be ms since the epoch`);
   }
   return date.toISOString();
+}
+
+/**
+ * The values a claim inserts, one per column in column order: `record`,
+ * `version` 1 and both times `now`, each as {@link toParameter} sends it.
+ */
+export function firstRowValues<F extends string>(
+  columns: ResolvedColumns<F>,
+  record: object,
+  now: number,
+): unknown[] {
+  const full: Record<string, unknown> = { ...record, version: 1, createdAt: now, updatedAt: now };
+  return columns.all.map((column) => toParameter(column, full[column.field]));
+}
+
+/** `insert ... on conflict (<key>) do nothing returning <every column>`, every value a parameter. */
+export function insertIfAbsentSql<F extends string>(
+  table: TableName,
+  columns: ResolvedColumns<F>,
+  key: F,
+): string {
+  const parameters = columns.all.map((_, i) => `$${i + 1}`).join(', ');
+  return `insert into ${table.qualified} (${columns.list}) values (${parameters}) on conflict (${columns.of(key).quoted}) do nothing returning ${columns.list}`;
+}
+
+/**
+ * `update ... set <patched columns>, version = version + 1, updated_at = <now> where <key> = $1
+ * and version = $2 returning <every column>` with its values: the patch's defined fields that
+ * `patchable` holds (the key and the bookkeeping never), every value a parameter.
+ */
+export function compareAndSetUpdate<F extends string>(
+  table: TableName,
+  columns: ResolvedColumns<F | 'version' | 'updatedAt'>,
+  where: { key: F; value: string; expectedVersion: number },
+  patch: object | undefined,
+  patchable: ReadonlySet<F>,
+  now: number,
+): { text: string; values: unknown[] } {
+  const q = (field: F | 'version' | 'updatedAt') => columns.of(field).quoted;
+  const values: unknown[] = [where.value, where.expectedVersion];
+  const sets: string[] = [];
+  for (const [field, value] of Object.entries(patch ?? {})) {
+    if (!patchable.has(field as F) || value === undefined) continue;
+    const column = columns.of(field as F);
+    values.push(toParameter(column, value));
+    sets.push(`${column.quoted} = $${values.length}`);
+  }
+  values.push(toParameter(columns.of('updatedAt'), now));
+  sets.push(`${q('version')} = ${q('version')} + 1`);
+  sets.push(`${q('updatedAt')} = $${values.length}`);
+  const text = `update ${table.qualified} set ${sets.join(', ')} where ${q(where.key)} = $1 and ${q('version')} = $2 returning ${columns.list}`;
+  return { text, values };
 }

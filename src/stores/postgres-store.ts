@@ -27,7 +27,7 @@ import { parseRow, storeFailure } from './postgres-failure.js';
 import { hostsTableOf, hostsTableStatements } from './postgres-host-schema.js';
 import { PostgresHostTable } from './postgres-hosts.js';
 import { listPage, listStatement } from './postgres-list.js';
-import { toParameter } from './postgres-row.js';
+import { compareAndSetUpdate, firstRowValues, insertIfAbsentSql } from './postgres-row.js';
 import { userDatabasesTableStatements } from './postgres-schema.js';
 import { checkUserId, checkVersion, PATCHABLE_FIELDS } from './store-arguments.js';
 
@@ -163,11 +163,8 @@ export class PostgresCredentialStore implements CredentialStore, HostStore {
   async claim(record: NewUserDatabaseRecord): Promise<ClaimResult> {
     checkUserId(record?.userId);
     const now = this.#clock.now();
-    const full: Record<string, unknown> = { ...record, version: 1, createdAt: now, updatedAt: now };
-    const values = this.#columns.all.map((column) => toParameter(column, full[column.field]));
-    const insert = `insert into ${this.#table.qualified} (${this.#columns.list}) values (${values
-      .map((_, i) => `$${i + 1}`)
-      .join(', ')}) on conflict (${this.#q('userId')}) do nothing returning ${this.#columns.list}`;
+    const values = firstRowValues(this.#columns, record, now);
+    const insert = insertIfAbsentSql(this.#table, this.#columns, 'userId');
     const secrets = [record.encryptedPassword, record.connectionUrl];
     const { userId } = record;
     return insertOrRead(
@@ -193,24 +190,18 @@ export class PostgresCredentialStore implements CredentialStore, HostStore {
   ): Promise<UserDatabaseRecord | null> {
     checkUserId(userId);
     checkVersion(expectedVersion);
-    const values: unknown[] = [userId, expectedVersion];
-    const sets: string[] = [];
-    for (const [field, value] of Object.entries(patch ?? {})) {
-      if (!PATCHABLE_FIELDS.has(field as UserDatabaseField) || value === undefined) continue;
-      const column = this.#columns.of(field as UserDatabaseField);
-      values.push(toParameter(column, value));
-      sets.push(`${column.quoted} = $${values.length}`);
-    }
-    values.push(toParameter(this.#columns.of('updatedAt'), this.#clock.now()));
-    sets.push(`${this.#q('version')} = ${this.#q('version')} + 1`);
-    sets.push(`${this.#q('updatedAt')} = $${values.length}`);
-    const rows = await this.#query(
-      'update',
-      userId,
-      `update ${this.#table.qualified} set ${sets.join(', ')} where ${this.#q('userId')} = $1 and ${this.#q('version')} = $2 returning ${this.#columns.list}`,
-      values,
-      [patch?.encryptedPassword, patch?.connectionUrl],
+    const { text, values } = compareAndSetUpdate(
+      this.#table,
+      this.#columns,
+      { key: 'userId', value: userId, expectedVersion },
+      patch,
+      PATCHABLE_FIELDS,
+      this.#clock.now(),
     );
+    const rows = await this.#query('update', userId, text, values, [
+      patch?.encryptedPassword,
+      patch?.connectionUrl,
+    ]);
     return rows[0] === undefined ? null : this.#parse('update', userId, rows[0]);
   }
 

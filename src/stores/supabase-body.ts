@@ -1,21 +1,19 @@
-import type { NewUserDatabaseRecord, UserDatabasePatch } from '../records/record.js';
+import type { UserDatabasePatch } from '../records/record.js';
 import type { ResolvedColumns, UserDatabaseField } from './postgres-columns.js';
-import { toParameter } from './postgres-row.js';
+import { firstRowValues, toParameter } from './postgres-row.js';
 import { PATCHABLE_FIELDS } from './store-arguments.js';
 
 /**
  * The JSON row `claim` inserts: every column, `version` 1, both times `now`
  * (ISO strings, which Postgres reads exactly), keyed by column name.
  */
-export function claimRow(
-  columns: ResolvedColumns,
-  record: NewUserDatabaseRecord,
+export function claimRow<F extends string>(
+  columns: ResolvedColumns<F>,
+  record: object,
   now: number,
 ): Record<string, unknown> {
-  const full: Record<string, unknown> = { ...record, version: 1, createdAt: now, updatedAt: now };
-  return Object.fromEntries(
-    columns.all.map((column) => [column.column, toParameter(column, full[column.field])]),
-  );
+  const values = firstRowValues(columns, record, now);
+  return Object.fromEntries(columns.all.map((column, i) => [column.column, values[i]]));
 }
 
 /**

@@ -11,6 +11,7 @@ import { HOST_COLUMNS, HOST_PATCHABLE_FIELDS, type HostField } from './postgres-
 import { checkHostName, parseHost } from './postgres-hosts.js';
 import { toParameter } from './postgres-row.js';
 import { checkVersion } from './store-arguments.js';
+import { claimRow } from './supabase-body.js';
 import type { FilterBuilder, TableBuilder } from './supabase-builder.js';
 import { SUPABASE_STORE_DEFAULTS } from './supabase-list.js';
 
@@ -47,10 +48,7 @@ export class SupabaseHostTable implements HostStore {
   async claimHost(record: NewHostRecord): Promise<HostClaimResult> {
     checkHostName(record?.hostName);
     const now = this.#clock.now();
-    const full: Record<string, unknown> = { ...record, version: 1, createdAt: now, updatedAt: now };
-    const row = Object.fromEntries(
-      HOST_COLUMNS.all.map((c) => [c.column, toParameter(c, full[c.field])]),
-    );
+    const row = claimRow(HOST_COLUMNS, record, now);
     const secrets = [record.encryptedPassword, record.connectionUrl];
     const onConflict = column('hostName');
     return insertOrRead(
