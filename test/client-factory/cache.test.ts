@@ -3,26 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { isUserClientError } from '../../src/client-factory/errors.js';
 import { createUserClients, type UserClientsOptions } from '../../src/neo4j.js';
 import type { ProvisioningListener } from '../../src/records/events.js';
-import { createWorld, recordingDriverFactory } from './support.js';
+import { clientsOver, createWorld, settle } from './support.js';
 
 /** The world, a recording driver factory and a cache over them. */
-function setup(options: Partial<UserClientsOptions> = {}) {
-  const world = createWorld();
-  const factory = recordingDriverFactory();
-  const clients = createUserClients({
-    store: world.store,
-    cipher: world.cipher,
-    clock: world.clock,
-    createDriver: factory.createDriver,
-    ...options,
-  });
-  return { ...world, ...factory, clients };
-}
-
-/** Lets background work (a revalidation read, a close) finish. */
-const settle = async () => {
-  for (let i = 0; i < 20; i++) await new Promise<void>((resolve) => setImmediate(resolve));
-};
+const setup = (options: Partial<UserClientsOptions> = {}) => clientsOver(createWorld(), options);
 
 describe('hits', () => {
   it('return the same driver without reading the store again', async () => {

@@ -11,34 +11,21 @@ import { createUserClients, type UserClientsOptions } from '../../src/neo4j.js';
 import { hostCipherContext } from '../../src/records/host-record.js';
 import { type FakeBoltServer, startFakeBoltServer } from './fake-bolt-server.js';
 import {
+  clientsOver,
   createHostedWorld,
   createWorld,
   HOST_PASSWORD,
   HOST_USERNAME,
   recordingDriverFactory,
+  settle,
 } from './support.js';
 
 const DB1 = 'ap-u0000007oizyxc9ipowcnntkhs';
 const DB2 = 'ap-u0000008qp3m1v0zsa2hd7k5r';
 
 /** A hosted world, a recording driver factory and a cache over them. */
-function setup(options: Partial<UserClientsOptions> = {}) {
-  const world = createHostedWorld();
-  const factory = recordingDriverFactory();
-  const clients = createUserClients({
-    store: world.store,
-    cipher: world.cipher,
-    clock: world.clock,
-    createDriver: factory.createDriver,
-    ...options,
-  });
-  return { ...world, ...factory, clients };
-}
-
-/** Lets background work (a revalidation read, a close) finish. */
-const settle = async () => {
-  for (let i = 0; i < 20; i++) await new Promise<void>((resolve) => setImmediate(resolve));
-};
+const setup = (options: Partial<UserClientsOptions> = {}) =>
+  clientsOver(createHostedWorld(), options);
 
 async function rejection(run: () => unknown): Promise<unknown> {
   try {

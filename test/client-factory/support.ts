@@ -1,4 +1,5 @@
 import neo4j, { type AuthToken, type Config, type Driver } from 'neo4j-driver';
+import { createUserClients, type UserClientsOptions } from '../../src/neo4j.js';
 import type { CredentialCipher } from '../../src/records/cipher.js';
 import {
   type HostRecord,
@@ -178,3 +179,23 @@ export function createHostedWorld() {
 
   return { ...world, store, cipher, counts, putHost, putHostedUser };
 }
+
+/** A `createUserClients` cache over `world`, with a recording driver factory. */
+export function clientsOver<
+  W extends { store: CredentialStore; cipher: CredentialCipher; clock: TestClock },
+>(world: W, options: Partial<UserClientsOptions> = {}) {
+  const factory = recordingDriverFactory();
+  const clients = createUserClients({
+    store: world.store,
+    cipher: world.cipher,
+    clock: world.clock,
+    createDriver: factory.createDriver,
+    ...options,
+  });
+  return { ...world, ...factory, clients };
+}
+
+/** Lets background work (a revalidation read, a close) finish. */
+export const settle = async () => {
+  for (let i = 0; i < 20; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+};
