@@ -3,6 +3,7 @@ import {
   type NewUserDatabaseRecord,
   newRecord as pendingRecord,
 } from '../../src/records/record.js';
+import type { PostgrestMock } from '../support/postgrest-mock.js';
 
 /** A record to claim: `pending`, nothing known yet, `fields` on top. */
 export const newRecord = (userId: string, fields: Partial<NewUserDatabaseRecord> = {}) =>
@@ -46,3 +47,12 @@ export async function rejectionOf(
 /** Everything an operator could see of an error. */
 export const visible = (error: Error) =>
   `${error.message}\n${JSON.stringify(error)}\n${String(error)}`;
+
+/** The requests `mock` got so far, as `METHOD table?params` with the Prefer header, then forgotten. */
+export const sentRequests = (mock: PostgrestMock) =>
+  mock.requests.splice(0).map((r) => ({
+    request: `${r.method} ${r.table}?${r.params.map(([k, v]) => `${k}=${v}`).join('&')}`,
+    prefer: r.prefer,
+    profile: r.profile,
+    body: r.body,
+  }));

@@ -5,7 +5,7 @@ import { SupabaseCredentialStore } from '../../src/stores/supabase-store.js';
 import { createTestClock } from '../../src/testing/test-clock.js';
 import { auraHostsTable, userDatabasesTable } from '../support/postgrest-schema.js';
 import { createServiceClient, usePostgrestMock } from '../support/postgrest-server.js';
-import { rejectionOf, visible } from './fixtures.js';
+import { rejectionOf, sentRequests, visible } from './fixtures.js';
 
 const { setup } = usePostgrestMock();
 
@@ -31,15 +31,7 @@ function world(options: { key?: string; schema?: string; hostsTable?: string } =
     ...schema,
     ...(options.hostsTable ? { hostsTable: options.hostsTable } : {}),
   });
-  /** The requests so far, as `METHOD table?params` with the Prefer header, then forgotten. */
-  const sent = () =>
-    mock.requests.splice(0).map((r) => ({
-      request: `${r.method} ${r.table}?${r.params.map(([k, v]) => `${k}=${v}`).join('&')}`,
-      prefer: r.prefer,
-      profile: r.profile,
-      body: r.body,
-    }));
-  return { mock, clock, store, sent };
+  return { mock, clock, store, sent: () => sentRequests(mock) };
 }
 
 describe('what SupabaseCredentialStore sends for host records', () => {

@@ -3,7 +3,7 @@ import { SupabaseCredentialStore } from '../../src/stores/supabase-store.js';
 import { createTestClock } from '../../src/testing/test-clock.js';
 import { userDatabasesTable } from '../support/postgrest-schema.js';
 import { createServiceClient, usePostgrestMock } from '../support/postgrest-server.js';
-import { newRecord } from './fixtures.js';
+import { newRecord, sentRequests } from './fixtures.js';
 
 const { setup } = usePostgrestMock();
 
@@ -26,15 +26,7 @@ function world(options: { schema?: string; table?: string } = {}) {
     clock,
     ...options,
   });
-  /** The requests so far, as `METHOD table?params` with the Prefer header, then forgotten. */
-  const sent = () =>
-    mock.requests.splice(0).map((r) => ({
-      request: `${r.method} ${r.table}?${r.params.map(([k, v]) => `${k}=${v}`).join('&')}`,
-      prefer: r.prefer,
-      profile: r.profile,
-      body: r.body,
-    }));
-  return { mock, clock, store, sent };
+  return { mock, clock, store, sent: () => sentRequests(mock) };
 }
 
 describe('what SupabaseCredentialStore sends', () => {
