@@ -1,6 +1,5 @@
 import { ProvisioningConfigurationError } from '../records/errors.js';
 import type { HostRecord } from '../records/host-record.js';
-import { PROVISIONING_STATUSES } from '../records/record.js';
 import {
   type FieldSpec,
   parseTableName,
@@ -8,6 +7,7 @@ import {
   resolveFieldColumns,
   type TableName,
 } from './postgres-columns.js';
+import { SHARED_COLUMN_TYPES } from './postgres-schema.js';
 
 /** A field of {@link HostRecord}. */
 export type HostField = keyof HostRecord;
@@ -73,27 +73,13 @@ export function hostsTableOf(table: string, hostsTable: string | undefined): Tab
   return hosts;
 }
 
-const STATUS_LIST = PROVISIONING_STATUSES.map((status) => `'${status}'`).join(', ');
-
 // The type and constraints of each column. host_name has collation "C", so
 // listHosts() orders by bytes, as every other store does.
 const HOST_COLUMN_TYPES: Readonly<Record<HostField, (quoted: string) => string>> = {
+  ...SHARED_COLUMN_TYPES,
   hostName: () => 'text collate "C" primary key',
-  status: (c) => `text not null check (${c} in (${STATUS_LIST}))`,
-  version: (c) => `bigint not null default 1 check (${c} >= 1)`,
-  instanceId: () => 'text',
-  connectionUrl: () => 'text',
-  username: () => 'text',
-  encryptedPassword: () => 'text',
   capacity: (c) => `integer not null check (${c} >= 1)`,
   used: (c) => `integer not null default 1 check (${c} >= 0)`,
-  attempts: (c) => `integer not null default 0 check (${c} >= 0)`,
-  lastError: () => 'text',
-  nextCheckAt: () => 'timestamptz',
-  createRequestedAt: () => 'timestamptz',
-  readyAt: () => 'timestamptz',
-  createdAt: () => 'timestamptz not null default now()',
-  updatedAt: () => 'timestamptz not null default now()',
 };
 
 /** The DDL of the hosts table, one statement per entry, for `migrate()` to run one at a time. */

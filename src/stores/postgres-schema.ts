@@ -1,3 +1,4 @@
+import type { HostRecord } from '../records/host-record.js';
 import { PROVISIONING_STATUSES } from '../records/record.js';
 import {
   POSTGRES_STORE_DEFAULTS,
@@ -19,18 +20,20 @@ export interface UserDatabasesTableSqlOptions {
 
 const STATUS_LIST = PROVISIONING_STATUSES.map((status) => `'${status}'`).join(', ');
 
-// The type and constraints of each field's column. user_id is text so any
-// app's ids fit; collation "C" makes list order the same byte order everywhere.
-const COLUMN_TYPES: Readonly<Record<UserDatabaseField, (quoted: string) => string>> = {
-  userId: () => 'text collate "C" primary key',
+/** The fields user and host records share. */
+type SharedField = UserDatabaseField & keyof HostRecord;
+
+/**
+ * The type and constraints of the columns user and host records share (the
+ * hosts table's DDL uses them too), by field.
+ */
+export const SHARED_COLUMN_TYPES: Readonly<Record<SharedField, (quoted: string) => string>> = {
   status: (c) => `text not null check (${c} in (${STATUS_LIST}))`,
   version: (c) => `bigint not null default 1 check (${c} >= 1)`,
-  instanceName: () => 'text not null unique',
   instanceId: () => 'text',
   connectionUrl: () => 'text',
   username: () => 'text',
   encryptedPassword: () => 'text',
-  databaseName: () => 'text',
   attempts: (c) => `integer not null default 0 check (${c} >= 0)`,
   lastError: () => 'text',
   nextCheckAt: () => 'timestamptz',
@@ -38,6 +41,15 @@ const COLUMN_TYPES: Readonly<Record<UserDatabaseField, (quoted: string) => strin
   readyAt: () => 'timestamptz',
   createdAt: () => 'timestamptz not null default now()',
   updatedAt: () => 'timestamptz not null default now()',
+};
+
+// The type and constraints of each field's column. user_id is text so any
+// app's ids fit; collation "C" makes list order the same byte order everywhere.
+const COLUMN_TYPES: Readonly<Record<UserDatabaseField, (quoted: string) => string>> = {
+  ...SHARED_COLUMN_TYPES,
+  userId: () => 'text collate "C" primary key',
+  instanceName: () => 'text not null unique',
+  databaseName: () => 'text',
 };
 
 function indexName(table: TableName, suffix: string): string {
