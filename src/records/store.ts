@@ -26,7 +26,18 @@ export interface ListQuery {
   /** Page size. Default 100. */
   limit?: number;
   cursor?: string | undefined;
+  /**
+   * `due` (default): by `nextCheckAt` (nulls last), then `userId`, for the
+   * scheduler's scans. `userId`: by `userId` alone. A key that never changes
+   * gives a consistent full read: a record that exists from the first page
+   * to the last is returned exactly once, however it changes meanwhile
+   * (reconcile's snapshot reads this way).
+   */
+  order?: ListOrder;
 }
+
+/** The orders {@link CredentialStore.list} supports (see {@link ListQuery.order}). */
+export type ListOrder = 'due' | 'userId';
 
 /**
  * Where provisioning keeps one record per user. Implementations must make
@@ -61,6 +72,9 @@ export interface CredentialStore {
    * version. Returns whether a record was removed.
    */
   delete(userId: string, expectedVersion?: number): Promise<boolean>;
-  /** Records by status and due time, ordered by (`nextCheckAt`, `userId`), a page at a time. */
+  /**
+   * Records by status and due time, a page at a time, ordered by
+   * (`nextCheckAt`, `userId`), or by `userId` alone with `order: 'userId'`.
+   */
   list(query?: ListQuery): Promise<RecordPage>;
 }

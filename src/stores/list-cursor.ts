@@ -1,5 +1,6 @@
 import { decodeBase64, encodeBase64Url } from '../kernel/base64.js';
 import { ProvisioningConfigurationError } from '../records/errors.js';
+import type { ListOrder } from '../records/store.js';
 
 /**
  * A record's place in the order of `CredentialStore.list`: `nextCheckAt`
@@ -20,8 +21,12 @@ export interface ListPosition {
  * records.sort(compareListPosition);
  * ```
  */
-export function compareListPosition(a: ListPosition, b: ListPosition): number {
-  if (a.nextCheckAt !== b.nextCheckAt) {
+export function compareListPosition(
+  a: ListPosition,
+  b: ListPosition,
+  order: ListOrder = 'due',
+): number {
+  if (order === 'due' && a.nextCheckAt !== b.nextCheckAt) {
     if (a.nextCheckAt === null) return 1;
     if (b.nextCheckAt === null) return -1;
     return a.nextCheckAt - b.nextCheckAt;
@@ -44,8 +49,9 @@ export function compareListPosition(a: ListPosition, b: ListPosition): number {
  * return { records: page, nextCursor: last && encodeListCursor(last) };
  * ```
  */
-export function encodeListCursor(last: ListPosition): string {
-  const json = JSON.stringify([last.nextCheckAt, last.userId]);
+export function encodeListCursor(last: ListPosition, order: ListOrder = 'due'): string {
+  // The order is in the cursor, so a cursor of one order is refused by the other.
+  const json = JSON.stringify(order === 'due' ? [last.nextCheckAt, last.userId] : { u: last.userId });
   return encodeBase64Url(new TextEncoder().encode(json));
 }
 
@@ -58,7 +64,7 @@ export function encodeListCursor(last: ListPosition): string {
  * const after = query.cursor === undefined ? undefined : decodeListCursor(query.cursor);
  * ```
  */
-export function decodeListCursor(cursor: string): ListPosition {
+export function decodeListCursor(cursor: string, order: ListOrder = 'due'): ListPosition {
   const invalid = () => new ProvisioningConfigurationError('Invalid list cursor');
   const bytes = typeof cursor === 'string' ? decodeBase64(cursor) : null;
   if (!bytes) throw invalid();
@@ -67,6 +73,11 @@ export function decodeListCursor(cursor: string): ListPosition {
     value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch {
     throw invalid();
+  }
+  if (order === 'userId') {
+    const userId = (value as { u?: unknown } | null)?.u;
+    if (Array.isArray(value) || typeof userId !== 'string') throw invalid();
+    return { nextCheckAt: null, userId };
   }
   if (!Array.isArray(value) || value.length !== 2) throw invalid();
   const [nextCheckAt, userId] = value as [unknown, unknown];

@@ -102,7 +102,8 @@ export class MemoryCredentialStore implements CredentialStore, HostStore {
         `list limit must be a positive integer, not ${limit}`,
       );
     }
-    const after = query.cursor === undefined ? undefined : decodeListCursor(query.cursor);
+    const order = query.order ?? 'due';
+    const after = query.cursor === undefined ? undefined : decodeListCursor(query.cursor, order);
     const { statuses, dueBefore } = query;
     const selected = [...this.#records.values()]
       .filter((record) => statuses === undefined || statuses.includes(record.status))
@@ -111,11 +112,12 @@ export class MemoryCredentialStore implements CredentialStore, HostStore {
           dueBefore === undefined ||
           (record.nextCheckAt !== null && record.nextCheckAt <= dueBefore),
       )
-      .filter((record) => after === undefined || compareListPosition(record, after) > 0)
-      .sort(compareListPosition);
+      .filter((record) => after === undefined || compareListPosition(record, after, order) > 0)
+      .sort((a, b) => compareListPosition(a, b, order));
     const page = selected.slice(0, limit).map((record) => ({ ...record }));
     const last = page.at(-1);
-    const nextCursor = selected.length > limit && last ? encodeListCursor(last) : undefined;
+    const nextCursor =
+      selected.length > limit && last ? encodeListCursor(last, order) : undefined;
     return nextCursor === undefined ? { records: page } : { records: page, nextCursor };
   }
 

@@ -1,6 +1,6 @@
 import { ProvisioningConfigurationError } from '../records/errors.js';
 import type { UserDatabaseRecord } from '../records/record.js';
-import type { ListQuery, RecordPage } from '../records/store.js';
+import type { ListOrder, ListQuery, RecordPage } from '../records/store.js';
 import { decodeListCursor, encodeListCursor } from './list-cursor.js';
 import {
   POSTGRES_STORE_DEFAULTS,
@@ -18,7 +18,7 @@ export interface ListStatement {
 
 /**
  * Builds the keyset query of `list`: order (next_check_at nulls last,
- * user_id), strictly after the cursor's position, one row over the page so
+ * user_id), or user_id alone, strictly after the cursor's position, one row over the page so
  * the caller knows whether another page follows. Every value is a parameter.
  */
 export function listStatement(
@@ -43,10 +43,13 @@ export function listStatement(
   if (query.dueBefore !== undefined) {
     where.push(`${next.quoted} <= ${param(toParameter(next, query.dueBefore))}`);
   }
+  const byUser = query.order === 'userId';
   if (query.cursor !== undefined) {
-    const after = decodeListCursor(query.cursor);
+    const after = decodeListCursor(query.cursor, query.order);
     const afterUser = param(after.userId);
-    if (after.nextCheckAt === null) {
+    if (byUser) {
+      where.push(`${user} > ${afterUser}`);
+    } else if (after.nextCheckAt === null) {
       where.push(`(${next.quoted} is null and ${user} > ${afterUser})`);
     } else {
       const at = param(toParameter(next, after.nextCheckAt));
@@ -56,14 +59,19 @@ export function listStatement(
     }
   }
   const filter = where.length > 0 ? ` where ${where.join(' and ')}` : '';
-  const text = `select ${columns.list} from ${table.qualified}${filter} order by ${next.quoted} asc nulls last, ${user} asc limit ${param(pageSize + 1)}`;
+  const order = byUser ? `${user} asc` : `${next.quoted} asc nulls last, ${user} asc`;
+  const text = `select ${columns.list} from ${table.qualified}${filter} order by ${order} limit ${param(pageSize + 1)}`;
   return { text, values, pageSize };
 }
 
 /** The page for the records read by a {@link listStatement} (up to one more than the page). */
-export function listPage(records: UserDatabaseRecord[], pageSize: number): RecordPage {
+export function listPage(
+  records: UserDatabaseRecord[],
+  pageSize: number,
+  order?: ListOrder,
+): RecordPage {
   const page = records.slice(0, pageSize);
   const last = page[page.length - 1];
   if (records.length <= pageSize || last === undefined) return { records: page };
-  return { records: page, nextCursor: encodeListCursor(last) };
+  return { records: page, nextCursor: encodeListCursor(last, order) };
 }

@@ -225,6 +225,7 @@ export class PostgresCredentialStore implements CredentialStore, HostStore {
     return listPage(
       rows.map((row) => this.#parse('list', undefined, row)),
       pageSize,
+      query.order,
     );
   }
 

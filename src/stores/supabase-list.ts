@@ -83,7 +83,8 @@ export function listRequest(
     throw new ProvisioningConfigurationError(`list limit must be a positive integer, not ${limit}`);
   }
   const pageSize = Math.min(limit, SUPABASE_STORE_DEFAULTS.maxListLimit);
-  const after = query.cursor === undefined ? undefined : decodeListCursor(query.cursor);
+  const byUser = query.order === 'userId';
+  const after = query.cursor === undefined ? undefined : decodeListCursor(query.cursor, query.order);
   const next = columns.of('nextCheckAt');
   const user = columns.of('userId');
   const dueBefore =
@@ -97,10 +98,10 @@ export function listRequest(
     request = request.in(columns.of('status').column, [...query.statuses]);
   }
   if (dueBefore !== undefined) request = request.lte(next.column, dueBefore);
-  if (after !== undefined) request = filterAfter(request, after, next, user);
-  request = request
-    .order(next.column, { ascending: true, nullsFirst: false })
-    .order(user.column, { ascending: true })
-    .limit(pageSize + 1);
+  if (after !== undefined) {
+    request = byUser ? request.gt(user.column, after.userId) : filterAfter(request, after, next, user);
+  }
+  if (!byUser) request = request.order(next.column, { ascending: true, nullsFirst: false });
+  request = request.order(user.column, { ascending: true }).limit(pageSize + 1);
   return { request, pageSize };
 }

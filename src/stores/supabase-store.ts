@@ -234,6 +234,7 @@ export class SupabaseCredentialStore implements CredentialStore, HostStore {
     return listPage(
       rows.map((row) => this.#parse('list', undefined, row)),
       pageSize,
+      query.order,
     );
   }
 

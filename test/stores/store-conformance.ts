@@ -248,6 +248,33 @@ export function describeStoreConformance(
       expect(seen).toContain(userId(150));
     });
 
+    it("with order 'userId', pages by userId alone: every record that exists throughout is seen exactly once, however it moves", async () => {
+      const t = clock.now();
+      const records = Array.from({ length: 250 }, (_, i) =>
+        pendingRecord(i, { nextCheckAt: i % 2 === 0 ? t + i : null }),
+      );
+      await Promise.all(records.map((record) => store.claim(record)));
+      const first = await store.list({ limit: 100, order: 'userId' });
+      expect(ids(first.records)).toEqual(records.slice(0, 100).map((r) => r.userId));
+      // Not yet reached: moved to the front of the due order, moved to the back, made ready.
+      await store.update(userId(200), 1, { nextCheckAt: t - 1 });
+      await store.update(userId(150), 1, { nextCheckAt: null, status: 'ready' });
+      await store.update(userId(120), 1, { nextCheckAt: t - 5 });
+      const rest = await listAll(store, { limit: 100, order: 'userId', cursor: first.nextCursor });
+      const seen = ids([first.records, ...rest].flat());
+      expect(seen).toEqual(records.map((r) => r.userId));
+    });
+
+    it('refuses a cursor of one order in the other', async () => {
+      await Promise.all(Array.from({ length: 3 }, (_, i) => store.claim(pendingRecord(i))));
+      const byUser = await store.list({ limit: 1, order: 'userId' });
+      const byDue = await store.list({ limit: 1 });
+      await expect(store.list({ cursor: byUser.nextCursor })).rejects.toThrow(/cursor/i);
+      await expect(store.list({ cursor: byDue.nextCursor, order: 'userId' })).rejects.toThrow(
+        /cursor/i,
+      );
+    });
+
     it('lists an empty store as one empty page', async () => {
       const page = await store.list();
       expect(page.records).toEqual([]);
