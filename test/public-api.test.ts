@@ -76,6 +76,7 @@ const ENTRIES: Record<string, { load: () => Promise<Record<string, unknown>>; na
       'createUserQueryClients',
       'generateAesGcmKey',
       'databaseNameForUser',
+      'deploymentTag',
       'instanceNameForUser',
       'isAuraError',
       'isHostStore',

@@ -10,6 +10,7 @@ import {
   AuraClient,
   createAesGcmCipher,
   createProvisioner,
+  deploymentTag,
   generateAesGcmKey,
   instanceNameForUser,
   MemoryCredentialStore,
@@ -259,8 +260,9 @@ describe.runIf(testPostgres().kind !== 'pglite')('Guide: running on several proc
         });
         expect(ready.status).toBe('ready');
       }
+      const tag = deploymentTag((await store.deploymentKey()) as string);
       expect(fake.instances.map((instance) => instance.name).sort()).toEqual(
-        [inline, queued].map((userId) => instanceNameForUser(userId, 'ap-')).sort(),
+        [inline, queued].map((userId) => instanceNameForUser(userId, 'ap-', tag)).sort(),
       );
 
       // The limiter's table exists, and the Aura client took its slots from it.

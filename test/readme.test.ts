@@ -105,7 +105,7 @@ describe('README', () => {
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
       await run;
-      expect(log).toHaveBeenCalledWith('ready', expect.stringMatching(/^ap-u[0-9a-z]{25}$/), true);
+      expect(log).toHaveBeenCalledWith('ready', expect.stringMatching(/^ap-t[0-9a-z]{25}$/), true);
       expect(fake.instances).toHaveLength(1);
     } finally {
       log.mockRestore();

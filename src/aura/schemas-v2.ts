@@ -66,13 +66,14 @@ function buildV2Wire() {
   });
 
   /**
-   * A database of an instance. Only `id` is documented; `name` and `status` are
-   * read when Aura sends them (UNKNOWN whether it does).
+   * A database of an instance. Only `id` is documented; `name`, `status` and
+   * `created_at` are read when Aura sends them (UNKNOWN whether it does).
    */
   const databaseWire = z.looseObject({
     id: z.string(),
     name: z.optional(z.string()),
     status: z.optional(z.string()),
+    created_at: z.optional(z.string()),
   });
 
   return {

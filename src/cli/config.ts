@@ -52,6 +52,8 @@ export interface CliConfig {
     tenantId: string;
     baseUrl: string;
     instancePrefix: string;
+    /** The provisioner's `deployment` option (`false` from the value `false`). */
+    deployment: string | false | undefined;
   };
   store: { databaseUrl: string; table: string };
   cipher: { keys: KeyList; currentKeyId: string };
@@ -282,6 +284,7 @@ export function buildConfig(loaded: LoadedConfig): CliConfig {
       tenantId: v.tenantId,
       baseUrl: v.baseUrl,
       instancePrefix: v.instancePrefix,
+      deployment: v.deployment === 'false' ? false : v.deployment,
     },
     store: { databaseUrl: v.databaseUrl, table: v.table },
     cipher: { keys, currentKeyId: v.currentKey ?? Object.keys(keys)[0] ?? '' },

@@ -156,6 +156,7 @@ export function openProvisioner(
     ...parts,
     ...(placement ? { placement } : { instance: { ...spec, tenantId: config.aura.tenantId } }),
     instanceNamePrefix: config.aura.instancePrefix,
+    deployment: config.aura.deployment,
     poll: { expectedCreationMs },
     ...(scheduler ? { scheduler } : {}),
   });

@@ -32,6 +32,7 @@ export type SettingName =
   | 'instanceCloudProvider'
   | 'expectedCreationMs'
   | 'instancePrefix'
+  | 'deployment'
   | 'placement'
   | 'organizationId'
   | 'maxDatabasesPerHost'
@@ -141,6 +142,13 @@ export const SETTINGS: readonly SettingDefinition[] = [
     flag: 'prefix',
     fallback: 'ap-',
   }),
+  setting(
+    'deployment',
+    'AURA_DEPLOYMENT',
+    'aura',
+    "This deployment's name, hashed into the tag its instance names carry (default: the store's table; `false`: untagged, the prefix is ours alone)",
+    { flag: 'deployment', need: 'optional' },
+  ),
   setting(
     'placement',
     'AURA_PLACEMENT',

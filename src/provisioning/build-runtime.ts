@@ -9,6 +9,7 @@ import { type HostStore, isHostStore } from '../records/host-record.js';
 import { checkPrefix } from '../records/instance-name.js';
 import type { CredentialStore } from '../records/store.js';
 import { PROVISIONING_DEFAULTS } from './defaults.js';
+import { checkDeployment, nameOwnershipOnce } from './deployment.js';
 import { guardHostStore, guardStore } from './guarded-store.js';
 import { HostPool } from './host-pool.js';
 import { IdleReader } from './idle-reader.js';
@@ -99,6 +100,13 @@ export function buildRuntime(
       `Invalid reconcileIntervalMs: expected 0 (off) or a duration up to ${MAX_TIMER_MS} ms`,
     );
   }
+  const deployment = checkDeployment(options.deployment);
+  const orphanGraceMs = options.orphanGraceMs ?? PROVISIONING_DEFAULTS.orphanGraceMs;
+  if (typeof orphanGraceMs !== 'number' || !(orphanGraceMs >= 0 && orphanGraceMs <= MAX_TIMER_MS)) {
+    throw new ProvisioningConfigurationError(
+      `Invalid orphanGraceMs: expected a duration up to ${MAX_TIMER_MS} ms`,
+    );
+  }
   const scheduler = options.scheduler ?? new InProcessScheduler({ clock, logger });
   // `expectedCreationMs` starts three learners: the probe-timed creation time (here), the first
   // status read's time (`readLearner` below) and the first idle read's (inside the idle reader).
@@ -158,6 +166,8 @@ export function buildRuntime(
       storeWriteBackoffMs: PROVISIONING_DEFAULTS.storeWriteBackoffMs,
     },
     emit,
+    names: nameOwnershipOnce(deployment, store),
+    reconciling: { graceMs: orphanGraceMs, firstSeen: new Map() },
   };
 
   // Attached once `rt` exists: making a user ready takes the whole engine.

@@ -22,6 +22,13 @@ export const PROVISIONING_DEFAULTS = {
    * Longer than a create call with its retries can take. 3 minutes.
    */
   createLeaseMs: 180_000,
+  /**
+   * Reconcile never deletes an instance or a database that no record owns while it is younger
+   * than this (by Aura's `created_at`; a database Aura gives no age is timed from when this
+   * process first saw it unowned): a create may still be settling. Longer than the create
+   * lease and a host's create lease. 10 minutes.
+   */
+  orphanGraceMs: 600_000,
   /** After a create whose outcome is unknown, look the name up this much later. */
   ambiguousCreateDelayMs: 15_000,
   /** Create attempts (and lookups) per record before it fails. */

@@ -26,6 +26,7 @@ export function guardStore(store: CredentialStore): CredentialStore {
     update: guard('update', (userId, version, patch) => store.update(userId, version, patch)),
     delete: guard('delete', (userId, version) => store.delete(userId, version)),
     list: guard('list', (query) => store.list(query)),
+    deploymentKey: guard('deploymentKey', async () => store.deploymentKey?.()),
   };
 }
 

@@ -33,6 +33,9 @@ export interface HostPoolDeps {
   emit(event: Omit<ProvisioningEventInfo, 'at'>): void;
 }
 
+/** The `lastError` of a host whose instance was deleted behind the library. */
+export const HOST_LOST = 'host-lost';
+
 /** Attempts at a compare-and-set on one host before moving on to the next. */
 const CAS_ATTEMPTS = 5;
 
@@ -143,6 +146,21 @@ export class HostPool {
     return false;
   }
 
+  /**
+   * Marks a host whose instance Aura no longer has: `failed` with
+   * `host-lost`, so nobody is placed on it and it does not hold back new
+   * hosts the way a refused one does. Whether this call marked it.
+   */
+  async markLost(host: HostRecord): Promise<boolean> {
+    const marked = await this.#deps.hosts.updateHost(host.hostName, host.version, {
+      status: 'failed',
+      lastError: HOST_LOST,
+      nextCheckAt: null,
+    });
+    if (host.instanceId) this.invalidate(host.instanceId);
+    return marked !== null;
+  }
+
   /** Every host record. */
   records(): Promise<HostRecord[]> {
     return this.#deps.hosts.listHosts();
@@ -172,7 +190,9 @@ export class HostPool {
     // A host Aura refused lately (a quota, billing, a bad spec) stops new ones for a while:
     // otherwise every waiting user would open, and fail, one host after another.
     const since = clock.now() - PLACEMENT_DEFAULTS.hostFailureBackoffMs;
-    const refused = hosts.find((h) => h.status === 'failed' && h.updatedAt > since);
+    const refused = hosts.find(
+      (h) => h.status === 'failed' && h.updatedAt > since && h.lastError !== HOST_LOST,
+    );
     if (refused) {
       this.#deps.logger.warn?.('not opening a host: a host failed lately', {
         hostName: refused.hostName,

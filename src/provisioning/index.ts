@@ -17,6 +17,7 @@ export type {
   ProvisioningEventInfo,
   ProvisioningEventType,
   ProvisioningListener,
+  UnownedKind,
 } from '../records/events.js';
 export {
   type HostClaimResult,
@@ -27,7 +28,7 @@ export {
   type NewHostRecord,
   newHostRecord,
 } from '../records/host-record.js';
-export { instanceNameForUser } from '../records/instance-name.js';
+export { deploymentTag, instanceNameForUser } from '../records/instance-name.js';
 export {
   type NewUserDatabaseRecord,
   newRecord,
@@ -37,7 +38,13 @@ export {
   type UserDatabaseRecord,
 } from '../records/record.js';
 export type { UserDatabaseStatus } from '../records/status.js';
-export type { ClaimResult, CredentialStore, ListQuery, RecordPage } from '../records/store.js';
+export type {
+  ClaimResult,
+  CredentialStore,
+  ListOrder,
+  ListQuery,
+  RecordPage,
+} from '../records/store.js';
 export {
   type AesGcmCipherOptions,
   createAesGcmCipher,
@@ -64,7 +71,10 @@ export {
   type ProvisionerOptions,
 } from './provisioner.js';
 export type {
+  DuplicatePolicy,
   HostSummary,
+  LostPolicy,
+  LostResource,
   OrphanDatabase,
   OrphanInstance,
   OrphanPolicy,

@@ -6,7 +6,7 @@ import type { ProvisioningListener } from '../records/events.js';
 import type { CredentialStore } from '../records/store.js';
 import type { Placement } from './placement.js';
 import type { PollPolicy } from './poll-policy.js';
-import type { OrphanPolicy } from './reconcile.js';
+import type { DuplicatePolicy, LostPolicy, OrphanPolicy } from './reconcile.js';
 import type { InstanceSpec, ReadinessProbe } from './runtime.js';
 import type { InProcessScheduler, PollScheduler } from './scheduler.js';
 
@@ -39,8 +39,41 @@ export interface ProvisionerOptions {
   poll?: Partial<PollPolicy>;
   /** A free readiness signal between status reads; off by default. */
   readinessProbe?: ReadinessProbe;
-  /** What reconcile does with instances no record owns. Default `report`. */
+  /**
+   * What reconcile does with a proven orphan (an instance or database of this deployment that
+   * no record owns, older than `orphanGraceMs`): `report` (default), `adopt` (untagged names of
+   * UUID users only) or `delete`. Young, foreign and unproven ones are only ever reported.
+   */
   orphans?: OrphanPolicy;
+  /**
+   * What reconcile does with a duplicate (an instance or database with a user's name whose id
+   * the user's record does not hold: a second, billed copy): `report` (default) or `delete`.
+   */
+  duplicates?: DuplicatePolicy;
+  /**
+   * What reconcile does with a ready user whose instance, database or host is gone behind the
+   * library: `reprovision` (default: back to pending, provisioned again, attempts kept) or
+   * `fail` (failed with `instance-lost`, `database-lost` or `host-lost`, for an operator).
+   */
+  lost?: LostPolicy;
+  /**
+   * Reconcile never deletes an unowned resource younger than this. Default 600 000 (10 minutes);
+   * keep it longer than `createLeaseMs`.
+   */
+  orphanGraceMs?: number;
+  /**
+   * Tells this deployment's instances from another's on the same Aura project and prefix (a
+   * staging and a production table, say): new instance names carry a tag derived from it, and
+   * reconcile deletes only what carries this deployment's tag. Default: the store's
+   * `deploymentKey()` (the shipped stores name their table); a string of your own; or `false`
+   * for untagged names, declaring the prefix this deployment's alone.
+   *
+   * @example
+   * ```ts
+   * createProvisioner({ ...options, deployment: 'production' });
+   * ```
+   */
+  deployment?: string | false;
   maxCreateAttempts?: number;
   createLeaseMs?: number;
   /**

@@ -19,6 +19,7 @@ import {
 } from './database-steps.js';
 import { PROVISIONING_DEFAULTS } from './defaults.js';
 import { runDelete } from './delete-step.js';
+import { tagOf } from './deployment.js';
 import { nextCheck } from './next-check.js';
 import { PLACEMENT_DEFAULTS } from './placement.js';
 import type { ProvisionerOptions } from './provisioner-options.js';
@@ -200,8 +201,9 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
 
   const claim = async (rawUserId: string, schedule: boolean): Promise<UserDatabaseRecord> => {
     const userId = checkUserId(rawUserId);
+    const tag = tagOf(await rt.names());
     const { claimed, record } = await claimWithRetry(
-      newRecord(userId, instanceNameForUser(userId, prefix), { nextCheckAt: clock.now() }),
+      newRecord(userId, instanceNameForUser(userId, prefix, tag), { nextCheckAt: clock.now() }),
     );
     if (claimed) {
       rt.emit({ type: 'claimed', userId, instanceName: record.instanceName });
@@ -214,6 +216,8 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
     reconcile(rt, {
       ...reconcileOptions,
       orphans: reconcileOptions.orphans ?? options.orphans ?? 'report',
+      duplicates: reconcileOptions.duplicates ?? options.duplicates ?? 'report',
+      lost: reconcileOptions.lost ?? options.lost ?? 'reprovision',
     });
   // Reconcile on a timer, so no user waits on the app remembering to: one run at a time.
   const stopReconciling = new AbortController();

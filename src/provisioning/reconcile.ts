@@ -1,24 +1,20 @@
-import { isAuraError } from '../aura/errors/base.js';
+import type { UnownedKind } from '../records/events.js';
 import { isHostedRecord } from '../records/host-record.js';
-import { userIdFromInstanceName } from '../records/instance-name.js';
-import { newRecord, type UserDatabaseRecord } from '../records/record.js';
-import { deleteInstance } from './create-step.js';
+import type { UserDatabaseRecord } from '../records/record.js';
 import { trackCreating } from './creating-users.js';
-import type { HostPool } from './host-pool.js';
+import { healLost, type LostPolicy, type LostResource } from './drift.js';
+import type { Snapshot } from './ownership.js';
+import type { OrphanAction, OrphanPolicy } from './reconcile-plan.js';
+import { planRecord } from './reconcile-plan.js';
+import { readAllRecords } from './reconcile-snapshot.js';
+import { type Survey, survey } from './reconcile-survey.js';
 import {
-  type HostedDatabases,
-  noOwnedInstances,
-  noteHostedDatabase,
-  noteOwned,
-  type OrphanAction,
-  type OrphanPolicy,
-  orphanCandidates,
-  orphanDatabasesOf,
-  orphanOutcome,
-  planRecord,
-} from './reconcile-plan.js';
+  type DuplicatePolicy,
+  handleUnownedDatabase,
+  handleUnownedInstance,
+  retryFailed,
+} from './reconcile-unowned.js';
 import {
-  applyEvent,
   type EventDeps,
   type Runtime,
   type ScheduleDeps,
@@ -26,15 +22,14 @@ import {
   tenantOf,
 } from './runtime.js';
 
+export type { LostPolicy, LostResource } from './drift.js';
 export type { OrphanPolicy } from './reconcile-plan.js';
+export type { DuplicatePolicy } from './reconcile-unowned.js';
 
 /** What reconcile works with. */
 export type ReconcileDeps = EventDeps &
   ScheduleDeps &
-  Pick<Runtime, 'aura' | 'spec' | 'prefix' | 'emit' | 'hosts'>;
-
-/** Records read per page of the store. */
-const PAGE_SIZE = 200;
+  Pick<Runtime, 'aura' | 'spec' | 'prefix' | 'emit' | 'hosts' | 'names' | 'reconciling'>;
 
 /** Options of `reconcile`. */
 export interface ReconcileOptions {
@@ -42,13 +37,24 @@ export interface ReconcileOptions {
   retryFailed?: boolean;
   /** Default: the provisioner's `orphans` option (`report` unless set). */
   orphans?: OrphanPolicy;
+  /** Default: the provisioner's `duplicates` option (`report` unless set). */
+  duplicates?: DuplicatePolicy;
+  /** Default: the provisioner's `lost` option (`reprovision` unless set). */
+  lost?: LostPolicy;
 }
 
-/** One orphan found by reconcile, and what was done about it. */
+/**
+ * An instance of our making that no record owns by id, and what was done
+ * about it. Only an `orphan` is deleted (under `orphans: 'delete'`) or
+ * adopted, and a `duplicate` deleted under `duplicates: 'delete'`; `young`,
+ * `foreign` and `unproven` ones are always only reported.
+ */
 export interface OrphanInstance {
   instanceId: string;
   instanceName: string;
-  /** The user the name encodes, when it can be recovered (UUID user ids). */
+  /** What it is (see {@link UnownedKind}). */
+  kind: UnownedKind;
+  /** The user: the record's for a duplicate; else the one the name encodes (UUID ids, untagged names). */
   userId: string | undefined;
   action: OrphanAction;
 }
@@ -58,9 +64,10 @@ export interface OrphanDatabase {
   hostName: string;
   instanceId: string;
   databaseName: string;
-  /** The user the name encodes, when it can be recovered (UUID user ids). */
+  kind: UnownedKind;
+  /** The user the name encodes (UUID user ids), or the record's for a duplicate. */
   userId: string | undefined;
-  /** `deleted` under `orphans: 'delete'`; otherwise `reported` (a database is never adopted). */
+  /** `deleted` under `orphans: 'delete'` (or `duplicates: 'delete'`); otherwise `reported`. */
   action: 'deleted' | 'reported';
 }
 
@@ -82,215 +89,133 @@ export interface ReconcileReport {
   resumed: number;
   /** Failed records sent back to pending. */
   retried: number;
+  /** Instances of our making that no record owns by id, each with its kind. */
   orphans: OrphanInstance[];
+  /** Users, databases and hosts found gone behind the library, and how each was healed. */
+  lost: LostResource[];
   /** With the `database-per-user` placement: databases on our hosts that no record owns. */
   orphanDatabases?: OrphanDatabase[];
-  /** With the `database-per-user` placement: every host, its slots counted again from the records. */
+  /** With the `database-per-user` placement: every host, its slots counted again. */
   hosts?: HostSummary[];
 }
 
 /**
- * Brings the store and Aura back in line, following the pure plan of
- * `reconcile-plan.ts` (which `reconcile --dry-run` shows): resumes waiting
- * records (after a restart, say), retries failed records that are due, and
- * finds instances with our prefix that no record owns. Every change goes
- * through a compare-and-set, so several processes may reconcile at once.
+ * Brings the store and Aura back in line from one snapshot (Aura listed
+ * first, then every record, see `reconcile-survey.ts`): resumes waiting
+ * records, retries failed ones that are due, judges what no record owns
+ * (deleting only proven orphans, by policy), heals users whose instance,
+ * database or host is gone, and counts each host's slots from its listing.
+ * Every change is a compare-and-set, so several processes may reconcile at once.
  */
 export async function reconcile(
   rt: ReconcileDeps,
-  options: ReconcileOptions & { orphans: OrphanPolicy },
+  options: ReconcileOptions & {
+    orphans: OrphanPolicy;
+    duplicates: DuplicatePolicy;
+    lost: LostPolicy;
+  },
 ): Promise<ReconcileReport> {
-  const report: ReconcileReport = { resumed: 0, retried: 0, orphans: [] };
-  const owned = noOwnedInstances();
-  /** Hosted users by host instance id: their database names. */
-  const hosted: HostedDatabases = new Map();
-  const context = { now: rt.clock.now(), retryFailed: options.retryFailed !== false };
-  let cursor: string | undefined;
-  do {
-    const page = await rt.store.list({ cursor, limit: PAGE_SIZE });
-    for (const record of page.records) {
-      noteOwned(owned, record);
-      noteHostedDatabase(hosted, record);
-      const step = planRecord(record, context);
-      if (step.kind === 'resume') {
-        if (step.plannedRead && !isHostedRecord(record)) {
-          // As after a status read: probes (or idle reads) start again before the planned read.
-          trackCreating(rt, record);
-          await scheduleNext(rt, record);
-        } else {
-          await rt.scheduler.schedule(record.userId, step.at, step.priority);
-        }
-        report.resumed++;
-      } else if (step.kind === 'retry' && (await retryFailed(rt, record))) {
-        report.retried++;
-      }
-    }
-    cursor = page.nextCursor;
-  } while (cursor);
-
-  const instances = await rt.aura.instances.list({ tenantId: await tenantOf(rt) });
-  for (const candidate of orphanCandidates(instances, owned, rt.prefix)) {
-    if (!(await isLive(rt, candidate.instanceId))) continue;
-    report.orphans.push(await handleOrphan(rt, candidate, options.orphans));
+  const report: ReconcileReport = { resumed: 0, retried: 0, orphans: [], lost: [] };
+  let found: Survey;
+  try {
+    found = await survey(rt, await tenantOf(rt));
+  } catch (error) {
+    // Aura could not be listed: resuming waiting records needs no proof, so it still happens.
+    const { records } = await readAllRecords(rt.store);
+    const snapshot = { takenAt: rt.clock.now(), records };
+    await resumeAndRetry(rt, snapshot, false, report).catch(() => {});
+    throw error;
   }
-  if (rt.hosts) await reconcileHosts(rt, rt.hosts, hosted, context.now, options.orphans, report);
+  await resumeAndRetry(rt, found.snapshot, options.retryFailed !== false, report);
+  for (const unowned of found.judged.unownedInstances) {
+    report.orphans.push(await handleUnownedInstance(rt, unowned, options));
+  }
+  report.lost = await healLost(rt, found, options.lost);
+  if (rt.hosts) await reconcileHosts(rt, found, options, report);
   return report;
 }
 
+/** Resumes waiting records and retries failed ones that are due, as the pure plan says. */
+async function resumeAndRetry(
+  rt: ReconcileDeps,
+  snapshot: Pick<Snapshot, 'takenAt' | 'records'>,
+  retry: boolean,
+  report: ReconcileReport,
+): Promise<void> {
+  const context = { now: snapshot.takenAt, retryFailed: retry };
+  for (const record of snapshot.records) {
+    const step = planRecord(record, context);
+    if (step.kind === 'resume') {
+      if (step.plannedRead && !isHostedRecord(record)) {
+        // As after a status read: probes (or idle reads) start again before the planned read.
+        trackCreating(rt, record);
+        await scheduleNext(rt, record);
+      } else {
+        await rt.scheduler.schedule(record.userId, step.at, step.priority);
+      }
+      report.resumed++;
+    } else if (step.kind === 'retry' && (await retryFailed(rt, record))) {
+      report.retried++;
+    }
+  }
+}
+
+/** A host is recounted down only when untouched this long before the snapshot. */
+const HOST_QUIET_MS = 60_000;
+
 /**
- * The hosts' part of reconcile: counts each host's slots again from the
- * records (a process that stopped between taking a slot and recording the
- * user, or between deleting a user and giving the slot back, leaves the
- * count off), finds databases of ours that no record owns, and opens hosts
- * if the warm capacity is short.
+ * The hosts' part: unowned databases judged and handled, each ready host's
+ * slots set from the snapshot (up at once; down only on a host nobody
+ * touched lately, since a slot is taken before its user's record says so),
+ * and hosts opened if the warm capacity is short.
  */
 async function reconcileHosts(
   rt: ReconcileDeps,
-  hosts: HostPool,
-  hosted: HostedDatabases,
-  startedAt: number,
-  policy: OrphanPolicy,
+  { snapshot, judged }: Survey,
+  options: { orphans: OrphanPolicy; duplicates: DuplicatePolicy },
   report: ReconcileReport,
 ): Promise<void> {
+  const hosts = rt.hosts;
+  if (!hosts) return;
   report.orphanDatabases = [];
+  for (const unowned of judged.unownedDatabases) {
+    report.orphanDatabases.push(await handleUnownedDatabase(rt, hosts, unowned, options));
+  }
   report.hosts = [];
+  const users = usersByHost(snapshot.records);
   for (const host of await hosts.records()) {
-    const names = (host.instanceId && hosted.get(host.instanceId)) || new Set<string>();
     let current = host;
-    if (host.status === 'ready' && host.instanceId) {
-      // Only a host whose slots nobody touched while the records were read: both counts agree.
-      if (host.updatedAt < startedAt) {
-        const recounted = await hosts.recount(host, 1 + names.size);
-        if (recounted) current = recounted;
-      }
-      hosts.invalidate(host.instanceId);
-      const databases = await hosts.listDatabases(host.instanceId);
-      for (const database of orphanDatabasesOf(databases, names, rt.prefix)) {
-        const name = database.name.toLowerCase();
-        const orphan = {
-          hostName: host.hostName,
-          instanceId: host.instanceId,
-          databaseName: name,
-          userId: userIdFromInstanceName(name, rt.prefix),
-        };
-        if (policy === 'delete') {
-          await hosts.project().databases.delete(host.instanceId, database.id);
-          rt.emit({
-            type: 'orphan-deleted',
-            userId: orphan.userId,
-            instanceId: host.instanceId,
-            instanceName: name,
-          });
-          report.orphanDatabases.push({ ...orphan, action: 'deleted' });
-        } else {
-          rt.emit({
-            type: 'orphan-found',
-            userId: orphan.userId,
-            instanceId: host.instanceId,
-            instanceName: name,
-          });
-          report.orphanDatabases.push({ ...orphan, action: 'reported' });
-        }
-      }
+    const counted = host.instanceId ? judged.slots.get(host.instanceId) : undefined;
+    const quiet = host.updatedAt < snapshot.takenAt - HOST_QUIET_MS;
+    if (host.status === 'ready' && counted !== undefined && (counted > host.used || quiet)) {
+      current = (await hosts.recount(host, counted)) ?? host;
     }
-    report.hosts.push({
-      hostName: current.hostName,
-      instanceId: current.instanceId,
-      status: current.status,
-      capacity: current.capacity,
-      used: current.used,
-      free: Math.max(0, current.capacity - current.used),
-      users: names.size,
-    });
+    report.hosts.push(hostSummary(current, users));
   }
   await hosts.ensureCapacity();
 }
 
-/** A failed record's old instance is deleted first, so the retry leaves nothing behind. */
-async function retryFailed(rt: ReconcileDeps, record: UserDatabaseRecord): Promise<boolean> {
-  if (isHostedRecord(record)) {
-    // Its instance is a host: only its own database goes, and its slot comes back.
-    if (!rt.hosts || !(await discardHostedDatabase(rt, rt.hosts, record))) return false;
-  } else if (record.instanceId) {
-    try {
-      await deleteInstance(rt, record.instanceId);
-    } catch (error) {
-      rt.logger.warn?.('reconcile could not delete a failed instance', {
-        userId: record.userId,
-        error: String(error),
-      });
-      return false;
+function usersByHost(records: readonly UserDatabaseRecord[]): Map<string, number> {
+  const users = new Map<string, number>();
+  for (const record of records) {
+    if (isHostedRecord(record) && record.instanceId) {
+      users.set(record.instanceId, (users.get(record.instanceId) ?? 0) + 1);
     }
   }
-  const pending = await applyEvent(rt, record, { type: 'retry' });
-  if (!pending) return false;
-  rt.emit({ type: 'retrying', userId: record.userId, reason: record.lastError ?? undefined });
-  await rt.scheduler.schedule(record.userId, rt.clock.now());
-  return true;
+  return users;
 }
 
-/** Deletes a failed hosted user's database, if any, and gives its slot back. */
-async function discardHostedDatabase(
-  rt: ReconcileDeps,
-  hosts: HostPool,
-  record: UserDatabaseRecord,
-): Promise<boolean> {
-  const { instanceId, databaseName } = record;
-  if (!instanceId || !databaseName) return true;
-  try {
-    await hosts.deleteDatabase(instanceId, databaseName);
-  } catch (error) {
-    if (!isAuraError(error, 'not_found')) {
-      rt.logger.warn?.('reconcile could not delete a failed database', {
-        userId: record.userId,
-        error: String(error),
-      });
-      return false;
-    }
-  }
-  await hosts.release(instanceId);
-  return true;
-}
-
-async function isLive(rt: Pick<Runtime, 'aura'>, instanceId: string): Promise<boolean> {
-  return rt.aura.instances.get(instanceId).then(
-    (instance) => instance.status !== 'destroying',
-    (error: unknown) => {
-      if (isAuraError(error, 'not_found')) return false;
-      throw error;
-    },
-  );
-}
-
-async function handleOrphan(
-  rt: ReconcileDeps,
-  candidate: { instanceId: string; instanceName: string },
-  policy: OrphanPolicy,
-): Promise<OrphanInstance> {
-  const { instanceId, instanceName } = candidate;
-  const { userId, action } = orphanOutcome(instanceName, policy, rt.prefix);
-  const orphan = { instanceId, instanceName, userId };
-  rt.emit({ type: 'orphan-found', ...orphan });
-  if (action === 'deleted') {
-    await deleteInstance(rt, instanceId);
-    rt.emit({ type: 'orphan-deleted', ...orphan });
-    return { ...orphan, action };
-  }
-  if (action === 'adopted' && userId) {
-    // Aura never shows the password again: the adopted record fails retryably,
-    // and its retry replaces the instance with one whose credentials are kept.
-    const { claimed } = await rt.store.claim(
-      newRecord(userId, instanceName, {
-        status: 'failed',
-        instanceId,
-        lastError: 'adopted-without-credentials',
-        nextCheckAt: rt.clock.now(),
-      }),
-    );
-    if (claimed) {
-      rt.emit({ type: 'adopted', ...orphan, reason: 'orphan' });
-      return { ...orphan, action };
-    }
-  }
-  return { ...orphan, action: 'reported' };
+function hostSummary(
+  host: Awaited<ReturnType<NonNullable<Runtime['hosts']>['records']>>[number],
+  users: ReadonlyMap<string, number>,
+): HostSummary {
+  return {
+    hostName: host.hostName,
+    instanceId: host.instanceId,
+    status: host.status,
+    capacity: host.capacity,
+    used: host.used,
+    free: Math.max(0, host.capacity - host.used),
+    users: host.instanceId ? (users.get(host.instanceId) ?? 0) : 0,
+  };
 }

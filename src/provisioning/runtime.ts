@@ -10,6 +10,7 @@ import { forgetCreating } from './creating-users.js';
 import type { HostPool } from './host-pool.js';
 import type { IdleReader } from './idle-reader.js';
 import { plannedWait, waitsForCheck } from './next-check.js';
+import type { NameOwnership } from './ownership.js';
 import type { CreationTimeLearner, PollPolicy } from './poll-policy.js';
 import type { ProbeTrust } from './probe-trust.js';
 import type { PollScheduler } from './scheduler.js';
@@ -83,6 +84,13 @@ export interface Runtime {
     storeWriteBackoffMs: number;
   };
   emit(event: Omit<ProvisioningEventInfo, 'at'>): void;
+  /** How this deployment's names are told from others' (the deployment tag), resolved once. */
+  names(): Promise<NameOwnership>;
+  /** Reconcile's settings, and what it remembers between passes. */
+  reconciling: {
+    graceMs: number;
+    firstSeen: Map<string, number>;
+  };
 }
 
 /** What working out a user's transition context takes (see {@link contextOf}). */

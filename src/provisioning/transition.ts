@@ -45,6 +45,12 @@ export type ProvisioningEvent =
   /** Deprovisioning starts. */
   | { type: 'deprovision' }
   /**
+   * Reconcile found the user's instance (or database, or its host) gone
+   * behind the library: provisioned again (`reprovision`: back to pending,
+   * attempts and history kept) or failed for an operator to retry.
+   */
+  | { type: 'lost'; reason: string; reprovision: boolean }
+  /**
    * Placement `database-per-user`: a slot on a host is taken; the user's
    * database is about to be created there (its name is fixed, so a lost
    * answer is settled by listing the host's databases). First read at `readAt`.
@@ -102,6 +108,17 @@ const refuse = (record: UserDatabaseRecord, event: ProvisioningEvent): Transitio
   ok: false,
   reason: `${event.type} does not apply to a ${record.status} record`,
 });
+
+/** A record that no longer holds an instance or a database (a retry, a lost one). */
+const WITHOUT_RESOURCE = {
+  instanceId: null,
+  connectionUrl: null,
+  username: null,
+  encryptedPassword: null,
+  databaseName: null,
+  createRequestedAt: null,
+  readyAt: null,
+} as const satisfies UserDatabasePatch;
 
 /** A hosted user's database gives up after this long creating (retryably). */
 export const DATABASE_DEADLINE_MS = 600_000;
@@ -163,6 +180,7 @@ function hostedTransition(
  * pending --create-attempt / create-sending (the lease)--> pending
  * creating --loading failed / destroying / deadline / lasting 404--> failed
  * failed --retry--> pending                    any --deprovision--> deleting
+ * ready --lost--> pending (reprovision) or failed
  * ```
  * With the `database-per-user` placement, a user's database is created on a
  * shared host: `pending --database-placed--> creating --database-seen online--> ready`,
@@ -180,6 +198,19 @@ export function transition(
     return record.status === 'deleting'
       ? refuse(record, event)
       : { ok: true, patch: { status: 'deleting', nextCheckAt: now } };
+  }
+  if (event.type === 'lost') {
+    // Ready, or (a host gone) creating: anything else is settling on its own.
+    if (record.status !== 'ready' && record.status !== 'creating') return refuse(record, event);
+    return {
+      ok: true,
+      patch: {
+        ...WITHOUT_RESOURCE,
+        status: event.reprovision ? 'pending' : 'failed',
+        lastError: event.reason,
+        nextCheckAt: event.reprovision ? now : null,
+      },
+    };
   }
   switch (record.status) {
     case 'pending':
@@ -271,13 +302,7 @@ export function transition(
         patch: {
           status: 'pending',
           ...(event.resetAttempts ? { attempts: 0 } : {}),
-          instanceId: null,
-          connectionUrl: null,
-          username: null,
-          encryptedPassword: null,
-          databaseName: null,
-          createRequestedAt: null,
-          readyAt: null,
+          ...WITHOUT_RESOURCE,
           nextCheckAt: now,
         },
       };

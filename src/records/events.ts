@@ -11,8 +11,23 @@ export type ProvisioningEventType =
   | 'instance-discarded'
   | 'orphan-found'
   | 'orphan-deleted'
+  | 'lost'
   | 'deprovisioning'
   | 'deprovisioned';
+
+/**
+ * What a resource of ours (by its name) that no record owns by id is:
+ * - `orphan`: provably this deployment's (its name carries our tag, or the
+ *   prefix is ours alone), no record names it, older than the grace period;
+ * - `young`: unowned but younger than the grace period (or of unknown age):
+ *   a create may still be settling; judged again on a later pass;
+ * - `duplicate`: a user's name whose id no record holds (the record holds
+ *   another): a second, billed copy;
+ * - `foreign`: another deployment's (its name carries another tag);
+ * - `unproven`: nothing proves it ours (an untagged name while our names
+ *   are tagged, or a store read that was not consistent).
+ */
+export type UnownedKind = 'orphan' | 'young' | 'duplicate' | 'foreign' | 'unproven';
 
 /**
  * One step of one user's provisioning. Never carries a secret: no password,
@@ -28,6 +43,13 @@ export interface ProvisioningEventInfo {
   reason?: string | undefined;
   /** For `failed`: whether reconcile will retry. */
   retryable?: boolean | undefined;
+  /**
+   * For `orphan-found` and `orphan-deleted`: what the resource no record owns
+   * is (`orphan`, `young`, `duplicate`, `foreign`, `unproven`; see reconcile).
+   */
+  kind?: UnownedKind | undefined;
+  /** For `orphan-found`, `orphan-deleted` and `lost` on a shared host: the database's name. */
+  databaseName?: string | undefined;
 }
 
 export type ProvisioningListener = (event: ProvisioningEventInfo) => void;

@@ -77,4 +77,14 @@ export interface CredentialStore {
    * (`nextCheckAt`, `userId`), or by `userId` alone with `order: 'userId'`.
    */
   list(query?: ListQuery): Promise<RecordPage>;
+  /**
+   * Optional: a key that names this store's deployment (its table in its
+   * database), the same from every process that opens the same table and
+   * different for another table. The provisioner derives the tag its
+   * instance names carry from it (see `deploymentTag`), so reconcile can
+   * tell its own instances from another deployment's under the same prefix.
+   * `undefined` when the store cannot tell: give the provisioner a
+   * `deployment` then. Never a secret (it is hashed, and it may be logged).
+   */
+  deploymentKey?(): Promise<string | undefined>;
 }

@@ -51,7 +51,9 @@ export function compareListPosition(
  */
 export function encodeListCursor(last: ListPosition, order: ListOrder = 'due'): string {
   // The order is in the cursor, so a cursor of one order is refused by the other.
-  const json = JSON.stringify(order === 'due' ? [last.nextCheckAt, last.userId] : { u: last.userId });
+  const json = JSON.stringify(
+    order === 'due' ? [last.nextCheckAt, last.userId] : { u: last.userId },
+  );
   return encodeBase64Url(new TextEncoder().encode(json));
 }
 

@@ -19,6 +19,11 @@ import { compareListPosition, decodeListCursor, encodeListCursor } from './list-
 export interface MemoryCredentialStoreOptions {
   /** Sets `createdAt` and `updatedAt`. Default: the system clock (`Date.now()`). */
   clock?: Clock;
+  /**
+   * What {@link MemoryCredentialStore.deploymentKey} answers. Default: a
+   * random key per store, so two memory stores are two deployments.
+   */
+  deploymentKey?: string;
 }
 
 const DEFAULT_LIST_LIMIT = 100;
@@ -44,9 +49,16 @@ export class MemoryCredentialStore implements CredentialStore, HostStore {
   readonly #records = new Map<string, UserDatabaseRecord>();
   readonly #hosts = new Map<string, HostRecord>();
   readonly #clock: Clock;
+  readonly #deploymentKey: string;
 
   constructor(options: MemoryCredentialStoreOptions = {}) {
     this.#clock = options.clock ?? systemClock;
+    this.#deploymentKey = options.deploymentKey ?? `memory:${globalThis.crypto.randomUUID()}`;
+  }
+
+  /** See {@link CredentialStore.deploymentKey}: the option, or a random key made with the store. */
+  async deploymentKey(): Promise<string> {
+    return this.#deploymentKey;
   }
 
   async get(userId: string): Promise<UserDatabaseRecord | null> {
@@ -116,8 +128,7 @@ export class MemoryCredentialStore implements CredentialStore, HostStore {
       .sort((a, b) => compareListPosition(a, b, order));
     const page = selected.slice(0, limit).map((record) => ({ ...record }));
     const last = page.at(-1);
-    const nextCursor =
-      selected.length > limit && last ? encodeListCursor(last, order) : undefined;
+    const nextCursor = selected.length > limit && last ? encodeListCursor(last, order) : undefined;
     return nextCursor === undefined ? { records: page } : { records: page, nextCursor };
   }
 

@@ -123,6 +123,7 @@ export class PostgresCredentialStore implements CredentialStore, HostStore {
   readonly #columns: ResolvedColumns;
   readonly #hostsTable: TableName;
   readonly #hosts: PostgresHostTable;
+  #deploymentKey: Promise<string | undefined> | undefined;
 
   constructor(options: PostgresCredentialStoreOptions) {
     if (typeof options?.client?.query !== 'function') {
@@ -251,6 +252,38 @@ export class PostgresCredentialStore implements CredentialStore, HostStore {
   /** See {@link HostStore.deleteHost}. */
   deleteHost(hostName: string, expectedVersion?: number): Promise<boolean> {
     return this.#hosts.deleteHost(hostName, expectedVersion);
+  }
+
+  /**
+   * See {@link CredentialStore.deploymentKey}: the cluster's system
+   * identifier, the database and the user table's oid, read once. The same
+   * for every process on this table; another table, database or cluster (a
+   * staging copy restored from a dump) is another deployment. `undefined`
+   * where the server does not tell its system identifier.
+   */
+  deploymentKey(): Promise<string | undefined> {
+    this.#deploymentKey ??= this.#client
+      .query(
+        'select (select system_identifier::text from pg_control_system()) as cluster, current_database() as db, to_regclass($1)::oid::text as tbl',
+        [this.#table.qualified],
+      )
+      .then(
+        ({ rows }) => {
+          const row = rows?.[0] as Record<string, unknown> | undefined;
+          const parts = [row?.cluster, row?.db, row?.tbl];
+          return parts.every((part) => typeof part === 'string' && part !== '')
+            ? `postgres:${parts.join('/')}`
+            : undefined;
+        },
+        (error: unknown) => {
+          // Not permitted or not there (another server speaking the protocol): it cannot tell.
+          const code = (error as { code?: unknown } | null)?.code;
+          if (code === '42501' || code === '42883' || code === '0A000') return undefined;
+          this.#deploymentKey = undefined;
+          throw storeFailure('deploymentKey', error, undefined);
+        },
+      );
+    return this.#deploymentKey;
   }
 
   /** See {@link HostStore.listHosts}: every host, ordered by `host_name` (collation "C"). */

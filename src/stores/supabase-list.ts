@@ -84,7 +84,8 @@ export function listRequest(
   }
   const pageSize = Math.min(limit, SUPABASE_STORE_DEFAULTS.maxListLimit);
   const byUser = query.order === 'userId';
-  const after = query.cursor === undefined ? undefined : decodeListCursor(query.cursor, query.order);
+  const after =
+    query.cursor === undefined ? undefined : decodeListCursor(query.cursor, query.order);
   const next = columns.of('nextCheckAt');
   const user = columns.of('userId');
   const dueBefore =
@@ -99,7 +100,9 @@ export function listRequest(
   }
   if (dueBefore !== undefined) request = request.lte(next.column, dueBefore);
   if (after !== undefined) {
-    request = byUser ? request.gt(user.column, after.userId) : filterAfter(request, after, next, user);
+    request = byUser
+      ? request.gt(user.column, after.userId)
+      : filterAfter(request, after, next, user);
   }
   if (!byUser) request = request.order(next.column, { ascending: true, nullsFirst: false });
   request = request.order(user.column, { ascending: true }).limit(pageSize + 1);

@@ -152,6 +152,17 @@ export class SupabaseCredentialStore implements CredentialStore, HostStore {
   }
 
   /**
+   * See {@link CredentialStore.deploymentKey}: the project's URL (supabase-js
+   * keeps it as `supabaseUrl`), the schema and the table. `undefined` for a
+   * client that does not tell its URL.
+   */
+  async deploymentKey(): Promise<string | undefined> {
+    const url = (this.#client as { supabaseUrl?: unknown }).supabaseUrl;
+    if (typeof url !== 'string' || url === '') return undefined;
+    return `supabase:${url.replace(/\/+$/, '')}/${this.#schema ?? 'public'}.${this.#table}`;
+  }
+
+  /**
    * See {@link CredentialStore.claim}. One `upsert` with `ignoreDuplicates`:
    * PostgREST runs `insert ... on conflict (user_id) do nothing returning ...`,
    * which Postgres makes atomic, so exactly one of any number of racing

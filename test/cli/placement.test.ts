@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AuraClient } from '../../src/aura/client.js';
+import { AuraV2 } from '../../src/aura/resources/v2/aura-v2.js';
 import { createProvisioner } from '../../src/provisioning/provisioner.js';
 import { newHostRecord } from '../../src/records/host-record.js';
 import { instanceNameForUser } from '../../src/records/instance-name.js';
@@ -102,10 +103,10 @@ describe('the CLI with the database-per-user placement', () => {
     );
   });
 
-  it('reconcile recounts the host and reports a database no record owns: exit 1', async () => {
+  it('reconcile counts the host from its listing and reports a database no record owns: exit 1', async () => {
     const record = await world.store.get(lost);
     if (!record) throw new Error('no record');
-    // The record is lost, its database stays: an orphan database on our host.
+    // The record is lost, its database stays: a database no record owns on our host.
     await world.store.delete(lost, record.version);
     const before = instanceCreates();
 
@@ -118,15 +119,18 @@ describe('the CLI with the database-per-user placement', () => {
         {
           hostName: 'ap-host-0001',
           databaseName: record.databaseName,
+          // Aura gives a database no age, and a one-shot command has not seen it before.
+          kind: 'young',
           userId: lost,
           action: 'reported',
         },
       ],
-      hosts: [{ hostName: 'ap-host-0001', capacity: 10, used: 5, free: 5, users: 3 }],
+      // The database still takes its slot: neo4j, three users and it.
+      hosts: [{ hostName: 'ap-host-0001', capacity: 10, used: 5, free: 5, users: 3, counted: 5 }],
     });
     const dryText = await runCli(['reconcile', '--dry-run'], hostedEnv());
-    expect(dryText.stdout).toContain('find 1 orphan database on our hosts');
-    expect(dryText.stdout).toContain('count the slots of 1 host again (1 would change)');
+    expect(dryText.stdout).toContain('find 1 database on our hosts no record owns');
+    expect(dryText.stdout).toContain('count the slots of 1 host again (0 would change)');
     expect((await hostOf()).used).toBe(5);
     expect(await world.store.get(lost)).toBeNull();
 
@@ -141,28 +145,30 @@ describe('the CLI with the database-per-user placement', () => {
       expect.objectContaining({
         hostName: 'ap-host-0001',
         databaseName: record.databaseName,
+        kind: 'young',
         userId: lost,
         action: 'reported',
       }),
     ]);
-    // neo4j and the three users with records: the lost user's slot is counted no more.
     expect(report.hosts).toEqual([
-      expect.objectContaining({ hostName: 'ap-host-0001', used: 4, users: 3 }),
+      expect.objectContaining({ hostName: 'ap-host-0001', used: 5, users: 3 }),
     ]);
-    expect((await hostOf()).used).toBe(4);
     expect(instanceCreates()).toBe(before);
     expectNoSecrets(run, world.secrets);
 
     const text = await runCli(['reconcile'], hostedEnv());
-    expect(text.stdout).toContain('found 0 orphans, 1 orphan database.');
+    expect(text.stdout).toContain('found 0 instances no record owns, 1 orphan database, 0 lost.');
     expect(text.stdout).toMatch(
-      new RegExp(`^ {2}ap-host-0001\\s+${record.databaseName}\\s+${lost}\\s+reported$`, 'm'),
+      new RegExp(
+        `^ {2}ap-host-0001\\s+${record.databaseName}\\s+young\\s+${lost}\\s+reported$`,
+        'm',
+      ),
     );
     expect(text.stdout).toMatch(/^ {2}HOST\s+STATUS\s+INSTANCE\s+CAPACITY\s+USED\s+FREE\s+USERS$/m);
-    expect(text.stdout).toMatch(/^ {2}ap-host-0001\s+ready\s+\S+\s+10\s+4\s+6\s+3$/m);
+    expect(text.stdout).toMatch(/^ {2}ap-host-0001\s+ready\s+\S+\s+10\s+5\s+5\s+3$/m);
   });
 
-  it('orphans lists the database no record owns, and --delete deletes it', async () => {
+  it('orphans lists the database no record owns, and --delete leaves it while its age is unproven', async () => {
     const name = instanceNameOf(lost);
     const run = await runCli(['orphans', '--json'], hostedEnv());
     expect(run.stderr).toBe('');
@@ -173,25 +179,37 @@ describe('the CLI with the database-per-user placement', () => {
       expect.objectContaining({
         hostName: 'ap-host-0001',
         databaseName: name,
+        kind: 'young',
         userId: lost,
         action: 'reported',
       }),
     ]);
     const text = await runCli(['orphans'], hostedEnv());
     expect(text.stdout).toMatch(
-      new RegExp(`^ap-host-0001\\s+${name}\\s+${lost}\\s+reported$`, 'm'),
+      new RegExp(`^ap-host-0001\\s+${name}\\s+young\\s+${lost}\\s+reported$`, 'm'),
     );
-    expect(text.stdout).toContain('1 orphan database on our hosts.');
+    expect(text.stdout).toContain('1 database on our hosts that no record owns.');
     // Without the placement, the hosts are not looked at.
     const plain = await runCli(['orphans', '--json'], world.env);
     expect(plain.json()).not.toHaveProperty('orphanDatabases');
 
-    const deleted = await runCli(['orphans', '--delete', '--yes', '--json'], hostedEnv());
-    expect(deleted.code).toBe(0);
-    expect(deleted.json<typeof json>().orphanDatabases).toEqual([
-      expect.objectContaining({ databaseName: name, action: 'deleted' }),
+    const kept = await runCli(['orphans', '--delete', '--yes', '--json'], hostedEnv());
+    expect(kept.code).toBe(1);
+    expect(kept.json<typeof json>().orphanDatabases).toEqual([
+      expect.objectContaining({ databaseName: name, kind: 'young', action: 'reported' }),
     ]);
-    expect(await databaseNames()).not.toContain(name);
+    expect(await databaseNames()).toContain(name);
+    // Deleted by hand (as the application's reconcile does once it has seen it unowned long enough).
+    const hostId = (await hostOf()).instanceId as string;
+    const database = world.fake.databases(hostId).find((db) => db.name === name);
+    const aura = new AuraClient({
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      baseUrl: world.env.AURA_BASE_URL,
+    });
+    await new AuraV2(aura)
+      .project('org-1', 'tenant-1')
+      .databases.delete(hostId, database?.id as string);
     const after = await runCli(['orphans'], hostedEnv());
     expect(after.stdout).toContain('No orphan databases on the ready hosts.');
     // The host is named as a host, not as a name the provisioner does not make.

@@ -35,9 +35,15 @@ describe('reconcile --dry-run and reconcile without --wait', () => {
     });
     await seedUser(world, deleting, { status: 'deleting', nextCheckAt: Date.now() });
     await seedUser(world, ready);
-    orphanId = world.fake.addInstance({ name: instanceNameForUser(orphanUser, PREFIX) }).id;
+    // Older than the grace period, so an orphan; this describe declares the prefix its own
+    // (AURA_DEPLOYMENT=false: untagged names, whose UUID users can be read back and adopted).
+    orphanId = world.fake.addInstance({
+      name: instanceNameForUser(orphanUser, PREFIX),
+      createdAt: Date.now() - 11 * 60_000,
+    }).id;
     world.fake.addInstance({ name: instanceNameForUser(goneUser, PREFIX), status: 'destroying' });
     world.fake.addInstance({ name: 'someone-elses-db' });
+    world.env.AURA_DEPLOYMENT = 'false';
   });
 
   it('--dry-run reports what reconcile would do, and changes nothing', async () => {
@@ -52,11 +58,13 @@ describe('reconcile --dry-run and reconcile without --wait', () => {
       {
         instanceId: orphanId,
         instanceName: instanceNameForUser(orphanUser, PREFIX),
+        kind: 'orphan',
         instanceStatus: 'running',
         userId: orphanUser,
         action: 'reported',
       },
     ]);
+    expect(report.lost).toEqual([]);
     expect(await world.store.list()).toEqual(before);
     expect(changesAtAura(world)).toEqual([]);
     expectNoSecrets(run, world.secrets);
@@ -68,7 +76,9 @@ describe('reconcile --dry-run and reconcile without --wait', () => {
     expect(run.stdout).toContain('Dry run: nothing was changed.');
     expect(run.stdout).toMatch(/resume 2 waiting records: .*\(pending\)/);
     expect(run.stdout).toContain(`retry 1 failed record: ${failed} (loading-failed)`);
-    expect(run.stdout).toMatch(new RegExp(`${orphanId}\\s+\\S+\\s+${orphanUser}\\s+adopted`));
+    expect(run.stdout).toMatch(
+      new RegExp(`${orphanId}\\s+\\S+\\s+orphan\\s+${orphanUser}\\s+adopted`),
+    );
     expect(changesAtAura(world)).toEqual([]);
   });
 
@@ -111,7 +121,7 @@ describe('reconcile --wait', () => {
     expect(run.code).toBe(1);
     const lines = run.stdout.trim().split('\n');
     expect(lines[0]).toBe(
-      'Reconciled: resumed 2 waiting records, retried 0 failed records, found 0 orphans.',
+      'Reconciled: resumed 2 waiting records, retried 0 failed records, found 0 instances no record owns, 0 lost.',
     );
     expect(lines[1]).toBe('Waiting up to 10s for 2 records...');
     expect(lines.slice(2, 4).sort()).toEqual(

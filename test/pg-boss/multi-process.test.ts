@@ -2,7 +2,6 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuraClient } from '../../src/aura/client.js';
 import { createProvisioner } from '../../src/provisioning/provisioner.js';
-import { instanceNameForUser } from '../../src/records/instance-name.js';
 import { PgBossScheduler } from '../../src/scale/pg-boss-scheduler.js';
 import { createPostgresRateLimiter } from '../../src/scale/postgres-rate-limiter.js';
 import { createAesGcmCipher } from '../../src/stores/cipher-aes-gcm.js';
@@ -158,7 +157,9 @@ describe.runIf(real)('PgBossScheduler across processes', () => {
       // One instance per user, none extra.
       const live = fake.instances.filter((i) => i.status !== 'destroying');
       const names = live.map((i) => i.name).sort();
-      expect(names).toEqual(users.map((u) => instanceNameForUser(u, 'ap-')).sort());
+      const { rows } = await pool.query(`select instance_name from ${table}`);
+      expect(rows).toHaveLength(USERS);
+      expect(names).toEqual(rows.map((row) => row.instance_name as string).sort());
       // Inside the budget: not one 429.
       expect(fake.requests.filter((r) => r.status === 429)).toEqual([]);
       // One worker at a time per user, the killed worker's open checks counting until the kill.

@@ -65,6 +65,29 @@ const failure = (promise: Promise<unknown>) =>
   );
 
 describe('PostgresCredentialStore specifics', () => {
+  it('names its deployment by cluster, database and table: the same for every process on the table, another for another table', async () => {
+    const { store, table, schema } = await freshStore();
+    const key = await store.deploymentKey();
+    expect(key).toMatch(/^postgres:\d+\/[^/]+\/\d+$/);
+    const second = createTestPool({ max: 1 });
+    const again = new PostgresCredentialStore({ client: second, table });
+    expect(await again.deploymentKey()).toBe(key);
+    await second.end();
+    const other = new PostgresCredentialStore({ client: pool, table: `${schema}.other_users` });
+    await other.migrate();
+    expect(await other.deploymentKey()).not.toBe(key);
+  });
+
+  it('tells no deployment when the server will not say its system identifier', async () => {
+    const denied = Object.assign(new Error('permission denied for function pg_control_system'), {
+      code: '42501',
+    });
+    const store = new PostgresCredentialStore({
+      client: { query: async () => Promise.reject(denied) },
+    });
+    expect(await store.deploymentKey()).toBeUndefined();
+  });
+
   it('migrates idempotently and stores times from the injected clock, not now()', async () => {
     const { store, table } = await freshStore();
     await store.migrate();

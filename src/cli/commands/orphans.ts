@@ -1,32 +1,39 @@
 import type { AuraClient } from '../../aura/client.js';
 import { isAuraError } from '../../aura/errors/base.js';
-import { userIdFromInstanceName } from '../../records/instance-name.js';
+import type { UnownedKind } from '../../records/events.js';
 import type { Command } from '../command.js';
 import { requireConfig } from '../config.js';
 import { confirmDestructive } from '../confirm.js';
 import { EXIT_CODES } from '../exit-codes.js';
-import {
-  type FoundOrphan,
-  type FoundOrphanDatabase,
-  type ReconcileSnapshot,
-  scanWithHosts,
-} from '../orphan-scan.js';
+import { type FoundOrphan, type InstanceCounts, surveyForCli } from '../orphan-scan.js';
 import { formatTable } from '../output.js';
 import { openAura, openStore } from '../services.js';
 
-/** One orphan as `orphans` reports it. */
-export interface OrphanRow extends FoundOrphan {
-  /** The user its name encodes (UUID user ids only). */
+/** One unowned instance as `orphans` reports it. */
+export interface OrphanRow extends Omit<FoundOrphan, 'userId'> {
   userId: string | null;
   action: 'reported' | 'deleted';
 }
 
-/** One orphan database as `orphans` reports it (placement `database-per-user`). */
-export interface OrphanDatabaseRow extends FoundOrphanDatabase {
-  /** The user its name encodes (UUID user ids only). */
+/** One unowned database as `orphans` reports it (placement `database-per-user`). */
+export interface OrphanDatabaseRow {
+  hostName: string;
+  instanceId: string;
+  databaseId: string;
+  databaseName: string;
+  kind: UnownedKind;
   userId: string | null;
   action: 'reported' | 'deleted';
 }
+
+/** What each kind means, for the lines under the table. */
+const KIND_NOTES: Record<UnownedKind, string> = {
+  orphan: "orphan: this deployment's, no record owns it, older than the grace period",
+  young: 'young: younger than the grace period (or of unknown age): a create may be settling',
+  duplicate: "duplicate: a user's name whose id the user's record does not hold",
+  foreign: "foreign: another deployment's (its name carries another tag): never deleted",
+  unproven: "unproven: nothing proves it this deployment's: never deleted",
+};
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -34,8 +41,8 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
  * What the instances with the prefix's names are, when none is an orphan: each count said, so
  * the sentence stays true with an unowned one being deleted or a name of someone else's.
  */
-function noOrphanLines(counts: ReconcileSnapshot['instances'], prefix: string): string[] {
-  const { owned, destroying, hosts, foreign } = counts;
+function noOrphanLines(counts: InstanceCounts, prefix: string): string[] {
+  const { owned, destroying, hosts, other } = counts;
   const named = `named "${prefix}..."`;
   let line: string;
   if (owned + destroying === 0) line = `No orphans: no instance is ${named}.`;
@@ -49,46 +56,59 @@ function noOrphanLines(counts: ReconcileSnapshot['instances'], prefix: string): 
       `${plural(hosts, 'host')} of the database-per-user placement ("${prefix}host-..."): see \`aura-provisioner hosts\`.`,
     );
   }
-  if (foreign > 0) {
+  if (other > 0) {
     lines.push(
-      `${plural(foreign, 'other instance')} starting with "${prefix}" ${foreign === 1 ? 'has' : 'have'} a name the provisioner does not make: left alone.`,
+      `${plural(other, 'other instance')} starting with "${prefix}" ${other === 1 ? 'has' : 'have'} a name the provisioner does not make: left alone.`,
     );
   }
   return lines;
 }
 
+/** The notes of the kinds present. */
+const kindLines = (kinds: readonly UnownedKind[]) =>
+  [...new Set(kinds)].map((kind) => `  ${KIND_NOTES[kind]}`);
+
 function orphanLines(
   orphans: readonly OrphanRow[],
-  counts: ReconcileSnapshot['instances'],
+  counts: InstanceCounts,
   prefix: string,
 ): string[] {
   if (orphans.length === 0) return noOrphanLines(counts, prefix);
   const rows = orphans.map((o) => [
     o.instanceId,
     o.instanceName,
+    o.kind,
     o.instanceStatus,
     o.userId ?? '-',
     o.action,
   ]);
-  const reported = orphans.filter((o) => o.action === 'reported').length;
+  const deletable = orphans.filter((o) => o.kind === 'orphan' && o.action === 'reported').length;
+  const deleted = orphans.filter((o) => o.action === 'deleted').length;
+  const summary = [
+    `${plural(orphans.length, 'instance')} no record owns`,
+    deleted > 0 ? `${deleted} deleted` : '',
+    deletable > 0
+      ? `${plural(deletable, 'orphan')} to delete with \`aura-provisioner orphans --delete --yes\``
+      : '',
+  ];
   return [
-    ...formatTable(['INSTANCE', 'NAME', 'STATUS', 'USER', 'ACTION'], rows),
-    reported > 0
-      ? `${orphans.length} orphan${orphans.length === 1 ? '' : 's'}. Delete with \`aura-provisioner orphans --delete --yes\`, or adopt with \`aura-provisioner reconcile --orphans adopt\`.`
-      : `${orphans.length} orphan${orphans.length === 1 ? '' : 's'} deleted.`,
+    ...formatTable(['INSTANCE', 'NAME', 'KIND', 'STATUS', 'USER', 'ACTION'], rows),
+    `${summary.filter(Boolean).join('; ')}.`,
+    ...kindLines(orphans.map((o) => o.kind)),
   ];
 }
 
 function orphanDatabaseLines(rows: readonly OrphanDatabaseRow[] | undefined): string[] {
   if (rows === undefined) return [];
   if (rows.length === 0) return ['No orphan databases on the ready hosts.'];
-  const table = rows.map((o) => [o.hostName, o.databaseName, o.userId ?? '-', o.action]);
+  const table = rows.map((o) => [o.hostName, o.databaseName, o.kind, o.userId ?? '-', o.action]);
   const deleted = rows.some((o) => o.action === 'deleted');
   return [
-    ...formatTable(['HOST', 'DATABASE', 'USER', 'ACTION'], table),
+    ...formatTable(['HOST', 'DATABASE', 'KIND', 'USER', 'ACTION'], table),
     deleted
-      ? `${plural(rows.length, 'orphan database')} deleted; \`aura-provisioner reconcile\` counts the hosts' slots again.`
-      : `${plural(rows.length, 'orphan database')} on our hosts.`,
+      ? `${plural(rows.length, 'database')} no record owns; deleted what was proven orphan; \`aura-provisioner reconcile\` counts the hosts' slots again.`
+      : `${plural(rows.length, 'database')} on our hosts that no record owns.`,
+    ...kindLines(rows.map((o) => o.kind)),
   ];
 }
 
@@ -143,32 +163,40 @@ export const orphansCommand: Command = {
     const aura = openAura(config.aura);
     const opened = await openStore(config.store, context.out);
     context.onClose(opened.close);
-    const { snapshot, project, databases } = await scanWithHosts(aura, opened.store, config, {
-      retryFailed: false,
-    });
-    const { orphans, instances } = snapshot;
+    const found = await surveyForCli(aura, opened.store, config);
+    const { orphans, instances, project } = found;
     const rows: OrphanRow[] = orphans.map((orphan) => ({
       ...orphan,
-      userId: userIdFromInstanceName(orphan.instanceName, prefix) ?? null,
+      userId: orphan.userId ?? null,
       action: 'reported',
     }));
-    const databaseRows: OrphanDatabaseRow[] | undefined = databases?.map((orphan) => ({
-      ...orphan,
-      userId: userIdFromInstanceName(orphan.databaseName, prefix) ?? null,
-      action: 'reported',
-    }));
-    const subject = deletionSubject(rows.length, databaseRows?.length ?? 0);
-    if (context.flags.delete === true && subject !== '') {
+    const databaseRows: OrphanDatabaseRow[] | undefined = project
+      ? found.judged.unownedDatabases.map(({ ageMs: _, ...database }) => ({
+          ...database,
+          userId: database.userId ?? null,
+          action: 'reported',
+        }))
+      : undefined;
+    // Only what is proven this deployment's, old enough, and owned by no record is deleted.
+    const doomed = rows.filter((row) => row.kind === 'orphan');
+    const doomedDatabases = (databaseRows ?? []).filter((row) => row.kind === 'orphan');
+    const foreign = rows.filter((row) => row.kind === 'foreign').length;
+    const subject = deletionSubject(doomed.length, doomedDatabases.length);
+    if (context.flags.delete === true && foreign > 0) {
+      context.out.note(
+        `Another deployment shares the prefix "${prefix}" (${plural(foreign, 'instance')} carry another deployment's tag): nothing was deleted. Give each deployment its own AURA_INSTANCE_PREFIX.`,
+      );
+    } else if (context.flags.delete === true && subject !== '') {
       const go = await confirmDestructive(
         context,
         `Delete ${subject} that no record owns? This cannot be undone.`,
       );
       if (go) {
-        for (const row of rows) {
+        for (const row of doomed) {
           await deleteInstance(aura, row.instanceId);
           row.action = 'deleted';
         }
-        for (const row of databaseRows ?? []) {
+        for (const row of doomedDatabases) {
           await project?.databases.delete(row.instanceId, row.databaseId).catch(ignoreGone);
           row.action = 'deleted';
         }

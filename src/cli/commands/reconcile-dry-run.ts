@@ -1,11 +1,12 @@
-import { orphanOutcome } from '../../provisioning/reconcile-plan.js';
+import { planRecord } from '../../provisioning/reconcile-plan.js';
+import { unownedAction } from '../../provisioning/reconcile-unowned.js';
+import type { UnownedKind } from '../../records/events.js';
 import { isHostedRecord } from '../../records/host-record.js';
-import { userIdFromInstanceName } from '../../records/instance-name.js';
 import type { UserDatabaseRecord } from '../../records/record.js';
 import type { CommandContext } from '../command.js';
 import { requireConfig } from '../config.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
-import { scanWithHosts } from '../orphan-scan.js';
+import { surveyForCli } from '../orphan-scan.js';
 import { formatTable } from '../output.js';
 import { openAura, openStore } from '../services.js';
 import { HOST_COLUMNS, hostCells } from './hosts.js';
@@ -18,10 +19,13 @@ export interface DryRunReport {
   orphans: {
     instanceId: string;
     instanceName: string;
+    kind: UnownedKind;
     instanceStatus: string;
     userId: string | null;
     action: 'reported' | 'adopted';
   }[];
+  /** Ready users whose instance (or database) Aura did not list: reconcile confirms, then heals. */
+  lost: { userId: string; instanceId: string; databaseName: string | null; hostGone: boolean }[];
   resume: { userId: string; status: string }[];
   retry: { userId: string; lastError: string | null }[];
   /** With the `database-per-user` placement: databases on our hosts that no record owns. */
@@ -29,12 +33,14 @@ export interface DryRunReport {
     hostName: string;
     instanceId: string;
     databaseName: string;
+    kind: UnownedKind;
     userId: string | null;
     action: 'reported';
   }[];
   /**
-   * With the placement: every host, its slots as stored (`used`, `neo4j` counted) and the users
-   * the records place on it; reconcile sets `used` to `users + 1`.
+   * With the placement: every host, its slots as stored (`used`, `neo4j` counted), the users
+   * the records place on it, and the slots counted from its listing (`counted`), which
+   * reconcile sets.
    */
   hosts?: {
     hostName: string;
@@ -44,6 +50,7 @@ export interface DryRunReport {
     used: number;
     free: number;
     users: number;
+    counted: number | null;
   }[];
 }
 
@@ -57,34 +64,41 @@ function dryRunLines(report: DryRunReport): string[] {
   lines.push(
     `  retry ${plural(report.retried, 'failed record')}${report.retry.length > 0 ? `: ${report.retry.map((r) => `${r.userId} (${r.lastError ?? 'no reason'})`).join(', ')}` : ''}`,
   );
-  lines.push(`  find ${plural(report.orphans.length, 'orphan')}`);
+  lines.push(`  find ${plural(report.orphans.length, 'instance')} no record owns`);
   if (report.orphans.length > 0) {
     const rows = report.orphans.map((o) => [
       o.instanceId,
       o.instanceName,
+      o.kind,
       o.userId ?? '-',
       o.action,
     ]);
-    lines.push(
-      ...formatTable(['INSTANCE', 'NAME', 'USER', 'WOULD BE'], rows).map((l) => `    ${l}`),
-    );
+    const headers = ['INSTANCE', 'NAME', 'KIND', 'USER', 'WOULD BE'];
+    lines.push(...formatTable(headers, rows).map((l) => `    ${l}`));
+  }
+  lines.push(`  check ${plural(report.lost.length, 'user')} whose resource Aura did not list`);
+  if (report.lost.length > 0) {
+    const rows = report.lost.map((l) => [l.userId, l.instanceId, l.databaseName ?? '-']);
+    const table = formatTable(['USER', 'INSTANCE', 'DATABASE'], rows);
+    lines.push(...table.map((l) => `    ${l}`));
   }
   const { orphanDatabases, hosts } = report;
   if (orphanDatabases) {
-    lines.push(`  find ${plural(orphanDatabases.length, 'orphan database')} on our hosts`);
+    lines.push(`  find ${plural(orphanDatabases.length, 'database')} on our hosts no record owns`);
     const rows = orphanDatabases.map((o) => [
       o.hostName,
       o.databaseName,
+      o.kind,
       o.userId ?? '-',
       o.action,
     ]);
     if (rows.length > 0) {
-      const table = formatTable(['HOST', 'DATABASE', 'USER', 'WOULD BE'], rows);
+      const table = formatTable(['HOST', 'DATABASE', 'KIND', 'USER', 'WOULD BE'], rows);
       lines.push(...table.map((l) => `    ${l}`));
     }
   }
   if (hosts) {
-    const recount = hosts.filter((h) => h.used !== h.users + 1).length;
+    const recount = hosts.filter((h) => h.counted !== null && h.used !== h.counted).length;
     lines.push(
       `  count the slots of ${plural(hosts.length, 'host')} again (${recount} would change)`,
     );
@@ -122,30 +136,46 @@ export async function runDryRun(
   const prefix = config.aura.instancePrefix;
   const opened = await openStore(config.store, context.out);
   context.onClose(opened.close);
-  const { snapshot, databases } = await scanWithHosts(openAura(config.aura), opened.store, config, {
-    retryFailed: true,
-  });
-  const { records, plan, orphans } = snapshot;
-  const users = new Set(records.map((r) => r.userId));
+  const found = await surveyForCli(openAura(config.aura), opened.store, config);
+  const { snapshot, judged, orphans } = found;
+  const context0 = { now: snapshot.takenAt, retryFailed: true };
+  const resume: DryRunReport['resume'] = [];
+  const retry: DryRunReport['retry'] = [];
+  for (const record of snapshot.records) {
+    const step = planRecord(record, context0);
+    if (step.kind === 'resume') resume.push({ userId: record.userId, status: record.status });
+    if (step.kind === 'retry') retry.push({ userId: record.userId, lastError: record.lastError });
+  }
+  const policies = { orphans: options.orphans, duplicates: 'report' } as const;
   const report: DryRunReport = {
     dryRun: true,
-    resumed: plan.resume.length,
-    retried: plan.retry.length,
-    orphans: orphans.map((orphan) => {
-      const { userId, action } = orphanOutcome(orphan.instanceName, options.orphans, prefix, users);
-      return { ...orphan, userId: userId ?? null, action };
-    }),
-    resume: plan.resume,
-    retry: plan.retry,
+    resumed: resume.length,
+    retried: retry.length,
+    orphans: orphans.map((orphan) => ({
+      ...orphan,
+      userId: orphan.userId ?? null,
+      action: unownedAction(orphan, policies, prefix) === 'adopted' ? 'adopted' : 'reported',
+    })),
+    lost: judged.lost.map((l) => ({
+      userId: l.userId,
+      instanceId: l.instanceId,
+      databaseName: l.databaseName ?? null,
+      hostGone: l.hostGone === true,
+    })),
+    resume,
+    retry,
   };
-  if (databases) {
-    report.orphanDatabases = databases.map(({ databaseId: _, ...database }) => ({
-      ...database,
-      userId: userIdFromInstanceName(database.databaseName, prefix) ?? null,
+  if (found.project) {
+    report.orphanDatabases = judged.unownedDatabases.map((database) => ({
+      hostName: database.hostName,
+      instanceId: database.instanceId,
+      databaseName: database.databaseName,
+      kind: database.kind,
+      userId: database.userId ?? null,
       action: 'reported' as const,
     }));
-    const placed = usersByHost(records);
-    report.hosts = (await opened.store.listHosts()).map((host) => ({
+    const placed = usersByHost(snapshot.records);
+    report.hosts = snapshot.hosts.map((host) => ({
       hostName: host.hostName,
       status: host.status,
       instanceId: host.instanceId,
@@ -153,11 +183,12 @@ export async function runDryRun(
       used: host.used,
       free: Math.max(0, host.capacity - host.used),
       users: host.instanceId ? (placed.get(host.instanceId) ?? 0) : 0,
+      counted: (host.instanceId && judged.slots.get(host.instanceId)) || null,
     }));
   }
   context.out.result(report, () => dryRunLines(report));
   const reported = report.orphans.some((o) => o.action === 'reported');
-  return reported || (report.orphanDatabases ?? []).length > 0
+  return reported || report.lost.length > 0 || (report.orphanDatabases ?? []).length > 0
     ? EXIT_CODES.problems
     : EXIT_CODES.ok;
 }

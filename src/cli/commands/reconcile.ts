@@ -42,16 +42,30 @@ function reportLines(report: ReconcileReport): string[] {
     ? `, ${plural(report.orphanDatabases.length, 'orphan database')}`
     : '';
   const lines = [
-    `Reconciled: resumed ${plural(report.resumed, 'waiting record')}, retried ${plural(report.retried, 'failed record')}, found ${plural(report.orphans.length, 'orphan')}${databases}.`,
+    `Reconciled: resumed ${plural(report.resumed, 'waiting record')}, retried ${plural(report.retried, 'failed record')}, found ${plural(report.orphans.length, 'instance')} no record owns${databases}, ${report.lost.length} lost.`,
   ];
   if (report.orphans.length > 0) {
     const rows = report.orphans.map((o) => [
       o.instanceId,
       o.instanceName,
+      o.kind,
       o.userId ?? '-',
       o.action,
     ]);
-    lines.push(...formatTable(['INSTANCE', 'NAME', 'USER', 'ACTION'], rows).map((l) => `  ${l}`));
+    const headers = ['INSTANCE', 'NAME', 'KIND', 'USER', 'ACTION'];
+    lines.push(...formatTable(headers, rows).map((l) => `  ${l}`));
+  }
+  if (report.lost.length > 0) {
+    lines.push('Gone behind the library:');
+    const rows = report.lost.map((l) => [
+      l.what,
+      l.userId ?? l.hostName ?? '-',
+      l.instanceId,
+      l.databaseName ?? '-',
+      l.action,
+    ]);
+    const headers = ['WHAT', 'USER/HOST', 'INSTANCE', 'DATABASE', 'ACTION'];
+    lines.push(...formatTable(headers, rows).map((l) => `  ${l}`));
   }
   return [...lines, ...hostLines(report)];
 }
@@ -63,11 +77,13 @@ function hostLines(report: ReconcileReport): string[] {
     const rows = report.orphanDatabases.map((o) => [
       o.hostName,
       o.databaseName,
+      o.kind,
       o.userId ?? '-',
       o.action,
     ]);
-    lines.push('Orphan databases (on our hosts, no record):');
-    lines.push(...formatTable(['HOST', 'DATABASE', 'USER', 'ACTION'], rows).map((l) => `  ${l}`));
+    lines.push('Databases on our hosts that no record owns:');
+    const headers = ['HOST', 'DATABASE', 'KIND', 'USER', 'ACTION'];
+    lines.push(...formatTable(headers, rows).map((l) => `  ${l}`));
   }
   if (report.hosts) {
     const rows = report.hosts.map((h) => [...hostCells(h), String(h.users)]);
@@ -110,7 +126,8 @@ async function runReconcile(
   const watched = new Set<string>();
   if (waiting) {
     const statuses = ['pending', 'creating', 'deleting'] as const;
-    for (const r of await readAllRecords(opened.store, { statuses })) watched.add(r.userId);
+    const { records } = await readAllRecords(opened.store, { statuses });
+    for (const r of records) watched.add(r.userId);
     provisioner.subscribe((event) => {
       if (event.type === 'retrying' && event.userId) watched.add(event.userId);
     });
@@ -169,16 +186,19 @@ export const reconcileCommand: Command = {
   usage: 'reconcile [--dry-run] [--wait <seconds>] [--orphans report|adopt]',
   description: [
     "Runs the provisioner's reconcile: resumes waiting records, retries failed records",
-    'whose retry is due (deleting their old instance first), and finds instances with',
-    'our prefix that no record owns (reported, or adopted with --orphans adopt).',
+    'whose retry is due (deleting their old instance first), finds instances with our',
+    'prefix that no record owns, each with its kind (orphan, young, duplicate, foreign,',
+    'unproven; orphans adopted with --orphans adopt), and heals ready users whose',
+    'instance, database or host is gone (provisioned again).',
     '',
     'Without --wait, the creates and status reads that reconcile schedules stay due in',
     "the store for the application's provisioner. With --wait, this process drives them",
     'for up to that many seconds, with a progress bar on a terminal and one line per',
     'settled record when piped. A cron job without a long-running app should use --wait.',
     '',
-    '--dry-run changes nothing: it reads the store and the instance list and prints',
-    'what reconcile would resume, retry and find (the same counts, plus who).',
+    '--dry-run changes nothing: it takes the same snapshot as reconcile (Aura listed',
+    'first, then every record), judges it with the same code and prints what reconcile',
+    'would resume, retry, find and heal (the same counts, plus who).',
     '',
     "With AURA_PLACEMENT=database-per-user it also counts each host's used slots again",
     'from the records, lists the hosts, and reports databases on our hosts that no record',

@@ -26,7 +26,8 @@ describe('database-per-user: reconcile', () => {
     const { h, provisioner, host } = await twoReadyUsers();
     // A slot lost by a process that stopped between taking it and recording its user.
     await h.store.updateHost(host.hostName, host.version, { used: host.used + 4 });
-    await h.run(h.clock.sleep(1_000));
+    // Counted down only on a host nobody took a slot on for a minute.
+    await h.run(h.clock.sleep(61_000));
     const report = await h.run(provisioner.reconcile());
     expect(report.hosts?.[0]).toMatchObject({
       hostName: 'ap-host-0001',
@@ -47,18 +48,23 @@ describe('database-per-user: reconcile', () => {
     const stray = `ap-u${'0'.repeat(25)}`;
     await h.run(project.databases.create(host.instanceId ?? '', stray));
     await h.run(project.databases.create(host.instanceId ?? '', 'analytics'));
-    const reported = await h.run(provisioner.reconcile());
+    const reported = await h.run(provisioner.reconcile({ orphans: 'delete' }));
+    // Aura gives a database no age: it counts from the first pass that saw it unowned.
     expect(reported.orphanDatabases).toEqual([
       {
         hostName: 'ap-host-0001',
         instanceId: host.instanceId,
         databaseName: stray,
+        kind: 'young',
         userId: expect.anything(),
         action: 'reported',
       },
     ]);
+    await h.run(h.clock.sleep(11 * 60_000));
     const deleted = await h.run(provisioner.reconcile({ orphans: 'delete' }));
-    expect(deleted.orphanDatabases?.map((o) => o.action)).toEqual(['deleted']);
+    expect(deleted.orphanDatabases?.map((o) => [o.kind, o.action])).toEqual([
+      ['orphan', 'deleted'],
+    ]);
     const names = h.fake.databases(host.instanceId ?? '').map((db) => db.name);
     expect(names).not.toContain(stray);
     expect(names).toContain('analytics');

@@ -3,6 +3,7 @@ import { AuraV2 } from '../../../src/aura/resources/v2/aura-v2.js';
 import { UserDatabaseScopeError } from '../../../src/client-factory/errors.js';
 import { createUserClients } from '../../../src/neo4j.js';
 import type { DatabasePerUserPlacement } from '../../../src/provisioning/placement.js';
+import { databaseNameForUser } from '../../../src/records/database-name.js';
 import {
   hostCipherContext,
   isHostedRecord,
@@ -98,7 +99,7 @@ describe('placement database-per-user', () => {
       connectionUrl: host?.connectionUrl,
       username: host?.username,
       encryptedPassword: null,
-      databaseName: record?.instanceName,
+      databaseName: databaseNameForUser(user, 'ap-'),
     });
     // The host's password is stored once, encrypted under the host's own context.
     expect(host?.encryptedPassword).toMatch(/^v1:k1:/);

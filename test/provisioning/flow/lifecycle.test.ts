@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isProvisioningError } from '../../../src/records/errors.js';
-import { instanceNameForUser } from '../../../src/records/instance-name.js';
+import { deploymentTag, instanceNameForUser } from '../../../src/records/instance-name.js';
 import { createAesGcmCipher } from '../../../src/stores/cipher-aes-gcm.js';
 import { createHarness, SPEC, userIds, wrapStore } from '../harness.js';
 
@@ -105,38 +105,87 @@ describe('deprovisionUserDatabase', () => {
 });
 
 describe('reconcile and orphans', () => {
-  const orphanName = (user: string) => instanceNameForUser(user, 'ap-');
+  /** Past the default grace period (10 minutes): old enough to be judged. */
+  const OLD = 11 * 60_000;
+  const tagged = (user: string) => instanceNameForUser(user, 'ap-', deploymentTag('prod'));
 
-  it('reports an instance with our prefix that no record owns, and leaves foreign names alone', async () => {
+  it('reports an orphan of this deployment, and leaves foreign names alone', async () => {
     const h = createHarness();
     const [user] = userIds(1, 7) as [string];
-    const orphan = h.fake.addInstance({ name: orphanName(user) });
+    const orphan = h.fake.addInstance({ name: tagged(user), createdAt: h.clock.now() - OLD });
     h.fake.addInstance({ name: 'someone-elses-db' });
-    const provisioner = h.newProvisioner();
+    const provisioner = h.newProvisioner({ deployment: 'prod' });
     const report = await h.run(provisioner.reconcile());
     expect(report.orphans).toEqual([
-      { instanceId: orphan.id, instanceName: orphan.name, userId: user, action: 'reported' },
+      {
+        instanceId: orphan.id,
+        instanceName: orphan.name,
+        kind: 'orphan',
+        userId: undefined,
+        action: 'reported',
+      },
     ]);
-    expect(h.eventTypes(user)).toEqual(['orphan-found']);
+    expect(h.events.filter((e) => e.type === 'orphan-found')).toMatchObject([
+      { instanceId: orphan.id, kind: 'orphan' },
+    ]);
     await provisioner.close();
   });
 
   it('deletes orphans when configured to', async () => {
     const h = createHarness();
     const [user] = userIds(1, 7) as [string];
-    const orphan = h.fake.addInstance({ name: orphanName(user) });
-    const provisioner = h.newProvisioner({ orphans: 'delete' });
+    const orphan = h.fake.addInstance({ name: tagged(user), createdAt: h.clock.now() - OLD });
+    const provisioner = h.newProvisioner({ orphans: 'delete', deployment: 'prod' });
     const report = await h.run(provisioner.reconcile());
     expect(report.orphans[0]?.action).toBe('deleted');
     expect(h.fake.instance(orphan.id)?.status).toBe('destroying');
     await provisioner.close();
   });
 
-  it('adopts an orphan into a record and replaces it with an instance whose credentials are kept', async () => {
+  it("never deletes a young orphan, another deployment's instance or an untagged one it cannot prove its own", async () => {
+    const h = createHarness();
+    const [a, b, c] = userIds(3, 7) as [string, string, string];
+    const young = h.fake.addInstance({ name: tagged(a) });
+    const foreign = h.fake.addInstance({
+      name: instanceNameForUser(b, 'ap-', deploymentTag('staging')),
+      createdAt: h.clock.now() - OLD,
+    });
+    const untagged = h.fake.addInstance({
+      name: instanceNameForUser(c, 'ap-'),
+      createdAt: h.clock.now() - OLD,
+    });
+    const provisioner = h.newProvisioner({
+      orphans: 'delete',
+      deployment: 'prod',
+      reconcileIntervalMs: 0,
+    });
+    const report = await h.run(provisioner.reconcile());
+    const kinds = Object.fromEntries(report.orphans.map((o) => [o.instanceId, [o.kind, o.action]]));
+    expect(kinds).toEqual({
+      [young.id]: ['young', 'reported'],
+      [foreign.id]: ['foreign', 'reported'],
+      [untagged.id]: ['unproven', 'reported'],
+    });
+    expect(h.liveInstances()).toHaveLength(3);
+    // The young one, once past the grace period, is an orphan and goes.
+    await h.clock.advance(OLD);
+    const later = await h.run(provisioner.reconcile());
+    expect(later.orphans.find((o) => o.instanceId === young.id)).toMatchObject({
+      kind: 'orphan',
+      action: 'deleted',
+    });
+    expect(h.liveInstances()).toHaveLength(2);
+    await provisioner.close();
+  });
+
+  it('adopts an orphan into a record and replaces it with an instance whose credentials are kept (prefix declared exclusive)', async () => {
     const h = createHarness();
     const [user] = userIds(1, 7) as [string];
-    const orphan = h.fake.addInstance({ name: orphanName(user) });
-    const provisioner = h.newProvisioner({ orphans: 'adopt' });
+    const orphan = h.fake.addInstance({
+      name: instanceNameForUser(user, 'ap-'),
+      createdAt: h.clock.now() - OLD,
+    });
+    const provisioner = h.newProvisioner({ orphans: 'adopt', deployment: false });
     const report = await h.run(provisioner.reconcile());
     expect(report.orphans[0]?.action).toBe('adopted');
     expect(await provisioner.getProvisioningStatus(user)).toMatchObject({
