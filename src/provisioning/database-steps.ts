@@ -3,8 +3,15 @@ import type { Database } from '../aura/schemas-v2.js';
 import { databaseNameForUser } from '../records/database-name.js';
 import type { UserDatabaseRecord } from '../records/record.js';
 import { classifyCreateFailure } from './classify.js';
+import {
+  isDatabaseOnline,
+  isLimitRefusal,
+  reportedName,
+  settleLostCreate,
+} from './database-naming.js';
 import type { HostPool } from './host-pool.js';
 import { PLACEMENT_DEFAULTS } from './placement.js';
+import { readAllRecords } from './reconcile-snapshot.js';
 import { applyEvent, type EventDeps, type Runtime } from './runtime.js';
 
 /** What the steps of a hosted user (placement `database-per-user`) work with. */
@@ -24,10 +31,6 @@ function nextDatabaseRead(rt: DatabaseStepDeps, since: number, now: number): num
   if (waited < expected) return since + expected;
   return now + Math.min(30_000, Math.max(1_000, expected / 2, waited / 2));
 }
-
-/** Whether a listed database is ready for queries: `online`, or no status given (Aura may send none). */
-const isOnline = (database: Database) =>
-  database.status === undefined || database.status.toLowerCase() === 'online';
 
 const sameName = (a: string | undefined, b: string) => a?.toLowerCase() === b.toLowerCase();
 
@@ -83,10 +86,18 @@ export async function runPlace(rt: DatabaseStepDeps, due: UserDatabaseRecord): P
 async function sendCreate(rt: DatabaseStepDeps, record: UserDatabaseRecord): Promise<void> {
   const { userId, instanceId, databaseName } = record;
   if (!instanceId || !databaseName) return;
+  let named = record;
   try {
-    await rt.hosts.project().databases.create(instanceId, databaseName);
+    const project = rt.hosts.project();
+    const created = await project.databases.create(instanceId, databaseName);
     rt.hosts.invalidate(instanceId);
-    rt.emit({ type: 'creating', userId, instanceId, instanceName: databaseName });
+    // The name asked for is a wish: Aura may assign its own (and answer with the id alone).
+    const name = await reportedName(project, instanceId, created);
+    if (!sameName(name, databaseName)) {
+      named =
+        (await applyEvent(rt, record, { type: 'database-named', databaseName: name })) ?? record;
+    }
+    rt.emit({ type: 'creating', userId, instanceId, instanceName: name });
   } catch (error) {
     rt.hosts.invalidate(instanceId);
     const failure = classifyCreateFailure(error);
@@ -96,9 +107,10 @@ async function sendCreate(rt: DatabaseStepDeps, record: UserDatabaseRecord): Pro
       await rt.scheduler.schedule(userId, at, 'high');
       return;
     }
-    if (failure.reason === 'database-limit-reached') {
-      // Our count of the host was off: it is full. Place the user again, elsewhere.
-      await rt.hosts.markFull(instanceId);
+    if (isLimitRefusal(error)) {
+      // The host holds fewer than we counted on: what it holds is its capacity. Place the user
+      // again, elsewhere (a host opens ahead of them if none has room).
+      await rt.hosts.learnCapacity(instanceId);
       const unplaced = await applyEvent(rt, record, { type: 'database-unplaced' });
       if (unplaced) await rt.scheduler.schedule(userId, rt.clock.now());
       return;
@@ -114,14 +126,17 @@ async function sendCreate(rt: DatabaseStepDeps, record: UserDatabaseRecord): Pro
     }
     return;
   }
-  await rt.scheduler.schedule(userId, record.nextCheckAt ?? rt.clock.now(), 'high');
+  await rt.scheduler.schedule(userId, named.nextCheckAt ?? rt.clock.now(), 'high');
 }
 
 /**
  * A due `creating` hosted user: look for the database on its host (one
  * listing shared by the users read at the same moment). Online: ready. Not
- * yet: read again later. Absent: the create is sent again (a copy is refused
- * by name, so this never makes two).
+ * yet: read again later. Absent under its name: a lost create answer is
+ * settled (see `settleLostCreate`): the one database no record owns is
+ * adopted, or, with nothing unowned there, the create is sent again (a copy of
+ * an asked-for name is refused by name), or, when it cannot be told, nothing
+ * is created.
  */
 export async function runDatabaseStatus(
   rt: DatabaseStepDeps,
@@ -153,6 +168,29 @@ export async function runDatabaseStatus(
   const since = record.createRequestedAt ?? record.updatedAt;
   const found = databases.find((database) => sameName(database.name, databaseName));
   if (!found) {
+    const settled = await settle(rt, record, instanceId, databases);
+    if (settled.kind === 'adopt') {
+      const adopted = await applyEvent(rt, record, {
+        type: 'database-named',
+        databaseName: settled.databaseName,
+      });
+      if (adopted) await rt.scheduler.schedule(userId, now, 'high');
+      return;
+    }
+    if (settled.kind === 'wait') {
+      // Something no record owns is there but not provably this user's: create nothing more.
+      const waited = await applyEvent(rt, record, {
+        type: 'database-seen',
+        online: false,
+        readAt: nextDatabaseRead(rt, since, now),
+      });
+      if (waited?.status === 'creating' && waited.nextCheckAt !== null) {
+        await rt.scheduler.schedule(userId, waited.nextCheckAt, 'high');
+      } else if (waited?.status === 'failed') {
+        rt.emit({ type: 'failed', userId, reason: waited.lastError ?? undefined, retryable: true });
+      }
+      return;
+    }
     const resent = await applyEvent(rt, record, {
       type: 'database-resent',
       readAt: now + rt.hosts.placement.expectedDatabaseCreationMs,
@@ -163,7 +201,7 @@ export async function runDatabaseStatus(
     }
     return;
   }
-  const online = isOnline(found);
+  const online = isDatabaseOnline(found);
   const next = await applyEvent(rt, record, {
     type: 'database-seen',
     online,
@@ -177,6 +215,21 @@ export async function runDatabaseStatus(
   } else if (next.nextCheckAt !== null) {
     await rt.scheduler.schedule(userId, next.nextCheckAt, 'high');
   }
+}
+
+/** A lost create answer, settled from the host's listing and the records placed on the host. */
+async function settle(
+  rt: DatabaseStepDeps,
+  record: UserDatabaseRecord,
+  instanceId: string,
+  databases: readonly Database[],
+) {
+  const { records } = await readAllRecords(rt.store);
+  const onHost = records.filter((r) => r.instanceId === instanceId);
+  return settleLostCreate(record, databases, onHost, {
+    prefix: rt.prefix,
+    firstSeen: (id) => rt.hosts.firstSeen(id),
+  });
 }
 
 /**

@@ -60,6 +60,7 @@ export class HostPool {
   #atMaxHosts = false;
   /** One listing of a host's databases at a time, shared for a moment by the users reading it. */
   readonly #listings = new Map<string, { at: number; databases: Promise<Database[]> }>();
+  readonly #firstSeen = new Map<string, number>();
 
   constructor(deps: HostPoolDeps) {
     this.#deps = deps;
@@ -119,11 +120,6 @@ export class HostPool {
   async release(instanceId: string): Promise<void> {
     const freed = await this.#setUsed(instanceId, (h) => (h.used > 1 ? h.used - 1 : undefined));
     if (freed) this.#wakeWaiting();
-  }
-
-  /** Marks a host full (Aura refused a database for the limit): nobody is placed on it again. */
-  async markFull(instanceId: string): Promise<void> {
-    await this.#setUsed(instanceId, (h) => (h.used < h.capacity ? h.capacity : undefined));
   }
 
   /**
@@ -212,8 +208,10 @@ export class HostPool {
           (max, host) => Math.max(max, hostNumberOf(host.hostName, placement.hostPrefix) ?? 0),
           0,
         ) + 1;
+      // A capacity Aura taught on a host of this spec is the one a new host starts with.
+      const capacity = hosts.reduce((min, h) => Math.min(min, h.capacity), placement.capacity);
       const { claimed, record } = await this.#deps.hosts.claimHost(
-        newHostRecord(hostNameFor(placement.hostPrefix, next), placement.capacity, {
+        newHostRecord(hostNameFor(placement.hostPrefix, next), capacity, {
           nextCheckAt: this.#deps.clock.now(),
         }),
       );
@@ -423,8 +421,50 @@ export class HostPool {
     if (shared && now - shared.at <= PLACEMENT_DEFAULTS.listingShareMs) return shared.databases;
     const databases = this.#deps.project.databases.list(instanceId);
     this.#listings.set(instanceId, { at: now, databases });
-    databases.catch(() => this.#listings.delete(instanceId));
+    databases.then(
+      (listed) => {
+        for (const database of listed) {
+          if (!this.#firstSeen.has(database.id)) this.#firstSeen.set(database.id, now);
+        }
+      },
+      () => this.#listings.delete(instanceId),
+    );
     return databases;
+  }
+
+  /** When this process first listed a database (by id), if it ever did. */
+  firstSeen(databaseId: string): number | undefined {
+    return this.#firstSeen.get(databaseId);
+  }
+
+  /**
+   * Aura refused a database for the host's limit: the databases it holds now
+   * are its real capacity (whatever 5 per GB or the option said). Stored, so
+   * every process and every reconcile count with it; nobody is placed on it
+   * until a slot frees, and the next host opens with this capacity too.
+   */
+  async learnCapacity(instanceId: string): Promise<void> {
+    this.invalidate(instanceId);
+    const listed = await this.listDatabases(instanceId);
+    const held = listed.filter((d) => d.name?.toLowerCase() !== 'system').length;
+    const { hosts } = this.#deps;
+    let host = (await hosts.listHosts()).find((h) => h.instanceId === instanceId) ?? null;
+    for (let attempt = 0; host && attempt < CAS_ATTEMPTS; attempt++) {
+      if (host.capacity <= held) break;
+      const learned = await hosts.updateHost(host.hostName, host.version, {
+        capacity: Math.max(1, held),
+        used: Math.max(host.used, held),
+      });
+      if (learned) {
+        this.#deps.logger.warn?.('a host holds fewer databases than assumed: capacity learned', {
+          hostName: host.hostName,
+          capacity: learned.capacity,
+        });
+        break;
+      }
+      host = await hosts.getHost(host.hostName);
+    }
+    await this.ensureCapacity();
   }
 
   /**

@@ -67,6 +67,12 @@ export type ProvisioningEvent =
   | { type: 'database-seen'; online: boolean; readAt: number }
   /** The listing does not show it: the create is sent again (a duplicate is refused by name). */
   | { type: 'database-resent'; readAt: number }
+  /**
+   * Aura names the database otherwise than asked (it assigns names), or a lost
+   * create answer is settled by the one database of the host that no record
+   * owns: the record takes the name Aura reports.
+   */
+  | { type: 'database-named'; databaseName: string }
   /** The host cannot take it after all (full): back to pending, to be placed again. */
   | { type: 'database-unplaced' }
   /** Aura refused the database for good or for now (`retryable`). */
@@ -151,6 +157,8 @@ function hostedTransition(
         ok: true,
         patch: { attempts: record.attempts + 1, createRequestedAt: now, nextCheckAt: event.readAt },
       };
+    case 'database-named':
+      return { ok: true, patch: { databaseName: event.databaseName } };
     case 'database-unplaced':
       return {
         ok: true,

@@ -117,7 +117,7 @@ export function createAuraMock(options: AuraMockOptions = {}): AuraMock {
         id: db.id,
         name: db.name,
         instanceId: db.instanceId,
-        status: databaseStatus(db, now()),
+        status: databaseStatus(db, now(), state.multiDatabase.databaseNaming),
         createdAt: isoSeconds(db.createdAt),
       })),
     faults: faults.api,

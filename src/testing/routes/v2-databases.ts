@@ -37,9 +37,10 @@ function listDatabases(context: RouteContext): Reply {
   const record = multiDatabaseInstance(context);
   if (isReply(record)) return record;
   const databases = databasesOf(context.state, record.id, context.now);
+  const naming = context.state.multiDatabase.databaseNaming;
   return dataReply(
     200,
-    databases.map((db) => databaseWire(db, context.now)),
+    databases.map((db) => databaseWire(db, context.now, naming)),
   );
 }
 
@@ -57,24 +58,41 @@ function createDatabase(context: RouteContext): Reply {
   const body = incoming.body as Record<string, unknown> | undefined;
   const extra = Object.keys(body ?? {}).find((key) => key !== 'name');
   if (extra) return auraError(400, 'invalid-request', `${extra} is not a known field`, extra);
-  const problem = databaseNameProblem(body?.name);
+  const { databaseNaming: naming, databasesPerGb, databaseLimitStatus } = state.multiDatabase;
+  // Named by Aura: whatever name was asked for is ignored (an empty body too).
+  const problem = naming === 'auto' ? undefined : databaseNameProblem(body?.name);
   if (problem) return auraError(400, 'invalid-request', problem, 'name');
-  const name = body?.name as string;
   if (record.phase.status !== 'running') return ongoingOperation(record.phase.status);
   const databases = databasesOf(state, record.id, now);
+  const name = naming === 'auto' ? autoName(databases) : (body?.name as string);
   if (databases.some((db) => db.name.toLowerCase() === name.toLowerCase())) {
     return auraError(409, 'database-already-exists', `A database named ${name} exists already`);
   }
-  const capacity = databaseCapacity(record.memory);
+  const capacity = databaseCapacity(record.memory, databasesPerGb);
   if (databases.length >= capacity) {
-    return auraError(
-      400,
-      'database-limit-reached',
-      `Instance ${record.id} (${record.memory}) holds at most ${capacity} databases`,
-    );
+    const reason = LIMIT_REASONS[databaseLimitStatus];
+    const message = `Instance ${record.id} (${record.memory}) holds at most ${capacity} databases`;
+    return auraError(databaseLimitStatus, reason, message);
   }
   const created = addDatabase(state, record, name, now, state.multiDatabase.databaseCreationTimeMs);
+  // Neo4j's Go SDK reads the answer of an Aura-named create as `{ id }` alone.
+  if (naming === 'auto') return dataReply(202, { id: created.id });
   return dataReply(202, databaseWire(created, now));
+}
+
+/** The reason a full instance answers with, by status. */
+const LIMIT_REASONS = {
+  400: 'database-limit-reached',
+  402: 'quota-exceeded',
+  422: 'unprocessable',
+};
+
+/** A name as Aura's current page shows one (`293fd870`): 8 hex digits, unused on the instance. */
+function autoName(databases: readonly { name: string }[]): string {
+  for (let n = databases.length; ; n++) {
+    const name = ((0x293fd870 + n * 0x9e3779b1) % 2 ** 32).toString(16).padStart(8, '0');
+    if (!databases.some((db) => db.name === name)) return name;
+  }
 }
 
 /** The database in the path, or a 404. */
@@ -89,7 +107,8 @@ function getDatabase(context: RouteContext): Reply {
   const record = multiDatabaseInstance(context);
   if (isReply(record)) return record;
   const database = databaseOf(context, record);
-  return isReply(database) ? database : dataReply(200, databaseWire(database, context.now));
+  const naming = context.state.multiDatabase.databaseNaming;
+  return isReply(database) ? database : dataReply(200, databaseWire(database, context.now, naming));
 }
 
 /** `DELETE .../databases/{id}`: 202 and gone at once; `neo4j` cannot be deleted (400). */

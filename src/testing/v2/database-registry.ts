@@ -30,9 +30,9 @@ export function databaseNameProblem(name: unknown): string | undefined {
  * databaseCapacity('64GB'); // 100
  * ```
  */
-export function databaseCapacity(memory: string): number {
+export function databaseCapacity(memory: string, perGb = 5): number {
   const gigabytes = Number.parseInt(memory, 10);
-  return Number.isFinite(gigabytes) ? Math.min(100, Math.max(0, gigabytes) * 5) : 0;
+  return Number.isFinite(gigabytes) ? Math.min(100, Math.max(0, gigabytes) * perGb) : 0;
 }
 
 /**
@@ -44,8 +44,14 @@ export function databaseCapacity(memory: string): number {
  * databaseStatus(record, clock.now()); // 'creating' | 'online'
  * ```
  */
-export function databaseStatus(record: DatabaseRecord, now: number): 'creating' | 'online' {
-  return now < record.onlineAt ? 'creating' : 'online';
+export function databaseStatus(
+  record: DatabaseRecord,
+  now: number,
+  naming: 'caller' | 'auto' = 'caller',
+): string {
+  const online = now >= record.onlineAt;
+  if (naming === 'auto') return online ? 'RUNNING' : 'CREATING';
+  return online ? 'online' : 'creating';
 }
 
 /**

@@ -11,7 +11,8 @@ export interface MockDatabase {
   id: string;
   name: string;
   instanceId: string;
-  status: 'creating' | 'online';
+  /** `creating` then `online`; `CREATING` then `RUNNING` with `databaseNaming: 'auto'`. */
+  status: string;
   /** ISO 8601, whole seconds. */
   createdAt: string;
 }

@@ -41,6 +41,25 @@ export interface MultiDatabaseMockOptions {
   databaseCreationTimeMs?: number;
   /** Page size of `GET .../instances` when the request sends no `page_limit`. Default 100. */
   instancePageLimit?: number;
+  /**
+   * How databases are named. `caller` (default): as the create asks, as Aura's preview page
+   * documents (lower-case `creating`, then `online`). `auto`: the name asked for is ignored and
+   * Aura assigns one (`293fd870`, say), as its current page documents; the create answers
+   * `{ data: { id } }` only, as Neo4j's Go SDK reads it, and the listing shows `CREATING`, then
+   * `RUNNING`.
+   */
+  databaseNaming?: 'caller' | 'auto';
+  /**
+   * Databases an instance holds per GB of memory, `neo4j` counted, 100 at most. Default 5 (the
+   * preview page); Aura's current page says "a 4GB instance supports up to 4 databases" (1).
+   */
+  databasesPerGb?: number;
+  /**
+   * How a full instance refuses a database: 400 `database-limit-reached` (default), 402
+   * `quota-exceeded` (how v2beta1 signals a full quota) or 422 `unprocessable`. Aura documents
+   * none of them for databases.
+   */
+  databaseLimitStatus?: 400 | 402 | 422;
 }
 
 /** The v2beta1 options after defaults were applied. */
@@ -48,6 +67,9 @@ export interface ResolvedMultiDatabaseOptions {
   organizations: Required<OrganizationSeed>[];
   databaseCreationTimeMs: number;
   instancePageLimit: number;
+  databaseNaming: 'caller' | 'auto';
+  databasesPerGb: number;
+  databaseLimitStatus: 400 | 402 | 422;
 }
 
 /**
@@ -62,6 +84,9 @@ export const MULTI_DATABASE_DEFAULTS = {
   organizations: [{ id: 'org-1', name: 'Test organization' }] as OrganizationSeed[],
   databaseCreationTimeMs: 5_000,
   instancePageLimit: 100,
+  databaseNaming: 'caller',
+  databasesPerGb: 5,
+  databaseLimitStatus: 400,
 } as const;
 
 /**
@@ -87,5 +112,8 @@ export function resolveMultiDatabaseOptions(
     databaseCreationTimeMs:
       options.databaseCreationTimeMs ?? MULTI_DATABASE_DEFAULTS.databaseCreationTimeMs,
     instancePageLimit: options.instancePageLimit ?? MULTI_DATABASE_DEFAULTS.instancePageLimit,
+    databaseNaming: options.databaseNaming ?? MULTI_DATABASE_DEFAULTS.databaseNaming,
+    databasesPerGb: options.databasesPerGb ?? MULTI_DATABASE_DEFAULTS.databasesPerGb,
+    databaseLimitStatus: options.databaseLimitStatus ?? MULTI_DATABASE_DEFAULTS.databaseLimitStatus,
   };
 }

@@ -56,6 +56,10 @@ export function createdProjectInstanceWire(record: InstanceRecord, defaultDataba
 }
 
 /** A database, with the fake's guessed status at `now`. */
-export function databaseWire(record: DatabaseRecord, now: number) {
-  return { id: record.id, name: record.name, status: databaseStatus(record, now) };
+export function databaseWire(
+  record: DatabaseRecord,
+  now: number,
+  naming: 'caller' | 'auto' = 'caller',
+) {
+  return { id: record.id, name: record.name, status: databaseStatus(record, now, naming) };
 }

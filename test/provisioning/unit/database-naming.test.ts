@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { AuraApiError } from '../../../src/aura/errors/http.js';
+import {
+  isDatabaseOnline,
+  isLimitRefusal,
+  settleLostCreate,
+} from '../../../src/provisioning/database-naming.js';
+import { newRecord, type UserDatabaseRecord } from '../../../src/records/record.js';
+
+const NOW = Date.UTC(2026, 0, 1);
+const placed = (user: string, databaseName: string, fields: Partial<UserDatabaseRecord> = {}) => ({
+  ...newRecord(user, `ap-x${user}`),
+  status: 'creating' as const,
+  instanceId: 'h1',
+  connectionUrl: 'neo4j+s://h1.databases.neo4j.io',
+  username: 'neo4j',
+  databaseName,
+  createRequestedAt: NOW,
+  version: 2,
+  createdAt: NOW,
+  updatedAt: NOW,
+  ...fields,
+});
+const wish = (n: number) => `ap-u${String(n).padStart(25, '0')}`;
+const context = { prefix: 'ap-', firstSeen: () => undefined };
+
+describe('settleLostCreate', () => {
+  const me = placed('me', wish(1));
+  const neighbour = placed('other', '293fd870', { status: 'ready' });
+
+  it('sends again when nothing unowned is there (nothing was made)', () => {
+    const listing = [
+      { id: 'd0', name: 'neo4j' },
+      { id: 'd1', name: '293fd870' },
+    ];
+    expect(settleLostCreate(me, listing, [me, neighbour], context)).toEqual({ kind: 'resend' });
+  });
+
+  it('adopts the one fresh database no record owns when this user alone is waiting', () => {
+    const listing = [
+      { id: 'd0', name: 'neo4j' },
+      { id: 'd1', name: '293fd870' },
+      { id: 'd2', name: 'a1b2c3d4', createdAt: new Date(NOW + 1_000).toISOString() },
+    ];
+    expect(settleLostCreate(me, listing, [me, neighbour], context)).toEqual({
+      kind: 'adopt',
+      databaseName: 'a1b2c3d4',
+    });
+  });
+
+  it('waits, creating nothing, when it cannot tell whose it is', () => {
+    const listing = [{ id: 'd2', name: 'a1b2c3d4' }];
+    const two = placed('two', wish(2));
+    expect(settleLostCreate(me, listing, [me, two], context)).toEqual({ kind: 'wait' });
+    const old = [
+      { id: 'd2', name: 'analytics', createdAt: new Date(NOW - 3_600_000).toISOString() },
+    ];
+    expect(settleLostCreate(me, old, [me], context)).toEqual({ kind: 'wait' });
+    const seenLongAgo = { ...context, firstSeen: () => NOW - 3_600_000 };
+    expect(settleLostCreate(me, listing, [me], seenLongAgo)).toEqual({ kind: 'wait' });
+  });
+
+  it("never takes another user's asked-for name", () => {
+    expect(settleLostCreate(me, [{ id: 'd3', name: wish(3) }], [me], context)).toEqual({
+      kind: 'resend',
+    });
+  });
+});
+
+describe('isLimitRefusal and isDatabaseOnline', () => {
+  const error = (status: number, reason: string, message: string) =>
+    new AuraApiError({
+      status,
+      request: {
+        method: 'POST',
+        path: '/v2beta1/organizations/o/projects/p/instances/h/databases',
+      },
+      body: { message, errors: [{ message, reason }] },
+    });
+
+  it('counts a 402, and a 400 or 422 that speaks of a limit', () => {
+    expect(isLimitRefusal(error(402, 'quota-exceeded', 'Quota exceeded'))).toBe(true);
+    expect(isLimitRefusal(error(400, 'database-limit-reached', 'full'))).toBe(true);
+    expect(isLimitRefusal(error(422, 'unprocessable', 'holds at most 4 databases'))).toBe(true);
+    expect(isLimitRefusal(error(400, 'invalid-request', 'name is invalid'))).toBe(false);
+    expect(isLimitRefusal(new Error('limit'))).toBe(false);
+  });
+
+  it('reads online and RUNNING as online, CREATING and others as not yet', () => {
+    expect(isDatabaseOnline({ status: 'online' })).toBe(true);
+    expect(isDatabaseOnline({ status: 'RUNNING' })).toBe(true);
+    expect(isDatabaseOnline({ status: undefined })).toBe(true);
+    expect(isDatabaseOnline({ status: 'CREATING' })).toBe(false);
+    expect(isDatabaseOnline({ status: 'SUSPENDED' })).toBe(false);
+  });
+});
