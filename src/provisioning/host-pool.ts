@@ -97,7 +97,10 @@ export class HostPool {
       .sort((a, b) => b.used - a.used || (a.hostName < b.hostName ? -1 : 1));
     for (const candidate of candidates) {
       let host: HostRecord | null = candidate;
-      for (let attempt = 0; host && attempt < CAS_ATTEMPTS; attempt++) {
+      // A lost compare-and-set means another user took a slot: while the host has room, try
+      // again (many signups in one tick each get one), at most once per slot it had.
+      const attempts = CAS_ATTEMPTS + freeOf(candidate);
+      for (let attempt = 0; host && attempt < attempts; attempt++) {
         if (host.status !== 'ready' || freeOf(host) === 0) break;
         const taken = await this.#deps.hosts.updateHost(host.hostName, host.version, {
           used: host.used + 1,
