@@ -43,6 +43,9 @@ export async function runPlacement({
   hostMemory = HOST.memory,
   seed = 7,
   debug = false,
+  // The fake's reading of Aura's pages: `{ databaseNaming: 'auto', databasesPerGb: 1 }` for the
+  // current one (Aura names databases, fewer per host); the preview page's by default.
+  readings = {},
 } = {}) {
   const random = mulberry32(seed);
   const clock = createTestClock({ settleTurns: 3 });
@@ -51,6 +54,7 @@ export async function runPlacement({
     random: mulberry32(seed + 1),
     creationTimeMs: () => 60_000 + random() * 120_000,
     databaseCreationTimeMs: 2_000 + random() * 4_000,
+    ...readings,
   });
   const latency = mulberry32(seed + 2);
   const fetch = async (input, init) => {
@@ -144,12 +148,16 @@ export async function runPlacement({
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const [placement, steady, users, arrivalMs] of [
-    ['instance', true, 200, 6_000_000],
-    ['database', true, 200, 6_000_000],
-    ['instance', false, 1_000, 60_000],
-    ['database', false, 1_000, 60_000],
+  const current = { databaseNaming: 'auto', databasesPerGb: 1 };
+  for (const [placement, steady, users, arrivalMs, readings] of [
+    ['instance', true, 200, 6_000_000, {}],
+    ['database', true, 200, 6_000_000, {}],
+    ['database', true, 200, 6_000_000, current],
+    ['instance', false, 1_000, 60_000, {}],
+    ['database', false, 1_000, 60_000, {}],
+    ['database', false, 1_000, 60_000, current],
   ]) {
-    console.log(JSON.stringify(await runPlacement({ placement, steady, users, arrivalMs })));
+    const options = { placement, steady, users, arrivalMs, readings };
+    console.log(JSON.stringify(await runPlacement(options)));
   }
 }

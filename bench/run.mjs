@@ -132,12 +132,31 @@ for (const [label, options] of [
     { placement: 'database', steady: true, users: 200, arrivalMs: 6_000_000 },
   ],
   [
+    'steady, same, database per user, databases named by Aura, 1 per GB',
+    {
+      placement: 'database',
+      steady: true,
+      users: 200,
+      arrivalMs: 6_000_000,
+      readings: { databaseNaming: 'auto', databasesPerGb: 1 },
+    },
+  ],
+  [
     'burst, 1,000 signups within 60 s, instance per user',
     { placement: 'instance', users: 1_000, arrivalMs: 60_000 },
   ],
   [
     'burst, 1,000 signups within 60 s, database per user',
     { placement: 'database', users: 1_000, arrivalMs: 60_000 },
+  ],
+  [
+    'burst, same, database per user, databases named by Aura, 1 per GB',
+    {
+      placement: 'database',
+      users: 1_000,
+      arrivalMs: 60_000,
+      readings: { databaseNaming: 'auto', databasesPerGb: 1 },
+    },
   ],
 ]) {
   const r = await runPlacement(options);

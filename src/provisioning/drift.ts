@@ -79,6 +79,9 @@ export async function healLost(
       databaseName: candidate.databaseName,
       reason,
     });
+    // Its database is gone from a live host: so is the slot it took (a new one is taken).
+    if (candidate.databaseName && !candidate.hostGone)
+      await rt.hosts?.release(candidate.instanceId);
     if (reprovision) await rt.scheduler.schedule(record.userId, rt.clock.now());
     healed.push({
       what: candidate.databaseName ? 'database' : 'instance',

@@ -157,7 +157,8 @@ export class SupabaseCredentialStore implements CredentialStore, HostStore {
    * client that does not tell its URL.
    */
   async deploymentKey(): Promise<string | undefined> {
-    const url = (this.#client as { supabaseUrl?: unknown }).supabaseUrl;
+    const raw = (this.#client as { supabaseUrl?: unknown }).supabaseUrl;
+    const url = raw instanceof URL ? raw.href : raw;
     if (typeof url !== 'string' || url === '') return undefined;
     return `supabase:${url.replace(/\/+$/, '')}/${this.#schema ?? 'public'}.${this.#table}`;
   }

@@ -95,3 +95,16 @@ describe('SupabaseCredentialStore column mapping', () => {
     expect(new SupabaseCredentialStore({ client })).toBeInstanceOf(SupabaseCredentialStore);
   });
 });
+
+describe('SupabaseCredentialStore deployment key', () => {
+  it('names the project and the table: the same for every process on them, another for another table or project', async () => {
+    const key = 'service-role-key';
+    const store = (url: string, table?: string) =>
+      new SupabaseCredentialStore({ client: createClient(url, key), ...(table ? { table } : {}) });
+    const prod = await store('https://prod.supabase.co').deploymentKey();
+    expect(prod).toBe('supabase:https://prod.supabase.co/public.user_databases');
+    expect(await store('https://prod.supabase.co/').deploymentKey()).toBe(prod);
+    expect(await store('https://prod.supabase.co', 'staging_users').deploymentKey()).not.toBe(prod);
+    expect(await store('https://staging.supabase.co').deploymentKey()).not.toBe(prod);
+  });
+});

@@ -23,8 +23,12 @@ type CrashPoint =
  * later call of it hangs, as in a dead process); a new one over the same
  * store and fake reconciles and finishes the job.
  */
-async function crashAt(point: CrashPoint) {
-  const h = createHarness({ creationTimeMs: 90_000, databaseCreationTimeMs: 3_000 });
+async function crashAt(point: CrashPoint, naming: 'caller' | 'auto') {
+  const h = createHarness({
+    creationTimeMs: 90_000,
+    databaseCreationTimeMs: 3_000,
+    databaseNaming: naming,
+  });
   const [user] = userIds(1) as [string];
   const process1 = killSwitch();
   const store = wrapStore(
@@ -93,44 +97,50 @@ async function crashAt(point: CrashPoint) {
   return { h, user, ready, report };
 }
 
-describe('database-per-user: a crash at each step, then reconcile in a new process', () => {
-  const points: CrashPoint[] = [
-    'after-claim',
-    'host-claimed',
-    'host-create-sent',
-    'host-stored',
-    'host-ready',
-    'slot-taken',
-    'user-placed',
-    'database-create-sent',
-    'first-database-read',
-  ];
-  for (const point of points) {
-    it(`ends ready with one database, a true slot count and no orphan: crash ${point}`, async () => {
-      const { h, user, ready, report } = await crashAt(point);
-      expect(ready.status).toBe('ready');
-      const record = await h.store.get(user);
-      expect(record && isHostedRecord(record)).toBe(true);
-      const liveHosts = h.liveInstances();
-      // Only the warm host may come besides the user's: never a host whose password was lost.
-      const hosts = await h.store.listHosts();
-      for (const instance of liveHosts) {
-        expect(hosts.some((host) => host.instanceId === instance.id)).toBe(true);
-      }
-      const databases = liveHosts.flatMap((i) =>
-        h.fake
-          .databases(i.id)
-          .filter((db) => db.name !== 'neo4j')
-          .map((db) => ({ ...db, host: i.id })),
-      );
-      expect(databases).toEqual([
-        expect.objectContaining({ name: record?.databaseName, host: record?.instanceId }),
-      ]);
-      const userHost = hosts.find((host) => host.instanceId === record?.instanceId);
-      expect(userHost?.used).toBe(2);
-      expect(report.orphanDatabases).toEqual([]);
-      expect(report.orphans).toEqual([]);
-      await h.assertNoSecrets();
-    });
-  }
-});
+describe.each([
+  ['named as asked', 'caller'],
+  ['named by Aura', 'auto'],
+] as const)(
+  'database-per-user (databases %s): a crash at each step, then reconcile in a new process',
+  (_, naming) => {
+    const points: CrashPoint[] = [
+      'after-claim',
+      'host-claimed',
+      'host-create-sent',
+      'host-stored',
+      'host-ready',
+      'slot-taken',
+      'user-placed',
+      'database-create-sent',
+      'first-database-read',
+    ];
+    for (const point of points) {
+      it(`ends ready with one database, a true slot count and no orphan: crash ${point}`, async () => {
+        const { h, user, ready, report } = await crashAt(point, naming);
+        expect(ready.status).toBe('ready');
+        const record = await h.store.get(user);
+        expect(record && isHostedRecord(record)).toBe(true);
+        const liveHosts = h.liveInstances();
+        // Only the warm host may come besides the user's: never a host whose password was lost.
+        const hosts = await h.store.listHosts();
+        for (const instance of liveHosts) {
+          expect(hosts.some((host) => host.instanceId === instance.id)).toBe(true);
+        }
+        const databases = liveHosts.flatMap((i) =>
+          h.fake
+            .databases(i.id)
+            .filter((db) => db.name !== 'neo4j')
+            .map((db) => ({ ...db, host: i.id })),
+        );
+        expect(databases).toEqual([
+          expect.objectContaining({ name: record?.databaseName, host: record?.instanceId }),
+        ]);
+        const userHost = hosts.find((host) => host.instanceId === record?.instanceId);
+        expect(userHost?.used).toBe(2);
+        expect(report.orphanDatabases).toEqual([]);
+        expect(report.orphans).toEqual([]);
+        await h.assertNoSecrets();
+      });
+    }
+  },
+);

@@ -127,3 +127,35 @@ describe('database-per-user: capacity is learned from Aura', () => {
     }, 60_000);
   }
 });
+
+describe('database-per-user: a 200-signup burst under each reading', () => {
+  /** Signup -> ready of every user of a burst, in ms, sorted. */
+  async function burst(mock: AuraMockOptions) {
+    const h = createHarness({ creationTimeMs: 60_000, databaseCreationTimeMs: 2_000, ...mock });
+    const provisioner = h.newProvisioner({
+      instance: undefined,
+      placement: { ...PLACEMENT, host: { ...PLACEMENT.host, memory: '8GB' } },
+      reconcileIntervalMs: 0,
+    });
+    const users = userIds(200, 24);
+    const start = h.clock.now();
+    await h.run(Promise.all(users.map((u) => provisioner.claimUser(u))));
+    const ready = await h.run(
+      Promise.all(users.map((u) => provisioner.waitUntilReady(u, { timeoutMs: 3_600_000 }))),
+    );
+    const check = await databasesAgainstRecords(h, users);
+    const tooMany = h.fake.requests.filter((r) => r.status === 429).length;
+    await provisioner.close();
+    const waits = ready.map((r) => (r.readyAt as number) - start).sort((a, b) => a - b);
+    return { check, tooMany, p95: waits[Math.floor(waits.length * 0.95)] as number };
+  }
+
+  it('Aura-named: every user ready, databases = users, none unowned, no 429, p95 within 2x the caller-named', async () => {
+    const caller = await burst({});
+    const auto = await burst({ databaseNaming: 'auto' });
+    expect(caller.check).toEqual({ missing: [], unowned: [], databases: 200 });
+    expect(auto.check).toEqual({ missing: [], unowned: [], databases: 200 });
+    expect([caller.tooMany, auto.tooMany]).toEqual([0, 0]);
+    expect(auto.p95).toBeLessThanOrEqual(2 * caller.p95);
+  }, 120_000);
+});
