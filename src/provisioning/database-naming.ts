@@ -1,5 +1,4 @@
 import { type AuraError, isAuraError } from '../aura/errors/base.js';
-import type { AuraProject } from '../aura/resources/v2/aura-v2.js';
 import type { Database } from '../aura/schemas-v2.js';
 import { isHostedRecord } from '../records/host-record.js';
 import { isOwnInstanceName } from '../records/instance-name.js';
@@ -40,21 +39,6 @@ export function isLimitRefusal(error: unknown): boolean {
 export function isDatabaseOnline(database: Pick<Database, 'status'>): boolean {
   const status = database.status?.toLowerCase();
   return status === undefined || status === 'online' || status === 'running';
-}
-
-/**
- * The name of the database a create made, as Aura reports it: the answer's,
- * else the database's own (one GET by id), else its id (a database must be
- * named to connect to; an Aura that reports no name at all names it by id).
- */
-export async function reportedName(
-  project: AuraProject,
-  instanceId: string,
-  created: Pick<Database, 'id' | 'name'>,
-): Promise<string> {
-  if (created.name) return created.name;
-  const read = await project.databases.get(instanceId, created.id).catch(() => undefined);
-  return read?.name ?? created.id;
 }
 
 /** What to do about a placed user whose database the host does not list under its name. */

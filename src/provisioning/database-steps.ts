@@ -3,12 +3,7 @@ import type { Database } from '../aura/schemas-v2.js';
 import { databaseNameForUser } from '../records/database-name.js';
 import type { UserDatabaseRecord } from '../records/record.js';
 import { classifyCreateFailure } from './classify.js';
-import {
-  isDatabaseOnline,
-  isLimitRefusal,
-  reportedName,
-  settleLostCreate,
-} from './database-naming.js';
+import { isDatabaseOnline, isLimitRefusal, settleLostCreate } from './database-naming.js';
 import type { HostPool } from './host-pool.js';
 import { PLACEMENT_DEFAULTS } from './placement.js';
 import { readAllRecords } from './reconcile-snapshot.js';
@@ -91,13 +86,15 @@ async function sendCreate(rt: DatabaseStepDeps, record: UserDatabaseRecord): Pro
     const project = rt.hosts.project();
     const created = await project.databases.create(instanceId, databaseName);
     rt.hosts.invalidate(instanceId);
-    // The name asked for is a wish: Aura may assign its own (and answer with the id alone).
-    const name = await reportedName(project, instanceId, created);
-    if (!sameName(name, databaseName)) {
+    // The name asked for is a wish: Aura may assign its own, or answer with the id alone (the
+    // status read's listing then gives the name of that id, at no extra call).
+    const name = created.name;
+    if (name === undefined) rt.hosts.noteCreated(userId, created.id);
+    else if (!sameName(name, databaseName)) {
       named =
         (await applyEvent(rt, record, { type: 'database-named', databaseName: name })) ?? record;
     }
-    rt.emit({ type: 'creating', userId, instanceId, instanceName: name });
+    rt.emit({ type: 'creating', userId, instanceId, instanceName: name ?? databaseName });
   } catch (error) {
     rt.hosts.invalidate(instanceId);
     const failure = classifyCreateFailure(error);
@@ -140,8 +137,9 @@ async function sendCreate(rt: DatabaseStepDeps, record: UserDatabaseRecord): Pro
  */
 export async function runDatabaseStatus(
   rt: DatabaseStepDeps,
-  record: UserDatabaseRecord,
+  due: UserDatabaseRecord,
 ): Promise<void> {
+  let record = due;
   const { userId, instanceId, databaseName } = record;
   if (!instanceId || !databaseName) return;
   let databases: Database[];
@@ -166,7 +164,20 @@ export async function runDatabaseStatus(
   }
   const now = rt.clock.now();
   const since = record.createRequestedAt ?? record.updatedAt;
-  const found = databases.find((database) => sameName(database.name, databaseName));
+  let found = databases.find((database) => sameName(database.name, databaseName));
+  const createdId = rt.hosts.createdId(userId);
+  const byId = createdId === undefined ? undefined : databases.find((d) => d.id === createdId);
+  if (!found && byId) {
+    // Created here and answered with its id alone: the listing names it.
+    const renamed = await applyEvent(rt, record, {
+      type: 'database-named',
+      databaseName: byId.name ?? byId.id,
+    });
+    if (!renamed) return;
+    rt.hosts.noteCreated(userId, undefined);
+    record = renamed;
+    found = byId;
+  }
   if (!found) {
     const settled = await settle(rt, record, instanceId, databases);
     if (settled.kind === 'adopt') {
@@ -208,7 +219,7 @@ export async function runDatabaseStatus(
     readAt: nextDatabaseRead(rt, since, now),
   });
   if (!next) return;
-  const info = { userId, instanceId, instanceName: databaseName };
+  const info = { userId, instanceId, instanceName: next.databaseName ?? databaseName };
   if (next.status === 'ready') rt.emit({ type: 'ready', ...info });
   else if (next.status === 'failed') {
     rt.emit({ type: 'failed', ...info, reason: next.lastError ?? undefined, retryable: true });

@@ -61,6 +61,8 @@ export class HostPool {
   /** One listing of a host's databases at a time, shared for a moment by the users reading it. */
   readonly #listings = new Map<string, { at: number; databases: Promise<Database[]> }>();
   readonly #firstSeen = new Map<string, number>();
+  /** Databases this process created whose answer gave an id alone, by user. */
+  readonly #created = new Map<string, string>();
 
   constructor(deps: HostPoolDeps) {
     this.#deps = deps;
@@ -433,6 +435,17 @@ export class HostPool {
       () => this.#listings.delete(instanceId),
     );
     return databases;
+  }
+
+  /** Notes the id of a database this process created for `userId` (`undefined` forgets it). */
+  noteCreated(userId: string, databaseId: string | undefined): void {
+    if (databaseId === undefined) this.#created.delete(userId);
+    else this.#created.set(userId, databaseId);
+  }
+
+  /** The id of the database this process created for `userId`, while its name is unknown. */
+  createdId(userId: string): string | undefined {
+    return this.#created.get(userId);
   }
 
   /** When this process first listed a database (by id), if it ever did. */
