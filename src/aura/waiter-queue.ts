@@ -20,7 +20,7 @@ interface Waiter {
  * running go ahead of creates queued before them, and creates still get half
  * the slots, so the last instance starts minutes sooner (users wait less on
  * average than with either strict order, and at the 95th percentile close to
- * all creates first; see BENCHMARKS.md). A waiter whose signal aborts leaves the
+ * all creates first; the repository's benchmarks measure it). A waiter whose signal aborts leaves the
  * queue and rejects with the signal's reason; it costs no slot.
  */
 export class WaiterQueue {

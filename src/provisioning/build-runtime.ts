@@ -116,7 +116,11 @@ export function buildRuntime(
   const store = guardStore(options.store);
   const emit: Runtime['emit'] = (event) => {
     const info = { ...event, at: clock.now() };
-    logger.info?.(`provisioning ${event.type}`, { ...info });
+    try {
+      logger.info?.(`provisioning ${event.type}`, { ...info });
+    } catch {
+      // A logger that throws must not stop provisioning (or lose reconcile's report).
+    }
     events.emit(info);
   };
   const hosts = placement

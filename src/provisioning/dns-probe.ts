@@ -16,7 +16,7 @@ export interface DnsReadinessProbeOptions {
  * A readiness probe that watches the instance's host name
  * (`<id>.databases.neo4j.io`) start to resolve, which costs no Aura API
  * budget; a status read then confirms. Experimental: proven on the
- * simulated fake (see BENCHMARKS.md), not yet against Aura. If the host
+ * simulated fake (the repository's benchmarks measure it), not yet against Aura. If the host
  * resolves before the database is up, the provisioner stops trusting the
  * probe for that user and falls back to its status-read policy, and drops
  * the probe altogether once half of the recent reads found it early. Resolvers

@@ -260,3 +260,24 @@ describe('store failures', () => {
     await provisioner.close();
   });
 });
+
+describe('a logger that throws', () => {
+  it('stops neither provisioning nor reconcile, which returns its report', async () => {
+    const h = createHarness({ creationTimeMs: 5_000 });
+    const throwing = {
+      info: () => {
+        throw new Error('log sink down');
+      },
+      warn: () => {
+        throw new Error('log sink down');
+      },
+    };
+    const provisioner = h.newProvisioner({ logger: throwing, reconcileIntervalMs: 0 });
+    const [user] = userIds(1, 40) as [string];
+    await h.run(provisioner.provisionUserDatabase(user));
+    expect((await h.run(provisioner.waitUntilReady(user))).status).toBe('ready');
+    const report = await h.run(provisioner.reconcile());
+    expect(report).toMatchObject({ resumed: 0, retried: 0, orphans: [], lost: [] });
+    await provisioner.close();
+  });
+});

@@ -63,7 +63,7 @@ describe('reconcile acts only on proof: a signup admitted between two pages of t
         let admitted = false;
         const store = wrapStore(
           base,
-          async (method, args, run) => {
+          async (method, _args, run) => {
             const page = await run();
             if (method === 'list' && !admitted) {
               // After the first page: a signup is claimed and its create accepted.
