@@ -109,6 +109,8 @@ function isCommand(tokens: readonly Token[], i: number): boolean {
   if (word(tokens[i], ...COMMAND_VERBS)) return true;
   if (word(tokens[i], 'START', 'STOP')) return word(next, 'DATABASE', 'DATABASES');
   if (word(tokens[i], 'ENABLE')) return word(next, 'SERVER', 'SERVERS');
+  // `MERGE ... ON CREATE SET`: a clause of MERGE, not a command.
+  if (word(tokens[i], 'CREATE') && word(tokens[i - 1], 'ON')) return false;
   if (word(tokens[i], 'CREATE'))
     return !word(next, ...SCHEMA_OBJECTS) && !punct(tokens[i + 2], '=');
   if (word(tokens[i], 'DROP')) return !word(next, ...SCHEMA_OBJECTS);
