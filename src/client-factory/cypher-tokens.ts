@@ -154,7 +154,10 @@ function stringEnd(text: string, from: number, quote: string): number {
   }
   if (i >= text.length) throw new Unreadable('an unterminated string');
   // Whatever the backslashes before it, no `\uXXXX` may decode to a character that moves the string's end.
-  for (const match of text.slice(from, i).matchAll(/\\+u([0-9a-fA-F]{4})/g)) {
+  const body = text.slice(from, i);
+  // A reader that decodes `\UXXXXXXXX` too could find any character there: refused outright.
+  if (/\\+U[0-9a-fA-F]/.test(body)) throw new Unreadable('a \\U escape in a string');
+  for (const match of body.matchAll(/\\+u([0-9a-fA-F]{4})/g)) {
     if (isSignificant(Number.parseInt(match[1] as string, 16))) {
       throw new Unreadable('a \\u escape in a string decodes to a quote, backslash or control');
     }

@@ -35,7 +35,8 @@ function isName(tokens: readonly Token[], i: number): boolean {
   return (
     (punct(before, '.', '$', ':') && glued(before, tokens[i])) ||
     punct(tokens[i + 1], ':') ||
-    word(before, 'AS')
+    // `AS use`, but not `AS as USE ...`, where `as` is the variable and USE a clause.
+    (word(before, 'AS') && !word(tokens[i - 2], 'AS'))
   );
 }
 
@@ -183,6 +184,9 @@ export function readStatement(text: string): StatementReading {
       // A namespaced function, wherever it stands (a map value `{a:apoc.x()}` too).
       const { name, end } = dottedName(tokens, i);
       if (punct(tokens[end], '(')) calls.push(name);
+    } else if (token.kind === 'quoted' && punct(tokens[i + 1], '(')) {
+      // `` `apoc.cypher.run`(...) ``: a quoted function name may hold its namespace.
+      calls.push(token.text);
     } else if (
       word(token, 'CALL') &&
       (tokens[i + 1]?.kind === 'word' || tokens[i + 1]?.kind === 'quoted')

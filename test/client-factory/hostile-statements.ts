@@ -35,6 +35,8 @@ const graphReferences = [
   'USE composite.other MATCH (n) RETURN n',
   'USE $db MATCH (n) RETURN n',
   `USE ${OWN_DB}.sub MATCH (n) RETURN n`,
+  'CALL { WITH 1 AS as USE other MATCH (n) RETURN n } RETURN n',
+  'WITH 1 AS as SHOW DATABASES',
 ];
 
 /** Keywords and names written with escapes Neo4j decodes; strings and names closed early. */
@@ -60,6 +62,7 @@ const escapes = [
   "RETURN 'a\\x' USE other RETURN 1 //'",
   "RETURN 'a\\uzz' USE other RETURN 1 //'",
   "RETURN 'a\\U00000027' USE other RETURN 1",
+  "RETURN 'a\\\\U00000027' USE other RETURN 1 //'",
 ];
 
 /** Comments: Neo4j ends `//` at `\r` or `\n` only; escapes inside comments. */
@@ -150,6 +153,7 @@ const calls = [
   "WITH {a:apoc.cypher.runFirstColumnSingle('USE other RETURN 1', {})} AS m RETURN m",
   "CALL `apoc`.`cypher`.run('USE other RETURN 1', {})",
   "CALL `apoc.cypher.run`('USE other RETURN 1', {})",
+  "RETURN `apoc.cypher.runFirstColumnSingle`('USE other RETURN 1', {}) AS x",
   "CALL APOC.CYPHER.RUN('USE other RETURN 1', {})",
   "LOAD CSV FROM 'file:///etc/passwd' AS row RETURN row",
   "LOAD CSV WITH HEADERS FROM 'https://example.com/x.csv' AS row RETURN row",
