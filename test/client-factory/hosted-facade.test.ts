@@ -170,6 +170,20 @@ describe('a facade, not the host driver', () => {
       () => neo4j.Session.prototype.beginTransaction.call(session).run('RETURN 1'),
       () => driver.rxSession({ database: OTHER_DB }),
     ];
+    // neo4j-driver 5's unchecked transaction functions, called on the facade (6 has none).
+    const legacy = neo4j.Session.prototype as unknown as Record<
+      string,
+      ((this: unknown, ...args: unknown[]) => unknown) | undefined
+    >;
+    for (const name of ['readTransaction', 'writeTransaction']) {
+      const method = legacy[name];
+      if (method)
+        attempts.push(() =>
+          method.call(session, (tx: { run: (q: string) => unknown }) =>
+            tx.run('USE other RETURN 1'),
+          ),
+        );
+    }
     for (const attempt of attempts) {
       await expect(async () => attempt()).rejects.toThrow();
     }
