@@ -199,3 +199,47 @@ describe(`${BENIGN.length} ordinary statements`, () => {
     await t.clients.closeAll();
   });
 });
+
+describe('allowedCalls', () => {
+  it('replaces the default list: what it names runs, anything else is refused by name', async () => {
+    const t = clientsOver(createHostedWorld(), { allowedCalls: ['apoc.text.*', 'LOAD CSV'] });
+    const host = await t.putHost('h0000001', { connectionUrl: bolt.url });
+    await t.putHostedUser('u1', host, OWN_DB);
+    await t.clients.run('u1', "RETURN apoc.text.join(['a', 'b'], '-') AS j");
+    await t.clients.run('u1', "LOAD CSV FROM 'https://example.com/a.csv' AS row RETURN row");
+    const refused = await outcome(
+      (query) => t.clients.run('u1', query),
+      "CALL db.labels() YIELD label RETURN label, 'secret-in-the-statement' AS s",
+    );
+    expect(refused).toMatchObject({
+      name: 'UserDatabaseScopeError',
+      violation: 'call_not_allowed',
+      requested: 'db.labels',
+    });
+    expect((refused as Error).message).toBe(
+      `Refused for user u1: the statement calls "db.labels", which allowedCalls does not name; this client reaches database "${OWN_DB}" only`,
+    );
+    expect(JSON.stringify(refused)).not.toContain('secret-in-the-statement');
+    expect(bolt.messages.filter((message) => message.name === 'RUN')).toHaveLength(2);
+    await t.clients.closeAll();
+  });
+
+  it('defaults to the db.* reads and built-in namespaces on the Query API too', async () => {
+    server.use(
+      http.post(`${ORIGIN}/db/:database/query/v2`, () =>
+        HttpResponse.json({ data: { fields: [], values: [] } }, { status: 202 }),
+      ),
+    );
+    const t = await hostedUsers(false);
+    const world = { store: t.store, cipher: t.cipher };
+    const strict = await createQueryClientForUser('u1', world);
+    await strict.run('CALL db.labels()');
+    await expect(strict.run("RETURN apoc.text.join(['a'], '') AS j")).rejects.toMatchObject({
+      violation: 'call_not_allowed',
+      requested: 'apoc.text.join',
+    });
+    const open = await createQueryClientForUser('u1', { ...world, allowedCalls: ['apoc.text.*'] });
+    await open.run("RETURN apoc.text.join(['a'], '') AS j");
+    await t.clients.closeAll();
+  });
+});
