@@ -58,8 +58,10 @@ export interface UserClients {
    * The user's driver: from the cache after the first call (no store read).
    * The cache owns it: its `close()` does nothing; sessions you open hold it
    * open until you close them. For a user on a shared host (placement
-   * `database-per-user`) it is a view of the host's one driver, kept to the
-   * user's database (`UserDatabaseScopeError` otherwise).
+   * `database-per-user`) it is a facade over the host's one driver, kept to
+   * the user's database (`UserDatabaseScopeError` otherwise): `session`,
+   * `executeQuery`, the connectivity checks; no `rxSession`, no
+   * neo4j-driver 5 `readTransaction`/`writeTransaction`.
    */
   driverFor(userId: string): Promise<Driver>;
   /** Runs `work` with the user's driver, which is not closed until `work` settles. */
