@@ -15,7 +15,9 @@
  * controls: Neo4j ends comments at `\r` and `\n` only); an unterminated
  * string, name or comment; a backslash or any non-ASCII character outside
  * strings, comments and backtick-quoted names; white space other than space,
- * tab, `\r` and `\n`; a number run into a name (`1USE`); `$` glued to a name.
+ * tab, `\r` and `\n`; a number run into a name (`1USE`); `$` or a quote
+ * glued to a name (`s'...{...}...'` is an interpolated string in Cypher 25,
+ * its braces hold code).
  */
 export type TokenKind = 'word' | 'quoted' | 'string' | 'number' | 'punct';
 
@@ -87,8 +89,10 @@ function lex(text: string): Token[] {
     } else if (WORD_START.test(c)) {
       const start = i;
       while (i < text.length && WORD_PART.test(text[i] as string)) i++;
-      if (text[i] === '$' || text[i] === '\\')
+      // `s'...{expr}...'` is an interpolated string in Cypher 25: what is inside the braces is code.
+      if (text[i] === '$' || text[i] === '\\' || text[i] === "'" || text[i] === '"') {
         throw new Unreadable(`a name runs into "${text[i]}"`);
+      }
       tokens.push({ kind: 'word', text: text.slice(start, i), start, end: i });
     } else if (c >= '0' && c <= '9') {
       NUMBER.lastIndex = i;

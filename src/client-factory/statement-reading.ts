@@ -35,8 +35,12 @@ function isName(tokens: readonly Token[], i: number): boolean {
   return (
     (punct(before, '.', '$', ':') && glued(before, tokens[i])) ||
     punct(tokens[i + 1], ':') ||
-    // `AS use`, but not `AS as USE ...`, where `as` is the variable and USE a clause.
-    (word(before, 'AS') && !word(tokens[i - 2], 'AS'))
+    // `x AS use`, but not `AS as USE ...` (`as` is the variable, USE a clause) nor an `AS`
+    // that nothing is named by (`AS use ...` opening a statement).
+    (word(before, 'AS') &&
+      i >= 2 &&
+      !word(tokens[i - 2], 'AS') &&
+      !punct(tokens[i - 2], ';', '{', '}'))
   );
 }
 

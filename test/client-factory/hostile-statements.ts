@@ -90,6 +90,8 @@ const oddText = [
   'MATCH (`unterminated USE other RETURN 1',
   'MATCH (n) RETURN n\\USE other',
   'MATCH (caf\u00e9) USE other RETURN 1',
+  "CYPHER 25 RETURN s'{COLLECT { USE other MATCH (n) RETURN n.x }}' AS x",
+  'CYPHER 25 RETURN S"x{COUNT { SHOW TRANSACTIONS }}" AS y',
 ];
 
 /** Administration commands, at the start and after other clauses. */
@@ -217,7 +219,7 @@ export const BENIGN: readonly string[] = [
   'MATCH (n) RETURN count(*) AS n, 0x1F AS hex, 1.5e3 AS sci, 1_000 AS big',
   'FOREACH (x IN range(1, 3) | CREATE (:N {v: x}))',
   'MATCH (n) WHERE n.x IN [1, 2] AND NOT n.y IS NULL RETURN n',
-  `USE ${OWN_DB} MATCH (n) RETURN n`,
+  `USE \`${OWN_DB}\` MATCH (n) RETURN n`,
   `CALL { USE \`${OWN_DB}\` RETURN 1 AS x } RETURN x`,
   'EXPLAIN MATCH (n) RETURN n',
   'MATCH (n) DETACH DELETE n',

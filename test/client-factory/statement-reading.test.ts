@@ -56,6 +56,7 @@ describe('the lexer', () => {
     ['`a\\u0060`', /quoted name/],
     ['1USE', /number runs into a name/],
     ['a$b', /runs into/],
+    ["RETURN s'{COLLECT { USE x RETURN 1 }}'", /runs into "'"/],
     ['caf\u00e9', /U\+00e9/],
     ['a\u00a0b', /U\+00a0/],
   ])('refuses %j', (text, reason) => {
