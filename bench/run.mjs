@@ -6,6 +6,7 @@ import { runPlacement } from './placement.mjs';
 import { runBurst, runRealTimeBurst } from './provisioning-burst.mjs';
 import { formatScale, measureScale, startBenchPostgres } from './scale.mjs';
 import { measureScheduler } from './scheduler-scale.mjs';
+import { formatScopeCheck, measureScopeCheck } from './scope-check.mjs';
 import { measureClientSize, measureClientWithV2Size, measureSize } from './size.mjs';
 import { formatWebhookLoad, measureWebhookLoad } from './webhooks.mjs';
 
@@ -239,6 +240,10 @@ for (const c of cacheMemory.checkpoints) {
 console.log(
   `  ${(cacheMemory.bytesPerCachedUser / 1024).toFixed(1)} KB per cached user; ${kb(cacheMemory.afterCloseBytes)} after closeAll`,
 );
+
+const scopeCheck = await measureScopeCheck();
+report.scopeCheck = scopeCheck;
+console.log(formatScopeCheck(scopeCheck));
 
 if (!process.argv.includes('--no-scale')) {
   report.scale = [];

@@ -21,6 +21,8 @@ const TESTS = {
     'test/client-factory/shared.test.ts',
     'test/client-factory/errors.test.ts',
     'test/client-factory/hosted.test.ts',
+    'test/client-factory/hosted-facade.test.ts',
+    'test/client-factory/tenants-apart.test.ts',
     'test/readme-clients.test.ts',
   ],
   '@supabase/supabase-js': ['test/supabase', 'test/adapters/reconcile-signups.test.ts'],

@@ -47,9 +47,12 @@ const createDriver: CreateDriver = (url, authToken, config) => neo4j.driver(url,
  * Users on a shared host (placement `database-per-user`; the store must keep
  * host records) share one driver per host, made with the host's URL, user
  * name and decrypted password and closed when the last of its users leaves
- * the cache. Each user gets a view of it that opens sessions on the user's
- * own database and refuses any other (`UserDatabaseScopeError`: a
- * `database` option, a `USE` of another graph, administration commands).
+ * the cache. Each user gets a facade over it (never the driver itself, which
+ * holds the host's password) that opens sessions on the user's own database
+ * and refuses, before sending anything, whatever could reach another
+ * (`UserDatabaseScopeError`: a `database` option, a `USE` of another graph,
+ * administration commands, statements the check cannot read for certain,
+ * procedures and functions outside `allowedCalls`).
  *
  * Errors say why a user has no driver: `NoUserDatabaseError`,
  * `UserDatabaseNotReadyError` (with the status: await

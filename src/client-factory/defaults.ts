@@ -55,4 +55,33 @@ export const CLIENT_FACTORY_DEFAULTS = {
    * password is seen within it, then within `revalidateMs` by cached clients).
    */
   hostListMs: 5_000,
+  /**
+   * Users on shared hosts: the procedures and namespaced functions their
+   * statements may call (the `allowedCalls` option replaces this list):
+   * reads of the user's own schema and indexes, and the built-in temporal,
+   * spatial and vector functions. Not `dbms.*` (the server's users,
+   * databases and transactions), not `apoc.*` (some of it runs Cypher from
+   * a string, against any database), not `LOAD CSV` (any file or URL the
+   * server reaches).
+   */
+  allowedCalls: [
+    'db.labels',
+    'db.relationshipTypes',
+    'db.propertyKeys',
+    'db.schema.*',
+    'db.index.*',
+    'db.awaitIndex',
+    'db.awaitIndexes',
+    'db.info',
+    'db.ping',
+    'db.nameFromElementId',
+    'point.*',
+    'date.*',
+    'datetime.*',
+    'localdatetime.*',
+    'time.*',
+    'localtime.*',
+    'duration.*',
+    'vector.*',
+  ],
 } as const;

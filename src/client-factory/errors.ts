@@ -175,9 +175,21 @@ export class UserClientConfigurationError extends UserClientError {
  * session, `executeQuery`, `verifyConnectivity`..., or of the factory)
  * naming another database, a Cypher `USE` clause naming another graph, or
  * an administration command (databases, aliases, users, roles, privileges,
- * servers, transactions).
+ * servers, transactions), a statement the check cannot read for certain (or
+ * not a string), or a procedure, function or `LOAD CSV` not in
+ * `allowedCalls`.
+ *
+ * @example
+ * ```ts
+ * const violation: DatabaseScopeViolation = 'call_not_allowed';
+ * ```
  */
-export type DatabaseScopeViolation = 'database_option' | 'use_clause' | 'administration_command';
+export type DatabaseScopeViolation =
+  | 'database_option'
+  | 'use_clause'
+  | 'administration_command'
+  | 'unreadable_statement'
+  | 'call_not_allowed';
 
 /**
  * A client of a user whose database lives on a shared host (placement
@@ -187,8 +199,10 @@ export type DatabaseScopeViolation = 'database_option' | 'use_clause' | 'adminis
  * is checked (and what is not).
  *
  * `database` is the user's own database; `requested` the other one named,
- * when one was (`null` for an administration command or a graph reference
- * that is not a plain name). The statement itself is never repeated.
+ * or the procedure or function called (`null` for an administration
+ * command, an unreadable statement or a graph reference that is not a plain
+ * name). The statement itself is never repeated: `reason` says what in it
+ * was refused (`a \u escape in a comment`, `GRANT`).
  *
  * @example
  * ```ts
@@ -201,12 +215,14 @@ export class UserDatabaseScopeError extends UserClientError {
   readonly database: string;
   readonly requested: string | null;
   readonly violation: DatabaseScopeViolation;
+  readonly reason: string | null;
 
   constructor(
     userId: string | undefined,
     database: string,
     violation: DatabaseScopeViolation,
     requested: string | null = null,
+    reason: string | null = null,
   ) {
     const shown = requested === null ? null : printable(requested);
     const what = {
@@ -214,6 +230,8 @@ export class UserDatabaseScopeError extends UserClientError {
       use_clause: `a USE clause names ${shown === null ? 'another graph' : `"${shown}"`}`,
       administration_command:
         'the statement is an administration command (databases, aliases, users, roles, privileges, servers or transactions)',
+      unreadable_statement: `the statement cannot be read for certain${reason === null ? '' : ` (${printable(reason)})`}`,
+      call_not_allowed: `the statement calls ${shown === null ? 'a procedure' : `"${shown}"`}, which allowedCalls does not name`,
     }[violation];
     super(
       `Refused${userId === undefined ? '' : ` for user ${userId}`}: ${what}; this client reaches database "${database}" only`,
@@ -222,6 +240,7 @@ export class UserDatabaseScopeError extends UserClientError {
     this.database = database;
     this.requested = shown;
     this.violation = violation;
+    this.reason = reason === null ? null : printable(reason);
   }
 
   override toJSON(): Record<string, unknown> {
@@ -230,6 +249,7 @@ export class UserDatabaseScopeError extends UserClientError {
       database: this.database,
       requested: this.requested,
       violation: this.violation,
+      reason: this.reason,
     };
   }
 }

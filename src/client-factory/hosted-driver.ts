@@ -1,179 +1,57 @@
-import type { AuthToken, Config, Driver, QueryConfig, Session, SessionConfig } from 'neo4j-driver';
+import type { Driver, QueryConfig, Result, Session, SessionConfig } from 'neo4j-driver';
 import type { Built, Lease } from './cache-options.js';
-import { checkCypherScope, checkDatabaseOption, type DatabaseScope } from './database-scope.js';
-import { CLIENT_FACTORY_DEFAULTS } from './defaults.js';
+import {
+  checkDatabaseOption,
+  checkStatement,
+  type DatabaseScope,
+  queryOf,
+} from './database-scope.js';
 import { UserClientConfigurationError } from './errors.js';
+import type { HostDrivers } from './host-drivers.js';
+import { hostedResult, hostedSession } from './hosted-session.js';
 import type { UserConnection } from './user-connection.js';
-import type { CreateDriver } from './user-driver.js';
 
-interface HostDriver {
-  driver: Driver;
-  /** User clients built on it and not closed yet. */
-  users: number;
-}
+type Call = (...args: unknown[]) => unknown;
 
-/**
- * The drivers of shared hosts (placement `database-per-user`): one per host
- * connection (URL, user name, encrypted password), however many of its
- * users have a client. Each user client holds one reference; the driver
- * closes when the last is released (the user clients leave the cache when
- * evicted, idle, invalidated or at `closeAll`). A host whose password
- * changes gets a new driver; the old one closes with its last user client.
- */
-export class HostDrivers {
-  readonly #drivers = new Map<string, HostDriver>();
-  readonly #createDriver: CreateDriver;
-  readonly #driverConfig: Config | undefined;
-
-  constructor(options: { createDriver: CreateDriver; driverConfig?: Config | undefined }) {
-    this.#createDriver = options.createDriver;
-    this.#driverConfig = options.driverConfig;
-  }
-
-  /** Host drivers open now. */
-  get size(): number {
-    return this.#drivers.size;
-  }
-
-  /** The host's driver, made on first use, with a reference taken; call `release` once when done. */
-  acquire(
-    connection: UserConnection,
-    password: string,
-  ): { driver: Driver; release: () => Promise<void> } {
-    const key = JSON.stringify([
-      connection.connectionUrl,
-      connection.username,
-      connection.encryptedPassword,
-    ]);
-    let shared = this.#drivers.get(key);
-    if (shared === undefined) {
-      const authToken: AuthToken = {
-        scheme: 'basic',
-        principal: connection.username,
-        credentials: password,
-      };
-      const driver = this.#createDriver(connection.connectionUrl, authToken, {
-        ...CLIENT_FACTORY_DEFAULTS.driverConfig,
-        ...this.#driverConfig,
-      });
-      shared = { driver, users: 0 };
-      this.#drivers.set(key, shared);
-    }
-    shared.users++;
-    const host = shared;
-    let released = false;
-    return {
-      driver: host.driver,
-      release: () => {
-        if (released) return Promise.resolve();
-        released = true;
-        host.users--;
-        if (host.users > 0) return Promise.resolve();
-        if (this.#drivers.get(key) === host) this.#drivers.delete(key);
-        return host.driver.close();
-      },
-    };
-  }
-}
-
-type Query = Parameters<Driver['executeQuery']>[0];
-
-/** Checks every statement given to `run` before it is sent. */
-function checkedRun<T extends { run: (query: never, ...rest: never[]) => unknown }>(
-  target: T,
-  scope: DatabaseScope,
-): T['run'] {
-  const run = target.run.bind(target) as (query: unknown, ...rest: unknown[]) => unknown;
-  return ((query: unknown, ...rest: unknown[]) => {
-    checkCypherScope(scope, query);
-    return run(query, ...rest);
-  }) as T['run'];
-}
-
-/** Sets `run` on a transaction (not enumerable: neo4j-driver copies a transaction's own fields). */
-function scopeTransaction<T extends { run: (query: never, ...rest: never[]) => unknown }>(
-  tx: T,
-  scope: DatabaseScope,
-): T {
-  Object.defineProperty(tx, 'run', {
-    value: checkedRun(tx, scope),
-    configurable: true,
-    writable: true,
-  });
-  return tx;
-}
-
-type Work = (tx: { run: (query: never, ...rest: never[]) => unknown }) => unknown;
-
-/** `executeRead`/`executeWrite` whose work gets a transaction that checks its statements. */
-function checkedWork<S extends object>(
-  session: S,
-  name: 'executeRead' | 'executeWrite',
-  scope: DatabaseScope,
-) {
-  const execute = (
-    session as unknown as Record<string, (work: Work, ...rest: unknown[]) => unknown>
-  )[name]?.bind(session);
-  if (execute === undefined) return undefined;
-  return (work: Work, ...rest: unknown[]) =>
-    execute((tx) => work(scopeTransaction(tx, scope)), ...rest);
-}
-
-/**
- * A session of the shared driver, kept to the user's database: `run`,
- * `beginTransaction` (used at once or awaited) and the transactions of
- * `executeRead`/`executeWrite` check each statement.
- */
-function scopeSession(session: Session, scope: DatabaseScope): Session {
-  const begin = session.beginTransaction.bind(session);
-  const read = checkedWork(session, 'executeRead', scope);
-  const write = checkedWork(session, 'executeWrite', scope);
-  Object.assign(session, {
-    run: checkedRun(session, scope),
-    beginTransaction(...args: Parameters<Session['beginTransaction']>) {
-      const pending = begin(...args);
-      const then = pending.then.bind(pending);
-      scopeTransaction(pending, scope);
-      Object.defineProperty(pending, 'then', {
-        configurable: true,
-        writable: true,
-        value: (onFulfilled?: (tx: never) => unknown, onRejected?: (error: unknown) => unknown) =>
-          then(
-            onFulfilled &&
-              ((tx: Parameters<NonNullable<Parameters<typeof then>[0]>>[0]) =>
-                onFulfilled(scopeTransaction(tx, scope) as never)),
-            onRejected,
-          ),
-      });
-      return pending;
-    },
-    ...(read && { executeRead: read }),
-    ...(write && { executeWrite: write }),
-  });
-  return session;
-}
-
-/** Calls that neo4j-driver's `Driver` answers with a database option, checked and pinned here. */
+/** Calls that answer with a database option, checked and pinned to the user's. */
 const DATABASE_CALLS = ['verifyConnectivity', 'verifyAuthentication', 'getServerInfo'] as const;
+/** Calls that only describe the host's protocol: forwarded as they are. */
+const DESCRIBING_CALLS = [
+  'supportsMultiDb',
+  'supportsTransactionConfig',
+  'supportsUserImpersonation',
+  'supportsSessionAuth',
+  'getNegotiatedProtocolVersion',
+  'isEncrypted',
+] as const;
+
+/** Options given by the caller, each read once (a getter cannot answer the check and the driver differently). */
+const copied = <C extends object>(config: C | undefined): Partial<C> => ({ ...config });
 
 /**
- * A user's client on a shared host: a view of the host's driver that opens
- * every session, `executeQuery` and `rxSession` on the user's database and
- * refuses a `database` option or a statement that reaches beyond it
- * (`UserDatabaseScopeError`; see `DatabaseScope` for the rule). It is an
- * `instanceof Driver`; other methods are the host driver's. Like a user's
- * own driver, its `close()` does nothing; each open session and running
- * `executeQuery` holds a lease. `rxSession().beginTransaction()` is refused
- * (use `executeRead`/`executeWrite`, which are checked).
+ * A user's client on a shared host: a frozen facade, not the host's driver.
+ * `session`, `executeQuery`, `verifyConnectivity`, `verifyAuthentication`,
+ * `getServerInfo` and the `supports...` checks; every session and
+ * `executeQuery` runs on the user's database and refuses a `database`
+ * option or a statement that reaches beyond it (`UserDatabaseScopeError`;
+ * see `DatabaseScope`). Sessions, transactions and results are facades too
+ * (see `hosted-session.ts`): nothing reachable from the client holds the
+ * host driver or its password. It is an `instanceof Driver` (its prototype
+ * is the driver's), but the driver's own methods called on it find none of
+ * the driver's fields and throw; `rxSession` is refused (its results hold
+ * the connection), as are methods the facade does not name.
  *
- * The returned `close` ends the user's open sessions, then releases the
- * host driver (closed when its last user is released).
+ * Like a user's own driver, its `close()` does nothing; each open session
+ * and running `executeQuery` holds a lease. The returned `close` ends the
+ * user's open sessions, then releases the host driver (closed when its last
+ * user is released).
  */
 export function buildHostedDriver(
   connection: UserConnection,
   password: string,
   hosts: HostDrivers,
   lease: Lease,
+  calls?: DatabaseScope['calls'],
 ): Built<Driver> {
   const database = connection.databaseName;
   if (database === null) {
@@ -182,91 +60,74 @@ export function buildHostedDriver(
       { userId: connection.userId },
     );
   }
-  const scope: DatabaseScope = { userId: connection.userId, database };
+  const scope: DatabaseScope = { userId: connection.userId, database, calls };
   const { driver: shared, release } = hosts.acquire(connection, password);
   const open = new Set<Session>();
 
-  const overrides: Record<PropertyKey, unknown> = {
-    session(config: SessionConfig = {}) {
-      checkDatabaseOption(scope, config.database);
-      const session = scopeSession(shared.session({ ...config, database }), scope);
+  const methods: Record<PropertyKey, unknown> = {
+    session(config?: SessionConfig) {
+      const given = copied(config);
+      checkDatabaseOption(scope, given.database);
       const end = lease();
+      const session = hostedSession(shared.session({ ...given, database }), scope, () => {
+        open.delete(session);
+        end();
+      });
       open.add(session);
-      const closeSession = session.close.bind(session);
-      session.close = () =>
-        closeSession().finally(() => {
-          open.delete(session);
-          end();
-        });
       return session;
     },
-    async executeQuery(
-      query: Query,
-      parameters?: unknown,
-      config: QueryConfig<unknown> = {},
-      rules?: Parameters<Driver['executeQuery']>[3],
-    ) {
-      checkDatabaseOption(scope, config.database);
-      checkCypherScope(scope, query);
+    async executeQuery(query: unknown, parameters?: unknown, config?: QueryConfig<unknown>) {
+      const given = copied(config);
+      checkDatabaseOption(scope, given.database);
+      const read = queryOf(scope, query);
+      checkStatement(scope, read.text);
+      const sent =
+        typeof query === 'object' && query !== null ? (read.parameters ?? {}) : parameters;
+      const transform = given.resultTransformer as ((result: Result) => unknown) | undefined;
       const end = lease();
       try {
-        return await shared.executeQuery(query, parameters, { ...config, database }, rules);
+        return await shared.executeQuery(
+          read.text,
+          sent as Record<string, unknown>,
+          {
+            ...given,
+            database,
+            // A transformer gets the driver's Result (its connection, its pool): hand it the facade.
+            ...(transform && {
+              resultTransformer: (result: Result) => transform(hostedResult(result)),
+            }),
+          } as QueryConfig<unknown>,
+        );
       } finally {
         end();
       }
     },
+    rxSession() {
+      throw new UserClientConfigurationError(
+        'rxSession() is not available to users on a shared host: use session() or executeQuery()',
+        { userId: connection.userId },
+      );
+    },
     close: () => Promise.resolve(),
     [Symbol.asyncDispose]: () => Promise.resolve(),
   };
-  if (typeof shared.rxSession === 'function') {
-    overrides.rxSession = (config: SessionConfig = {}) => {
-      checkDatabaseOption(scope, config.database);
-      const rx = shared.rxSession({ ...config, database });
-      const read = checkedWork(rx, 'executeRead', scope);
-      const write = checkedWork(rx, 'executeWrite', scope);
-      return Object.assign(rx, {
-        run: checkedRun(rx, scope),
-        beginTransaction() {
-          throw new UserClientConfigurationError(
-            'rxSession().beginTransaction() is not available to users on a shared host: use executeRead or executeWrite',
-            { userId: connection.userId },
-          );
-        },
-        ...(read && { executeRead: read }),
-        ...(write && { executeWrite: write }),
-      });
-    };
-  }
   for (const name of DATABASE_CALLS) {
-    const call = (shared[name] as ((options?: object) => Promise<unknown>) | undefined)?.bind(
-      shared,
-    );
+    const call = (shared[name] as Call | undefined)?.bind(shared);
     if (call === undefined) continue;
-    overrides[name] = async (options: { database?: string } = {}) => {
-      checkDatabaseOption(scope, options.database);
-      return call({ ...options, database });
+    methods[name] = async (options?: { database?: string }) => {
+      const given = copied(options);
+      checkDatabaseOption(scope, given.database);
+      return call({ ...given, database });
     };
   }
-
-  const bound = new Map<PropertyKey, unknown>();
-  const client = new Proxy(shared, {
-    get(target, property) {
-      if (Object.hasOwn(overrides, property)) return overrides[property];
-      const value = Reflect.get(target, property, target);
-      if (typeof value !== 'function') return value;
-      // Bound to the shared driver: its methods must see (and fill in) its own fields.
-      let method = bound.get(property);
-      if (method === undefined) {
-        method = value.bind(target);
-        bound.set(property, method);
-      }
-      return method;
-    },
-    // The shared driver serves other users: a user's client cannot change it.
-    set: () => false,
-    defineProperty: () => false,
-    deleteProperty: () => false,
-  });
+  for (const name of DESCRIBING_CALLS) {
+    const call = (shared[name] as Call | undefined)?.bind(shared);
+    if (call !== undefined) methods[name] = () => call();
+  }
+  // The driver's prototype keeps `instanceof Driver`; its methods find no driver fields on the facade.
+  const client = Object.freeze(
+    Object.assign(Object.create(Object.getPrototypeOf(shared) as object), methods),
+  ) as Driver;
 
   return {
     client,

@@ -1,11 +1,13 @@
 import type { Config, Driver, EagerResult, QueryConfig, RecordShape } from 'neo4j-driver';
 import { systemClock } from '../kernel/clock.js';
 import { sharedCacheSettings } from './cache-options.js';
+import { callAllowlist } from './call-allowlist.js';
 import { ClientCache } from './client-cache.js';
 import { checkDatabaseOption } from './database-scope.js';
 import { CLIENT_FACTORY_DEFAULTS } from './defaults.js';
 import { HostDirectory } from './host-directory.js';
-import { buildHostedDriver, HostDrivers } from './hosted-driver.js';
+import { HostDrivers } from './host-drivers.js';
+import { buildHostedDriver } from './hosted-driver.js';
 import type { Neo4jQueryClient } from './query-client.js';
 import { buildUserDriver, type CreateDriver } from './user-driver.js';
 import { createUserQueryClientsWith, type UserQueryClientsOptions } from './user-query-clients.js';
@@ -56,8 +58,10 @@ export interface UserClients {
    * The user's driver: from the cache after the first call (no store read).
    * The cache owns it: its `close()` does nothing; sessions you open hold it
    * open until you close them. For a user on a shared host (placement
-   * `database-per-user`) it is a view of the host's one driver, kept to the
-   * user's database (`UserDatabaseScopeError` otherwise).
+   * `database-per-user`) it is a facade over the host's one driver, kept to
+   * the user's database (`UserDatabaseScopeError` otherwise): `session`,
+   * `executeQuery`, the connectivity checks; no `rxSession`, no
+   * neo4j-driver 5 `readTransaction`/`writeTransaction`.
    */
   driverFor(userId: string): Promise<Driver>;
   /** Runs `work` with the user's driver, which is not closed until `work` settles. */
@@ -95,6 +99,7 @@ export function createUserClientsWith(
     driverConfig: options.driverConfig,
   };
   const hostDrivers = new HostDrivers(driverOptions);
+  const calls = options.allowedCalls && callAllowlist(options.allowedCalls);
   const drivers = new ClientCache<Driver>({
     ...sharedCacheSettings(options, clock, hosts),
     closeGraceMs: options.closeGraceMs ?? CLIENT_FACTORY_DEFAULTS.closeGraceMs,
@@ -113,7 +118,7 @@ export function createUserClientsWith(
           options.database,
         );
       }
-      return buildHostedDriver(connection, password, hostDrivers, lease);
+      return buildHostedDriver(connection, password, hostDrivers, lease, calls);
     },
   });
   const queryClients = createUserQueryClientsWith({ ...options, clock }, hosts);

@@ -2,8 +2,14 @@ import { type Clock, systemClock } from '../kernel/clock.js';
 import type { CredentialCipher } from '../records/cipher.js';
 import type { CredentialStore } from '../records/store.js';
 import { type ProvisioningEventSource, sharedCacheSettings } from './cache-options.js';
+import { callAllowlist } from './call-allowlist.js';
 import { ClientCache } from './client-cache.js';
-import { checkCypherScope, checkDatabaseOption, type DatabaseScope } from './database-scope.js';
+import {
+  checkDatabaseOption,
+  checkStatement,
+  type DatabaseScope,
+  statementText,
+} from './database-scope.js';
 import { CLIENT_FACTORY_DEFAULTS } from './defaults.js';
 import { isUserClientError } from './errors.js';
 import { HostDirectory } from './host-directory.js';
@@ -37,6 +43,29 @@ export interface QueryClientForUserOptions {
   clock?: Clock;
   /** Time a Query API request may take, in ms. Default 30 s. */
   queryTimeoutMs?: number;
+  /**
+   * Users on a shared host (placement `database-per-user`) only: the
+   * procedures (`CALL x.y`), namespaced functions (`x.y()`) and `LOAD CSV`
+   * their statements may use; anything else is refused with
+   * `UserDatabaseScopeError` (`call_not_allowed`) before it is sent.
+   * Names are case-insensitive; `prefix.*` names a namespace. This list
+   * replaces `CLIENT_FACTORY_DEFAULTS.allowedCalls` (the `db.*` schema and
+   * index reads, temporal, spatial and vector functions). A procedure that
+   * runs Cypher from a string (`apoc.cypher.*`, `apoc.periodic.*`) or
+   * reaches the server (`dbms.*`) can leave the user's database: allow one
+   * only for code you trust. Users with an instance of their own are not
+   * checked.
+   *
+   * @example
+   * ```ts
+   * const clients = createUserClients({
+   *   store,
+   *   cipher,
+   *   allowedCalls: [...CLIENT_FACTORY_DEFAULTS.allowedCalls, 'apoc.text.*', 'LOAD CSV'],
+   * });
+   * ```
+   */
+  allowedCalls?: readonly string[];
 }
 
 /**
@@ -181,7 +210,11 @@ export function queryClientOf(
 ): Neo4jQueryClient {
   const hosted = connection.hostName !== null && connection.databaseName !== null;
   const scope: DatabaseScope | undefined = hosted
-    ? { userId: connection.userId, database: connection.databaseName as string }
+    ? {
+        userId: connection.userId,
+        database: connection.databaseName as string,
+        calls: options.allowedCalls && callAllowlist(options.allowedCalls),
+      }
     : undefined;
   if (scope) checkDatabaseOption(scope, options.database);
   const client = createQueryClient({
@@ -200,18 +233,28 @@ export function queryClientOf(
   return scope ? scopedQueryClient(client, scope) : client;
 }
 
-/** A client whose `run` refuses statements that leave the user's database (see `DatabaseScope`). */
+/**
+ * A client whose `run` refuses statements that leave the user's database
+ * (see `DatabaseScope`) and sends the very string it checked. Frozen, and
+ * the host's client stays in this closure: nothing on it reaches the host's
+ * credentials.
+ */
 function scopedQueryClient(client: Neo4jQueryClient, scope: DatabaseScope): Neo4jQueryClient {
   const { endpoint, database, username, userId } = client;
-  return {
+  return Object.freeze({
     endpoint,
     database,
     username,
     userId,
-    async run(statement, parameters, runOptions) {
-      checkCypherScope(scope, statement);
-      return client.run(statement, parameters, runOptions);
+    async run(
+      statement: unknown,
+      parameters?: Record<string, unknown>,
+      runOptions?: QueryRunOptions,
+    ) {
+      const text = statementText(scope, statement);
+      checkStatement(scope, text);
+      return client.run(text, parameters, runOptions);
     },
     toJSON: () => ({ endpoint, database, username, userId }),
-  } as Neo4jQueryClient;
+  }) as Neo4jQueryClient;
 }

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { checkCypherScope, checkDatabaseOption } from '../../src/client-factory/database-scope.js';
+import {
+  checkDatabaseOption,
+  checkStatement,
+  queryOf,
+} from '../../src/client-factory/database-scope.js';
 import { isUserClientError, UserDatabaseScopeError } from '../../src/client-factory/errors.js';
 
 const OWN = 'ap-u0000007oizyxc9ipowcnntkhs';
@@ -7,7 +11,7 @@ const scope = { userId: 'user-7', database: OWN };
 
 const refusal = (query: unknown) => {
   try {
-    checkCypherScope(scope, query);
+    checkStatement(scope, queryOf(scope, query).text);
   } catch (error) {
     return error;
   }
@@ -34,11 +38,6 @@ describe('USE clauses', () => {
     ['CYPHER 5 runtime=slotted PROFILE USE other MATCH (n) RETURN n', 'other'],
     ['UNWIND [1] AS x CALL { WITH x USE other RETURN x AS y } RETURN y', 'other'],
     ['USE ap-u0000007other0000000000000 RETURN 1', 'ap-u0000007other0000000000000'],
-    ['USE composite.graph MATCH (n) RETURN n', 'composite.graph'],
-    [`USE ${OWN}.sub RETURN 1`, `${OWN}.sub`],
-    ['USE graph.byName("other") RETURN 1', 'graph.byName'],
-    ['USE\u00a0other RETURN 1', 'other'],
-    ['\u001cUSE other RETURN 1', 'other'],
     ['// comment\rUSE other RETURN 1', 'other'],
     ['RETURN 1; USE other RETURN 2', 'other'],
     [`USE ${OWN} CALL { USE other RETURN 1 AS x } RETURN x`, 'other'],
@@ -56,12 +55,17 @@ describe('USE clauses', () => {
     expect(isUserClientError(error, 'database_scope')).toBe(true);
   });
 
-  it.each([['USE $db RETURN 1'], ['USE RETURN 1'], [`USE ${OWN}(1) RETURN 1`]])(
-    '%j (no plain name) is refused',
-    (query) => {
-      expect(refusal(query)).toMatchObject({ code: 'database_scope', violation: 'use_clause' });
-    },
-  );
+  it.each([
+    ['USE $db RETURN 1'],
+    ['USE RETURN 1'],
+    [`USE ${OWN}(1) RETURN 1`],
+    ['USE composite.graph MATCH (n) RETURN n'],
+    [`USE ${OWN}.sub RETURN 1`],
+    ['USE graph.byName("other") RETURN 1'],
+    ['USE (other) RETURN 1'],
+  ])('%j (no plain name) is refused', (query) => {
+    expect(refusal(query)).toMatchObject({ code: 'database_scope', violation: 'use_clause' });
+  });
 
   it.each([
     [`USE ${OWN} MATCH (n) RETURN n`],
@@ -76,11 +80,46 @@ describe('USE clauses', () => {
     ['RETURN { use: 1 } AS m'],
     ['MATCH (use) RETURN use'],
     ['MATCH (n) RETURN n.use AS use ORDER BY use'],
-    ['WITH 1 AS use MATCH (n) WHERE use IN [1] RETURN n'],
+    ['WITH 1 AS use MATCH (n) WHERE `use` IN [1] RETURN n'],
     ['MATCH (n:Use)-[:USE]->(m) RETURN $use'],
     ['MATCH (n) RETURN n'],
   ])('%j is allowed', (query) => {
     expect(refusal(query)).toBeUndefined();
+  });
+
+  it('a variable named use followed by a name is refused (quote it)', () => {
+    expect(refusal('WITH 1 AS use MATCH (n) WHERE use IN [1] RETURN n')).toMatchObject({
+      violation: 'use_clause',
+      requested: 'IN',
+    });
+  });
+});
+
+describe('statements the check cannot read for certain', () => {
+  it.each([
+    ['USE\u00a0other RETURN 1'],
+    ['\u001cUSE other RETURN 1'],
+    ['\\u0055SE other MATCH (n) RETURN n'],
+    ["RETURN 'a\\u0027 USE other RETURN 1 //'"],
+    ['// note\u2028USE other RETURN 1'],
+    ['RETURN "unterminated'],
+    ['/* unterminated USE other'],
+    ['MATCH (caf\u00e9) RETURN 1'],
+  ])('%j is refused', (query) => {
+    expect(refusal(query)).toMatchObject({
+      code: 'database_scope',
+      violation: 'unreadable_statement',
+      requested: null,
+    });
+  });
+
+  it('a query that is not a string is refused; a String object is read by its own value', () => {
+    const fake = Object.assign(Object.create(String.prototype), { valueOf: () => 'RETURN 1' });
+    for (const query of [42, null, fake, { text: 42 }]) {
+      expect(refusal(query)).toMatchObject({ violation: 'unreadable_statement' });
+    }
+    const boxed = Object.assign(new String('USE other RETURN 1'), { valueOf: () => 'RETURN 1' });
+    expect(refusal(boxed)).toMatchObject({ violation: 'use_clause', requested: 'other' });
   });
 });
 
@@ -158,6 +197,7 @@ describe('database options', () => {
         database: OWN,
         requested: typeof value === 'string' ? value : null,
         violation: 'database_option',
+        reason: null,
       });
     }
   });

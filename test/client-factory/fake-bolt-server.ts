@@ -50,6 +50,7 @@ export async function startFakeBoltServer(): Promise<FakeBoltServer> {
   let held: Promise<void> | undefined;
   const server: Server = createServer((socket) => {
     connections++;
+    socket.setNoDelay(true); // answers go out at once, not after a delayed ACK
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {});
