@@ -11,6 +11,7 @@ import { AuraAuthenticationError } from './errors/http.js';
 import { AuraAbortError, AuraNetworkError, AuraTimeoutError } from './errors/transport.js';
 import { parseBody } from './parse-body.js';
 import type { RateLimiter } from './rate-limiter.js';
+import { redactSecrets, rememberSecret } from './redact.js';
 import { type AttemptFailure, decideRetry, parseRetryAfter } from './retry.js';
 import { tokenWire } from './schemas.js';
 import { type AccessToken, TokenProvider } from './token.js';
@@ -50,11 +51,15 @@ export class Transport {
   readonly #basicAuth: string;
   readonly #ky: KyInstance;
   readonly #tokens: TokenProvider;
+  readonly #secrets: string[] = [];
 
   constructor(settings: TransportSettings) {
     const { clientSecret, ...rest } = settings;
     this.#settings = rest;
-    this.#basicAuth = `Basic ${btoa(`${settings.clientId}:${clientSecret}`)}`;
+    const credentials = btoa(`${settings.clientId}:${clientSecret}`);
+    this.#basicAuth = `Basic ${credentials}`;
+    rememberSecret(this.#secrets, clientSecret);
+    rememberSecret(this.#secrets, credentials);
     // Resolve fetch at call time, so a fetch patched after construction (MSW) is used.
     const fetchImpl = settings.fetch;
     this.#ky = ky.create({
@@ -96,6 +101,8 @@ export class Transport {
       const status = 'response' in outcome ? outcome.response.status : undefined;
       logger.debug?.('aura request', { ...context, status, attempt, ms: clock.now() - started });
       if ('text' in outcome && outcome.response.ok) {
+        // A create's answer holds the instance password: an error body may echo it later.
+        rememberSecret(this.#secrets, PASSWORD.exec(outcome.text)?.[1]);
         return parseBody(call.schema, outcome.text, context);
       }
       const failure = this.#classify(outcome, context, createHttpError);
@@ -190,11 +197,14 @@ export class Transport {
       response.headers.get('retry-after'),
       this.#settings.clock.now(),
     );
+    // An upstream body may echo the credentials or a token: redact the raw text (so the snippet
+    // of an unreadable body cannot cut a secret in two), then the parsed body (JSON escapes).
+    const redact = (raw: string) => redactSecrets(this.#secrets, raw);
     const error = toError({
       status: response.status,
       statusText: response.statusText,
       request: { ...context },
-      body: parseErrorBody(text),
+      body: JSON.parse(redact(JSON.stringify(parseErrorBody(redact(text))))),
       retryAfterMs,
     });
     return {
@@ -220,6 +230,7 @@ export class Transport {
       );
       if ('text' in outcome && outcome.response.ok) {
         const token = parseBody(tokenWire, outcome.text, context);
+        rememberSecret(this.#secrets, token.access_token);
         logger.debug?.('aura token issued', { expiresInS: token.expires_in });
         return { value: token.access_token, expiresAt: sentAt + token.expires_in * 1000 };
       }
@@ -264,5 +275,7 @@ function tokenError(answer: FailedAnswer): AuraError {
   const refused = answer.status >= 400 && answer.status < 500 && answer.status !== 429;
   return refused ? new AuraAuthenticationError(answer) : createHttpError(answer);
 }
+
+const PASSWORD = /"password"\s*:\s*"([^"\\]+)"/;
 
 const describe = (context: RequestContext) => `${context.method} ${context.path}`;
