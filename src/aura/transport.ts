@@ -4,7 +4,7 @@ import type { Clock } from '../kernel/clock.js';
 import type { Logger } from '../kernel/logger.js';
 import type { ApiCall, CallOptions } from './call.js';
 import { createHttpError, type FailedAnswer } from './create-error.js';
-import type { RetryOptions } from './defaults.js';
+import { DEFAULTS, type RetryOptions } from './defaults.js';
 import { parseErrorBody } from './error-body.js';
 import type { AuraError, RequestContext } from './errors/base.js';
 import { AuraAuthenticationError } from './errors/http.js';
@@ -14,7 +14,9 @@ import type { RateLimiter } from './rate-limiter.js';
 import { redactSecrets, rememberSecret } from './redact.js';
 import { type AttemptFailure, decideRetry, parseRetryAfter } from './retry.js';
 import { tokenWire } from './schemas.js';
-import { type AccessToken, TokenProvider } from './token.js';
+import { type AccessToken, type TokenCache, TokenProvider } from './token.js';
+import { TokenGate } from './token-gate.js';
+import { isSpentToken } from './token-timing.js';
 
 export interface TransportSettings {
   baseUrl: string;
@@ -29,6 +31,9 @@ export interface TransportSettings {
   retry: Required<RetryOptions>;
   limiter: RateLimiter;
   userAgent: string;
+  /** The budget of token requests (15 an hour by default). */
+  tokenLimiter: RateLimiter;
+  tokenCache: TokenCache | undefined;
 }
 
 type Outcome =
@@ -51,6 +56,7 @@ export class Transport {
   readonly #basicAuth: string;
   readonly #ky: KyInstance;
   readonly #tokens: TokenProvider;
+  readonly #tokenGate: TokenGate;
   readonly #secrets: string[] = [];
 
   constructor(settings: TransportSettings) {
@@ -68,11 +74,23 @@ export class Transport {
       timeout: false,
       throwHttpErrors: false,
     });
-    this.#tokens = new TokenProvider(
-      () => this.#requestToken(),
-      settings.clock,
-      settings.tokenRefreshMarginMs,
+    const { clock, random, tokenCache } = settings;
+    this.#tokenGate = new TokenGate(
+      clock,
+      random,
+      settings.tokenLimiter,
+      DEFAULTS.token.backoff,
+      settings.retry.maxRetryAfterMs,
     );
+    this.#tokens = new TokenProvider({
+      fetchToken: () => this.#requestToken(),
+      clock,
+      marginMs: settings.tokenRefreshMarginMs,
+      // Only a shared token needs spreading: each holder of its own refreshes it alone.
+      jitterMs: tokenCache ? random() * DEFAULTS.token.refreshSpreadMs : 0,
+      cache: tokenCache,
+      key: `${settings.clientId}@${settings.baseUrl}`,
+    });
   }
 
   /** Makes one API call with everything around it; returns the parsed success body. */
@@ -95,9 +113,11 @@ export class Transport {
       await abortable(this.#tokens.get(signal), context, signal);
       await abortable(limiter.acquire(signal, call.options?.priority), context, signal);
       const token = await abortable(this.#tokens.get(signal), context, signal);
+      // A token read from a shared cache was never seen here: an error body may echo it too.
+      rememberSecret(this.#secrets, token.value);
       await call.options?.beforeSend?.();
       const started = clock.now();
-      const outcome = await this.#send(context, call, token);
+      const outcome = await this.#send(context, call, token.value);
       const status = 'response' in outcome ? outcome.response.status : undefined;
       logger.debug?.('aura request', { ...context, status, attempt, ms: clock.now() - started });
       if ('text' in outcome && outcome.response.ok) {
@@ -106,11 +126,20 @@ export class Transport {
         return parseBody(call.schema, outcome.text, context);
       }
       const failure = this.#classify(outcome, context, createHttpError);
-      if ((failure.status === 401 || failure.status === 403) && !replayed) {
-        // Aura answers an expired token with 403: drop it and replay once.
+      const { message } = failure.error;
+      const spent = isSpentToken(
+        failure.status,
+        message,
+        token.expiresAt,
+        clock.now(),
+        DEFAULTS.token.nearExpiryMs,
+      );
+      if (spent && !replayed) {
+        // Aura answers an expired token with 403: drop it and replay once. Any other 403 is a
+        // permission error, and a new token (of 15 an hour) would not change it.
         replayed = true;
         attempt--;
-        this.#tokens.invalidate(token);
+        this.#tokens.invalidate(token.value);
         continue;
       }
       const decision = decideRetry(attempt, failure.attempt, call.safety, random, retry);
@@ -219,6 +248,7 @@ export class Transport {
     const { baseUrl, clock, logger, random, retry, userAgent } = this.#settings;
     const context: RequestContext = { method: 'POST', path: '/oauth/token' };
     for (let attempt = 0; ; attempt++) {
+      await this.#tokenGate.enter();
       const sentAt = clock.now();
       const outcome = await this.#attempt(context, undefined, (signal) =>
         this.#ky(`${baseUrl}/oauth/token`, {
@@ -231,10 +261,18 @@ export class Transport {
       if ('text' in outcome && outcome.response.ok) {
         const token = parseBody(tokenWire, outcome.text, context);
         rememberSecret(this.#secrets, token.access_token);
+        this.#tokenGate.granted();
         logger.debug?.('aura token issued', { expiresInS: token.expires_in });
         return { value: token.access_token, expiresAt: sentAt + token.expires_in * 1000 };
       }
       const failure = this.#classify(outcome, context, tokenError);
+      if (failure.status === 429 && failure.attempt.kind === 'status') {
+        // The token endpoint's budget is spent: every call of the client waits (in `enter`).
+        const pauseMs = this.#tokenGate.refused(failure.error, failure.attempt.retryAfterMs);
+        logger.warn?.('aura token refused', { ...context, status: 429, pauseMs });
+        if (attempt >= retry.limit || pauseMs > retry.maxRetryAfterMs) throw failure.error;
+        continue;
+      }
       const decision = decideRetry(attempt, failure.attempt, 'idempotent', random, retry);
       if (!decision.retry) throw failure.error;
       await clock.sleep(decision.delayMs);
