@@ -52,7 +52,8 @@ export interface AuraClientOptions {
   tokenRateLimit?: RateLimitOptions | false;
   /**
    * Where the token is kept so that other clients and processes reuse it
-   * (`createPostgresTokenCache`, `createFileTokenCache`). Default: this client's memory.
+   * (`createPostgresTokenCache`, or a {@link TokenCache} of your own). Default:
+   * this client's memory.
    */
   tokenCache?: TokenCache;
   logger?: Logger;

@@ -19,9 +19,9 @@ export interface AccessToken {
  * Where an {@link AuraClient} keeps its OAuth token so that other clients and
  * processes with the same credentials reuse it: Aura's token endpoint allows
  * 15 requests an hour per client id. `createPostgresTokenCache`
- * (`aura-provisioner/pg-boss`) shares it through Postgres, encrypted;
- * `createFileTokenCache` (`aura-provisioner/token-file-cache`) through an
- * owner-only file, for CLIs. Without one, each client holds its own token in memory.
+ * (`aura-provisioner/pg-boss`) shares it through Postgres, encrypted (the
+ * CLI keeps its own in an owner-only file). Without one, each client holds
+ * its own token in memory.
  *
  * @example
  * ```ts
