@@ -149,7 +149,7 @@ export class Transport {
         const asked = failure.attempt.kind === 'status' ? failure.attempt.retryAfterMs : undefined;
         const holdMs = asked ?? (decision.retry ? decision.delayMs : 0);
         limiter.pauseUntil?.(clock.now() + holdMs);
-        limiter.onRateLimited?.();
+        limiter.onRateLimited?.(asked);
       }
       if (!decision.retry) throw failure.error;
       logger.warn?.('aura request retried', {
