@@ -1,4 +1,5 @@
 import { AuraClient } from '../aura/client.js';
+import type { RateLimiter } from '../aura/rate-limiter.js';
 import { VERSION } from '../aura/version.js';
 import type { DatabasePerUserPlacement, HostSpec } from '../provisioning/placement.js';
 import { createProvisioner, type Provisioner } from '../provisioning/provisioner.js';
@@ -86,10 +87,15 @@ export async function openStore(config: CliConfig['store'], out: NoteWriter): Pr
   };
 }
 
-/** The Aura client for the CLI; `quick` for doctor (a short timeout, one retry). */
-export function openAura(config: CliConfig['aura'], quick = false): AuraClient {
+/** The Aura client for the CLI; `quick` for doctor (a short timeout, one retry), `rateLimiter` to watch it. */
+export function openAura(
+  config: CliConfig['aura'],
+  quick = false,
+  rateLimiter?: RateLimiter,
+): AuraClient {
   const dir = config.tokenCacheDir;
   return new AuraClient({
+    ...(rateLimiter ? { rateLimiter } : {}),
     clientId: config.clientId,
     clientSecret: config.clientSecret,
     tenantId: config.tenantId,
