@@ -1,4 +1,5 @@
 import type { Clock } from '../kernel/clock.js';
+import { isAuraError } from './errors/base.js';
 import { nextTokenRefreshAt } from './token-timing.js';
 
 /**
@@ -124,10 +125,12 @@ export class TokenProvider {
         fetched = fetchToken();
         return fetched;
       });
-    } catch {
+    } catch (error) {
       // A cache that fails must not stop the client: the token fetched (or its error) wins,
-      // and without one the client asks Aura itself.
-      return fetched ?? fetchToken();
+      // and without one the client asks Aura itself, unless the cache answered for Aura (a
+      // 429 another process met).
+      if (fetched || isAuraError(error)) return fetched ?? Promise.reject(error);
+      return fetchToken();
     }
   }
 

@@ -1,3 +1,5 @@
+import { isAuraError } from '../aura/errors/base.js';
+import { AuraRateLimitError } from '../aura/errors/http.js';
 import type { AccessToken, TokenCache } from '../aura/token.js';
 import { type Clock, systemClock } from '../kernel/clock.js';
 import type { CredentialCipher } from '../records/cipher.js';
@@ -52,7 +54,10 @@ export interface PostgresTokenCache extends TokenCache {
  * the token due takes the row's refresh lease (one statement; the row lock
  * decides between racers), asks Aura, stores the token and lets go; the others
  * poll until it is done and take the new token. A lease whose holder died
- * ends after `leaseMs`. Works with a `Pool`: no statement needs a transaction.
+ * ends after `leaseMs`. A 429 of the token endpoint holds every process's
+ * token requests for its Retry-After (or `leaseMs` without one): a hold up to
+ * `leaseMs` is waited out, a longer one fails at once with
+ * `AuraRateLimitError`. Works with a `Pool`: no statement needs a transaction.
  *
  * @example
  * ```ts
@@ -100,6 +105,23 @@ export function createPostgresTokenCache(options: PostgresTokenCacheOptions): Po
     }
   };
 
+  /**
+   * While the token endpoint's 429 holds (seen by any process), waits it out when it is short,
+   * and otherwise fails at once as that 429 would, without asking Aura.
+   */
+  const waitOutRefusal = async (key: string) => {
+    const { rows } = await client.query(sql.read, [key]);
+    const waitMs = Number(rows[0]?.refused_until_ms ?? 0) - clock.now();
+    if (waitMs <= 0) return;
+    if (waitMs <= leaseMs) return clock.sleep(waitMs);
+    throw new AuraRateLimitError({
+      status: 429,
+      request: { method: 'POST', path: '/oauth/token' },
+      body: { message: 'the token endpoint refused another process sharing the token', errors: [] },
+      retryAfterMs: waitMs,
+    });
+  };
+
   return {
     async migrate() {
       await client.query(sql.migrate);
@@ -111,6 +133,7 @@ export function createPostgresTokenCache(options: PostgresTokenCacheOptions): Po
     async update(key, refresh) {
       const owner = `${instance}:${++updates}`;
       for (;;) {
+        await waitOutRefusal(key);
         const now = clock.now();
         const { rows } = await client.query(sql.lease, [key, now + leaseMs, owner, now]);
         if (rows.length > 0) {
@@ -124,7 +147,12 @@ export function createPostgresTokenCache(options: PostgresTokenCacheOptions): Po
             }
             return fresh;
           } catch (error) {
-            await client.query(sql.release, [key, owner]).catch(() => {});
+            // A 429 holds every process's token requests, not only this one's.
+            const refusedMs = isAuraError(error, 'rate_limited')
+              ? ((error as AuraRateLimitError).retryAfterMs ?? leaseMs)
+              : 0;
+            const until = clock.now() + refusedMs;
+            await client.query(sql.refused, [key, owner, until]).catch(() => {});
             throw error;
           }
         }

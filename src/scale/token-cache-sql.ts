@@ -7,7 +7,7 @@ import { SCALE_DEFAULTS } from './defaults.js';
  */
 export interface TokenCacheStatements {
   migrate: string;
-  /** `$1` key: the stored token (ciphertext) and its expiry. */
+  /** `$1` key: the stored token (ciphertext), its expiry, and until when token requests wait. */
   read: string;
   /**
    * `$1` key, `$2` lease end, `$3` owner, `$4` now: takes the key's refresh lease when nobody
@@ -18,6 +18,8 @@ export interface TokenCacheStatements {
   store: string;
   /** `$1` key, `$2` owner: ends the lease, the token unchanged. */
   release: string;
+  /** `$1` key, `$2` owner, `$3` until: the token endpoint answered 429; ends the lease. */
+  refused: string;
 }
 
 /**
@@ -38,7 +40,7 @@ export function tokenCacheStatements(
   perform pg_advisory_xact_lock(hashtext('aura-provisioner:token-cache-table'));
   ${createTokenCacheTableSql(table).trim()}
 end $migrate$`,
-    read: `select token, expires_at_ms from ${t} where key = $1`,
+    read: `select token, expires_at_ms, refused_until_ms from ${t} where key = $1`,
     // The conflict update locks the row: of two callers racing, the second sees the first's
     // lease and updates nothing.
     lease: `insert into ${t} as c (key, lease_until_ms, lease_owner) values ($1, $2, $3)
@@ -49,6 +51,8 @@ returning token, expires_at_ms`,
     store: `update ${t} set token = $2, expires_at_ms = $3, lease_until_ms = 0, updated_at = now()
 where key = $1 and lease_owner = $4`,
     release: `update ${t} set lease_until_ms = 0 where key = $1 and lease_owner = $2`,
+    refused: `update ${t} set lease_until_ms = 0, refused_until_ms = $3
+where key = $1 and lease_owner = $2`,
   };
 }
 
@@ -75,6 +79,8 @@ create table if not exists ${qualified} (
   -- One process at a time refreshes the token: the holder of this lease.
   lease_until_ms double precision not null default 0,
   lease_owner text,
+  -- The token endpoint answered 429: no process asks again before this.
+  refused_until_ms double precision not null default 0,
   updated_at timestamptz not null default now()
 );
 `;

@@ -1,7 +1,7 @@
 import { setupServer } from 'msw/node';
 import type pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AuraClient } from '../../src/aura/index.js';
+import { AuraClient, isAuraError } from '../../src/aura/index.js';
 import type { CredentialCipher } from '../../src/records/cipher.js';
 import { createPostgresTokenCache } from '../../src/scale/postgres-token-cache.js';
 import { createAesGcmCipher, generateAesGcmKey } from '../../src/stores/cipher-aes-gcm.js';
@@ -114,6 +114,35 @@ describe('createPostgresTokenCache', () => {
     const issued = world.fake.requests.filter((r) => r.path === '/oauth/token');
     expect(issued).toHaveLength(1);
     expect(JSON.stringify(rows)).toMatch(/^\[\{"token":"v1:k1:/);
+  });
+
+  it("holds every client's token requests through a 429 another client met, then serves all", async () => {
+    const world = await fleet(8, true);
+    const match = { path: '/oauth/token' };
+    world.fake.faults.failNext(1, { status: 429, retryAfter: 30, match });
+    const started = world.clock.now();
+    const calls = world.clients.map((aura) => aura.tenants.list());
+    await world.clock.runUntil(Promise.all(calls));
+    // The first token request met the 429; every client waited out its 30 s instead of asking.
+    const requests = tokenRequests(world);
+    expect(requests.map((request) => request.status)).toEqual([429, 200]);
+    expect((requests[1]?.at ?? 0) - started).toBeGreaterThanOrEqual(30_000);
+  });
+
+  it('fails calls at once while a long token 429 holds, without asking Aura again', async () => {
+    const world = await fleet(4, true);
+    world.fake.faults.failNext(1, {
+      status: 429,
+      retryAfter: 600,
+      match: { path: '/oauth/token' },
+    });
+    const outcomes = await world.clock.runUntil(
+      Promise.all(
+        world.clients.map((aura) => aura.tenants.list().catch((error: unknown) => error)),
+      ),
+    );
+    expect(outcomes.every((outcome) => isAuraError(outcome, 'rate_limited'))).toBe(true);
+    expect(tokenRequests(world)).toHaveLength(1);
   });
 
   it('is needed: without it, the same fleet is refused by the token endpoint', async () => {

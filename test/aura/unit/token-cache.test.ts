@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AuraRateLimitError } from '../../../src/aura/errors/http.js';
 import { type AccessToken, type TokenCache, TokenProvider } from '../../../src/aura/token.js';
 import { createTestClock, type TestClock } from '../../../src/testing/test-clock.js';
 
@@ -109,6 +110,25 @@ describe('TokenProvider with a TokenCache', () => {
     const aura = endpoint(clock);
     const token = await clock.runUntil(provider(clock, aura.fetchToken, broken).get());
     expect(token.value).toBe('t1-eyJabc');
+  });
+
+  it('passes on a 429 the cache answers for another process, without asking Aura', async () => {
+    const clock = createTestClock({ start: 0 });
+    const refusal = new AuraRateLimitError({
+      status: 429,
+      request: { method: 'POST', path: '/oauth/token' },
+      body: { message: 'refused', errors: [] },
+      retryAfterMs: 600_000,
+    });
+    const held: TokenCache = {
+      get: async () => undefined,
+      update: async () => {
+        throw refusal;
+      },
+    };
+    const aura = endpoint(clock);
+    await expect(provider(clock, aura.fetchToken, held).get()).rejects.toBe(refusal);
+    expect(aura.requests).toEqual([]);
   });
 
   it('passes on the refusal of the token request made under the lock, without a second request', async () => {
