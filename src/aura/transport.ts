@@ -15,7 +15,7 @@ import { redactSecrets, rememberSecret } from './redact.js';
 import { type AttemptFailure, decideRetry, parseRetryAfter } from './retry.js';
 import { tokenWire } from './schemas.js';
 import { type AccessToken, type TokenCache, TokenProvider } from './token.js';
-import { TokenGate } from './token-gate.js';
+import { createTokenGate, type TokenGate } from './token-gate.js';
 import { isSpentToken } from './token-timing.js';
 
 export interface TransportSettings {
@@ -75,7 +75,7 @@ export class Transport {
       throwHttpErrors: false,
     });
     const { clock, random, tokenCache } = settings;
-    this.#tokenGate = new TokenGate(
+    this.#tokenGate = createTokenGate(
       clock,
       random,
       settings.tokenLimiter,
