@@ -11,7 +11,8 @@ export interface TokenCacheStatements {
   read: string;
   /**
    * `$1` key, `$2` lease end, `$3` owner, `$4` now: takes the key's refresh lease when nobody
-   * holds it (or the holder's lease ran out) and answers the stored token; no row: held.
+   * holds it (or the holder's lease ran out) and no 429 holds, and answers the stored token; no
+   * row: held.
    */
   lease: string;
   /** `$1` key, `$2` ciphertext, `$3` expiry, `$4` owner: stores a token and ends the lease. */
@@ -46,7 +47,7 @@ end $migrate$`,
     lease: `insert into ${t} as c (key, lease_until_ms, lease_owner) values ($1, $2, $3)
 on conflict (key) do update set lease_until_ms = excluded.lease_until_ms,
   lease_owner = excluded.lease_owner
-where c.lease_until_ms <= $4
+where c.lease_until_ms <= $4 and c.refused_until_ms <= $4
 returning token, expires_at_ms`,
     store: `update ${t} set token = $2, expires_at_ms = $3, lease_until_ms = 0, updated_at = now()
 where key = $1 and lease_owner = $4`,
