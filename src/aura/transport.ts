@@ -227,13 +227,15 @@ export class Transport {
       this.#settings.clock.now(),
     );
     // An upstream body may echo the credentials or a token: redact the raw text (so the snippet
-    // of an unreadable body cannot cut a secret in two), then the parsed body (JSON escapes).
-    const redact = (raw: string) => redactSecrets(this.#secrets, raw);
+    // of an unreadable body cannot cut a secret in two), then each string parsed from it (JSON
+    // escapes). Strings one by one: a secret ending in `\` must not eat a closing quote.
+    const redact = (raw: unknown) =>
+      typeof raw === 'string' ? redactSecrets(this.#secrets, raw) : raw;
     const error = toError({
       status: response.status,
       statusText: response.statusText,
       request: { ...context },
-      body: JSON.parse(redact(JSON.stringify(parseErrorBody(redact(text))))),
+      body: JSON.parse(JSON.stringify(parseErrorBody(redact(text) as string)), (_, v) => redact(v)),
       retryAfterMs,
     });
     return {

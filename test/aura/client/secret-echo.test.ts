@@ -62,6 +62,23 @@ describe('an upstream body that echoes a secret', () => {
     expectRedacted(error, [CREDENTIALS.clientSecret, BASIC]);
   });
 
+  it('has a secret that ends in a backslash or holds a quote redacted, and the body still read', async () => {
+    const secret = 'quote"and-backslash\\';
+    const { aura, fake, run } = setup({ client: { clientSecret: secret, retry: { limit: 0 } } });
+    server.use(
+      http.post(`${fake.baseUrl}/oauth/token`, () =>
+        HttpResponse.json(
+          { error: 'invalid_client', error_description: `unknown secret ${secret}` },
+          { status: 401 },
+        ),
+      ),
+    );
+    const error = await rejectionOf(run(aura.tenants.list()));
+    expect(error.name).toBe('AuraAuthenticationError');
+    expectRedacted(error, [secret, JSON.stringify(secret).slice(1, -1)]);
+    expect(error.message).toContain('unknown secret [REDACTED]');
+  });
+
   it('has the token redacted from an unreadable body, even where the snippet is cut', async () => {
     const { aura, fake, run } = setup({ client: { retry: { limit: 0 } } });
     let token = '';
