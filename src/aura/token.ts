@@ -1,4 +1,5 @@
 import type { Clock } from '../kernel/clock.js';
+import type { Logger } from '../kernel/logger.js';
 import { isAuraError } from './errors/base.js';
 import { nextTokenRefreshAt } from './token-timing.js';
 
@@ -65,6 +66,7 @@ export interface TokenProviderSettings {
   cache?: TokenCache | undefined;
   /** The token's key in the cache. */
   key: string;
+  logger?: Logger | undefined;
 }
 
 /**
@@ -130,6 +132,9 @@ export class TokenProvider {
       // and without one the client asks Aura itself, unless the cache answered for Aura (a
       // 429 another process met).
       if (fetched || isAuraError(error)) return fetched ?? Promise.reject(error);
+      this.#settings.logger?.warn?.('aura token cache failed; asking Aura', {
+        error: String(error),
+      });
       return fetchToken();
     }
   }

@@ -90,6 +90,7 @@ export class Transport {
       jitterMs: tokenCache ? random() * DEFAULTS.token.refreshSpreadMs : 0,
       cache: tokenCache,
       key: `${settings.clientId}@${settings.baseUrl}`,
+      logger: settings.logger,
     });
   }
 

@@ -108,8 +108,25 @@ describe('TokenProvider with a TokenCache', () => {
       },
     };
     const aura = endpoint(clock);
-    const token = await clock.runUntil(provider(clock, aura.fetchToken, broken).get());
+    const warnings: string[] = [];
+    const logger = {
+      warn: (message: string, fields?: object) =>
+        warnings.push(`${message} ${JSON.stringify(fields)}`),
+    };
+    const withLogger = new TokenProvider({
+      fetchToken: aura.fetchToken,
+      clock,
+      marginMs: MARGIN,
+      jitterMs: 0,
+      cache: broken,
+      key: 'id@origin',
+      logger,
+    });
+    const token = await clock.runUntil(withLogger.get());
     expect(token.value).toBe('t1-eyJabc');
+    expect(warnings).toEqual([
+      'aura token cache failed; asking Aura {"error":"Error: database down"}',
+    ]);
   });
 
   it('passes on a 429 the cache answers for another process, without asking Aura', async () => {
