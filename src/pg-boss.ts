@@ -3,7 +3,9 @@
  * app's own Postgres. `PgBossScheduler` is a durable `PollScheduler` on
  * pg-boss (the optional peer `pg-boss`, loaded only when the scheduler makes
  * its own `PgBoss`); `createPostgresRateLimiter` shares one Aura rate budget
- * between processes through a table (any `query(text, values)` client).
+ * between processes through a table (any `query(text, values)` client), and
+ * `createPostgresTokenCache` one Aura token (encrypted), so a fleet keeps to
+ * the token endpoint's 15 requests an hour.
  *
  * @example
  * ```ts
@@ -39,5 +41,11 @@ export {
   type PostgresRateLimiter,
   type PostgresRateLimiterOptions,
 } from './scale/postgres-rate-limiter.js';
+export {
+  createPostgresTokenCache,
+  type PostgresTokenCache,
+  type PostgresTokenCacheOptions,
+} from './scale/postgres-token-cache.js';
 export { createRateLimitTableSql } from './scale/rate-limit-sql.js';
+export { createTokenCacheTableSql } from './scale/token-cache-sql.js';
 export type { PostgresClient } from './stores/postgres-store.js';

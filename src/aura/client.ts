@@ -10,6 +10,7 @@ import { createRateLimiter, type RateLimiter, type RateLimitOptions } from './ra
 import { InstancesResource } from './resources/instances.js';
 import { SnapshotsResource } from './resources/snapshots.js';
 import { TenantsResource } from './resources/tenants.js';
+import type { TokenCache } from './token.js';
 import { Transport } from './transport.js';
 import { VERSION } from './version.js';
 
@@ -44,6 +45,17 @@ export interface AuraClientOptions {
   rateLimiter?: RateLimiter;
   /** Refresh the token this long before it expires, in ms. Default 60 000. */
   tokenRefreshMarginMs?: number;
+  /**
+   * Budget of token requests, enforced before each is sent. Default 15 an hour
+   * (Aura's token endpoint allows 15 per client id); `false` turns it off.
+   */
+  tokenRateLimit?: RateLimitOptions | false;
+  /**
+   * Where the token is kept so that other clients and processes reuse it
+   * (`createPostgresTokenCache`, or a {@link TokenCache} of your own). Default:
+   * this client's memory.
+   */
+  tokenCache?: TokenCache;
   logger?: Logger;
   /** Appended to the `User-Agent` header: say who is calling. */
   userAgent?: string;
@@ -140,6 +152,18 @@ export class AuraClient {
       tokenRefreshMarginMs: options.tokenRefreshMarginMs ?? DEFAULTS.tokenRefreshMarginMs,
       retry: { ...DEFAULTS.retry, ...options.retry },
       limiter: this.rateLimiter,
+      tokenLimiter:
+        options.tokenRateLimit === false
+          ? unlimited
+          : createRateLimiter(
+              {
+                burst: 15,
+                shrinkAfter429: 0,
+                ...(options.tokenRateLimit ?? DEFAULTS.token.rateLimit),
+              },
+              clock,
+            ),
+      tokenCache: options.tokenCache,
       userAgent: `aura-provisioner/${VERSION}${options.userAgent ? ` ${options.userAgent}` : ''}`,
     });
     // Shared with the v2beta1 resources (`new AuraV2(aura)`): one token, one limiter.

@@ -18,7 +18,21 @@ export const DEFAULTS = {
   timeoutMs: 30_000,
   /** Tokens last an hour; refresh this long before they expire (Aura answers 403 after). */
   tokenRefreshMarginMs: 60_000,
-  /** Aura's documented budget: 125 requests per minute for the whole account. */
+  /** The token endpoint and how the client spares it: it allows 15 requests an hour per client id. */
+  token: {
+    /** Token requests per hour a client sends at most (`tokenRateLimit`). */
+    rateLimit: { limit: 15, windowMs: 3_600_000 },
+    /** After a token 429 without Retry-After, no token request for this long, doubling, with jitter. */
+    backoff: { baseDelayMs: 60_000, maxDelayMs: 15 * 60_000 },
+    /** With a `tokenCache`, each client refreshes up to this much earlier (random), so a fleet spreads. */
+    refreshSpreadMs: 5 * 60_000,
+    /** A 403 this close to the token's expiry is taken for an expired token; earlier, for a permission error. */
+    nearExpiryMs: 5 * 60_000,
+  },
+  /**
+   * Aura's documented budget: 125 requests per minute for the account (Professional with
+   * billing, Business Critical, VDC); Free and trial accounts get 25: set `rateLimit` to match.
+   */
   rateLimit: { limit: 125, windowMs: 60_000 },
   retry: {
     /** Retries after the first attempt. */

@@ -50,4 +50,5 @@ export type {
   ProjectInstanceSummary,
 } from './schemas-v2.js';
 export { Secret } from './secret.js';
+export type { AccessToken, TokenCache } from './token.js';
 export type { WaitOptions, WaitProgress } from './wait.js';

@@ -49,6 +49,12 @@ const SAFETY_DEFAULTS = {
 } as const;
 
 /**
+ * How the budget adapts to 429s without Retry-After (AIMD): halved at each,
+ * then 2% of the limit added back per window without one (125 a minute: 3).
+ */
+export const ADAPTIVE_DEFAULTS = { decrease: 0.5, increaseShare: 0.02 } as const;
+
+/**
  * The margin used when none is given: 1 000 ms, or a tenth of `windowMs` if
  * that is less. Shared with `createPostgresRateLimiter`.
  *

@@ -1,5 +1,10 @@
 import type { Clock } from '../kernel/clock.js';
-import { type RateLimitOptions, resolveRateLimitOptions } from './rate-limit-options.js';
+import { type AdaptiveLimit, adaptiveLimitAt, afterRateLimited } from './adaptive-limit.js';
+import {
+  ADAPTIVE_DEFAULTS,
+  type RateLimitOptions,
+  resolveRateLimitOptions,
+} from './rate-limit-options.js';
 import { type RequestPriority, WaiterQueue } from './waiter-queue.js';
 
 export { defaultMarginMs, type RateLimitOptions } from './rate-limit-options.js';
@@ -20,10 +25,11 @@ export interface RateLimiter {
   pauseUntil?(untilMs: number): void;
   /**
    * Aura answered 429 to a request this limiter let through: its view of the
-   * budget was wrong (another user of the account, or more skew than the
-   * margin covers), so it may send less for a while.
+   * budget was wrong (another user of the account, more skew than the margin
+   * covers, or a smaller budget: 25 a minute on trial accounts), so it may
+   * send less for a while. `retryAfterMs` is the wait Aura asked for, if it did.
    */
-  onRateLimited?(): void;
+  onRateLimited?(retryAfterMs?: number): void;
   /**
    * How much of the budget is in use, as this limiter sees it: the requests
    * started in the last window over the limit, and at least 1 while a caller
@@ -48,7 +54,10 @@ export type { RequestPriority };
  * Waiters are served first come, first served within a priority, `high`
  * before `normal`; a slot is taken only when it is handed out, so a pause
  * re-plans everyone who waits and an aborted waiter costs nothing. A 429
- * (`onRateLimited`) withholds `shrinkAfter429` of the limit for a few windows.
+ * (`onRateLimited`) with Retry-After withholds `shrinkAfter429` of the limit
+ * for a few windows; without one, the budget is halved, and halved again at
+ * each further 429, then grows back by 2% of the limit a window (AIMD), so it
+ * settles near the account's real budget.
  *
  * @example
  * ```ts
@@ -63,6 +72,13 @@ export function createRateLimiter(options: RateLimitOptions, clock: Clock): Rate
   const window = settings.windowMs + settings.marginMs;
   const shrunkLimit = Math.max(1, Math.floor(limit * (1 - settings.shrinkAfter429)));
   let shrunkUntil = Number.NEGATIVE_INFINITY;
+  const adaptiveSettings = {
+    limit,
+    windowMs: window,
+    decrease: ADAPTIVE_DEFAULTS.decrease,
+    increase: Math.max(1, Math.round(limit * ADAPTIVE_DEFAULTS.increaseShare)),
+  };
+  let adaptive: AdaptiveLimit = { level: limit, since: Number.NEGATIVE_INFINITY };
   // GCRA: `paced` is the theoretical start of the next request; up to `burst - 1`
   // intervals of it may be used early.
   let paced = Number.NEGATIVE_INFINITY;
@@ -75,7 +91,11 @@ export function createRateLimiter(options: RateLimitOptions, clock: Clock): Rate
   let idle = new AbortController();
   const queue = new WaiterQueue(() => idle.abort());
 
-  const budget = (now: number) => (now < shrunkUntil ? shrunkLimit : limit);
+  const budget = (now: number) =>
+    Math.min(
+      now < shrunkUntil ? shrunkLimit : limit,
+      adaptiveLimitAt(adaptive, now, adaptiveSettings),
+    );
   const nextSlot = (now: number) => {
     const allowed = budget(now);
     const interval = window / allowed;
@@ -101,8 +121,8 @@ export function createRateLimiter(options: RateLimitOptions, clock: Clock): Rate
         const wait = nextSlot(now) - now;
         if (wait > 0) {
           idle = new AbortController();
-          // Wakes when a shrink ends too: the full budget may serve the waiter sooner.
-          const until = now < shrunkUntil ? Math.min(wait, shrunkUntil - now) : wait;
+          // Wakes when a shrink ends too, or a window later: a larger budget may serve sooner.
+          const until = Math.min(wait, now < shrunkUntil ? shrunkUntil - now : window);
           await clock.sleep(until, idle.signal).catch(() => {});
           continue; // re-plan: a pause may have arrived, or waiters left
         }
@@ -128,7 +148,15 @@ export function createRateLimiter(options: RateLimitOptions, clock: Clock): Rate
     pauseUntil(untilMs) {
       pausedUntil = Math.max(pausedUntil, untilMs);
     },
-    onRateLimited() {
+    onRateLimited(retryAfterMs) {
+      if (retryAfterMs === undefined) {
+        const now = clock.now();
+        adaptive = afterRateLimited(adaptive, now, adaptiveSettings);
+        // No burst after it either: the next request goes one interval of the new budget later.
+        const allowed = budget(now);
+        paced = Math.max(paced, now + Math.min(burst, allowed) * (window / allowed));
+        return;
+      }
       if (shrunkLimit === limit) return;
       shrunkUntil = Math.max(shrunkUntil, clock.now() + settings.shrinkWindows * window);
     },

@@ -4,16 +4,19 @@ import type { Clock } from '../kernel/clock.js';
 import type { Logger } from '../kernel/logger.js';
 import type { ApiCall, CallOptions } from './call.js';
 import { createHttpError, type FailedAnswer } from './create-error.js';
-import type { RetryOptions } from './defaults.js';
+import { DEFAULTS, type RetryOptions } from './defaults.js';
 import { parseErrorBody } from './error-body.js';
 import type { AuraError, RequestContext } from './errors/base.js';
 import { AuraAuthenticationError } from './errors/http.js';
 import { AuraAbortError, AuraNetworkError, AuraTimeoutError } from './errors/transport.js';
 import { parseBody } from './parse-body.js';
 import type { RateLimiter } from './rate-limiter.js';
+import { redactSecrets, rememberSecret } from './redact.js';
 import { type AttemptFailure, decideRetry, parseRetryAfter } from './retry.js';
 import { tokenWire } from './schemas.js';
-import { type AccessToken, TokenProvider } from './token.js';
+import { type AccessToken, type TokenCache, TokenProvider } from './token.js';
+import { createTokenGate, type TokenGate } from './token-gate.js';
+import { isSpentToken } from './token-timing.js';
 
 export interface TransportSettings {
   baseUrl: string;
@@ -28,6 +31,9 @@ export interface TransportSettings {
   retry: Required<RetryOptions>;
   limiter: RateLimiter;
   userAgent: string;
+  /** The budget of token requests (15 an hour by default). */
+  tokenLimiter: RateLimiter;
+  tokenCache: TokenCache | undefined;
 }
 
 type Outcome =
@@ -50,11 +56,16 @@ export class Transport {
   readonly #basicAuth: string;
   readonly #ky: KyInstance;
   readonly #tokens: TokenProvider;
+  readonly #tokenGate: TokenGate;
+  readonly #secrets: string[] = [];
 
   constructor(settings: TransportSettings) {
     const { clientSecret, ...rest } = settings;
     this.#settings = rest;
-    this.#basicAuth = `Basic ${btoa(`${settings.clientId}:${clientSecret}`)}`;
+    const credentials = btoa(`${settings.clientId}:${clientSecret}`);
+    this.#basicAuth = `Basic ${credentials}`;
+    rememberSecret(this.#secrets, clientSecret);
+    rememberSecret(this.#secrets, credentials);
     // Resolve fetch at call time, so a fetch patched after construction (MSW) is used.
     const fetchImpl = settings.fetch;
     this.#ky = ky.create({
@@ -63,11 +74,24 @@ export class Transport {
       timeout: false,
       throwHttpErrors: false,
     });
-    this.#tokens = new TokenProvider(
-      () => this.#requestToken(),
-      settings.clock,
-      settings.tokenRefreshMarginMs,
+    const { clock, random, tokenCache } = settings;
+    this.#tokenGate = createTokenGate(
+      clock,
+      random,
+      settings.tokenLimiter,
+      DEFAULTS.token.backoff,
+      settings.retry.maxRetryAfterMs,
     );
+    this.#tokens = new TokenProvider({
+      fetchToken: () => this.#requestToken(),
+      clock,
+      marginMs: settings.tokenRefreshMarginMs,
+      // Only a shared token needs spreading: each holder of its own refreshes it alone.
+      jitterMs: tokenCache ? random() * DEFAULTS.token.refreshSpreadMs : 0,
+      cache: tokenCache,
+      key: `${settings.clientId}@${settings.baseUrl}`,
+      logger: settings.logger,
+    });
   }
 
   /** Makes one API call with everything around it; returns the parsed success body. */
@@ -90,20 +114,33 @@ export class Transport {
       await abortable(this.#tokens.get(signal), context, signal);
       await abortable(limiter.acquire(signal, call.options?.priority), context, signal);
       const token = await abortable(this.#tokens.get(signal), context, signal);
+      // A token read from a shared cache was never seen here: an error body may echo it too.
+      rememberSecret(this.#secrets, token.value);
       await call.options?.beforeSend?.();
       const started = clock.now();
-      const outcome = await this.#send(context, call, token);
+      const outcome = await this.#send(context, call, token.value);
       const status = 'response' in outcome ? outcome.response.status : undefined;
       logger.debug?.('aura request', { ...context, status, attempt, ms: clock.now() - started });
       if ('text' in outcome && outcome.response.ok) {
+        // A create's answer holds the instance password: an error body may echo it later.
+        rememberSecret(this.#secrets, PASSWORD.exec(outcome.text)?.[1]);
         return parseBody(call.schema, outcome.text, context);
       }
       const failure = this.#classify(outcome, context, createHttpError);
-      if ((failure.status === 401 || failure.status === 403) && !replayed) {
-        // Aura answers an expired token with 403: drop it and replay once.
+      const { message } = failure.error;
+      const spent = isSpentToken(
+        failure.status,
+        message,
+        token.expiresAt,
+        clock.now(),
+        DEFAULTS.token.nearExpiryMs,
+      );
+      if (spent && !replayed) {
+        // Aura answers an expired token with 403: drop it and replay once. Any other 403 is a
+        // permission error, and a new token (of 15 an hour) would not change it.
         replayed = true;
         attempt--;
-        this.#tokens.invalidate(token);
+        this.#tokens.invalidate(token.value);
         continue;
       }
       const decision = decideRetry(attempt, failure.attempt, call.safety, random, retry);
@@ -113,7 +150,7 @@ export class Transport {
         const asked = failure.attempt.kind === 'status' ? failure.attempt.retryAfterMs : undefined;
         const holdMs = asked ?? (decision.retry ? decision.delayMs : 0);
         limiter.pauseUntil?.(clock.now() + holdMs);
-        limiter.onRateLimited?.();
+        limiter.onRateLimited?.(asked);
       }
       if (!decision.retry) throw failure.error;
       logger.warn?.('aura request retried', {
@@ -190,11 +227,16 @@ export class Transport {
       response.headers.get('retry-after'),
       this.#settings.clock.now(),
     );
+    // An upstream body may echo the credentials or a token: redact the raw text (so the snippet
+    // of an unreadable body cannot cut a secret in two), then each string parsed from it (JSON
+    // escapes). Strings one by one: a secret ending in `\` must not eat a closing quote.
+    const redact = (raw: unknown) =>
+      typeof raw === 'string' ? redactSecrets(this.#secrets, raw) : raw;
     const error = toError({
       status: response.status,
       statusText: response.statusText,
       request: { ...context },
-      body: parseErrorBody(text),
+      body: JSON.parse(JSON.stringify(parseErrorBody(redact(text) as string)), (_, v) => redact(v)),
       retryAfterMs,
     });
     return {
@@ -209,6 +251,7 @@ export class Transport {
     const { baseUrl, clock, logger, random, retry, userAgent } = this.#settings;
     const context: RequestContext = { method: 'POST', path: '/oauth/token' };
     for (let attempt = 0; ; attempt++) {
+      await this.#tokenGate.enter();
       const sentAt = clock.now();
       const outcome = await this.#attempt(context, undefined, (signal) =>
         this.#ky(`${baseUrl}/oauth/token`, {
@@ -220,10 +263,19 @@ export class Transport {
       );
       if ('text' in outcome && outcome.response.ok) {
         const token = parseBody(tokenWire, outcome.text, context);
+        rememberSecret(this.#secrets, token.access_token);
+        this.#tokenGate.granted();
         logger.debug?.('aura token issued', { expiresInS: token.expires_in });
         return { value: token.access_token, expiresAt: sentAt + token.expires_in * 1000 };
       }
       const failure = this.#classify(outcome, context, tokenError);
+      if (failure.status === 429 && failure.attempt.kind === 'status') {
+        // The token endpoint's budget is spent: every call of the client waits (in `enter`).
+        const pauseMs = this.#tokenGate.refused(failure.error, failure.attempt.retryAfterMs);
+        logger.warn?.('aura token refused', { ...context, status: 429, pauseMs });
+        if (attempt >= retry.limit || pauseMs > retry.maxRetryAfterMs) throw failure.error;
+        continue;
+      }
       const decision = decideRetry(attempt, failure.attempt, 'idempotent', random, retry);
       if (!decision.retry) throw failure.error;
       await clock.sleep(decision.delayMs);
@@ -264,5 +316,7 @@ function tokenError(answer: FailedAnswer): AuraError {
   const refused = answer.status >= 400 && answer.status < 500 && answer.status !== 429;
   return refused ? new AuraAuthenticationError(answer) : createHttpError(answer);
 }
+
+const PASSWORD = /"password"\s*:\s*"([^"\\]+)"/;
 
 const describe = (context: RequestContext) => `${context.method} ${context.path}`;

@@ -17,6 +17,7 @@ import {
   type SettingName,
   settingNamed,
 } from './settings.js';
+import { tokenCacheDir } from './token-file-cache.js';
 
 /** The instance types a host may have (v2beta1 multi-database instances). */
 export const HOST_TYPES = [
@@ -42,6 +43,8 @@ export interface LoadedConfig {
   issues: ConfigIssue[];
   /** Every secret value (and the database password), for the output to redact. */
   secrets: string[];
+  /** Where Aura tokens are cached between commands (`tokenCacheDir`); none: not cached. */
+  tokenCacheDir?: string | undefined;
 }
 
 /** The settings, checked and typed, by group. */
@@ -53,7 +56,9 @@ export interface CliConfig {
     baseUrl: string;
     instancePrefix: string;
     /** The provisioner's `deployment` option (`false` from the value `false`). */
-    deployment: string | false | undefined;
+    deployment?: string | false | undefined;
+    /** Where the token is cached between commands; none: each command asks for its own. */
+    tokenCacheDir?: string | undefined;
   };
   store: { databaseUrl: string; table: string };
   cipher: { keys: KeyList; currentKeyId: string };
@@ -109,6 +114,7 @@ export async function loadConfig(sources: ConfigSources): Promise<LoadedConfig> 
       message,
     })),
     secrets: [],
+    tokenCacheDir: tokenCacheDir(sources.env),
   };
   for (const def of SETTINGS) {
     const flag = def.flag ? sources.flags[def.flag] : undefined;
@@ -285,6 +291,7 @@ export function buildConfig(loaded: LoadedConfig): CliConfig {
       baseUrl: v.baseUrl,
       instancePrefix: v.instancePrefix,
       deployment: v.deployment === 'false' ? false : v.deployment,
+      tokenCacheDir: loaded.tokenCacheDir,
     },
     store: { databaseUrl: v.databaseUrl, table: v.table },
     cipher: { keys, currentKeyId: v.currentKey ?? Object.keys(keys)[0] ?? '' },

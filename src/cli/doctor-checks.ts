@@ -12,7 +12,14 @@ import { checkSpecOffered, describeSpec } from './spec-offer.js';
 
 /** The outcome of one doctor check. `fix` says what to do when it failed. */
 export interface CheckResult {
-  id: 'config' | 'aura-credentials' | 'tenant' | 'instance-spec' | 'store' | 'cipher';
+  id:
+    | 'config'
+    | 'aura-credentials'
+    | 'tenant'
+    | 'instance-spec'
+    | 'rate-limit'
+    | 'store'
+    | 'cipher';
   title: string;
   status: 'pass' | 'fail' | 'skip';
   detail: string;

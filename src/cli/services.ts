@@ -1,4 +1,5 @@
 import { AuraClient } from '../aura/client.js';
+import type { RateLimiter } from '../aura/rate-limiter.js';
 import { VERSION } from '../aura/version.js';
 import type { DatabasePerUserPlacement, HostSpec } from '../provisioning/placement.js';
 import { createProvisioner, type Provisioner } from '../provisioning/provisioner.js';
@@ -10,6 +11,7 @@ import { createAesGcmCipher } from '../stores/cipher-aes-gcm.js';
 import { type PostgresClient, PostgresCredentialStore } from '../stores/postgres-store.js';
 import type { CliConfig } from './config.js';
 import { CliUsageError } from './errors.js';
+import { createFileTokenCache } from './token-file-cache.js';
 
 /** Defaults of the CLI's connections, declared once. */
 export const CLI_DEFAULTS = {
@@ -85,14 +87,24 @@ export async function openStore(config: CliConfig['store'], out: NoteWriter): Pr
   };
 }
 
-/** The Aura client for the CLI; `quick` for doctor (a short timeout, one retry). */
-export function openAura(config: CliConfig['aura'], quick = false): AuraClient {
+/** The Aura client for the CLI; `quick` for doctor (a short timeout, one retry), `rateLimiter` to watch it. */
+export function openAura(
+  config: CliConfig['aura'],
+  quick = false,
+  rateLimiter?: RateLimiter,
+): AuraClient {
+  const dir = config.tokenCacheDir;
   return new AuraClient({
+    ...(rateLimiter ? { rateLimiter } : {}),
     clientId: config.clientId,
     clientSecret: config.clientSecret,
     tenantId: config.tenantId,
     baseUrl: config.baseUrl,
     userAgent: `aura-provisioner-cli/${VERSION}`,
+    // Aura allows 15 token requests an hour: successive commands share one token on disk.
+    ...(dir
+      ? { tokenCache: createFileTokenCache({ dir, clientSecret: config.clientSecret }) }
+      : {}),
     ...(quick ? CLI_DEFAULTS.doctorAura : {}),
   });
 }

@@ -6,7 +6,7 @@
  * `retry: { limit, delaySeconds, maxDelaySeconds }`; `expireInSeconds` is a
  * constant. Options of `createPostgresRateLimiter`: `table` and `key`;
  * `marginRatio` only shapes the default `marginMs`, and `maxRetryDelayMs` is
- * a constant.
+ * a constant. Options of `createPostgresTokenCache`: `table`, `leaseMs`, `pollMs`.
  *
  * @example
  * ```ts
@@ -57,5 +57,13 @@ export const SCALE_DEFAULTS = {
     marginRatio: 0.01,
     /** Backoff while the database cannot be reached: from 100 ms, doubling, up to this. */
     maxRetryDelayMs: 5_000,
+  },
+  tokenCache: {
+    /** The table that holds the shared tokens (one row per client id and API origin). */
+    table: 'aura_tokens',
+    /** A refresh lease ends this long after it is taken, even if its holder died meanwhile. */
+    leaseMs: 60_000,
+    /** While another process refreshes, look again this often (with jitter). */
+    pollMs: 250,
   },
 } as const;

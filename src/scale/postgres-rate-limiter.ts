@@ -1,4 +1,4 @@
-import { defaultMarginMs } from '../aura/rate-limit-options.js';
+import { ADAPTIVE_DEFAULTS, defaultMarginMs } from '../aura/rate-limit-options.js';
 import type { RateLimiter } from '../aura/rate-limiter.js';
 import { WaiterQueue } from '../aura/waiter-queue.js';
 import { type Clock, systemClock } from '../kernel/clock.js';
@@ -79,7 +79,8 @@ function check(limit: number, windowMs: number, burst: number, marginMs: number)
  * slot serves, the others take slots only for `high` waiters of their own
  * (a process with only `normal` ones asks again when that backlog is
  * through, one more statement per wait). A 429 seen by one process
- * (`pauseUntil`) holds them all. A slot given up (its waiter aborted, a
+ * (`pauseUntil`) holds them all, and 429s without Retry-After shrink the
+ * budget of them all, which grows back slowly (as in-process). A slot given up (its waiter aborted, a
  * pause arrived) stays spent: the error is always on the side of sending
  * less.
  *
@@ -119,7 +120,8 @@ export function createPostgresRateLimiter(
   // A high backlog holds other processes' normal requests off until this long after its slot:
   // one interval for its next slot, one for the time its process takes to ask for it.
   const highHoldMs = 2 * interval;
-  const acquireValues = [key, limit, window, interval, (burst - 1) * interval];
+  const grow = Math.max(1, Math.round(limit * ADAPTIVE_DEFAULTS.increaseShare));
+  const acquireValues = [key, limit, window, burst, grow];
 
   // Cancels the pump's sleep when every waiter has given up, so no timer outlives the queue.
   let idle = new AbortController();
@@ -217,6 +219,17 @@ export function createPostgresRateLimiter(
       // Other processes see the pause at their next slot; this one already holds.
       client.query(sql.pause, [key, holdMs]).catch((error: unknown) => {
         logger.warn?.('rate limiter: could not share a pause', { key, error: String(error) });
+      });
+    },
+    onRateLimited(retryAfterMs) {
+      // With Retry-After, the pause says it all; without, the account allows less than `limit`.
+      if (retryAfterMs !== undefined) return;
+      const values = [key, limit, window, burst, grow, ADAPTIVE_DEFAULTS.decrease];
+      client.query(sql.rateLimited, values).catch((error: unknown) => {
+        logger.warn?.('rate limiter: could not share a smaller budget', {
+          key,
+          error: String(error),
+        });
       });
     },
     async migrate() {

@@ -77,16 +77,23 @@ function faultReply(fault: FaultAction, incoming: IncomingRequest): Reply | 'dro
 function answer(state: MockState, incoming: IncomingRequest, now: number): Reply {
   const notFound = () =>
     auraError(404, 'not-found', `No route for ${incoming.method} ${incoming.path}`);
+  const { rateLimit, tokenRateLimit } = state.options;
   if (incoming.path === TOKEN_PATH) {
-    return incoming.method === 'POST' ? issueToken(state, incoming, now) : notFound();
+    if (incoming.method !== 'POST') return notFound();
+    if (tokenRateLimit) {
+      const admission = admit(state.tokenWindow, now, tokenRateLimit);
+      state.tokenWindow = admission.window;
+      if (!admission.admitted) return middlewareError(429, 'Too many token requests');
+    }
+    return issueToken(state, incoming, now);
   }
   if (!incoming.isApi) return notFound();
-  const { rateLimit } = state.options;
   if (rateLimit) {
     const admission = admit(state.rateWindow, now, rateLimit);
     state.rateWindow = admission.window;
     if (!admission.admitted) {
       const reply = middlewareError(429, 'API Rate limit exceeded');
+      if (rateLimit.retryAfter === false) return reply;
       return { ...reply, headers: { 'Retry-After': String(admission.retryAfterSeconds) } };
     }
   }

@@ -56,8 +56,18 @@ export interface AuraMockOptions extends MultiDatabaseMockOptions {
   notFoundAfterCreateMs?: number;
   /** Creates beyond this many live instances answer 405. Default `Infinity`. */
   instanceLimit?: number;
-  /** Sliding window over `/v1` requests; `false` turns it off. Default 125 per 60 s. */
-  rateLimit?: { limit: number; windowMs: number } | false;
+  /**
+   * Sliding window over `/v1` requests, counted on arrival; `false` turns it off. Default 125 per
+   * 60 s (a trial account gets 25). A refused request answers 429 with `Retry-After`, unless
+   * `retryAfter: false` (Aura does not always send one).
+   */
+  rateLimit?: { limit: number; windowMs: number; retryAfter?: boolean } | false;
+  /**
+   * Sliding window over token requests, counted on arrival: over it, the token endpoint answers
+   * 429. Aura allows 15 an hour per client id: `{ limit: 15, windowMs: 3_600_000 }`. Default
+   * `false` (no limit).
+   */
+  tokenRateLimit?: { limit: number; windowMs: number } | false;
   /** Source of ids, passwords and tokens. Default `Math.random`. */
   random?: () => number;
   /** When it returns true, the new instance ends in `loading failed` instead of `running`. */
@@ -78,7 +88,8 @@ export interface ResolvedOptions {
   creationTimeMs: (spec: MockInstanceSpec) => number;
   notFoundAfterCreateMs: number;
   instanceLimit: number;
-  rateLimit: { limit: number; windowMs: number } | false;
+  rateLimit: { limit: number; windowMs: number; retryAfter?: boolean } | false;
+  tokenRateLimit: { limit: number; windowMs: number } | false;
   random: () => number;
   failCreation: (spec: MockInstanceSpec) => boolean;
   transitionMs: TransitionDurations;
@@ -143,6 +154,7 @@ export const DEFAULTS = {
   notFoundAfterCreateMs: 0,
   instanceLimit: Number.POSITIVE_INFINITY,
   rateLimit: { limit: 125, windowMs: 60_000 },
+  tokenRateLimit: false,
   transitionMs: {
     destroying: 10_000,
     pausing: 30_000,
@@ -180,6 +192,7 @@ export function resolveOptions(options: AuraMockOptions = {}): ResolvedOptions {
     notFoundAfterCreateMs: options.notFoundAfterCreateMs ?? DEFAULTS.notFoundAfterCreateMs,
     instanceLimit: options.instanceLimit ?? DEFAULTS.instanceLimit,
     rateLimit: options.rateLimit === undefined ? { ...DEFAULTS.rateLimit } : options.rateLimit,
+    tokenRateLimit: options.tokenRateLimit ?? DEFAULTS.tokenRateLimit,
     random: options.random ?? Math.random,
     failCreation: options.failCreation ?? (() => false),
     transitionMs: { ...DEFAULTS.transitionMs, ...options.transitionMs },

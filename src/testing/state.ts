@@ -57,6 +57,8 @@ export interface MockState {
   tokens: Map<string, number>;
   /** Arrival times of the `/v1` requests the rate limit admitted. */
   rateWindow: number[];
+  /** Arrival times of the token requests the token rate limit admitted. */
+  tokenWindow: number[];
   requests: RecordedRequest[];
   /** The v2beta1 options (organizations, database creation time, page size). */
   readonly multiDatabase: ResolvedMultiDatabaseOptions;
@@ -87,6 +89,7 @@ export function createState(
     snapshots: [],
     tokens: new Map(),
     rateWindow: [],
+    tokenWindow: [],
     requests: [],
     multiDatabase,
     databases: new Map(),
@@ -106,6 +109,7 @@ export function clearState(state: MockState): void {
   state.snapshots = [];
   state.tokens.clear();
   state.rateWindow = [];
+  state.tokenWindow = [];
   state.requests = [];
   state.databases.clear();
 }

@@ -43,10 +43,13 @@ describe('aura-provisioner doctor', () => {
       ['aura-credentials', 'pass'],
       ['tenant', 'pass'],
       ['instance-spec', 'pass'],
+      ['rate-limit', 'pass'],
       ['store', 'pass'],
       ['cipher', 'pass'],
     ]);
     expect(check('cipher').detail).toMatch(/decrypted 1 of 1 sampled/);
+    expect(check('rate-limit').detail).toMatch(/no 429 in \d+ requests .* 125 calls per 60 s/);
+    expect(check('rate-limit').detail).toMatch(/25 a minute: set rateLimit/);
     expect(check('store').detail).toMatch(/hosts table \S+\.aura_hosts is readable \(0 hosts\)/);
     expect(report.settings.find((s) => s.name === 'clientSecret')).toEqual({
       name: 'clientSecret',

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Clock } from '../../src/kernel/clock.js';
 import { systemClock } from '../../src/kernel/clock.js';
 import {
@@ -26,10 +26,14 @@ async function sharedBudget(base: Omit<PostgresRateLimiterOptions, 'client'>) {
   drops.push(drop);
   const table = `${schema}.aura_rate_limits`;
   let queries = 0;
+  const running = new Set<Promise<unknown>>();
   const client: PostgresClient = {
     query: (text, values) => {
       queries++;
-      return pool.query(text, values);
+      const query = pool.query(text, values);
+      running.add(query);
+      void query.finally(() => running.delete(query)).catch(() => {});
+      return query;
     },
   };
   const make = (options: Partial<PostgresRateLimiterOptions> = {}) =>
@@ -38,6 +42,8 @@ async function sharedBudget(base: Omit<PostgresRateLimiterOptions, 'client'>) {
   return {
     table,
     make,
+    /** Resolves when every statement sent so far has answered (fire-and-forget ones too). */
+    settled: () => Promise.allSettled([...running]),
     get queries() {
       return queries;
     },
@@ -210,5 +216,52 @@ describe('createPostgresRateLimiter', () => {
     expect(() => createPostgresRateLimiter({ client, limit: 5, burst: 6 })).toThrow(/burst/);
     expect(() => createPostgresRateLimiter({ client, table: 'a.b.c' })).toThrow(/table/);
     expect(() => createPostgresRateLimiter({} as never)).toThrow(/query/);
+  });
+});
+
+describe('createPostgresRateLimiter after 429s without Retry-After', () => {
+  const level = async (table: string) =>
+    (await pool.query(`select adaptive_level from ${table}`)).rows[0]?.adaptive_level as
+      | number
+      | null;
+
+  it("halves every process's budget, and paces them all by it", async () => {
+    const budget = await sharedBudget({ limit: 60, windowMs: 3_000, burst: 1 });
+    const [a, b] = [budget.make(), budget.make()];
+    await a.acquire();
+    a.onRateLimited?.(undefined);
+    await budget.settled();
+    expect(await level(budget.table)).toBe(30);
+    // One every 100 ms now (3 s / 30), not 50, for both processes, and no burst: as the
+    // database recorded the slots (the times this process observes shift with its load).
+    await Promise.all([a, b, a, b].map((limiter) => limiter.acquire()));
+    const { rows } = await pool.query(`select starts from ${budget.table}`);
+    const starts = (rows[0].starts as (number | null)[])
+      .filter((at): at is number => at !== null)
+      .sort((x, y) => x - y);
+    expect(starts).toHaveLength(5);
+    for (let i = 1; i < starts.length; i++) {
+      expect((starts[i] as number) - (starts[i - 1] as number)).toBeGreaterThanOrEqual(99);
+    }
+  });
+
+  it('halves once for the 429s of one round, again for a later one, and not with Retry-After', async () => {
+    const budget = await sharedBudget({ limit: 60, windowMs: 3_000, burst: 1 });
+    const [a, b] = [budget.make(), budget.make()];
+    await a.acquire();
+    a.onRateLimited?.(undefined);
+    await budget.settled();
+    expect(await level(budget.table)).toBe(30);
+    b.onRateLimited?.(undefined); // within 100 ms of the decrease: a request sent before it
+    b.onRateLimited?.(2_000); // with Retry-After: the pause says it all
+    await budget.settled();
+    expect(await level(budget.table)).toBe(30);
+    await vi.waitFor(
+      async () => {
+        b.onRateLimited?.(undefined);
+        expect(await level(budget.table)).toBe(15);
+      },
+      { timeout: 2_000, interval: 50 },
+    );
   });
 });

@@ -17,6 +17,7 @@ import {
   checkStore,
   checkTenant,
 } from '../doctor-checks.js';
+import { checkRateLimit, observingLimiter } from '../doctor-rate-limit.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { openAura, openCipher, openStore } from '../services.js';
 import { SETTINGS, type SettingName } from '../settings.js';
@@ -70,9 +71,15 @@ async function auraChecks(loaded: LoadedConfig, config: CliConfig): Promise<Chec
       ),
       skip('tenant', 'tenant', 'needs working Aura credentials'),
       skip('instance-spec', 'instance spec', 'needs the tenant'),
+      skip(
+        'rate-limit',
+        'Aura rate limit',
+        'needs AURA_CLIENT_ID, AURA_CLIENT_SECRET and AURA_BASE_URL',
+      ),
     ];
   }
-  const aura = openAura(config.aura, true);
+  const { limiter, seen } = observingLimiter();
+  const aura = openAura(config.aura, true, limiter);
   const credentials = await checkAuraCredentials(aura, config.aura);
   const results = [credentials.result];
   let tenant: Tenant | undefined;
@@ -89,6 +96,7 @@ async function auraChecks(loaded: LoadedConfig, config: CliConfig): Promise<Chec
   else if (!settingsUsable(loaded, INSTANCE_SETTINGS)) {
     results.push(skip('instance-spec', 'instance spec', 'needs a valid AURA_INSTANCE_* spec'));
   } else results.push(checkInstanceSpec(config.instance, tenant));
+  results.push(checkRateLimit(seen, config.aura.tokenCacheDir));
   return results;
 }
 
@@ -145,7 +153,9 @@ export const doctorCommand: Command = {
     'for the client id and secret; that the tenant exists for them; that the tenant',
     'offers the instance spec; that the store table is readable; that the keys are',
     'valid and decrypt a sample of the stored credentials. Changes nothing. A failed',
-    'check says what to fix; the checks that need it are skipped.',
+    'check says what to fix; the checks that need it are skipped. It also reports the',
+    'rate limit its calls met: a 429 means the account allows fewer calls than the',
+    "client's 125 a minute (Free and trial accounts: 25), and says how to set rateLimit.",
     '',
     'With AURA_PLACEMENT=database-per-user the configuration check also needs',
     'AURA_ORGANIZATION_ID, a host type (business-critical or enterprise-db) in',

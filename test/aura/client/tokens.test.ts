@@ -75,9 +75,18 @@ describe('OAuth token', () => {
     expect(tokenRequests(fake)).toHaveLength(2);
   });
 
-  it('gives AuraPermissionError when the 403 persists after one replay', async () => {
+  it('gives AuraPermissionError for a 403 that is no expired token, without asking for a token', async () => {
     const { aura, fake, run } = setup();
-    fake.faults.failNext(2, { status: 403, match: { method: 'GET', path: '/tenants' } });
+    fake.faults.failNext(1, { status: 403, match: { method: 'GET', path: '/tenants' } });
+    const error = await rejectionOf(run(aura.tenants.list()));
+    expect(error).toBeInstanceOf(AuraPermissionError);
+    expect(summary(fake.requests)).toEqual(['POST /oauth/token 200', 'GET /v1/tenants 403']);
+  });
+
+  it('gives AuraPermissionError when a 403 that says "expired" persists after one replay', async () => {
+    const { aura, fake, run } = setup();
+    const body = { error: 'Token expired' };
+    fake.faults.failNext(2, { status: 403, body, match: { method: 'GET', path: '/tenants' } });
     const error = await rejectionOf(run(aura.tenants.list()));
     expect(error).toBeInstanceOf(AuraPermissionError);
     expect(summary(fake.requests)).toEqual([
@@ -86,6 +95,36 @@ describe('OAuth token', () => {
       'POST /oauth/token 200',
       'GET /v1/tenants 403',
     ]);
+  });
+
+  it('replays a bare 403 once when the token is within minutes of its expiry', async () => {
+    const { aura, clock, fake, run } = setup();
+    await run(aura.tenants.list());
+    await clock.advance(TTL_MS - 4 * MARGIN_MS);
+    fake.faults.failNext(1, { status: 403, match: { method: 'GET', path: '/tenants' } });
+    await run(aura.tenants.list());
+    expect(summary(fake.requests).slice(2)).toEqual([
+      'GET /v1/tenants 403',
+      'POST /oauth/token 200',
+      'GET /v1/tenants 200',
+    ]);
+  });
+
+  it('costs at most one extra token request an hour for a stream of permission 403s', async () => {
+    const { aura, clock, fake, run } = setup();
+    const hours = 3;
+    const calls = hours * 60;
+    fake.faults.failNext(2 * calls, { status: 403, match: { method: 'GET', path: '/tenants' } });
+    const errors: unknown[] = [];
+    for (let i = 0; i < calls; i++) {
+      errors.push(await run(aura.tenants.list()).catch((error: unknown) => error));
+      await clock.advance(MARGIN_MS);
+    }
+    expect(errors.filter((error) => error instanceof AuraPermissionError)).toHaveLength(calls);
+    // Without any 403: one token at the start and one refresh an hour.
+    const withoutDenials = 1 + hours;
+    expect(tokenRequests(fake).length).toBeLessThanOrEqual(withoutDenials + hours);
+    expect(tokenRequests(fake).length).toBe(withoutDenials);
   });
 
   it('gives AuraAuthenticationError for a wrong client secret, and sends no API request', async () => {

@@ -265,10 +265,10 @@ describe('createRateLimiter: the margin for send-to-arrival skew', () => {
   });
 });
 
-describe('createRateLimiter: after a 429', () => {
+describe('createRateLimiter: after a 429 with Retry-After', () => {
   it('withholds shrinkAfter429 of the limit (default 20%)', async () => {
     const { clock, limiter, acquire, completed } = setup(10, 1_000);
-    limiter.onRateLimited?.();
+    limiter.onRateLimited?.(1_000);
     const labels = Array.from({ length: 10 }, (_, i) => String(i));
     await clock.runUntil(Promise.all(labels.map((label) => acquire(label))));
     // 8 of 10 in the first window; without the 429 all 10 start at 0.
@@ -277,7 +277,7 @@ describe('createRateLimiter: after a 429', () => {
 
   it('restores the full limit shrinkWindows windows after the 429 (default 3)', async () => {
     const { clock, limiter, acquire, completed } = setup(10, 1_000);
-    limiter.onRateLimited?.();
+    limiter.onRateLimited?.(1_000);
     await clock.advance(3_000);
     const labels = Array.from({ length: 10 }, (_, i) => String(i));
     await clock.runUntil(Promise.all(labels.map((label) => acquire(label))));
@@ -286,7 +286,7 @@ describe('createRateLimiter: after a 429', () => {
 
   it('serves a waiter as soon as the shrink ends, not when the smaller budget would', async () => {
     const { clock, limiter, acquire, doneAt } = setup(10, 1_000);
-    limiter.onRateLimited?.(); // shrunk until 3 000
+    limiter.onRateLimited?.(1_000); // shrunk until 3 000
     await clock.advance(2_500);
     const first = Array.from({ length: 8 }, (_, i) => acquire(String(i)));
     void acquire('ninth'); // under the shrink it would start at 3 500
@@ -300,9 +300,9 @@ describe('createRateLimiter: after a 429', () => {
 
   it('extends the shrink from the latest 429', async () => {
     const { clock, limiter, acquire, completed } = setup(10, 1_000);
-    limiter.onRateLimited?.();
+    limiter.onRateLimited?.(1_000);
     await clock.advance(2_000);
-    limiter.onRateLimited?.(); // now until 5 000
+    limiter.onRateLimited?.(1_000); // now until 5 000
     await clock.advance(1_500);
     const labels = Array.from({ length: 10 }, (_, i) => String(i));
     await clock.runUntil(Promise.all(labels.map((label) => acquire(label))));
@@ -311,7 +311,7 @@ describe('createRateLimiter: after a 429', () => {
 
   it('does not shrink with shrinkAfter429: 0', async () => {
     const { clock, limiter, acquire, completed } = setup(10, 1_000, { shrinkAfter429: 0 });
-    limiter.onRateLimited?.();
+    limiter.onRateLimited?.(1_000);
     const labels = Array.from({ length: 10 }, (_, i) => String(i));
     await clock.runUntil(Promise.all(labels.map((label) => acquire(label))));
     expect(completed.map((entry) => entry.at)).toEqual(Array(10).fill(0));
@@ -321,7 +321,7 @@ describe('createRateLimiter: after a 429', () => {
     const { clock, limiter, acquire } = setup(10, 1_000);
     await clock.runUntil(Promise.all(['a', 'b', 'c', 'd'].map((label) => acquire(label))));
     expect(limiter.utilization?.()).toBe(0.4);
-    limiter.onRateLimited?.();
+    limiter.onRateLimited?.(1_000);
     expect(limiter.utilization?.()).toBe(0.5);
     await clock.advance(3_000);
     expect(limiter.utilization?.()).toBe(0);
