@@ -31,4 +31,6 @@ export default defineConfig({
   target: 'node22',
   splitting: true,
   treeshake: true,
+  // `dev`'s embedded PostgreSQL, loaded only when it runs (a dev dependency, never bundled).
+  external: ['@electric-sql/pglite', '@electric-sql/pglite-socket'],
 });

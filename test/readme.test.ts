@@ -15,8 +15,8 @@ async function startDevFake(): Promise<{ env: Record<string, string>; stop(): Pr
   const abort = new AbortController();
   let stdout = '';
   const io = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: () => true } };
-  const exit = cli(['dev'], {}, { ...io, signal: abort.signal });
-  for (let i = 0; i < 500 && !stdout.includes('Requests'); i++) {
+  const exit = cli(['dev', '--port', '0', '--pg-port', '0'], {}, { ...io, signal: abort.signal });
+  for (let i = 0; i < 3_000 && !stdout.includes('Requests'); i++) {
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   const env = Object.fromEntries(
@@ -46,6 +46,12 @@ describe('README', () => {
       'AURA_CLIENT_ID',
       'AURA_CLIENT_SECRET',
       'AURA_EXPECTED_CREATION_MS',
+      'AURA_INSTANCE_CLOUD_PROVIDER',
+      'AURA_INSTANCE_MEMORY',
+      'AURA_INSTANCE_REGION',
+      'AURA_INSTANCE_TYPE',
+      'AURA_ORGANIZATION_ID',
+      'AURA_PROVISIONER_KEYS',
       'AURA_TENANT_ID',
     ]);
     Object.assign(process.env, dev.env);

@@ -14,7 +14,8 @@ function startDev(argv: string[], env: Record<string, string | undefined> = {}) 
     stderr: { write: (s: string) => (output.stderr += s) },
     signal: stop.signal,
   };
-  const exit = main(['dev', ...argv], env, io);
+  // Any free ports: several runs (and CI) at once must not meet on the stable defaults.
+  const exit = main(['dev', '--port', '0', '--pg-port', '0', ...argv], env, io);
   return { output, exit, stop: () => stop.abort() };
 }
 
@@ -67,6 +68,20 @@ describe('aura-provisioner dev', () => {
     expect(dev.output.stdout).toContain('export AURA_TENANT_ID=tenant-1\n');
     // The CLI's first status read of a create then waits for the fake, not for Aura's 90 s.
     expect(dev.output.stdout).toContain('export AURA_EXPECTED_CREATION_MS=300\n');
+    // Everything the library and the CLI need, under the names both read.
+    for (const name of [
+      'AURA_ORGANIZATION_ID',
+      'AURA_INSTANCE_TYPE',
+      'AURA_INSTANCE_MEMORY',
+      'AURA_INSTANCE_REGION',
+      'AURA_INSTANCE_CLOUD_PROVIDER',
+    ]) {
+      expect(dev.output.stdout).toMatch(new RegExp(`^export ${name}=\\S+$`, 'm'));
+    }
+    expect(dev.output.stdout).toMatch(/^export AURA_PROVISIONER_KEYS=k1=[A-Za-z0-9+/]{43}=$/m);
+    expect(dev.output.stdout).toMatch(
+      /^export DATABASE_URL=postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres$/m,
+    );
 
     // Any client id and secret will do, and the printed tenant is there.
     const { token, call } = await clientOf(url as string, 'whatever-id', 'whatever-secret');
@@ -119,8 +134,30 @@ describe('aura-provisioner dev', () => {
     expect(() => JSON.parse(dev.output.stdout)).not.toThrow();
   });
 
+  it('prints what doctor needs: doctor passes with exactly that, under both placements', async () => {
+    const dev = startDev(['--creation-ms', '300', '--json']);
+    await waitFor(() => dev.output.stdout, /\n}\n$/);
+    const printed = JSON.parse(dev.output.stdout) as {
+      env: Record<string, string>;
+      databasePerUser: Record<string, string>;
+    };
+    const perInstance = await runCli(['doctor', '--json'], printed.env);
+    expect(perInstance.stderr).toBe('');
+    expect(perInstance.code).toBe(0);
+    const perDatabase = await runCli(['doctor', '--json'], {
+      ...printed.env,
+      ...printed.databasePerUser,
+    });
+    expect(perDatabase.code).toBe(0);
+    dev.stop();
+    expect(await dev.exit).toBe(0);
+  }, 30_000);
+
   it('a bad flag, or a port in use: exit 2, saying which', async () => {
     const port = await runCli(['dev', '--port', '70000'], {});
+    expect(port.code).toBe(2);
+    const pgPort = await runCli(['dev', '--pg-port', 'x'], {});
+    expect(pgPort.stderr).toContain('--pg-port "x" is not a port');
     expect(port.code).toBe(2);
     expect(port.stderr).toContain('--port "70000" is not a port');
     const creation = await runCli(['dev', '--creation-ms', 'soon'], {});
@@ -131,7 +168,7 @@ describe('aura-provisioner dev', () => {
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     const { port: busy } = taken.address() as { port: number };
     try {
-      const inUse = await runCli(['dev', '--port', String(busy)], {});
+      const inUse = await runCli(['dev', '--port', String(busy), '--pg-port', '0'], {});
       expect(inUse.code).toBe(2);
       expect(inUse.stderr).toContain(`port ${busy} is in use`);
     } finally {
@@ -155,7 +192,7 @@ describe('aura-provisioner dev as a child process', () => {
   });
 
   it('serves until SIGINT, then exits 0', async () => {
-    const started = spawn(process.execPath, [bundle, 'dev'], {
+    const started = spawn(process.execPath, [bundle, 'dev', '--port', '0', '--pg-port', '0'], {
       env: { PATH: process.env.PATH },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,5 +1,6 @@
 import { PROVISIONING_DEFAULTS } from '../../provisioning/defaults.js';
 import type { Command, CommandContext } from '../command.js';
+import { NO_EMBEDDED_STORE, openDevStore } from '../dev-store.js';
 import { CliUsageError } from '../errors.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
 
@@ -8,8 +9,10 @@ import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
  * the library takes seconds (real Aura: about 90 s to run an instance).
  */
 export const DEV_DEFAULTS = {
-  /** 0: any free port (the printed AURA_BASE_URL says which). */
-  port: 0,
+  /** The fake's port: the same every run, so what a shell exported stays true (0: any free one). */
+  port: 8687,
+  /** The embedded PostgreSQL's port, when no DATABASE_URL is given (0: any free one). */
+  pgPort: 8688,
   /** From create to `running`. */
   creationMs: 5_000,
   /** A multi-database instance's database (v2beta1), from create to `online`. */
@@ -32,15 +35,45 @@ export const DEV_DEFAULTS = {
     AURA_CLIENT_ID: 'dev-client-id',
     AURA_CLIENT_SECRET: 'dev-client-secret',
     AURA_TENANT_ID: 'tenant-1',
+    AURA_ORGANIZATION_ID: 'org-1',
+    AURA_INSTANCE_TYPE: 'professional-db',
+    AURA_INSTANCE_MEMORY: '1GB',
+    AURA_INSTANCE_REGION: 'europe-west1',
+    AURA_INSTANCE_CLOUD_PROVIDER: 'gcp',
+  },
+  /** What a database per user needs instead (hosts are Business Critical instances). */
+  databasePerUserEnv: {
+    AURA_PLACEMENT: 'database-per-user',
+    AURA_INSTANCE_TYPE: 'business-critical',
+    AURA_INSTANCE_MEMORY: '2GB',
   },
 } as const;
 
-/** `--port <port>`: 0–65535. */
-export function parsePort(value: string | undefined): number {
-  if (value === undefined) return DEV_DEFAULTS.port;
+/** The fake's one tenant for `dev`: the usual offers, and Business Critical ones for hosts. */
+const DEV_TENANT_OFFERS = ['2GB', '4GB', '8GB', '16GB'].map((memory) => ({
+  cloudProvider: 'gcp' as const,
+  region: 'europe-west1',
+  regionName: 'Belgium (europe-west1)',
+  type: 'business-critical' as const,
+  memory,
+  storage: `${Number.parseInt(memory, 10) * 2}GB`,
+  version: '5',
+}));
+
+/** A fresh AES-256 key for `AURA_PROVISIONER_KEYS` (`k1=<base64>`). */
+const newKeyList = () =>
+  `k1=${Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(32))).toString('base64')}`;
+
+/** `--port <port>` (or `--pg-port`): 0–65535. */
+export function parsePort(
+  value: string | undefined,
+  fallback: number = DEV_DEFAULTS.port,
+  flag = '--port',
+): number {
+  if (value === undefined) return fallback;
   const port = Number(value);
   if (value.trim() === '' || !Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new CliUsageError(`--port "${value}" is not a port (0-65535; 0 picks a free one)`);
+    throw new CliUsageError(`${flag} "${value}" is not a port (0-65535; 0 picks a free one)`);
   }
   return port;
 }
@@ -70,7 +103,15 @@ async function runDev(context: CommandContext): Promise<ExitCode> {
   // Loaded here, not at the top: no other command carries the fake.
   const { createAuraMock } = await import('../../testing/aura-mock.js');
   const { listenLoopback } = await import('../../testing/loopback-server.js');
+  const { DEFAULT_INSTANCE_CONFIGURATIONS } = await import('../../testing/options.js');
   const fake = createAuraMock({
+    tenants: [
+      {
+        id: DEV_DEFAULTS.env.AURA_TENANT_ID,
+        name: 'Dev tenant',
+        instanceConfigurations: [...DEFAULT_INSTANCE_CONFIGURATIONS, ...DEV_TENANT_OFFERS],
+      },
+    ],
     creationTimeMs: creationMs,
     databaseCreationTimeMs: DEV_DEFAULTS.databaseCreationMs,
     notFoundAfterCreateMs: DEV_DEFAULTS.notFoundAfterCreateMs,
@@ -99,32 +140,62 @@ async function runDev(context: CommandContext): Promise<ExitCode> {
     throw error;
   });
   context.onClose(server.close);
+  const { values } = context.config;
+  const given = (context.flags['database-url'] as string | undefined) ?? values.databaseUrl;
+  const store = await openDevStore(
+    {
+      databaseUrl: given,
+      pgPort: parsePort(
+        context.flags['pg-port'] as string | undefined,
+        DEV_DEFAULTS.pgPort,
+        '--pg-port',
+      ),
+      table: values.table ?? 'user_databases',
+    },
+    out,
+  );
+  if (store) context.onClose(store.close);
   // The CLI's first status read of a create then comes when the fake's instance runs.
   const env = {
     AURA_BASE_URL: server.url,
     ...DEV_DEFAULTS.env,
+    // Yours if exported (records encrypted earlier stay readable), else a fresh key.
+    AURA_PROVISIONER_KEYS: values.keys ?? newKeyList(),
+    ...(store ? { DATABASE_URL: store.databaseUrl } : {}),
     AURA_EXPECTED_CREATION_MS: String(
       Math.min(Math.ceil(creationMs), PROVISIONING_DEFAULTS.poll.deadlineMs),
     ),
   };
+  const storeLine = !store
+    ? `PostgreSQL: ${NO_EMBEDDED_STORE}.`
+    : store.kind === 'embedded'
+      ? `PostgreSQL (embedded, in memory) on ${store.databaseUrl}, tables made.`
+      : 'PostgreSQL: yours (DATABASE_URL), tables made where missing.';
   const lines = [
     `Aura fake on ${server.url}: instances run ${creationMs / 1000}s after create. Ctrl-C stops it (state is not kept).`,
-    'Point the library or the CLI at it (another shell):',
+    storeLine,
+    'Point the library or the CLI at them (another shell):',
     '',
     ...Object.entries(env).map(([name, value]) => `export ${name}=${value}`),
+    '',
+    '# For a database per user on shared hosts instead, also (commented out, so the block above',
+    '# can be pasted whole):',
+    ...Object.entries(DEV_DEFAULTS.databasePerUserEnv).map(([n, v]) => `# export ${n}=${v}`),
     '',
     'createProvisioner needs no poll setting for it: reads explore from 10 s after create until',
     'an instance is seen running (the CLI reads AURA_EXPECTED_CREATION_MS).',
     '',
     'Requests (method, path, status):',
   ];
-  // Straight to stdout, not through the redaction: these are the fake's own made-up values,
-  // never a setting, and a shell that exported them from an earlier run would see them cut out.
-  io.stdout.write(
-    out.json
-      ? `${JSON.stringify({ url: server.url, creationMs, env }, null, 2)}\n`
-      : `${lines.join('\n')}\n`,
-  );
+  // Straight to stdout, not through the redaction: these are the fake's own made-up values and
+  // the key made for this run; a shell that exported them earlier would see them cut out.
+  const document = {
+    url: server.url,
+    creationMs,
+    env,
+    databasePerUser: DEV_DEFAULTS.databasePerUserEnv,
+  };
+  io.stdout.write(out.json ? `${JSON.stringify(document, null, 2)}\n` : `${lines.join('\n')}\n`);
   await untilAborted(context.io.signal);
   out.note('Stopped.');
   return EXIT_CODES.ok;
@@ -134,27 +205,41 @@ async function runDev(context: CommandContext): Promise<ExitCode> {
 export const devCommand: Command = {
   name: 'dev',
   summary: 'run a local Aura fake to try the library and the CLI (no Aura account)',
-  usage: 'dev [--port <port>] [--creation-ms <ms>]',
+  usage: 'dev [--port <port>] [--creation-ms <ms>] [--database-url <url>] [--pg-port <port>]',
   description: [
-    "Serves aura-provisioner's stateful Aura fake (the one of aura-provisioner/testing) over",
-    'HTTP on 127.0.0.1, with fast timings: instances run 5 s after create (--creation-ms),',
-    'databases of a multi-database instance are online after 1 s. It takes any client id and',
-    'secret and has one tenant, tenant-1. It prints the AURA_* variables to export, then one',
-    'line per request (method, path, status; never a token; on stderr with --json), until Ctrl-C.',
-    'Everything is in memory: a restart starts empty.',
+    "A whole local stack: aura-provisioner's stateful Aura fake (the one of",
+    'aura-provisioner/testing) over HTTP on 127.0.0.1:8687 (--port), with fast timings',
+    '(instances run 5 s after create, --creation-ms; databases of a multi-database instance',
+    'are online after 1 s), and a store: your PostgreSQL (--database-url or DATABASE_URL), or',
+    'an embedded one (PGlite, in memory) on 127.0.0.1:8688 (--pg-port), its tables made. The',
+    'fake takes any client id and secret, and has one tenant, tenant-1 (organization org-1),',
+    'which offers Business Critical hosts too. It prints everything the library and the CLI',
+    'need, under the same names (AURA_*, DATABASE_URL, a fresh key in AURA_PROVISIONER_KEYS',
+    'unless you exported one), then one line per request (method, path, status; never a',
+    'token; on stderr with --json), until Ctrl-C. The fake forgets everything on a restart.',
     '',
-    'Exit code 0: stopped with Ctrl-C; 2: a bad flag, or the port is in use.',
+    'Exit code 0: stopped with Ctrl-C; 2: a bad flag, a port in use, or no store to use.',
   ].join('\n'),
   flags: {
     port: {
       type: 'string',
       value: '<port>',
-      description: 'port on 127.0.0.1 (default 0: any free port)',
+      description: `port on 127.0.0.1 (default ${DEV_DEFAULTS.port}; 0: any free port)`,
     },
     'creation-ms': {
       type: 'string',
       value: '<ms>',
       description: `time from create to running (default ${DEV_DEFAULTS.creationMs})`,
+    },
+    'database-url': {
+      type: 'string',
+      value: '<url>',
+      description: 'your PostgreSQL for the store (default DATABASE_URL, else an embedded one)',
+    },
+    'pg-port': {
+      type: 'string',
+      value: '<port>',
+      description: `the embedded PostgreSQL's port (default ${DEV_DEFAULTS.pgPort}; 0: any free one)`,
     },
   },
   needs: [],
