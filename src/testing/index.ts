@@ -34,7 +34,7 @@ export type {
   SeedInstance,
   TenantSeed,
 } from './model.js';
-export type { AuraMockOptions, TransitionDurations } from './options.js';
+export type { AuraMockOptions, Neo4jServer, TransitionDurations } from './options.js';
 export { DEFAULT_INSTANCE_CONFIGURATIONS, DEFAULTS as AURA_MOCK_DEFAULTS } from './options.js';
 export type { TestClock, TestClockOptions } from './test-clock.js';
 export { createTestClock } from './test-clock.js';

@@ -67,7 +67,7 @@ export function toMockInstance(record: InstanceRecord): MockInstance {
     memory: record.memory,
     storage: record.storage,
     version: record.version,
-    connectionUrl: connectionUrl(record.id),
+    connectionUrl: record.connectionUrl ?? connectionUrl(record.id),
     username: record.username,
     password: record.password,
     createdAt: isoSeconds(record.createdAt),

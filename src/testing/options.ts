@@ -74,6 +74,18 @@ export interface AuraMockOptions extends MultiDatabaseMockOptions {
   failCreation?: (spec: MockInstanceSpec) => boolean;
   /** Durations of the other transitional statuses. */
   transitionMs?: Partial<TransitionDurations>;
+  /**
+   * A real Neo4j server that every created instance stands for: its create answers this Bolt
+   * URL, user name and password (and its reads this URL), so the clients of a user reach a real
+   * database. Databases of a multi-database instance are only named: create them on the server
+   * yourself if you use them. Default: made-up `neo4j+s://<id>.databases.neo4j.io` URLs.
+   *
+   * @example
+   * ```ts
+   * createAuraMock({ neo4j: { url: 'bolt://localhost:7687', username: 'neo4j', password: 'secret' } });
+   * ```
+   */
+  neo4j?: Neo4jServer;
 }
 
 /** The options after defaults were applied. */
@@ -93,6 +105,18 @@ export interface ResolvedOptions {
   random: () => number;
   failCreation: (spec: MockInstanceSpec) => boolean;
   transitionMs: TransitionDurations;
+  neo4j: Neo4jServer | undefined;
+}
+
+/**
+ * A real Neo4j server every instance the fake creates stands for: creates answer its Bolt URL,
+ * user name and password, so a client of a created instance reaches it.
+ */
+export interface Neo4jServer {
+  /** The Bolt URL (`bolt://localhost:7687`, `neo4j://...`). */
+  url: string;
+  username: string;
+  password: string;
 }
 
 const configuration = (
@@ -196,5 +220,6 @@ export function resolveOptions(options: AuraMockOptions = {}): ResolvedOptions {
     random: options.random ?? Math.random,
     failCreation: options.failCreation ?? (() => false),
     transitionMs: { ...DEFAULTS.transitionMs, ...options.transitionMs },
+    neo4j: options.neo4j,
   };
 }

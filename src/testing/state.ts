@@ -18,6 +18,8 @@ export interface InstanceRecord {
   createdAt: number;
   username: string;
   password: string;
+  /** The Bolt URL it answers with; default `neo4j+s://<id>.databases.neo4j.io`. */
+  connectionUrl?: string;
   vectorOptimized: boolean;
   graphAnalyticsPlugin: boolean;
   /** `GET /instances/{id}` answers 404 before this time (propagation delay after create). */

@@ -52,7 +52,7 @@ export function instanceWire(record: InstanceRecord, status: InstanceStatus = re
     status,
     tenant_id: record.tenantId,
     cloud_provider: record.cloudProvider,
-    connection_url: connectionUrl(record.id),
+    connection_url: record.connectionUrl ?? connectionUrl(record.id),
     region: record.region,
     type: record.type,
     memory: record.memory,
@@ -67,7 +67,7 @@ export function instanceWire(record: InstanceRecord, status: InstanceStatus = re
 export function createdInstanceWire(record: InstanceRecord) {
   return {
     id: record.id,
-    connection_url: connectionUrl(record.id),
+    connection_url: record.connectionUrl ?? connectionUrl(record.id),
     username: record.username,
     password: record.password,
     tenant_id: record.tenantId,

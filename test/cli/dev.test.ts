@@ -153,6 +153,36 @@ describe('aura-provisioner dev', () => {
     expect(await dev.exit).toBe(0);
   }, 30_000);
 
+  it('--neo4j: every instance answers that server, user and password, and the password is never printed', async () => {
+    const dev = startDev(['--neo4j', 'bolt://neo4j:s3cr%40t@127.0.0.1:7687', '--json']);
+    await waitFor(() => dev.output.stdout, /\n}\n$/);
+    const printed = JSON.parse(dev.output.stdout) as { url: string };
+    const { call } = await clientOf(printed.url, 'id', 'secret');
+    const created = await call('POST', '/instances', {
+      name: 'dev-real',
+      tenant_id: 'tenant-1',
+      type: 'professional-db',
+      memory: '1GB',
+      region: 'europe-west1',
+      cloud_provider: 'gcp',
+      version: '5',
+    });
+    expect(created.status).toBe(202);
+    expect(created.body.data).toMatchObject({
+      connection_url: 'bolt://127.0.0.1:7687',
+      username: 'neo4j',
+      password: 's3cr@t',
+    });
+    dev.stop();
+    expect(await dev.exit).toBe(0);
+    expect(dev.output.stdout + dev.output.stderr).not.toContain('s3cr');
+    const bad = await runCli(['dev', '--neo4j', 'http://localhost:7474'], {});
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--neo4j takes a bolt:// or neo4j:// URL');
+    const noPassword = await runCli(['dev', '--neo4j', 'bolt://localhost:7687'], {});
+    expect(noPassword.stderr).toContain('--neo4j needs the password');
+  }, 30_000);
+
   it('a bad flag, or a port in use: exit 2, saying which', async () => {
     const port = await runCli(['dev', '--port', '70000'], {});
     expect(port.code).toBe(2);

@@ -88,6 +88,36 @@ export function parseCreationMs(value: string | undefined): number {
   return ms;
 }
 
+/**
+ * `--neo4j <url>`: a Bolt URL with the user and password in it
+ * (`bolt://neo4j:secret@localhost:7687`); the URL the instances answer is
+ * without them.
+ */
+export function parseNeo4j(
+  value: string | undefined,
+): { url: string; username: string; password: string } | undefined {
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new CliUsageError('--neo4j is not a URL: give bolt://<user>:<password>@<host>:<port>');
+  }
+  if (!/^(bolt|neo4j)(\+s|\+ssc)?:$/.test(url.protocol)) {
+    throw new CliUsageError('--neo4j takes a bolt:// or neo4j:// URL (with +s or +ssc, or not)');
+  }
+  const username = decodeURIComponent(url.username) || 'neo4j';
+  const password = decodeURIComponent(url.password);
+  if (password === '') {
+    throw new CliUsageError(
+      '--neo4j needs the password in the URL: bolt://<user>:<password>@<host>:<port>',
+    );
+  }
+  url.username = '';
+  url.password = '';
+  return { url: url.href.replace(/\/$/, ''), username, password };
+}
+
 const clockTime = (date: Date) => date.toISOString().slice(11, 23);
 
 /** Resolves when `signal` aborts; never without one (the process's Ctrl-C ends it then). */
@@ -100,6 +130,7 @@ const untilAborted = (signal: AbortSignal | undefined) =>
 async function runDev(context: CommandContext): Promise<ExitCode> {
   const port = parsePort(context.flags.port as string | undefined);
   const creationMs = parseCreationMs(context.flags['creation-ms'] as string | undefined);
+  const neo4j = parseNeo4j(context.flags.neo4j as string | undefined);
   // Loaded here, not at the top: no other command carries the fake.
   const { createAuraMock } = await import('../../testing/aura-mock.js');
   const { listenLoopback } = await import('../../testing/loopback-server.js');
@@ -113,6 +144,7 @@ async function runDev(context: CommandContext): Promise<ExitCode> {
       },
     ],
     creationTimeMs: creationMs,
+    ...(neo4j ? { neo4j } : {}),
     databaseCreationTimeMs: DEV_DEFAULTS.databaseCreationMs,
     notFoundAfterCreateMs: DEV_DEFAULTS.notFoundAfterCreateMs,
     transitionMs: DEV_DEFAULTS.transitionMs,
@@ -173,6 +205,9 @@ async function runDev(context: CommandContext): Promise<ExitCode> {
       : 'PostgreSQL: yours (DATABASE_URL), tables made where missing.';
   const lines = [
     `Aura fake on ${server.url}: instances run ${creationMs / 1000}s after create. Ctrl-C stops it (state is not kept).`,
+    ...(neo4j
+      ? [`Every instance stands for the Neo4j at ${neo4j.url} (its user and password).`]
+      : []),
     storeLine,
     'Point the library or the CLI at them (another shell):',
     '',
@@ -205,7 +240,8 @@ async function runDev(context: CommandContext): Promise<ExitCode> {
 export const devCommand: Command = {
   name: 'dev',
   summary: 'run a local Aura fake to try the library and the CLI (no Aura account)',
-  usage: 'dev [--port <port>] [--creation-ms <ms>] [--database-url <url>] [--pg-port <port>]',
+  usage:
+    'dev [--port <port>] [--creation-ms <ms>] [--database-url <url>] [--pg-port <port>] [--neo4j <bolt url>]',
   description: [
     "A whole local stack: aura-provisioner's stateful Aura fake (the one of",
     'aura-provisioner/testing) over HTTP on 127.0.0.1:8687 (--port), with fast timings',
@@ -217,6 +253,9 @@ export const devCommand: Command = {
     'need, under the same names (AURA_*, DATABASE_URL, a fresh key in AURA_PROVISIONER_KEYS',
     'unless you exported one), then one line per request (method, path, status; never a',
     'token; on stderr with --json), until Ctrl-C. The fake forgets everything on a restart.',
+    'With --neo4j bolt://<user>:<password>@<host>:<port> (a Neo4j you run, the official Docker',
+    'image, say), every instance answers that URL, user and password, so the per-user clients',
+    'reach a real database.',
     '',
     'Exit code 0: stopped with Ctrl-C; 2: a bad flag, a port in use, or no store to use.',
   ].join('\n'),
@@ -235,6 +274,11 @@ export const devCommand: Command = {
       type: 'string',
       value: '<url>',
       description: 'your PostgreSQL for the store (default DATABASE_URL, else an embedded one)',
+    },
+    neo4j: {
+      type: 'string',
+      value: '<bolt url>',
+      description: 'a real Neo4j every instance stands for: bolt://<user>:<password>@<host>:<port>',
     },
     'pg-port': {
       type: 'string',

@@ -47,8 +47,10 @@ function createInstance(context: RouteContext): Reply {
     storage: configuration.storage,
     version: spec.version,
     createdAt: now,
-    username: 'neo4j',
-    password: ids.password(),
+    // Standing for a real Neo4j when asked (`neo4j`), so a client of the instance reaches it.
+    username: options.neo4j?.username ?? 'neo4j',
+    password: options.neo4j?.password ?? ids.password(),
+    ...(options.neo4j ? { connectionUrl: options.neo4j.url } : {}),
     vectorOptimized: spec.vectorOptimized,
     graphAnalyticsPlugin: spec.graphAnalyticsPlugin,
     visibleAt: now + options.notFoundAfterCreateMs,

@@ -86,8 +86,10 @@ function createInstance(context: RouteContext): Reply {
     storage: spec.storage ?? `${Number.parseInt(spec.memory, 10) * 2}GB`,
     version: '5',
     createdAt: now,
-    username: 'neo4j',
-    password: ids.password(),
+    // Standing for a real Neo4j when asked (`neo4j`), so a client of the instance reaches it.
+    username: options.neo4j?.username ?? 'neo4j',
+    password: options.neo4j?.password ?? ids.password(),
+    ...(options.neo4j ? { connectionUrl: options.neo4j.url } : {}),
     vectorOptimized: false,
     graphAnalyticsPlugin: false,
     visibleAt: now + options.notFoundAfterCreateMs,

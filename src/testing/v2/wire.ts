@@ -23,7 +23,7 @@ export function projectInstanceWire(record: InstanceRecord) {
     id: record.id,
     name: record.name,
     legacy_status: record.phase.status,
-    connection_url: connectionUrl(record.id),
+    connection_url: record.connectionUrl ?? connectionUrl(record.id),
     project_id: record.tenantId,
     cloud_provider: record.cloudProvider,
     region: record.region,
@@ -40,7 +40,7 @@ export function createdProjectInstanceWire(record: InstanceRecord, defaultDataba
   return {
     id: record.id,
     name: record.name,
-    connection_url: connectionUrl(record.id),
+    connection_url: record.connectionUrl ?? connectionUrl(record.id),
     username: record.username,
     password: record.password,
     project_id: record.tenantId,
