@@ -109,3 +109,26 @@ describe('aura-provisioner status and list', () => {
     expect(run.stdout).not.toContain('unreachable-pw-91');
   });
 });
+
+describe('aura-provisioner status --watch', () => {
+  it('prints each change of status and stops once the user is ready: exit 0', async () => {
+    const [user] = uuids(1, 70) as [string];
+    await seedUser(world, user, { status: 'pending', nextCheckAt: Date.now() });
+    const watching = runCli(['status', user, '--watch'], world.env);
+    const step = async (patch: Parameters<typeof world.store.update>[2]) => {
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      const record = await world.store.get(user);
+      await world.store.update(user, record?.version ?? 0, patch);
+    };
+    await step({ status: 'creating', nextCheckAt: Date.now() });
+    await step({ status: 'ready', readyAt: Date.now(), nextCheckAt: null });
+    const run = await watching;
+    expect(run.code).toBe(0);
+    const changes = run.stderr
+      .split('\n')
+      .map((line) => line.split(' ')[1])
+      .filter(Boolean);
+    expect(changes).toEqual(['pending', 'creating', 'ready']);
+    expect(run.stdout).toMatch(/^status\s+ready$/m);
+  }, 20_000);
+});
