@@ -86,6 +86,23 @@ describe('README', () => {
     }
   }, 30_000);
 
+  it("runs the quick start's provisioner as written against `aura-provisioner dev`: a ready user in under 15 s", async () => {
+    const [, provision] = await readmeBlocks('Quick start');
+    expect(provision).toContain('createProvisioner(');
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      const started = Date.now();
+      await (await loadAsModule(dir, 'provision', provision ?? ''))();
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(log).toHaveBeenLastCalledWith(
+        'ready',
+        expect.stringMatching(/^neo4j\+s:\/\/[0-9a-f]{8}\.databases\.neo4j\.io$/),
+      );
+    } finally {
+      log.mockRestore();
+    }
+  }, 30_000);
+
   it("runs the provisioning guide's example as written, on simulated time, against the in-process fake", async () => {
     const [example] = await readmeBlocks('Set up a provisioner', 'docs/guides/provisioning.md');
     const main = await loadAsModule(dir, 'provisioning', example ?? '');
