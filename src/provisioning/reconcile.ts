@@ -195,7 +195,8 @@ async function reconcileHosts(
   await hosts.ensureCapacity();
 }
 
-function usersByHost(records: readonly UserDatabaseRecord[]): Map<string, number> {
+/** Users placed on each host by the records, by host instance id. */
+export function usersByHost(records: readonly UserDatabaseRecord[]): Map<string, number> {
   const users = new Map<string, number>();
   for (const record of records) {
     if (isHostedRecord(record) && record.instanceId) {

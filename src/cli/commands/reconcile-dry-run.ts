@@ -1,8 +1,7 @@
+import { usersByHost } from '../../provisioning/reconcile.js';
 import { planRecord } from '../../provisioning/reconcile-plan.js';
 import { unownedAction } from '../../provisioning/reconcile-unowned.js';
 import type { UnownedKind } from '../../records/events.js';
-import { isHostedRecord } from '../../records/host-record.js';
-import type { UserDatabaseRecord } from '../../records/record.js';
 import type { CommandContext } from '../command.js';
 import { requireConfig } from '../config.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
@@ -108,17 +107,6 @@ function dryRunLines(report: DryRunReport): string[] {
     }
   }
   return lines;
-}
-
-/** Users placed on each host by the records, by host instance id. */
-function usersByHost(records: readonly UserDatabaseRecord[]): Map<string, number> {
-  const users = new Map<string, number>();
-  for (const record of records) {
-    if (isHostedRecord(record) && record.instanceId) {
-      users.set(record.instanceId, (users.get(record.instanceId) ?? 0) + 1);
-    }
-  }
-  return users;
 }
 
 /**
