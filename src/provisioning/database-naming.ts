@@ -3,12 +3,10 @@ import type { Database } from '../aura/schemas-v2.js';
 import { isHostedRecord } from '../records/host-record.js';
 import { isOwnInstanceName } from '../records/instance-name.js';
 import type { UserDatabaseRecord } from '../records/record.js';
+import { PLACEMENT_DEFAULTS } from './placement.js';
 
 /** Databases every multi-database instance has, which no user ever owns. */
 const BUILT_IN = new Set(['neo4j', 'system']);
-
-/** Aura's clock and ours may differ by this much. */
-const CLOCK_SKEW_MS = 60_000;
 
 const LIMIT_WORDS = /limit|quota|capacity|maximum|at most|too many|full/i;
 
@@ -97,7 +95,7 @@ export function settleLostCreate(
   const [database] = unowned;
   if (!only || !database) return { kind: 'wait' };
   // Made after the user's create was sent, by Aura's clock or by what this process has seen.
-  const sent = (record.createRequestedAt ?? record.updatedAt) - CLOCK_SKEW_MS;
+  const sent = (record.createRequestedAt ?? record.updatedAt) - PLACEMENT_DEFAULTS.clockSkewMs;
   const created = database.createdAt ? Date.parse(database.createdAt) : Number.NaN;
   const seen = context.firstSeen(database.id);
   const fresh = Number.isFinite(created) ? created >= sent : seen === undefined || seen >= sent;

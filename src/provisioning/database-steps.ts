@@ -16,9 +16,6 @@ export type DatabaseStepDeps = EventDeps &
 /** The `lastError` of a user waiting for room on a host. */
 export const WAITING_FOR_HOST = 'waiting-for-host';
 
-/** After a read or a send that failed for now (a 429, a dropped connection). */
-const TRANSIENT_RETRY_MS = 5_000;
-
 /** When a database created at `since` is read next, read at `now`: quickly at first, then less. */
 function nextDatabaseRead(rt: DatabaseStepDeps, since: number, now: number): number {
   const expected = rt.hosts.placement.expectedDatabaseCreationMs;
@@ -100,7 +97,8 @@ async function sendCreate(rt: DatabaseStepDeps, record: UserDatabaseRecord): Pro
     const failure = classifyCreateFailure(error);
     if (isAuraError(error, 'conflict') || failure.kind === 'deferred') {
       // Exists already (an earlier send), unknown, or not sent: the read settles it.
-      const at = rt.clock.now() + (failure.kind === 'deferred' ? TRANSIENT_RETRY_MS : 0);
+      const at =
+        rt.clock.now() + (failure.kind === 'deferred' ? PLACEMENT_DEFAULTS.databaseRetryMs : 0);
       await rt.scheduler.schedule(userId, at, 'high');
       return;
     }
@@ -159,7 +157,11 @@ export async function runDatabaseStatus(
       userId,
       error: String(error),
     });
-    await rt.scheduler.schedule(userId, rt.clock.now() + TRANSIENT_RETRY_MS, 'high');
+    await rt.scheduler.schedule(
+      userId,
+      rt.clock.now() + PLACEMENT_DEFAULTS.databaseRetryMs,
+      'high',
+    );
     return;
   }
   const now = rt.clock.now();
@@ -264,7 +266,7 @@ export async function runDatabaseDelete(
           userId,
           error: String(error),
         });
-        await rt.scheduler.schedule(userId, rt.clock.now() + TRANSIENT_RETRY_MS);
+        await rt.scheduler.schedule(userId, rt.clock.now() + PLACEMENT_DEFAULTS.databaseRetryMs);
         return false;
       }
       // The host itself is gone: so is the database.

@@ -29,6 +29,8 @@ export const PROVISIONING_DEFAULTS = {
    * lease and a host's create lease. 10 minutes.
    */
   orphanGraceMs: 600_000,
+  /** A status read or a delete that failed for now (a 429, a dropped connection) goes again after this. */
+  transientRetryMs: 15_000,
   /** After a create whose outcome is unknown, look the name up this much later. */
   ambiguousCreateDelayMs: 15_000,
   /** Create attempts (and lookups) per record before it fails. */

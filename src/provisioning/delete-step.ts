@@ -1,9 +1,8 @@
 import { isAuraError } from '../aura/errors/base.js';
 import type { UserDatabaseRecord } from '../records/record.js';
 import { deleteInstance } from './create-step.js';
+import { PROVISIONING_DEFAULTS } from './defaults.js';
 import { type Runtime, tenantOf } from './runtime.js';
-
-const RETRY_MS = 15_000;
 
 /** What the delete step works with. */
 export type DeleteStepDeps = Pick<
@@ -31,7 +30,7 @@ export async function runDelete(rt: DeleteStepDeps, record: UserDatabaseRecord):
   } catch (error) {
     if (!isAuraError(error)) throw error;
     rt.logger.warn?.('deleting the instance failed; will retry', { userId, error: String(error) });
-    await rt.scheduler.schedule(userId, rt.clock.now() + RETRY_MS);
+    await rt.scheduler.schedule(userId, rt.clock.now() + PROVISIONING_DEFAULTS.transientRetryMs);
     return false;
   }
   const removed = await rt.store.delete(userId, record.version);

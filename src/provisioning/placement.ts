@@ -79,6 +79,12 @@ export const PLACEMENT_DEFAULTS = {
   hostFailureBackoffMs: 300_000,
   /** Database listings of one host answered within this long are shared by the users reading it. */
   listingShareMs: 1_000,
+  /** A database read or send that failed for now (a 429, a dropped connection) goes again after this. */
+  databaseRetryMs: 5_000,
+  /** A host is counted down from its listing only when nobody took a slot on it this long. */
+  hostQuietMs: 60_000,
+  /** Aura's clock and ours may differ by this much (a database is fresh after its create was sent). */
+  clockSkewMs: 60_000,
 } as const;
 
 /** The placement as the engine uses it: every default applied and checked. */

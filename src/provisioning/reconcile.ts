@@ -4,6 +4,7 @@ import type { UserDatabaseRecord } from '../records/record.js';
 import { trackCreating } from './creating-users.js';
 import { healLost, type LostPolicy, type LostResource } from './drift.js';
 import type { Snapshot } from './ownership.js';
+import { PLACEMENT_DEFAULTS } from './placement.js';
 import type { OrphanAction, OrphanPolicy } from './reconcile-plan.js';
 import { planRecord } from './reconcile-plan.js';
 import { readAllRecords } from './reconcile-snapshot.js';
@@ -160,9 +161,6 @@ async function resumeAndRetry(
   }
 }
 
-/** A host is recounted down only when untouched this long before the snapshot. */
-const HOST_QUIET_MS = 60_000;
-
 /**
  * The hosts' part: unowned databases judged and handled, each ready host's
  * slots set from the snapshot (up at once; down only on a host nobody
@@ -186,7 +184,7 @@ async function reconcileHosts(
   for (const host of await hosts.records()) {
     let current = host;
     const counted = host.instanceId ? judged.slots.get(host.instanceId) : undefined;
-    const quiet = host.updatedAt < snapshot.takenAt - HOST_QUIET_MS;
+    const quiet = host.updatedAt < snapshot.takenAt - PLACEMENT_DEFAULTS.hostQuietMs;
     if (host.status === 'ready' && counted !== undefined && (counted > host.used || quiet)) {
       current = (await hosts.recount(host, counted)) ?? host;
     }

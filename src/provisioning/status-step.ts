@@ -1,6 +1,7 @@
 import { isAuraError } from '../aura/errors/base.js';
 import type { UserDatabaseRecord } from '../records/record.js';
 import { trackCreating } from './creating-users.js';
+import { PROVISIONING_DEFAULTS } from './defaults.js';
 import {
   applyEvent,
   type EventDeps,
@@ -11,9 +12,6 @@ import {
 
 /** What the status step works with. */
 export type StatusStepDeps = EventDeps & ScheduleDeps & Pick<Runtime, 'aura' | 'probe' | 'emit'>;
-
-/** Retry delay for a status read that failed for a transient reason (429, network). */
-const TRANSIENT_RETRY_MS = 15_000;
 
 /**
  * Drives a `creating` record whose check is due: one status read (or, with
@@ -62,7 +60,11 @@ export async function runStatusCheck(
   } catch (error) {
     if (!isAuraError(error, 'not_found')) {
       rt.logger.warn?.('status read failed; will retry', { userId, error: String(error) });
-      await rt.scheduler.schedule(userId, rt.clock.now() + TRANSIENT_RETRY_MS, 'high');
+      await rt.scheduler.schedule(
+        userId,
+        rt.clock.now() + PROVISIONING_DEFAULTS.transientRetryMs,
+        'high',
+      );
       return;
     }
     // The probe said ready, and Aura does not even show the instance yet: early.

@@ -1,5 +1,6 @@
 import { isHostedRecord } from '../records/host-record.js';
 import type { UserDatabasePatch, UserDatabaseRecord } from '../records/record.js';
+import { PLACEMENT_DEFAULTS } from './placement.js';
 import type { PollPolicy } from './poll-policy.js';
 import {
   failedRetryAt,
@@ -126,9 +127,6 @@ const WITHOUT_RESOURCE = {
   readyAt: null,
 } as const satisfies UserDatabasePatch;
 
-/** A hosted user's database gives up after this long creating (retryably). */
-export const DATABASE_DEADLINE_MS = 600_000;
-
 /** The `creating` moves of a user whose database lives on a host (placement `database-per-user`). */
 function hostedTransition(
   record: UserDatabaseRecord,
@@ -145,7 +143,7 @@ function hostedTransition(
           patch: { status: 'ready', readyAt: now, nextCheckAt: null, lastError: null },
         };
       }
-      if (now - since >= DATABASE_DEADLINE_MS) {
+      if (now - since >= PLACEMENT_DEFAULTS.databaseDeadlineMs) {
         return failed(record, 'database-deadline-exceeded', true, ctx);
       }
       return { ok: true, patch: { nextCheckAt: event.readAt } };
