@@ -5,6 +5,7 @@ import { readAllRecords } from '../../src/cli/orphan-scan.js';
 import { PostgresCredentialStore } from '../../src/postgres.js';
 import { createProvisioner } from '../../src/provisioning/provisioner.js';
 import { deploymentTag, instanceNameForUser } from '../../src/records/instance-name.js';
+import { newRecord } from '../../src/records/record.js';
 import { createAesGcmCipher } from '../../src/stores/cipher-aes-gcm.js';
 import {
   CLIENT_ID,
@@ -295,11 +296,16 @@ describe('aura-provisioner orphans --delete while the application signs users up
       instance: { ...SPEC, tenantId: 'tenant-1' },
       reconcileIntervalMs: 0,
     });
+    // 1,000 users already there (the orphan scan reads them page by page), then one signup every
+    // 40 ms while orphans --delete --yes runs three times.
+    for (const batch of Array.from({ length: 10 }, (_, i) => uuids(100, 100 + i))) {
+      await Promise.all(batch.map((u) => world.store.claim(newRecord(u, `ap-x${u.slice(0, 8)}`))));
+    }
     const users = uuids(75, 50);
     const signingUp = (async () => {
-      for (let i = 0; i < users.length; i += 25) {
-        await Promise.all(users.slice(i, i + 25).map((u) => provisioner.claimUser(u)));
-        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      for (const user of users) {
+        await provisioner.claimUser(user);
+        await new Promise((resolve) => setTimeout(resolve, 40));
       }
     })();
     const runs = [];
