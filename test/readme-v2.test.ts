@@ -2,7 +2,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuraClient } from '../src/index.js';
 import { createAuraMock } from '../src/testing/index.js';
 import { loadAsModule, readmeBlocks } from './support/readme.js';
 
@@ -14,50 +13,52 @@ describe('Guide: several databases in one instance', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  it('creates a multi-database instance and a database named for the user', async () => {
-    const [block = ''] = await readmeBlocks(
-      'Create an instance and a database per user',
-      'docs/guides/multi-database.md',
-    );
-    expect(block).toContain('new AuraV2(aura)');
-    const fake = createAuraMock({ creationTimeMs: 0, databaseCreationTimeMs: 0 });
-    const server = await fake.listen();
-    const logged: unknown[][] = [];
-    const main = await loadAsModule<{ host: { id: string } }>(dir, 'v2', block, {
-      provide: [
-        'clientId',
-        'clientSecret',
-        'organizationId',
-        'projectId',
-        'userId',
-        'console',
-        'AuraClient',
-      ],
-      epilogue: 'return { host };',
-    });
-    try {
-      const { host } = await main({
-        clientId: 'test-client-id',
-        clientSecret: 'test-client-secret',
-        organizationId: 'org-1',
-        projectId: 'tenant-1',
-        userId: '7b0c3a8e-1f2d-4c5b-9a6e-0d1c2b3a4f5e',
-        console: { log: (...args: unknown[]) => logged.push(args) },
-        // The block's client, pointed at the loopback fake.
-        AuraClient: class extends AuraClient {
-          constructor(options: ConstructorParameters<typeof AuraClient>[0]) {
-            super({ ...options, baseUrl: server.url });
-          }
-        },
+  for (const databaseNaming of ['caller', 'auto'] as const) {
+    it(`creates a multi-database instance, waits for it, and a database (databases named by ${databaseNaming === 'auto' ? 'Aura' : 'the caller'})`, async () => {
+      const [block = ''] = await readmeBlocks(
+        'Create an instance and a database per user',
+        'docs/guides/multi-database.md',
+      );
+      expect(block).toContain('new AuraV2(aura)');
+      const fake = createAuraMock({
+        creationTimeMs: 300,
+        databaseCreationTimeMs: 0,
+        databaseNaming,
       });
-      const names = fake.databases(host.id).map((d) => d.name);
-      expect(names).toHaveLength(2);
-      expect(names).toContain('neo4j');
-      expect(logged).toEqual([[names.find((n) => n !== 'neo4j'), 2]]);
-    } finally {
-      await server.close();
-    }
-  });
+      const server = await fake.listen();
+      const logged: unknown[][] = [];
+      const main = await loadAsModule<{ host: { id: string } }>(
+        dir,
+        `v2-${databaseNaming}`,
+        block,
+        {
+          provide: ['console'],
+          epilogue: 'return { host };',
+        },
+      );
+      const saved = { ...process.env };
+      // What `aura-provisioner dev` prints for it.
+      Object.assign(process.env, {
+        AURA_CLIENT_ID: 'dev-client-id',
+        AURA_CLIENT_SECRET: 'dev-client-secret',
+        AURA_BASE_URL: server.url,
+        AURA_ORGANIZATION_ID: 'org-1',
+        AURA_TENANT_ID: 'tenant-1',
+      });
+      try {
+        const { host } = await main({
+          console: { log: (...args: unknown[]) => logged.push(args) },
+        });
+        const names = fake.databases(host.id).map((d) => d.name);
+        expect(names).toHaveLength(2);
+        expect(names).toContain('neo4j');
+        expect(logged).toEqual([[names.find((n) => n !== 'neo4j'), 2]]);
+      } finally {
+        process.env = saved;
+        await server.close();
+      }
+    });
+  }
 
   it('provisions a database per user on a shared host, with the code as written', async () => {
     const [block = ''] = await readmeBlocks(

@@ -1,5 +1,6 @@
 import type { AuraClient } from '../../client.js';
 import { clientInternals } from '../../client-transport.js';
+import type { Clock } from '../../../kernel/clock.js';
 import type { Transport } from '../../transport.js';
 import { DatabasesResource } from './databases.js';
 import { OrganizationsResource, ProjectsResource } from './organizations.js';
@@ -36,9 +37,12 @@ export class AuraV2 {
   readonly organizations: OrganizationsResource;
   readonly projects: ProjectsResource;
   readonly #transport: Transport;
+  readonly #clock: Clock;
 
   constructor(client: AuraClient) {
-    this.#transport = clientInternals(client).transport;
+    const internals = clientInternals(client);
+    this.#transport = internals.transport;
+    this.#clock = internals.clock;
     this.organizations = new OrganizationsResource(this.#transport);
     this.projects = new ProjectsResource(this.#transport);
   }
@@ -56,7 +60,7 @@ export class AuraV2 {
     return {
       organizationId,
       projectId,
-      instances: new ProjectInstancesResource(this.#transport, ref),
+      instances: new ProjectInstancesResource(this.#transport, ref, this.#clock),
       databases: new DatabasesResource(this.#transport, ref),
     };
   }

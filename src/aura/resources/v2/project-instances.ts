@@ -1,4 +1,6 @@
 import * as z from 'zod/mini';
+import { type Clock, systemClock } from '../../../kernel/clock.js';
+import type { Instance } from '../../schemas.js';
 import type { CallOptions } from '../../call.js';
 import { isAuraError } from '../../errors/base.js';
 import { AuraCreateOutcomeUnknownError } from '../../errors/usage.js';
@@ -14,6 +16,7 @@ import {
   withStatus,
 } from '../../schemas-v2.js';
 import type { Transport } from '../../transport.js';
+import { type WaitOptions, waitUntilRunning } from '../../wait.js';
 import { toCamel, toSnake } from '../../wire.js';
 import { paginate } from './paginate.js';
 import { instancesPath, type ProjectRef } from './paths.js';
@@ -38,7 +41,10 @@ export class ProjectInstancesResource {
   readonly #transport: Transport;
   readonly #ref: ProjectRef;
 
-  constructor(transport: Transport, ref: ProjectRef) {
+  readonly #clock: Clock;
+
+  constructor(transport: Transport, ref: ProjectRef, clock: Clock = systemClock) {
+    this.#clock = clock;
     this.#transport = transport;
     this.#ref = ref;
   }
@@ -169,6 +175,33 @@ export class ProjectInstancesResource {
       options,
     });
     return withStatus(toCamel(body.data));
+  }
+
+  /**
+   * Waits until the instance runs (a host must run before its databases can be
+   * created), as `aura.instances.waitUntilRunning` does: a 404 right after the
+   * create is tolerated for a while, `loading failed` or `destroying` stops it
+   * with `AuraInstanceFailedError`, and one deadline bounds the whole wait.
+   *
+   * @example
+   * ```ts
+   * const host = await project.instances.create({ ...spec, multiDatabase: true });
+   * await project.instances.waitUntilRunning(host.id, { timeoutMs: 15 * 60_000 });
+   * ```
+   */
+  async waitUntilRunning(instanceId: string, options: WaitOptions = {}): Promise<ProjectInstance> {
+    let last: ProjectInstance | undefined;
+    await waitUntilRunning(
+      instanceId,
+      async (signal) => {
+        last = await this.get(instanceId, { signal, priority: options.priority });
+        // Aura may send no status at all: not running yet, as far as anyone can tell.
+        return { ...last, status: last.status ?? 'creating' } as unknown as Instance;
+      },
+      this.#clock,
+      options,
+    );
+    return last as ProjectInstance;
   }
 
   /**
