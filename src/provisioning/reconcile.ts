@@ -121,10 +121,13 @@ export async function reconcile(
   try {
     found = await survey(rt, await tenantOf(rt));
   } catch (error) {
-    // Aura could not be listed: resuming waiting records needs no proof, so it still happens.
-    const { records } = await readAllRecords(rt.store);
-    const snapshot = { takenAt: rt.clock.now(), records };
-    await resumeAndRetry(rt, snapshot, false, report).catch(() => {});
+    // Aura could not be listed: resuming waiting records needs no proof, so it still happens
+    // (best effort: the error callers see is the listing's).
+    await readAllRecords(rt.store)
+      .then(({ records }) =>
+        resumeAndRetry(rt, { takenAt: rt.clock.now(), records }, false, report),
+      )
+      .catch(() => {});
     throw error;
   }
   await resumeAndRetry(rt, found.snapshot, options.retryFailed !== false, report);

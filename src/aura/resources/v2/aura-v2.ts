@@ -1,6 +1,6 @@
+import type { Clock } from '../../../kernel/clock.js';
 import type { AuraClient } from '../../client.js';
 import { clientInternals } from '../../client-transport.js';
-import type { Clock } from '../../../kernel/clock.js';
 import type { Transport } from '../../transport.js';
 import { DatabasesResource } from './databases.js';
 import { OrganizationsResource, ProjectsResource } from './organizations.js';

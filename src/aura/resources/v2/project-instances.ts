@@ -1,11 +1,11 @@
 import * as z from 'zod/mini';
 import { type Clock, systemClock } from '../../../kernel/clock.js';
-import type { Instance } from '../../schemas.js';
 import type { CallOptions } from '../../call.js';
 import { isAuraError } from '../../errors/base.js';
 import { AuraCreateOutcomeUnknownError } from '../../errors/usage.js';
 import { checkInput, instanceName } from '../../requests.js';
 import { type CreateProjectInstanceInput, v2Requests } from '../../requests-v2.js';
+import type { Instance } from '../../schemas.js';
 import { envelope } from '../../schemas.js';
 import {
   type CreatedProjectInstance,
