@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 
 // zod built-ins as refinements. Each of z.url, z.int, z.enum, z.regex, z.minLength,
-// z.positive and z.union pulls its own slice of zod core into a browser bundle;
+// z.positive, z.union, z.number and z.boolean pulls its own slice of zod core into a browser bundle;
 // refinements all share one. Each helper keeps the built-in's contract, and its
 // message where a caller could see one.
 
@@ -25,9 +25,24 @@ export function oneOf<const T extends readonly string[]>(
   return schema as z.ZodMiniType<T[number], T[number]>;
 }
 
+/**
+ * A value of one type, checked by `is` (what `z.number()` or `z.boolean()` checks, with the
+ * message our issues give theirs); later checks are skipped when it is not one.
+ */
+const typed = <T>(is: (value: unknown) => boolean, error: string) =>
+  z.unknown().check(z.refine(is, { error, abort: true })) as unknown as z.ZodMiniType<T, T>;
+
+/** A finite number (what `z.number()` checks). */
+export const number = () =>
+  typed<number>((value) => typeof value === 'number' && Number.isFinite(value), 'expected number');
+
+/** A boolean (what `z.boolean()` checks). */
+export const boolean = () =>
+  typed<boolean>((value) => typeof value === 'boolean', 'expected boolean');
+
 /** A safe integer (what `z.int()` checks); later checks are skipped when it is not one. */
 export const integer = () =>
-  z.number().check(z.refine(Number.isSafeInteger, { error: 'expected int', abort: true }));
+  number().check(z.refine(Number.isSafeInteger, { error: 'expected int', abort: true }));
 
 /** An absolute http(s) URL, white space around it aside (`z.url({ protocol: /^https?$/ })`). */
 export const httpUrl = () =>

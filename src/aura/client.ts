@@ -1,7 +1,15 @@
 import * as z from 'zod/mini';
 import { type Clock, systemClock } from '../kernel/clock.js';
 import { type Logger, silentLogger } from '../kernel/logger.js';
-import { atLeastZero, greaterThanZero, httpUrl, integer, nonBlank, renamedTo } from './checks.js';
+import {
+  atLeastZero,
+  greaterThanZero,
+  httpUrl,
+  integer,
+  nonBlank,
+  number,
+  renamedTo,
+} from './checks.js';
 import { bindClientInternals } from './client-transport.js';
 import { DEFAULTS, type RetryOptions } from './defaults.js';
 import { AuraConfigurationError } from './errors/usage.js';
@@ -66,14 +74,14 @@ export interface AuraClientOptions {
 }
 
 const nonEmpty = nonBlank('required');
-const positive = z.number().check(greaterThanZero());
+const positive = number().check(greaterThanZero());
 const optionsSchema = z.object({
   clientId: nonEmpty,
   clientSecret: nonEmpty,
   tenantId: z.optional(nonEmpty),
   baseUrl: z.optional(httpUrl()),
   timeoutMs: z.optional(positive),
-  tokenRefreshMarginMs: z.optional(z.number().check(atLeastZero())),
+  tokenRefreshMarginMs: z.optional(number().check(atLeastZero())),
   // Other unknown keys pass (as before); these old names would be silently ignored, so they fail.
   timeout: renamedTo('timeoutMs'),
   tokenRefreshMargin: renamedTo('tokenRefreshMarginMs'),
@@ -82,7 +90,7 @@ const optionsSchema = z.object({
       limit: z.optional(integer().check(atLeastZero())),
       baseDelayMs: z.optional(positive),
       maxDelayMs: z.optional(positive),
-      maxRetryAfterMs: z.optional(z.number().check(atLeastZero())),
+      maxRetryAfterMs: z.optional(number().check(atLeastZero())),
       statusCodes: z.optional(z.array(integer())),
     }),
   ),
