@@ -1,7 +1,9 @@
 import * as z from 'zod/mini';
 
+type ParsePayload = z.core.ParsePayload;
+
 // zod built-ins as refinements. Each of z.url, z.int, z.enum, z.regex, z.minLength,
-// z.positive, z.union, z.number and z.boolean pulls its own slice of zod core into a browser bundle;
+// z.positive, z.union, z.number, z.boolean and z.array pulls its own slice of zod core into a browser bundle;
 // refinements all share one. Each helper keeps the built-in's contract, and its
 // message where a caller could see one.
 
@@ -67,3 +69,31 @@ export const atLeastZero = () => z.refine<number>((value) => value >= 0, 'must b
  */
 export const renamedTo = (name: string) =>
   z.optional(z.unknown().check(z.refine(() => false, `renamed to ${name}`)));
+
+/**
+ * An array, each item parsed by `element` (what `z.array` checks and gives: the parsed items,
+ * an item's issues under its index, "expected array" for anything else). z.array brings its
+ * size-cap machinery into the bundle; a check on `z.unknown()` shares what is there already.
+ */
+export function arrayOf<T extends z.ZodMiniType>(
+  element: T,
+): z.ZodMiniType<z.output<T>[], z.input<T>[]> {
+  const items = z.unknown().check(
+    z.check((payload) => {
+      const input = payload.value;
+      if (!Array.isArray(input)) {
+        payload.issues.push({ code: 'invalid_type', expected: 'array', input });
+        return;
+      }
+      payload.value = input.map((value, index) => {
+        // Synchronous, as every schema of ours is: zod throws if one is not.
+        const result = element._zod.run({ value, issues: [] }, { async: false }) as ParsePayload;
+        for (const issue of result.issues) {
+          payload.issues.push({ ...issue, path: [index, ...(issue.path ?? [])] });
+        }
+        return result.value;
+      });
+    }),
+  );
+  return items as unknown as z.ZodMiniType<z.output<T>[], z.input<T>[]>;
+}

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { type Clock, systemClock } from '../kernel/clock.js';
 import { type Logger, silentLogger } from '../kernel/logger.js';
 import {
+  arrayOf,
   atLeastZero,
   greaterThanZero,
   httpUrl,
@@ -91,7 +92,7 @@ const optionsSchema = z.object({
       baseDelayMs: z.optional(positive),
       maxDelayMs: z.optional(positive),
       maxRetryAfterMs: z.optional(number().check(atLeastZero())),
-      statusCodes: z.optional(z.array(integer())),
+      statusCodes: z.optional(arrayOf(integer())),
     }),
   ),
   rateLimit: z.optional(

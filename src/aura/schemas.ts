@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { boolean, greaterThanZero, number } from './checks.js';
+import { arrayOf, boolean, greaterThanZero, number } from './checks.js';
 import { Secret } from './secret.js';
 import type { Camelize } from './wire.js';
 
@@ -65,7 +65,7 @@ export const instanceConfigurationWire = z.looseObject({
 export const tenantWire = z.looseObject({
   id: z.string(),
   name: z.string(),
-  instance_configurations: z.array(instanceConfigurationWire),
+  instance_configurations: arrayOf(instanceConfigurationWire),
 });
 
 export const instanceSummaryWire = z.looseObject({

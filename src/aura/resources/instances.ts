@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import type { Clock } from '../../kernel/clock.js';
 import type { CallOptions } from '../call.js';
+import { arrayOf } from '../checks.js';
 import { isAuraError } from '../errors/base.js';
 import { AuraConfigurationError, AuraCreateOutcomeUnknownError } from '../errors/usage.js';
 import {
@@ -66,7 +67,7 @@ export class InstancesResource {
       method: 'GET',
       path: '/instances',
       query: { tenantId },
-      schema: envelope(z.array(instanceSummaryWire)),
+      schema: envelope(arrayOf(instanceSummaryWire)),
       safety: 'idempotent',
       options,
     });

@@ -1,5 +1,5 @@
-import * as z from 'zod/mini';
 import type { CallOptions } from '../call.js';
+import { arrayOf } from '../checks.js';
 import { checkInput, idInput, snapshotDate } from '../requests.js';
 import {
   envelope,
@@ -42,7 +42,7 @@ export class SnapshotsResource {
       method: 'GET',
       path: path(instanceId),
       query: { date },
-      schema: envelope(z.array(snapshotWire)),
+      schema: envelope(arrayOf(snapshotWire)),
       safety: 'idempotent',
       options,
     });

@@ -1,5 +1,5 @@
-import * as z from 'zod/mini';
 import type { CallOptions } from '../call.js';
+import { arrayOf } from '../checks.js';
 import { AuraTenantRequiredError } from '../errors/usage.js';
 import { checkInput, idInput } from '../requests.js';
 import {
@@ -68,7 +68,7 @@ export class TenantsResource {
     const body = await this.#transport.call({
       method: 'GET',
       path: '/tenants',
-      schema: envelope(z.array(tenantSummaryWire)),
+      schema: envelope(arrayOf(tenantSummaryWire)),
       safety: 'idempotent',
       options,
     });

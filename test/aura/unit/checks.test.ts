@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ZodMiniType } from 'zod/mini';
-import { boolean, httpUrl, integer, number, oneOf } from '../../../src/aura/checks.js';
+import * as z from 'zod/mini';
+import { arrayOf, boolean, httpUrl, integer, number, oneOf } from '../../../src/aura/checks.js';
 import { AuraClient, AuraConfigurationError } from '../../../src/aura/index.js';
 import { toIssues } from '../../../src/aura/issues.js';
 import { checkInput, createInstanceInput } from '../../../src/aura/requests.js';
@@ -38,7 +38,7 @@ describe('checks that stand in for zod built-ins', () => {
   });
 
   it('number and boolean take only their type, said as for z.number and z.boolean', () => {
-    const said = (schema: ZodMiniType, value: unknown) => {
+    const said = (schema: z.ZodMiniType, value: unknown) => {
       const result = schema.safeParse(value);
       return result.success ? [] : toIssues(result.error).map((issue) => issue.message);
     };
@@ -49,6 +49,42 @@ describe('checks that stand in for zod built-ins', () => {
     expect(said(integer(), '1')).toEqual(['expected number']);
     expect(said(boolean(), false)).toEqual([]);
     expect(said(boolean(), 'true')).toEqual(['expected boolean']);
+  });
+
+  it('arrayOf parses and refuses as z.array does: parsed items, issues under their index', () => {
+    const item = z.strictObject({ n: integer(), at: z.optional(z.string()) });
+    const graph = instanceWire;
+    const running = {
+      ...{ id: 'a', name: 'n', status: 'running', tenant_id: 't', cloud_provider: 'gcp' },
+      ...{ region: 'r', type: 't', memory: '1GB', graph_nodes: '12' },
+    };
+    const inputs: [z.ZodMiniType, unknown][] = [
+      [item, []],
+      [item, [{ n: 1 }, { n: 2, at: 'x' }]],
+      [item, [{ n: 1 }, { n: 'two' }, { n: 1.5, at: 3 }]],
+      [item, [{ n: 1, extra: true }]],
+      [item, [null]],
+      [item, { 0: { n: 1 } }],
+      [item, undefined],
+      [graph, [running, { ...running, graph_nodes: 'many' }]],
+      [graph, [running]],
+    ];
+    for (const [schema, input] of inputs) {
+      const ours = arrayOf(schema).safeParse(input);
+      const zods = z.array(schema).safeParse(input);
+      expect(ours.success).toBe(zods.success);
+      expect(ours.data).toEqual(zods.data);
+      expect(ours.error && toIssues(ours.error)).toEqual(zods.error && toIssues(zods.error));
+    }
+    expect(arrayOf(graph).parse([running])[0]?.graph_nodes).toBe(12);
+    const inObject = z.object({ list: arrayOf(item) }).safeParse({ list: [{ n: 'x' }] });
+    expect(inObject.error && toIssues(inObject.error)).toEqual([
+      { path: 'list.0.n', message: 'expected number' },
+    ]);
+    const absent = z.object({ list: arrayOf(item) }).safeParse({});
+    expect(absent.error && toIssues(absent.error)).toEqual([
+      { path: 'list', message: 'expected array' },
+    ]);
   });
 
   it('a create spec defaults the version to "5" and checks one given', () => {
