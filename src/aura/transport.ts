@@ -1,4 +1,4 @@
-import ky, { type KyInstance } from 'ky';
+import ky, { type KyInstance, type Options } from 'ky';
 import type * as z from 'zod/mini';
 import type { Clock } from '../kernel/clock.js';
 import type { Logger } from '../kernel/logger.js';
@@ -6,7 +6,7 @@ import type { ApiCall, CallOptions } from './call.js';
 import { createHttpError, type FailedAnswer } from './create-error.js';
 import { DEFAULTS, type RetryOptions } from './defaults.js';
 import { parseErrorBody } from './error-body.js';
-import type { AuraError, RequestContext } from './errors/base.js';
+import { type AuraError, describeRequest, type RequestContext } from './errors/base.js';
 import { AuraAuthenticationError } from './errors/http.js';
 import { AuraAbortError, AuraNetworkError, AuraTimeoutError } from './errors/transport.js';
 import { parseBody } from './parse-body.js';
@@ -118,7 +118,11 @@ export class Transport {
       rememberSecret(this.#secrets, token.value);
       await call.options?.beforeSend?.();
       const started = clock.now();
-      const outcome = await this.#send(context, call, token.value);
+      const outcome = await this.#attempt(context, call.options, {
+        method: call.method,
+        headers: { authorization: `Bearer ${token.value}`, accept: 'application/json' },
+        ...(call.body === undefined ? {} : { json: call.body }),
+      });
       const status = 'response' in outcome ? outcome.response.status : undefined;
       logger.debug?.('aura request', { ...context, status, attempt, ms: clock.now() - started });
       if ('text' in outcome && outcome.response.ok) {
@@ -164,29 +168,16 @@ export class Transport {
     }
   }
 
-  async #send(context: RequestContext, call: ApiCall<z.ZodMiniType>, token: string) {
-    const { baseUrl, userAgent } = this.#settings;
-    return this.#attempt(context, call.options, (signal) =>
-      this.#ky(`${baseUrl}${context.path}`, {
-        method: call.method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          accept: 'application/json',
-          'user-agent': userAgent,
-        },
-        ...(call.body === undefined ? {} : { json: call.body }),
-        signal,
-      }),
-    );
-  }
-
-  /** One fetch and its body, under the attempt timeout and the caller's signal. */
+  /**
+   * One fetch of `context.path` (with the User-Agent) and its body, under the attempt timeout
+   * and the caller's signal.
+   */
   async #attempt(
     context: RequestContext,
     options: CallOptions | undefined,
-    send: (signal: AbortSignal) => Promise<Response>,
+    init: Options & { headers: Record<string, string> },
   ): Promise<Outcome> {
-    const { clock } = this.#settings;
+    const { baseUrl, clock, userAgent } = this.#settings;
     const timeoutMs = options?.timeoutMs ?? this.#settings.timeoutMs;
     const timeout = new AbortController();
     const stopTimer = new AbortController();
@@ -198,7 +189,11 @@ export class Transport {
       ? AbortSignal.any([options.signal, timeout.signal])
       : timeout.signal;
     try {
-      const response = await send(signal);
+      const response = await this.#ky(`${baseUrl}${context.path}`, {
+        ...init,
+        headers: { ...init.headers, 'user-agent': userAgent },
+        signal,
+      });
       const text = await response.text();
       const requestId = response.headers.get('x-request-id') ?? undefined;
       if (requestId) context.requestId = requestId;
@@ -248,19 +243,16 @@ export class Transport {
 
   /** `POST /oauth/token` with the client credentials; retried like an idempotent call. */
   async #requestToken(): Promise<AccessToken> {
-    const { baseUrl, clock, logger, random, retry, userAgent } = this.#settings;
+    const { clock, logger, random, retry } = this.#settings;
     const context: RequestContext = { method: 'POST', path: '/oauth/token' };
     for (let attempt = 0; ; attempt++) {
       await this.#tokenGate.enter();
       const sentAt = clock.now();
-      const outcome = await this.#attempt(context, undefined, (signal) =>
-        this.#ky(`${baseUrl}/oauth/token`, {
-          method: 'POST',
-          headers: { authorization: this.#basicAuth, 'user-agent': userAgent },
-          body: new URLSearchParams({ grant_type: 'client_credentials' }),
-          signal,
-        }),
-      );
+      const outcome = await this.#attempt(context, undefined, {
+        method: 'POST',
+        headers: { authorization: this.#basicAuth },
+        body: new URLSearchParams({ grant_type: 'client_credentials' }),
+      });
       if ('text' in outcome && outcome.response.ok) {
         const token = parseBody(tokenWire, outcome.text, context);
         rememberSecret(this.#secrets, token.access_token);
@@ -296,7 +288,7 @@ async function abortable<T>(
   try {
     return await promise;
   } catch (cause) {
-    if (signal?.aborted) throw new AuraAbortError({ what: describe(context), cause });
+    if (signal?.aborted) throw new AuraAbortError({ what: describeRequest(context), cause });
     throw cause;
   }
 }
@@ -318,5 +310,3 @@ function tokenError(answer: FailedAnswer): AuraError {
 }
 
 const PASSWORD = /"password"\s*:\s*"([^"\\]+)"/;
-
-const describe = (context: RequestContext) => `${context.method} ${context.path}`;

@@ -16,7 +16,6 @@ import {
 import {
   type CreatedInstance,
   createdInstanceWire,
-  envelope,
   type Instance,
   type InstanceSummary,
   instanceSummaryWire,
@@ -25,6 +24,7 @@ import {
 import type { Transport } from '../transport.js';
 import { type WaitOptions, waitUntilRunning } from '../wait.js';
 import { toCamel, toSnake } from '../wire.js';
+import { callForData } from './call-data.js';
 import type { TenantsResource } from './tenants.js';
 
 /** Failures after which a create may or may not have happened at Aura. */
@@ -63,15 +63,14 @@ export class InstancesResource {
    */
   async list(query: { tenantId?: string } = {}, options?: CallOptions): Promise<InstanceSummary[]> {
     const tenantId = query.tenantId ?? this.#defaultTenantId;
-    const body = await this.#transport.call({
+    return callForData(this.#transport, {
       method: 'GET',
       path: '/instances',
       query: { tenantId },
-      schema: envelope(arrayOf(instanceSummaryWire)),
+      schema: arrayOf(instanceSummaryWire),
       safety: 'idempotent',
       options,
     });
-    return toCamel(body.data);
   }
 
   /**
@@ -103,14 +102,13 @@ export class InstancesResource {
    * ```
    */
   async get(instanceId: string, options?: CallOptions): Promise<Instance> {
-    const body = await this.#transport.call({
+    return callForData(this.#transport, {
       method: 'GET',
       path: instancePath(instanceId),
-      schema: envelope(instanceWire),
+      schema: instanceWire,
       safety: 'idempotent',
       options,
     });
-    return toCamel(body.data);
   }
 
   /**
@@ -142,15 +140,14 @@ export class InstancesResource {
     const tenantId = input.tenantId ?? (await this.#tenants.defaultId());
     const spec = checkInput(createInstanceInput, { ...input, tenantId }, 'instance spec');
     try {
-      const body = await this.#transport.call({
+      return await callForData(this.#transport, {
         method: 'POST',
         path: '/instances',
         body: toSnake(spec),
-        schema: envelope(createdInstanceWire),
+        schema: createdInstanceWire,
         safety: 'unsafe',
         options,
       });
-      return toCamel(body.data);
     } catch (error) {
       // Only a failure of the create request itself is ambiguous: an abort before it
       // left carries no request, and a failed token request never reached /instances.
@@ -246,14 +243,13 @@ export class InstancesResource {
   }
 
   async #action(instanceId: string, action: 'pause' | 'resume', options?: CallOptions) {
-    const body = await this.#transport.call({
+    return callForData(this.#transport, {
       method: 'POST',
       path: `${instancePath(instanceId)}/${action}`,
       body: {},
-      schema: envelope(instanceWire),
+      schema: instanceWire,
       safety: 'idempotent',
       options,
     });
-    return toCamel(body.data);
   }
 }
