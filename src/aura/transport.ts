@@ -14,6 +14,7 @@ import type { RateLimiter } from './rate-limiter.js';
 import { redactSecrets, rememberSecret } from './redact.js';
 import { type AttemptFailure, decideRetry, parseRetryAfter } from './retry.js';
 import { tokenWire } from './schemas.js';
+import { timeLimit } from './time-limit.js';
 import { type AccessToken, type TokenCache, TokenProvider } from './token.js';
 import { createTokenGate, type TokenGate } from './token-gate.js';
 import { isSpentToken } from './token-timing.js';
@@ -179,15 +180,12 @@ export class Transport {
   ): Promise<Outcome> {
     const { baseUrl, clock, userAgent } = this.#settings;
     const timeoutMs = options?.timeoutMs ?? this.#settings.timeoutMs;
-    const timeout = new AbortController();
-    const stopTimer = new AbortController();
-    clock.sleep(timeoutMs, stopTimer.signal).then(
-      () => timeout.abort(new AuraTimeoutError(timeoutMs, { request: context })),
-      () => {},
+    const [signal, stopTimer] = timeLimit(
+      clock,
+      timeoutMs,
+      () => new AuraTimeoutError(timeoutMs, { request: context }),
+      options?.signal,
     );
-    const signal = options?.signal
-      ? AbortSignal.any([options.signal, timeout.signal])
-      : timeout.signal;
     try {
       const response = await this.#ky(`${baseUrl}${context.path}`, {
         ...init,
@@ -202,10 +200,11 @@ export class Transport {
       const cause = withoutRequest(thrown);
       // Aborted by the caller after the request left: `request` marks that it was sent.
       if (options?.signal?.aborted) throw new AuraAbortError({ request: context, cause });
-      if (timeout.signal.aborted) return { failure: timeout.signal.reason, kind: 'timeout' };
+      // Not the caller's signal, so the time limit's.
+      if (signal.aborted) return { failure: signal.reason, kind: 'timeout' };
       return { failure: new AuraNetworkError({ request: context, cause }), kind: 'network' };
     } finally {
-      stopTimer.abort();
+      stopTimer();
     }
   }
 
