@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 type ParsePayload = z.core.ParsePayload;
 
 // zod built-ins as refinements. Each of z.url, z.int, z.enum, z.regex, z.minLength,
-// z.positive, z.union, z.number, z.boolean and z.array pulls its own slice of zod core into a browser bundle;
+// z.positive, z.union, z.number, z.boolean, z.array and z.optional pulls its own slice of zod core into a browser bundle;
 // refinements all share one. Each helper keeps the built-in's contract, and its
 // message where a caller could see one.
 
@@ -68,7 +68,7 @@ export const atLeastZero = () => z.refine<number>((value) => value >= 0, 'must b
  * unknown key, which the options schemas let through without a word.
  */
 export const renamedTo = (name: string) =>
-  z.optional(z.unknown().check(z.refine(() => false, `renamed to ${name}`)));
+  optional(z.unknown().check(z.refine(() => false, `renamed to ${name}`)));
 
 /**
  * An array, each item parsed by `element` (what `z.array` checks and gives: the parsed items,
@@ -96,4 +96,27 @@ export function arrayOf<T extends z.ZodMiniType>(
     }),
   );
   return items as unknown as z.ZodMiniType<z.output<T>[], z.input<T>[]>;
+}
+
+/**
+ * `inner`, or `undefined` (what `z.optional` checks and gives: `undefined` passes, anything
+ * else is parsed by `inner`, and in an object the key may be absent and stays absent).
+ */
+export function optional<T extends z.ZodMiniType>(inner: T): z.ZodMiniOptional<T> {
+  const schema = z.unknown().check(
+    z.check((payload) => {
+      if (payload.value === undefined) return;
+      // Synchronous, as every schema of ours is: zod throws if one is not.
+      const result = inner._zod.run(
+        { value: payload.value, issues: [] },
+        { async: false },
+      ) as ParsePayload;
+      payload.issues.push(...result.issues);
+      payload.value = result.value;
+    }),
+  );
+  // What an object reads to let the key be absent (and leave it out of its output).
+  schema._zod.optin = 'optional';
+  schema._zod.optout = 'optional';
+  return schema as unknown as z.ZodMiniOptional<T>;
 }

@@ -9,6 +9,7 @@ import {
   integer,
   nonBlank,
   number,
+  optional,
   renamedTo,
 } from './checks.js';
 import { bindClientInternals } from './client-transport.js';
@@ -79,27 +80,27 @@ const positive = number().check(greaterThanZero());
 const optionsSchema = z.object({
   clientId: nonEmpty,
   clientSecret: nonEmpty,
-  tenantId: z.optional(nonEmpty),
-  baseUrl: z.optional(httpUrl()),
-  timeoutMs: z.optional(positive),
-  tokenRefreshMarginMs: z.optional(number().check(atLeastZero())),
+  tenantId: optional(nonEmpty),
+  baseUrl: optional(httpUrl()),
+  timeoutMs: optional(positive),
+  tokenRefreshMarginMs: optional(number().check(atLeastZero())),
   // Other unknown keys pass (as before); these old names would be silently ignored, so they fail.
   timeout: renamedTo('timeoutMs'),
   tokenRefreshMargin: renamedTo('tokenRefreshMarginMs'),
-  retry: z.optional(
+  retry: optional(
     z.object({
-      limit: z.optional(integer().check(atLeastZero())),
-      baseDelayMs: z.optional(positive),
-      maxDelayMs: z.optional(positive),
-      maxRetryAfterMs: z.optional(number().check(atLeastZero())),
-      statusCodes: z.optional(arrayOf(integer())),
+      limit: optional(integer().check(atLeastZero())),
+      baseDelayMs: optional(positive),
+      maxDelayMs: optional(positive),
+      maxRetryAfterMs: optional(number().check(atLeastZero())),
+      statusCodes: optional(arrayOf(integer())),
     }),
   ),
-  rateLimit: z.optional(
+  rateLimit: optional(
     z.object({
       limit: integer().check(greaterThanZero()),
       windowMs: positive,
-      burst: z.optional(integer().check(greaterThanZero())),
+      burst: optional(integer().check(greaterThanZero())),
     }),
   ),
 });

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { boolean, matching, nonBlank, oneOf } from './checks.js';
+import { boolean, matching, nonBlank, oneOf, optional } from './checks.js';
 import { AuraConfigurationError } from './errors/usage.js';
 import { toIssues } from './issues.js';
 import { CLOUD_PROVIDERS, INSTANCE_TYPES } from './schemas.js';
@@ -23,12 +23,12 @@ const createShape = z.strictObject({
   memory: memorySize,
   region: id,
   cloudProvider: oneOf(CLOUD_PROVIDERS),
-  version: z.optional(matching(/^\d+$/, 'must be a major version such as "5"')),
-  sourceInstanceId: z.optional(id),
-  sourceSnapshotId: z.optional(id),
-  customerManagedKeyId: z.optional(id),
-  vectorOptimized: z.optional(boolean()),
-  graphAnalyticsPlugin: z.optional(boolean()),
+  version: optional(matching(/^\d+$/, 'must be a major version such as "5"')),
+  sourceInstanceId: optional(id),
+  sourceSnapshotId: optional(id),
+  customerManagedKeyId: optional(id),
+  vectorOptimized: optional(boolean()),
+  graphAnalyticsPlugin: optional(boolean()),
 });
 
 /**
@@ -47,11 +47,11 @@ export type CreateInstanceInput = z.input<typeof createInstanceInput>;
 /** What `instances.update` takes: at least one field. */
 export const updateInstanceInput = z
   .strictObject({
-    name: z.optional(instanceName),
-    memory: z.optional(memorySize),
-    storage: z.optional(memorySize),
-    vectorOptimized: z.optional(boolean()),
-    graphAnalyticsPlugin: z.optional(boolean()),
+    name: optional(instanceName),
+    memory: optional(memorySize),
+    storage: optional(memorySize),
+    vectorOptimized: optional(boolean()),
+    graphAnalyticsPlugin: optional(boolean()),
   })
   .check(
     z.refine(

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { arrayOf, boolean, greaterThanZero, number } from './checks.js';
+import { arrayOf, boolean, greaterThanZero, number, optional } from './checks.js';
 import { Secret } from './secret.js';
 import type { Camelize } from './wire.js';
 
@@ -54,10 +54,10 @@ export const tenantSummaryWire = z.looseObject({ id: z.string(), name: z.string(
 
 export const instanceConfigurationWire = z.looseObject({
   region: z.string(),
-  region_name: z.optional(z.string()),
+  region_name: optional(z.string()),
   type: z.string(),
   memory: z.string(),
-  storage: z.optional(z.string()),
+  storage: optional(z.string()),
   version: z.string(),
   cloud_provider: z.string(),
 });
@@ -73,23 +73,23 @@ export const instanceSummaryWire = z.looseObject({
   name: z.string(),
   tenant_id: z.string(),
   cloud_provider: z.string(),
-  created_at: z.optional(z.string()),
+  created_at: optional(z.string()),
 });
 
 export const instanceWire = z.looseObject({
   id: z.string(),
   name: z.string(),
   status: z.string() as z.ZodMiniType<InstanceStatus>,
-  connection_url: z.optional(z.string()),
+  connection_url: optional(z.string()),
   tenant_id: z.string(),
   cloud_provider: z.string(),
   region: z.string(),
   type: z.string(),
   memory: z.string(),
-  storage: z.optional(z.string()),
-  created_at: z.optional(z.string()),
-  graph_nodes: z.optional(count),
-  graph_relationships: z.optional(count),
+  storage: optional(z.string()),
+  created_at: optional(z.string()),
+  graph_nodes: optional(count),
+  graph_relationships: optional(count),
 });
 
 export const createdInstanceWire = z.looseObject({
@@ -108,16 +108,16 @@ export const createdInstanceWire = z.looseObject({
   region: z.string(),
   type: z.string(),
   name: z.string(),
-  created_at: z.optional(z.string()),
+  created_at: optional(z.string()),
 });
 
 export const snapshotWire = z.looseObject({
   instance_id: z.string(),
   snapshot_id: z.string(),
-  profile: z.optional(z.string()),
+  profile: optional(z.string()),
   status: z.string(),
-  timestamp: z.optional(z.string()),
-  exportable: z.optional(boolean()),
+  timestamp: optional(z.string()),
+  exportable: optional(boolean()),
 });
 
 export const snapshotCreatedWire = z.looseObject({ snapshot_id: z.string() });

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import type { Clock } from '../../kernel/clock.js';
 import type { CallOptions } from '../call.js';
-import { arrayOf } from '../checks.js';
+import { arrayOf, optional } from '../checks.js';
 import { isAuraError } from '../errors/base.js';
 import { AuraConfigurationError, AuraCreateOutcomeUnknownError } from '../errors/usage.js';
 import {
@@ -208,7 +208,7 @@ export class InstancesResource {
       body: toSnake(change),
       // 200 carries the instance, 202 an empty object. A `data` that is there must be an
       // instance: a union with a loose `{}` would let a broken one through unchecked.
-      schema: z.looseObject({ data: z.optional(instanceWire) }),
+      schema: z.looseObject({ data: optional(instanceWire) }),
       safety: 'idempotent',
       options,
     });

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
-import { arrayOf, boolean, httpUrl, integer, number, oneOf } from '../../../src/aura/checks.js';
+import {
+  arrayOf,
+  boolean,
+  httpUrl,
+  integer,
+  number,
+  oneOf,
+  optional,
+} from '../../../src/aura/checks.js';
 import { AuraClient, AuraConfigurationError } from '../../../src/aura/index.js';
 import { toIssues } from '../../../src/aura/issues.js';
 import { checkInput, createInstanceInput } from '../../../src/aura/requests.js';
@@ -84,6 +92,39 @@ describe('checks that stand in for zod built-ins', () => {
     const absent = z.object({ list: arrayOf(item) }).safeParse({});
     expect(absent.error && toIssues(absent.error)).toEqual([
       { path: 'list', message: 'expected array' },
+    ]);
+  });
+
+  it('optional parses and refuses as z.optional does, in an object and on its own', () => {
+    const count = instanceWire.shape.graph_nodes;
+    const shapes = (wrap: (inner: z.ZodMiniType) => z.ZodMiniType) =>
+      z.strictObject({
+        n: wrap(integer().check(z.refine((n) => n > 0, 'above 0'))),
+        c: wrap(count),
+      });
+    const inputs: unknown[] = [
+      {},
+      { n: 1 },
+      { n: undefined, c: undefined },
+      { n: 2, c: '12' },
+      { n: 'x' },
+      { n: 0, c: 'many' },
+      { n: 1, extra: true },
+      { c: null },
+      null,
+    ];
+    for (const input of inputs) {
+      const ours = shapes(optional).safeParse(input);
+      const zods = shapes(z.optional).safeParse(input);
+      expect(ours.success).toBe(zods.success);
+      expect(ours.data).toEqual(zods.data);
+      if (ours.data) expect(Object.keys(ours.data)).toEqual(Object.keys(zods.data ?? {}));
+      expect(ours.error && toIssues(ours.error)).toEqual(zods.error && toIssues(zods.error));
+    }
+    expect(optional(z.string()).safeParse(undefined)).toEqual({ success: true, data: undefined });
+    const refused = optional(z.string()).safeParse(3);
+    expect(refused.error && toIssues(refused.error)).toEqual([
+      { path: '', message: 'expected string' },
     ]);
   });
 
