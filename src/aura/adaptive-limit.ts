@@ -31,7 +31,7 @@ export interface AdaptiveSettings {
  * ```
  */
 export function adaptiveLimitAt(state: AdaptiveLimit, now: number, s: AdaptiveSettings): number {
-  if (state.since === Number.NEGATIVE_INFINITY) return s.limit;
+  if (state.since === -Infinity) return s.limit;
   const grown = state.level + Math.floor((now - state.since) / s.windowMs) * s.increase;
   return Math.min(s.limit, grown);
 }

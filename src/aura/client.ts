@@ -1,7 +1,17 @@
 import * as z from 'zod/mini';
 import { type Clock, systemClock } from '../kernel/clock.js';
 import { type Logger, silentLogger } from '../kernel/logger.js';
-import { atLeastZero, greaterThanZero, httpUrl, integer, nonBlank, renamedTo } from './checks.js';
+import {
+  arrayOf,
+  atLeastZero,
+  greaterThanZero,
+  httpUrl,
+  integer,
+  nonBlank,
+  number,
+  optional,
+  renamedTo,
+} from './checks.js';
 import { bindClientInternals } from './client-transport.js';
 import { DEFAULTS, type RetryOptions } from './defaults.js';
 import { AuraConfigurationError } from './errors/usage.js';
@@ -66,31 +76,31 @@ export interface AuraClientOptions {
 }
 
 const nonEmpty = nonBlank('required');
-const positive = z.number().check(greaterThanZero());
+const positive = number().check(greaterThanZero());
 const optionsSchema = z.object({
   clientId: nonEmpty,
   clientSecret: nonEmpty,
-  tenantId: z.optional(nonEmpty),
-  baseUrl: z.optional(httpUrl()),
-  timeoutMs: z.optional(positive),
-  tokenRefreshMarginMs: z.optional(z.number().check(atLeastZero())),
+  tenantId: optional(nonEmpty),
+  baseUrl: optional(httpUrl()),
+  timeoutMs: optional(positive),
+  tokenRefreshMarginMs: optional(number().check(atLeastZero())),
   // Other unknown keys pass (as before); these old names would be silently ignored, so they fail.
   timeout: renamedTo('timeoutMs'),
   tokenRefreshMargin: renamedTo('tokenRefreshMarginMs'),
-  retry: z.optional(
+  retry: optional(
     z.object({
-      limit: z.optional(integer().check(atLeastZero())),
-      baseDelayMs: z.optional(positive),
-      maxDelayMs: z.optional(positive),
-      maxRetryAfterMs: z.optional(z.number().check(atLeastZero())),
-      statusCodes: z.optional(z.array(integer())),
+      limit: optional(integer().check(atLeastZero())),
+      baseDelayMs: optional(positive),
+      maxDelayMs: optional(positive),
+      maxRetryAfterMs: optional(number().check(atLeastZero())),
+      statusCodes: optional(arrayOf(integer())),
     }),
   ),
-  rateLimit: z.optional(
+  rateLimit: optional(
     z.object({
       limit: integer().check(greaterThanZero()),
       windowMs: positive,
-      burst: z.optional(integer().check(greaterThanZero())),
+      burst: optional(integer().check(greaterThanZero())),
     }),
   ),
 });

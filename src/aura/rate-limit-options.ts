@@ -38,16 +38,6 @@ export interface RateLimitOptions {
   shrinkWindows?: number;
 }
 
-/** Defaults of the limiter's safety options, declared once (the budget is `DEFAULTS.rateLimit`). */
-const SAFETY_DEFAULTS = {
-  /** Covers send-to-arrival skew: seconds of event-loop stall or network jitter are rare. */
-  marginMs: 1_000,
-  /** The margin never takes more than this share of a (short, custom) window. */
-  maxMarginShare: 0.1,
-  shrinkAfter429: 0.2,
-  shrinkWindows: 3,
-} as const;
-
 /**
  * How the budget adapts to 429s without Retry-After (AIMD): halved at each,
  * then 2% of the limit added back per window without one (125 a minute: 3).
@@ -65,7 +55,9 @@ export const ADAPTIVE_DEFAULTS = { decrease: 0.5, increaseShare: 0.02 } as const
  * ```
  */
 export function defaultMarginMs(windowMs: number): number {
-  return Math.min(SAFETY_DEFAULTS.marginMs, windowMs * SAFETY_DEFAULTS.maxMarginShare);
+  // 1 000 ms covers send-to-arrival skew (seconds of event-loop stall or network jitter are
+  // rare); the margin never takes more than a tenth of a (short, custom) window.
+  return Math.min(1_000, windowMs * 0.1);
 }
 
 const isCount = (n: number) => Number.isInteger(n) && n >= 1;
@@ -104,8 +96,9 @@ export function resolveRateLimitOptions(options: RateLimitOptions): Required<Rat
   return {
     burst: Math.min(options.limit, 10),
     marginMs: defaultMarginMs(options.windowMs),
-    shrinkAfter429: SAFETY_DEFAULTS.shrinkAfter429,
-    shrinkWindows: SAFETY_DEFAULTS.shrinkWindows,
+    // The safety defaults, declared here once (the budget is `DEFAULTS.rateLimit`).
+    shrinkAfter429: 0.2,
+    shrinkWindows: 3,
     ...withoutUndefined(options),
   };
 }

@@ -71,21 +71,21 @@ export function createRateLimiter(options: RateLimitOptions, clock: Clock): Rate
   const { limit, burst } = settings;
   const window = settings.windowMs + settings.marginMs;
   const shrunkLimit = Math.max(1, Math.floor(limit * (1 - settings.shrinkAfter429)));
-  let shrunkUntil = Number.NEGATIVE_INFINITY;
+  let shrunkUntil = -Infinity;
   const adaptiveSettings = {
     limit,
     windowMs: window,
     decrease: ADAPTIVE_DEFAULTS.decrease,
     increase: Math.max(1, Math.round(limit * ADAPTIVE_DEFAULTS.increaseShare)),
   };
-  let adaptive: AdaptiveLimit = { level: limit, since: Number.NEGATIVE_INFINITY };
+  let adaptive: AdaptiveLimit = { level: limit, since: -Infinity };
   // GCRA: `paced` is the theoretical start of the next request; up to `burst - 1`
   // intervals of it may be used early.
-  let paced = Number.NEGATIVE_INFINITY;
+  let paced = -Infinity;
   // Ring buffer of the last `limit` start times, oldest at `next`.
-  const starts = new Array<number>(limit).fill(Number.NEGATIVE_INFINITY);
+  const starts = new Array<number>(limit).fill(-Infinity);
   let next = 0;
-  let pausedUntil = Number.NEGATIVE_INFINITY;
+  let pausedUntil = -Infinity;
   let pumping = false;
   // Cancels the pump's sleep when nobody waits any more, so no timer outlives the queue.
   let idle = new AbortController();

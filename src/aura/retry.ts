@@ -52,8 +52,9 @@ export function decideRetry(
 // HTTP dates (RFC 9110): IMF-fixdate, the obsolete RFC 850 form, and asctime
 // (which carries no zone: it is GMT by definition). Anything else is no date:
 // `Date.parse` reads "foo 1" as a day in 2001, which would mean "retry now".
-const IMF_FIXDATE = /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/;
-const RFC_850 = /^[A-Z][a-z]+, \d{2}-[A-Z][a-z]{2}-\d{2} \d{2}:\d{2}:\d{2} GMT$/;
+// The first two in one pattern (IMF-fixdate, then RFC 850), as they end alike.
+const IMF_FIXDATE_OR_RFC_850 =
+  /^(?:[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4}|[A-Z][a-z]+, \d{2}-[A-Z][a-z]{2}-\d{2}) \d{2}:\d{2}:\d{2} GMT$/;
 const ASCTIME = /^[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/;
 
 /**
@@ -66,7 +67,7 @@ export function parseRetryAfter(header: string | null, now: number): number | un
   if (!value) return undefined;
   if (/^\d+$/.test(value)) return Number(value) * 1000;
   let date = Number.NaN;
-  if (IMF_FIXDATE.test(value) || RFC_850.test(value)) date = Date.parse(value);
+  if (IMF_FIXDATE_OR_RFC_850.test(value)) date = Date.parse(value);
   else if (ASCTIME.test(value)) date = Date.parse(`${value} GMT`);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { greaterThanZero } from './checks.js';
+import { arrayOf, boolean, greaterThanZero, number, optional } from './checks.js';
 import { Secret } from './secret.js';
 import type { Camelize } from './wire.js';
 
@@ -41,22 +41,23 @@ export const CLOUD_PROVIDERS = ['gcp', 'aws', 'azure'] as const;
 export type CloudProvider = (typeof CLOUD_PROVIDERS)[number];
 
 // graph_nodes/graph_relationships: the spec says string, the live API sends numbers.
-// A refinement rather than a union of the two: see checks.ts.
+// A refinement rather than a union of the two, and an overwrite rather than a pipe into a
+// transform (two more zod kinds): see checks.ts.
 const isCount = (value: unknown) =>
   Number.isFinite(value) || (typeof value === 'string' && /^\d+$/.test(value));
-const count = z.pipe(
-  z.unknown().check(z.refine(isCount, 'expected a number or a string of digits')),
-  z.transform((value) => Number(value)),
-);
+const count = z.unknown().check(
+  z.refine(isCount, 'expected a number or a string of digits'),
+  z.overwrite((value) => Number(value)),
+) as z.ZodMiniType<number, unknown>;
 
 export const tenantSummaryWire = z.looseObject({ id: z.string(), name: z.string() });
 
 export const instanceConfigurationWire = z.looseObject({
   region: z.string(),
-  region_name: z.optional(z.string()),
+  region_name: optional(z.string()),
   type: z.string(),
   memory: z.string(),
-  storage: z.optional(z.string()),
+  storage: optional(z.string()),
   version: z.string(),
   cloud_provider: z.string(),
 });
@@ -64,7 +65,7 @@ export const instanceConfigurationWire = z.looseObject({
 export const tenantWire = z.looseObject({
   id: z.string(),
   name: z.string(),
-  instance_configurations: z.array(instanceConfigurationWire),
+  instance_configurations: arrayOf(instanceConfigurationWire),
 });
 
 export const instanceSummaryWire = z.looseObject({
@@ -72,55 +73,58 @@ export const instanceSummaryWire = z.looseObject({
   name: z.string(),
   tenant_id: z.string(),
   cloud_provider: z.string(),
-  created_at: z.optional(z.string()),
+  created_at: optional(z.string()),
 });
 
 export const instanceWire = z.looseObject({
   id: z.string(),
   name: z.string(),
   status: z.string() as z.ZodMiniType<InstanceStatus>,
-  connection_url: z.optional(z.string()),
+  connection_url: optional(z.string()),
   tenant_id: z.string(),
   cloud_provider: z.string(),
   region: z.string(),
   type: z.string(),
   memory: z.string(),
-  storage: z.optional(z.string()),
-  created_at: z.optional(z.string()),
-  graph_nodes: z.optional(count),
-  graph_relationships: z.optional(count),
+  storage: optional(z.string()),
+  created_at: optional(z.string()),
+  graph_nodes: optional(count),
+  graph_relationships: optional(count),
 });
 
 export const createdInstanceWire = z.looseObject({
   id: z.string(),
   connection_url: z.string(),
   username: z.string(),
-  password: z.pipe(
-    z.string(),
-    z.transform((value) => new Secret(value)),
-  ),
+  // Wrapped by an overwrite, which runs only on a string (z.string() aborts otherwise).
+  password: z
+    .string()
+    .check(z.overwrite((value) => new Secret(value) as never)) as unknown as z.ZodMiniType<
+    Secret,
+    string
+  >,
   tenant_id: z.string(),
   cloud_provider: z.string(),
   region: z.string(),
   type: z.string(),
   name: z.string(),
-  created_at: z.optional(z.string()),
+  created_at: optional(z.string()),
 });
 
 export const snapshotWire = z.looseObject({
   instance_id: z.string(),
   snapshot_id: z.string(),
-  profile: z.optional(z.string()),
+  profile: optional(z.string()),
   status: z.string(),
-  timestamp: z.optional(z.string()),
-  exportable: z.optional(z.boolean()),
+  timestamp: optional(z.string()),
+  exportable: optional(boolean()),
 });
 
 export const snapshotCreatedWire = z.looseObject({ snapshot_id: z.string() });
 
 export const tokenWire = z.looseObject({
   access_token: z.string().check(z.refine((token) => token !== '', 'must not be empty')),
-  expires_in: z.number().check(greaterThanZero()),
+  expires_in: number().check(greaterThanZero()),
   token_type: z
     .string()
     .check(z.refine((value) => value.toLowerCase() === 'bearer', 'expected bearer')),

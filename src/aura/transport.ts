@@ -1,4 +1,4 @@
-import ky, { type KyInstance } from 'ky';
+import ky, { type KyInstance, type Options } from 'ky';
 import type * as z from 'zod/mini';
 import type { Clock } from '../kernel/clock.js';
 import type { Logger } from '../kernel/logger.js';
@@ -6,7 +6,7 @@ import type { ApiCall, CallOptions } from './call.js';
 import { createHttpError, type FailedAnswer } from './create-error.js';
 import { DEFAULTS, type RetryOptions } from './defaults.js';
 import { parseErrorBody } from './error-body.js';
-import type { AuraError, RequestContext } from './errors/base.js';
+import { type AuraError, describeRequest, type RequestContext } from './errors/base.js';
 import { AuraAuthenticationError } from './errors/http.js';
 import { AuraAbortError, AuraNetworkError, AuraTimeoutError } from './errors/transport.js';
 import { parseBody } from './parse-body.js';
@@ -14,6 +14,7 @@ import type { RateLimiter } from './rate-limiter.js';
 import { redactSecrets, rememberSecret } from './redact.js';
 import { type AttemptFailure, decideRetry, parseRetryAfter } from './retry.js';
 import { tokenWire } from './schemas.js';
+import { timeLimit } from './time-limit.js';
 import { type AccessToken, type TokenCache, TokenProvider } from './token.js';
 import { createTokenGate, type TokenGate } from './token-gate.js';
 import { isSpentToken } from './token-timing.js';
@@ -118,7 +119,11 @@ export class Transport {
       rememberSecret(this.#secrets, token.value);
       await call.options?.beforeSend?.();
       const started = clock.now();
-      const outcome = await this.#send(context, call, token.value);
+      const outcome = await this.#attempt(context, call.options, {
+        method: call.method,
+        headers: { authorization: `Bearer ${token.value}`, accept: 'application/json' },
+        ...(call.body === undefined ? {} : { json: call.body }),
+      });
       const status = 'response' in outcome ? outcome.response.status : undefined;
       logger.debug?.('aura request', { ...context, status, attempt, ms: clock.now() - started });
       if ('text' in outcome && outcome.response.ok) {
@@ -164,41 +169,29 @@ export class Transport {
     }
   }
 
-  async #send(context: RequestContext, call: ApiCall<z.ZodMiniType>, token: string) {
-    const { baseUrl, userAgent } = this.#settings;
-    return this.#attempt(context, call.options, (signal) =>
-      this.#ky(`${baseUrl}${context.path}`, {
-        method: call.method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          accept: 'application/json',
-          'user-agent': userAgent,
-        },
-        ...(call.body === undefined ? {} : { json: call.body }),
-        signal,
-      }),
-    );
-  }
-
-  /** One fetch and its body, under the attempt timeout and the caller's signal. */
+  /**
+   * One fetch of `context.path` (with the User-Agent) and its body, under the attempt timeout
+   * and the caller's signal.
+   */
   async #attempt(
     context: RequestContext,
     options: CallOptions | undefined,
-    send: (signal: AbortSignal) => Promise<Response>,
+    init: Options & { headers: Record<string, string> },
   ): Promise<Outcome> {
-    const { clock } = this.#settings;
+    const { baseUrl, clock, userAgent } = this.#settings;
     const timeoutMs = options?.timeoutMs ?? this.#settings.timeoutMs;
-    const timeout = new AbortController();
-    const stopTimer = new AbortController();
-    clock.sleep(timeoutMs, stopTimer.signal).then(
-      () => timeout.abort(new AuraTimeoutError(timeoutMs, { request: context })),
-      () => {},
+    const [signal, stopTimer] = timeLimit(
+      clock,
+      timeoutMs,
+      () => new AuraTimeoutError(timeoutMs, { request: context }),
+      options?.signal,
     );
-    const signal = options?.signal
-      ? AbortSignal.any([options.signal, timeout.signal])
-      : timeout.signal;
     try {
-      const response = await send(signal);
+      const response = await this.#ky(`${baseUrl}${context.path}`, {
+        ...init,
+        headers: { ...init.headers, 'user-agent': userAgent },
+        signal,
+      });
       const text = await response.text();
       const requestId = response.headers.get('x-request-id') ?? undefined;
       if (requestId) context.requestId = requestId;
@@ -207,10 +200,11 @@ export class Transport {
       const cause = withoutRequest(thrown);
       // Aborted by the caller after the request left: `request` marks that it was sent.
       if (options?.signal?.aborted) throw new AuraAbortError({ request: context, cause });
-      if (timeout.signal.aborted) return { failure: timeout.signal.reason, kind: 'timeout' };
+      // Not the caller's signal, so the time limit's.
+      if (signal.aborted) return { failure: signal.reason, kind: 'timeout' };
       return { failure: new AuraNetworkError({ request: context, cause }), kind: 'network' };
     } finally {
-      stopTimer.abort();
+      stopTimer();
     }
   }
 
@@ -248,19 +242,16 @@ export class Transport {
 
   /** `POST /oauth/token` with the client credentials; retried like an idempotent call. */
   async #requestToken(): Promise<AccessToken> {
-    const { baseUrl, clock, logger, random, retry, userAgent } = this.#settings;
+    const { clock, logger, random, retry } = this.#settings;
     const context: RequestContext = { method: 'POST', path: '/oauth/token' };
     for (let attempt = 0; ; attempt++) {
       await this.#tokenGate.enter();
       const sentAt = clock.now();
-      const outcome = await this.#attempt(context, undefined, (signal) =>
-        this.#ky(`${baseUrl}/oauth/token`, {
-          method: 'POST',
-          headers: { authorization: this.#basicAuth, 'user-agent': userAgent },
-          body: new URLSearchParams({ grant_type: 'client_credentials' }),
-          signal,
-        }),
-      );
+      const outcome = await this.#attempt(context, undefined, {
+        method: 'POST',
+        headers: { authorization: this.#basicAuth },
+        body: new URLSearchParams({ grant_type: 'client_credentials' }),
+      });
       if ('text' in outcome && outcome.response.ok) {
         const token = parseBody(tokenWire, outcome.text, context);
         rememberSecret(this.#secrets, token.access_token);
@@ -296,7 +287,7 @@ async function abortable<T>(
   try {
     return await promise;
   } catch (cause) {
-    if (signal?.aborted) throw new AuraAbortError({ what: describe(context), cause });
+    if (signal?.aborted) throw new AuraAbortError({ what: describeRequest(context), cause });
     throw cause;
   }
 }
@@ -318,5 +309,3 @@ function tokenError(answer: FailedAnswer): AuraError {
 }
 
 const PASSWORD = /"password"\s*:\s*"([^"\\]+)"/;
-
-const describe = (context: RequestContext) => `${context.method} ${context.path}`;

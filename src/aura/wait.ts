@@ -5,6 +5,7 @@ import { AuraAbortError, AuraTimeoutError } from './errors/transport.js';
 import { AuraInstanceFailedError } from './errors/usage.js';
 import type { RequestPriority } from './rate-limiter.js';
 import type { Instance, InstanceStatus } from './schemas.js';
+import { timeLimit } from './time-limit.js';
 
 /** What `waitUntilRunning` reports after every check. */
 export interface WaitProgress {
@@ -61,15 +62,12 @@ export async function waitUntilRunning(
   const started = clock.now();
   const deadline = started + timeoutMs;
   // One deadline bounds the whole wait, a status read in flight included.
-  const expired = new AbortController();
-  const stopDeadline = new AbortController();
-  clock.sleep(timeoutMs, stopDeadline.signal).then(
-    () => expired.abort(new AuraTimeoutError(timeoutMs, { what })),
-    () => {},
+  const [signal, stopDeadline] = timeLimit(
+    clock,
+    timeoutMs,
+    () => new AuraTimeoutError(timeoutMs, { what }),
+    options.signal,
   );
-  const signal = options.signal
-    ? AbortSignal.any([options.signal, expired.signal])
-    : expired.signal;
   const stopped = (cause: unknown) =>
     options.signal?.aborted
       ? new AuraAbortError({ what, cause })
@@ -103,6 +101,6 @@ export async function waitUntilRunning(
       }
     }
   } finally {
-    stopDeadline.abort();
+    stopDeadline();
   }
 }

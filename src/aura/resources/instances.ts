@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import type { Clock } from '../../kernel/clock.js';
 import type { CallOptions } from '../call.js';
+import { arrayOf, optional } from '../checks.js';
 import { isAuraError } from '../errors/base.js';
 import { AuraConfigurationError, AuraCreateOutcomeUnknownError } from '../errors/usage.js';
 import {
@@ -15,7 +16,6 @@ import {
 import {
   type CreatedInstance,
   createdInstanceWire,
-  envelope,
   type Instance,
   type InstanceSummary,
   instanceSummaryWire,
@@ -24,6 +24,7 @@ import {
 import type { Transport } from '../transport.js';
 import { type WaitOptions, waitUntilRunning } from '../wait.js';
 import { toCamel, toSnake } from '../wire.js';
+import { callForData } from './call-data.js';
 import type { TenantsResource } from './tenants.js';
 
 /** Failures after which a create may or may not have happened at Aura. */
@@ -62,15 +63,14 @@ export class InstancesResource {
    */
   async list(query: { tenantId?: string } = {}, options?: CallOptions): Promise<InstanceSummary[]> {
     const tenantId = query.tenantId ?? this.#defaultTenantId;
-    const body = await this.#transport.call({
+    return callForData(this.#transport, {
       method: 'GET',
       path: '/instances',
       query: { tenantId },
-      schema: envelope(z.array(instanceSummaryWire)),
+      schema: arrayOf(instanceSummaryWire),
       safety: 'idempotent',
       options,
     });
-    return toCamel(body.data);
   }
 
   /**
@@ -102,14 +102,13 @@ export class InstancesResource {
    * ```
    */
   async get(instanceId: string, options?: CallOptions): Promise<Instance> {
-    const body = await this.#transport.call({
+    return callForData(this.#transport, {
       method: 'GET',
       path: instancePath(instanceId),
-      schema: envelope(instanceWire),
+      schema: instanceWire,
       safety: 'idempotent',
       options,
     });
-    return toCamel(body.data);
   }
 
   /**
@@ -141,15 +140,14 @@ export class InstancesResource {
     const tenantId = input.tenantId ?? (await this.#tenants.defaultId());
     const spec = checkInput(createInstanceInput, { ...input, tenantId }, 'instance spec');
     try {
-      const body = await this.#transport.call({
+      return await callForData(this.#transport, {
         method: 'POST',
         path: '/instances',
         body: toSnake(spec),
-        schema: envelope(createdInstanceWire),
+        schema: createdInstanceWire,
         safety: 'unsafe',
         options,
       });
-      return toCamel(body.data);
     } catch (error) {
       // Only a failure of the create request itself is ambiguous: an abort before it
       // left carries no request, and a failed token request never reached /instances.
@@ -210,7 +208,7 @@ export class InstancesResource {
       body: toSnake(change),
       // 200 carries the instance, 202 an empty object. A `data` that is there must be an
       // instance: a union with a loose `{}` would let a broken one through unchecked.
-      schema: z.looseObject({ data: z.optional(instanceWire) }),
+      schema: z.looseObject({ data: optional(instanceWire) }),
       safety: 'idempotent',
       options,
     });
@@ -245,14 +243,13 @@ export class InstancesResource {
   }
 
   async #action(instanceId: string, action: 'pause' | 'resume', options?: CallOptions) {
-    const body = await this.#transport.call({
+    return callForData(this.#transport, {
       method: 'POST',
       path: `${instancePath(instanceId)}/${action}`,
       body: {},
-      schema: envelope(instanceWire),
+      schema: instanceWire,
       safety: 'idempotent',
       options,
     });
-    return toCamel(body.data);
   }
 }

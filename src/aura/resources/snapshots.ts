@@ -1,8 +1,7 @@
-import * as z from 'zod/mini';
 import type { CallOptions } from '../call.js';
+import { arrayOf } from '../checks.js';
 import { checkInput, idInput, snapshotDate } from '../requests.js';
 import {
-  envelope,
   type Instance,
   instanceWire,
   type Snapshot,
@@ -10,7 +9,7 @@ import {
   snapshotWire,
 } from '../schemas.js';
 import type { Transport } from '../transport.js';
-import { toCamel } from '../wire.js';
+import { callForData } from './call-data.js';
 
 const path = (instanceId: string) =>
   `/instances/${encodeURIComponent(checkInput(idInput, instanceId, 'instanceId'))}/snapshots`;
@@ -38,28 +37,26 @@ export class SnapshotsResource {
   ): Promise<Snapshot[]> {
     const date =
       query.date === undefined ? undefined : checkInput(snapshotDate, query.date, 'date');
-    const body = await this.#transport.call({
+    return callForData(this.#transport, {
       method: 'GET',
       path: path(instanceId),
       query: { date },
-      schema: envelope(z.array(snapshotWire)),
+      schema: arrayOf(snapshotWire),
       safety: 'idempotent',
       options,
     });
-    return toCamel(body.data);
   }
 
   /** Gets one snapshot. */
   async get(instanceId: string, snapshotId: string, options?: CallOptions): Promise<Snapshot> {
     const id = checkInput(idInput, snapshotId, 'snapshotId');
-    const body = await this.#transport.call({
+    return callForData(this.#transport, {
       method: 'GET',
       path: `${path(instanceId)}/${encodeURIComponent(id)}`,
-      schema: envelope(snapshotWire),
+      schema: snapshotWire,
       safety: 'idempotent',
       options,
     });
-    return toCamel(body.data);
   }
 
   /**
@@ -71,28 +68,26 @@ export class SnapshotsResource {
    * ```
    */
   async create(instanceId: string, options?: CallOptions): Promise<{ snapshotId: string }> {
-    const body = await this.#transport.call({
+    return callForData(this.#transport, {
       method: 'POST',
       path: path(instanceId),
       body: {},
-      schema: envelope(snapshotCreatedWire),
+      schema: snapshotCreatedWire,
       safety: 'unsafe',
       options,
     });
-    return toCamel(body.data);
   }
 
   /** Starts restoring the instance from a snapshot; the instance goes `restoring`. */
   async restore(instanceId: string, snapshotId: string, options?: CallOptions): Promise<Instance> {
     const id = checkInput(idInput, snapshotId, 'snapshotId');
-    const body = await this.#transport.call({
+    return callForData(this.#transport, {
       method: 'POST',
       path: `${path(instanceId)}/${encodeURIComponent(id)}/restore`,
       body: {},
-      schema: envelope(instanceWire),
+      schema: instanceWire,
       safety: 'unsafe',
       options,
     });
-    return toCamel(body.data);
   }
 }

@@ -1,16 +1,10 @@
-import * as z from 'zod/mini';
 import type { CallOptions } from '../call.js';
+import { arrayOf } from '../checks.js';
 import { AuraTenantRequiredError } from '../errors/usage.js';
 import { checkInput, idInput } from '../requests.js';
-import {
-  envelope,
-  type Tenant,
-  type TenantSummary,
-  tenantSummaryWire,
-  tenantWire,
-} from '../schemas.js';
+import { type Tenant, type TenantSummary, tenantSummaryWire, tenantWire } from '../schemas.js';
 import type { Transport } from '../transport.js';
-import { toCamel } from '../wire.js';
+import { callForData } from './call-data.js';
 
 /** `aura.tenants`: the projects (tenants) these credentials can use. */
 export class TenantsResource {
@@ -65,14 +59,13 @@ export class TenantsResource {
    * ```
    */
   async list(options?: CallOptions): Promise<TenantSummary[]> {
-    const body = await this.#transport.call({
+    return callForData(this.#transport, {
       method: 'GET',
       path: '/tenants',
-      schema: envelope(z.array(tenantSummaryWire)),
+      schema: arrayOf(tenantSummaryWire),
       safety: 'idempotent',
       options,
     });
-    return toCamel(body.data);
   }
 
   /**
@@ -87,13 +80,12 @@ export class TenantsResource {
    */
   async get(tenantId?: string, options?: CallOptions): Promise<Tenant> {
     const id = checkInput(idInput, tenantId ?? (await this.defaultId()), 'tenantId');
-    const body = await this.#transport.call({
+    return callForData(this.#transport, {
       method: 'GET',
       path: `/tenants/${encodeURIComponent(id)}`,
-      schema: envelope(tenantWire),
+      schema: tenantWire,
       safety: 'idempotent',
       options,
     });
-    return toCamel(body.data);
   }
 }
