@@ -84,6 +84,7 @@ const ENTRIES: Record<string, { load: () => Promise<Record<string, unknown>>; na
       'isUserClientError',
       'newHostRecord',
       'newRecord',
+      'parseAesGcmKeys',
       'provisionUserDatabase',
       'queryApiOrigin',
     ],

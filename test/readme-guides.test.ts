@@ -62,7 +62,7 @@ describe('Guides, smaller examples', () => {
   it('provisioning.md: the keys it makes and rotates encrypt and decrypt', async () => {
     const [block = ''] = await readmeBlocks('Encryption keys', 'docs/guides/provisioning.md');
     const [k1, k2] = [generateAesGcmKey(), generateAesGcmKey()];
-    Object.assign(process.env, { AURA_KEY_K1: k1, AURA_KEY_K2: k2 });
+    Object.assign(process.env, { AURA_PROVISIONER_KEYS: `k2=${k2},k1=${k1}` });
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     try {
       const main = await loadAsModule<{ cipher: ReturnType<typeof createAesGcmCipher> }>(

@@ -33,7 +33,7 @@ describe('Guide: provisioning with the Supabase store', () => {
       AURA_CLIENT_ID: 'test-client-id',
       AURA_CLIENT_SECRET: 'test-client-secret',
       AURA_TENANT_ID: 'tenant-1',
-      AURA_KEY_K1: generateAesGcmKey(),
+      AURA_PROVISIONER_KEYS: `k1=${generateAesGcmKey()}`,
     });
     const main = await loadAsModule<{ status: string }>(dir, 'supabase', code, {
       provide: ['userId'],

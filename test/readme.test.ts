@@ -112,7 +112,7 @@ describe('README', () => {
     server.listen({ onUnhandledFrame: 'error' });
     Object.assign(process.env, {
       AURA_BASE_URL: 'https://api.neo4j.io',
-      AURA_KEY_K1: generateAesGcmKey(),
+      AURA_PROVISIONER_KEYS: `k1=${generateAesGcmKey()}`,
     });
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     try {

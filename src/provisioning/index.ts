@@ -45,6 +45,7 @@ export type {
   ListQuery,
   RecordPage,
 } from '../records/store.js';
+export { parseAesGcmKeys } from '../stores/aes-gcm-keys.js';
 export {
   type AesGcmCipherOptions,
   createAesGcmCipher,

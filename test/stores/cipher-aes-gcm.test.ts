@@ -2,6 +2,7 @@ import { inspect } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { decodeBase64, encodeBase64Url } from '../../src/kernel/base64.js';
 import { isProvisioningError } from '../../src/records/errors.js';
+import { parseAesGcmKeys } from '../../src/stores/aes-gcm-keys.js';
 import { createAesGcmCipher, generateAesGcmKey } from '../../src/stores/cipher-aes-gcm.js';
 
 const K1 = generateAesGcmKey();
@@ -232,5 +233,32 @@ describe('generateAesGcmKey', () => {
     expect(key).toMatch(/^[A-Za-z0-9+/]{43}=$/);
     expect(decodeBase64(key)).toHaveLength(32);
     expect(generateAesGcmKey()).not.toBe(key);
+  });
+});
+
+describe('parseAesGcmKeys', () => {
+  it('reads `k1=<base64>,k2=...` as the cipher options: the first key encrypts unless named', async () => {
+    const [k1, k2] = [generateAesGcmKey(), generateAesGcmKey()];
+    const options = parseAesGcmKeys(`k2=${k2}, k1=${k1}`);
+    expect(options).toEqual({ keys: { k2, k1 }, currentKeyId: 'k2' });
+    expect(parseAesGcmKeys(`k2=${k2},k1=${k1}`, 'k1').currentKeyId).toBe('k1');
+    const stored = await createAesGcmCipher(options).encrypt('pa55word', 'user-1');
+    expect(stored.startsWith('v1:k2:')).toBe(true);
+  });
+
+  it('refuses a bad list with a typed error that names no key', () => {
+    const key = generateAesGcmKey();
+    for (const text of ['', key, `k1=${key},k1=${key}`, `=${key}`]) {
+      const error = (() => {
+        try {
+          parseAesGcmKeys(text);
+        } catch (caught) {
+          return caught as Error;
+        }
+        return undefined;
+      })();
+      expect(error).toMatchObject({ name: 'ProvisioningConfigurationError' });
+      expect(error?.message).not.toContain(key);
+    }
   });
 });
