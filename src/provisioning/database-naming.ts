@@ -54,9 +54,10 @@ export type LostCreate =
  * asked-for name proves nothing: a database of the host that no record names
  * (not built in) is the user's only when exactly one is there and this user
  * is the only one on the host still waiting for a database. Nothing unowned:
- * nothing was made, and the create is sent again. The one database must be
- * fresh: made after the create was sent (Aura's `created_at`), or first
- * listed by this process after that. Pure.
+ * nothing was made, and the create is sent again; the same where the host
+ * lists another user's database under its asked-for name (Aura honours names
+ * there). The one database must be fresh: made after the create was sent
+ * (Aura's `created_at`), or first listed by this process after that. Pure.
  *
  * @example
  * ```ts
@@ -91,6 +92,17 @@ export function settleLostCreate(
       r.databaseName !== null &&
       !listed.has(r.databaseName.toLowerCase()),
   );
+  // The host shows how Aura names its databases: a user's asked-for name listed means names are
+  // honoured, and then what no record names is never this user's (the create is sent again;
+  // a copy of the asked-for name is refused by name).
+  const honoured = onHost.some(
+    (r) =>
+      r.userId !== record.userId &&
+      r.databaseName !== null &&
+      isOwnInstanceName(r.databaseName.toLowerCase(), prefix) &&
+      listed.has(r.databaseName.toLowerCase()),
+  );
+  if (honoured) return { kind: 'resend' };
   const only = unowned.length === 1 && waiting.length === 1 && waiting[0]?.userId === record.userId;
   const [database] = unowned;
   if (!only || !database) return { kind: 'wait' };

@@ -60,6 +60,15 @@ describe('settleLostCreate', () => {
     expect(settleLostCreate(me, listing, [me], seenLongAgo)).toEqual({ kind: 'wait' });
   });
 
+  it('never adopts where the host shows Aura honours asked-for names: it sends again', () => {
+    const named = placed('named', wish(4), { status: 'ready' });
+    const listing = [
+      { id: 'd4', name: wish(4) },
+      { id: 'd9', name: 'analytics', createdAt: new Date(NOW + 1_000).toISOString() },
+    ];
+    expect(settleLostCreate(me, listing, [me, named], context)).toEqual({ kind: 'resend' });
+  });
+
   it("never takes another user's asked-for name", () => {
     expect(settleLostCreate(me, [{ id: 'd3', name: wish(3) }], [me], context)).toEqual({
       kind: 'resend',
