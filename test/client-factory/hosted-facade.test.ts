@@ -1,11 +1,10 @@
 import { inspect } from 'node:util';
 import { HttpResponse, http } from 'msw';
-import { setupServer } from 'msw/node';
 import neo4j from 'neo4j-driver';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UserDatabaseScopeError } from '../../src/client-factory/errors.js';
 import { createQueryClientForUser } from '../../src/client-factory/user-query-clients.js';
-import { type FakeBoltServer, startFakeBoltServer } from './fake-bolt-server.js';
+import { useHostServers } from './host-servers.js';
 import { OTHER_DB, OWN_DB } from './hostile-statements.js';
 import { clientsOver, createHostedWorld, HOST_PASSWORD } from './support.js';
 
@@ -42,30 +41,19 @@ function pathToSecret(root: unknown, secret: string): string | undefined {
   return undefined;
 }
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
-
-let bolt: FakeBoltServer;
-beforeEach(async () => {
-  bolt = await startFakeBoltServer();
-});
-afterEach(async () => {
-  await bolt.close();
-});
+const servers = useHostServers();
 
 async function hostedUser() {
   const t = clientsOver(createHostedWorld());
-  const host = await t.putHost('h0000001', { connectionUrl: bolt.url });
+  const host = await t.putHost('h0000001', { connectionUrl: servers.bolt.url });
   await t.putHostedUser('u1', host, OWN_DB);
   await t.putHostedUser('u2', host, OTHER_DB);
   return { ...t, driver: await t.clients.driverFor('u1') };
 }
 
-const runs = () => bolt.messages.filter((message) => message.name === 'RUN');
+const runs = () => servers.bolt.messages.filter((message) => message.name === 'RUN');
 const databases = () =>
-  bolt.messages
+  servers.bolt.messages
     .filter((message) => message.name === 'RUN' || message.name === 'BEGIN')
     .map((message) => (message.fields[message.name === 'RUN' ? 2 : 0] as { db?: string }).db)
     .filter((db) => db !== undefined);
@@ -131,7 +119,7 @@ describe('the text checked is the text sent', () => {
 
   it('Query API: a statement object with toJSON is refused; a String is sent as its own value', async () => {
     const posted: unknown[] = [];
-    server.use(
+    servers.api.use(
       http.post(`${ORIGIN}/db/:database/query/v2`, async ({ request }) => {
         posted.push(((await request.json()) as { statement: unknown }).statement);
         return HttpResponse.json({ data: { fields: [], values: [] } }, { status: 202 });

@@ -1,14 +1,13 @@
 import { HttpResponse, http } from 'msw';
-import { setupServer } from 'msw/node';
 import type { Driver } from 'neo4j-driver';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UserDatabaseScopeError } from '../../src/client-factory/errors.js';
 import {
   createQueryClientForUser,
   createUserQueryClients,
 } from '../../src/client-factory/user-query-clients.js';
 import { createClientForUser, sharedUserClients } from '../../src/neo4j.js';
-import { type FakeBoltServer, startFakeBoltServer } from './fake-bolt-server.js';
+import { useHostServers } from './host-servers.js';
 import { BENIGN, HOSTILE, OTHER_DB, OWN_DB } from './hostile-statements.js';
 import { clientsOver, createHostedWorld, HOST_PASSWORD } from './support.js';
 
@@ -17,23 +16,12 @@ const ORIGIN = 'https://h0000001.databases.neo4j.io';
 /** One way a hosted user's statement reaches Neo4j. */
 type Surface = (query: string) => Promise<unknown>;
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
-
-let bolt: FakeBoltServer;
-beforeEach(async () => {
-  bolt = await startFakeBoltServer();
-});
-afterEach(async () => {
-  await bolt.close();
-});
+const servers = useHostServers();
 
 /** A hosted user `u1` (and a neighbour `u2`) on one host, its Bolt URL the fake's (or Aura's, for the Query API). */
 async function hostedUsers(onBolt = true) {
   const t = clientsOver(createHostedWorld());
-  const host = await t.putHost('h0000001', onBolt ? { connectionUrl: bolt.url } : {});
+  const host = await t.putHost('h0000001', onBolt ? { connectionUrl: servers.bolt.url } : {});
   await t.putHostedUser('u1', host, OWN_DB);
   await t.putHostedUser('u2', host, OTHER_DB);
   return t;
@@ -92,7 +80,7 @@ async function outcome(surface: Surface, query: string): Promise<unknown> {
 }
 
 const sentTo = (name: string) =>
-  bolt.messages
+  servers.bolt.messages
     .filter((message) => message.name === name)
     .map((message) => (message.fields[name === 'RUN' ? 2 : 0] as { db?: string }).db);
 
@@ -113,7 +101,7 @@ describe(`${HOSTILE.length} hostile statements on every client surface`, () => {
       }
     }
     expect(passed).toEqual([]);
-    expect(bolt.messages.filter((message) => message.name === 'RUN')).toEqual([]);
+    expect(servers.bolt.messages.filter((message) => message.name === 'RUN')).toEqual([]);
     expect(sentTo('BEGIN').filter((db) => db !== OWN_DB)).toEqual([]);
     await close();
     await t.clients.closeAll();
@@ -121,7 +109,7 @@ describe(`${HOSTILE.length} hostile statements on every client surface`, () => {
 
   it('Query API surfaces: each is refused, and nothing is posted', async () => {
     const posted: unknown[] = [];
-    server.use(
+    servers.api.use(
       http.post(`${ORIGIN}/db/:database/query/v2`, async ({ request }) => {
         posted.push(await request.json());
         return HttpResponse.json({ data: { fields: [], values: [] } }, { status: 202 });
@@ -168,7 +156,7 @@ describe(`${BENIGN.length} ordinary statements`, () => {
       }
     }
     expect(refused).toEqual([]);
-    const runs = bolt.messages.filter((message) => message.name === 'RUN');
+    const runs = servers.bolt.messages.filter((message) => message.name === 'RUN');
     expect(runs.map((message) => message.fields[0])).toEqual(
       plan.flatMap(([, , queries]) => queries),
     );
@@ -181,7 +169,7 @@ describe(`${BENIGN.length} ordinary statements`, () => {
 
   it('are posted by the Query API client to the user database', async () => {
     const posted: { url: string; statement: unknown }[] = [];
-    server.use(
+    servers.api.use(
       http.post(`${ORIGIN}/db/:database/query/v2`, async ({ request }) => {
         const { statement } = (await request.json()) as { statement: unknown };
         posted.push({ url: request.url, statement });
@@ -203,7 +191,7 @@ describe(`${BENIGN.length} ordinary statements`, () => {
 describe('allowedCalls', () => {
   it('replaces the default list: what it names runs, anything else is refused by name', async () => {
     const t = clientsOver(createHostedWorld(), { allowedCalls: ['apoc.text.*', 'LOAD CSV'] });
-    const host = await t.putHost('h0000001', { connectionUrl: bolt.url });
+    const host = await t.putHost('h0000001', { connectionUrl: servers.bolt.url });
     await t.putHostedUser('u1', host, OWN_DB);
     await t.clients.run('u1', "RETURN apoc.text.join(['a', 'b'], '-') AS j");
     await t.clients.run('u1', "LOAD CSV FROM 'https://example.com/a.csv' AS row RETURN row");
@@ -220,12 +208,12 @@ describe('allowedCalls', () => {
       `Refused for user u1: the statement calls "db.labels", which allowedCalls does not name; this client reaches database "${OWN_DB}" only`,
     );
     expect(JSON.stringify(refused)).not.toContain('secret-in-the-statement');
-    expect(bolt.messages.filter((message) => message.name === 'RUN')).toHaveLength(2);
+    expect(servers.bolt.messages.filter((message) => message.name === 'RUN')).toHaveLength(2);
     await t.clients.closeAll();
   });
 
   it('defaults to the db.* reads and built-in namespaces on the Query API too', async () => {
-    server.use(
+    servers.api.use(
       http.post(`${ORIGIN}/db/:database/query/v2`, () =>
         HttpResponse.json({ data: { fields: [], values: [] } }, { status: 202 }),
       ),
