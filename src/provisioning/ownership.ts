@@ -242,11 +242,11 @@ function judgeHosts(
       const seen = ctx.firstSeen?.get(key);
       if (created === undefined) unaged.push(key);
       const ageMs = created ?? (seen === undefined ? undefined : Math.max(0, ctx.now - seen));
-      const duplicateOf = namedBy.get(name);
+      const ownShape = isOwnInstanceName(name, ctx.prefix);
+      // Only a name of our making names its user on any host; Aura's may repeat on another.
+      const duplicateOf = ownShape ? namedBy.get(name) : undefined;
       // A name Aura gave may be the answer to a waiting user's create (see `settleLostCreate`).
-      const mayBeAnswer =
-        !isOwnInstanceName(name, ctx.prefix) &&
-        waiting.some((user) => madeAfterCreate(user, database, seen));
+      const mayBeAnswer = !ownShape && waiting.some((u) => madeAfterCreate(u, database, seen));
       // The host is ours (a host record holds it): what is on it needs no tag to be ours,
       // whether its name is of our making or Aura's.
       unownedDatabases.push({

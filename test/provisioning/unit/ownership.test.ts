@@ -275,4 +275,19 @@ describe('judgeSnapshot: hosts', () => {
       ['unseen', 'young'],
     ]);
   });
+
+  it('never calls a database Aura named a duplicate for a name another host also shows', () => {
+    // Aura's names are not known to be unique beyond their instance: only ours name a user.
+    const judged = judgeSnapshot(
+      snapshot({
+        hosts: [host],
+        databases: new Map([['h1', [{ id: 'd9', name: '03e64583', createdAt: OLD }]]]),
+        records: [hosted(3, { instanceId: 'h2', databaseName: '03e64583' })],
+      }),
+      context,
+    );
+    expect(judged.unownedDatabases).toMatchObject([
+      { databaseId: 'd9', kind: 'orphan', userId: undefined },
+    ]);
+  });
 });
