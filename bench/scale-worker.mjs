@@ -118,7 +118,7 @@ async function provision() {
     },
   });
   await scheduler?.ready();
-  emit({ e: 'ready' });
+  emit({ e: 'ready', t: Date.now() });
   for (const userId of config.signups ?? []) {
     provisioner.provisionUserDatabase(userId).catch((error) => {
       emit({ e: 'error', u: userId, error: String(error) });
