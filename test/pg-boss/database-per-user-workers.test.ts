@@ -98,7 +98,7 @@ describe.runIf(real)('database-per-user on pg-boss workers in real processes', (
         Number(
           (await pool.query(`select count(*) from ${table} where status = 'ready'`)).rows[0].count,
         );
-      const deadline = Date.now() + 60_000;
+      const deadline = Date.now() + 75_000;
       while ((await count()) < USERS + 1 && Date.now() < deadline) await sleep(250);
       expect(await count()).toBe(USERS + 1);
 
@@ -158,5 +158,5 @@ describe.runIf(real)('database-per-user on pg-boss workers in real processes', (
       await pool.query(`drop schema if exists "${bossSchema}" cascade`);
       await drop();
     }
-  }, 90_000);
+  }, 120_000);
 });
