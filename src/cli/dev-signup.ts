@@ -2,8 +2,9 @@ import { CliUsageError } from './errors.js';
 import { EXIT_CODES, type ExitCode } from './exit-codes.js';
 import type { Output } from './output.js';
 
-/** Where `dev signup` posts by default: the webhooks guide's app, on port 3000. */
-export const DEV_SIGNUP_URL = 'http://localhost:3000/webhooks/auth/signup';
+/** Where `dev signup` posts by default: the webhooks guide's app, on `PORT` (default 3000). */
+export const devSignupUrl = (port: string | undefined) =>
+  `http://localhost:${port || 3000}/webhooks/auth/signup`;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -59,6 +60,8 @@ function curlOf(url: string, headers: Record<string, string>, body: string): str
 export interface DevSignupInput {
   userId: string | undefined;
   url: string | undefined;
+  /** `PORT`, the app's port, for the default URL. */
+  port: string | undefined;
   /** `AUTH_HOOK_SECRET`: `v1,whsec_<base64>`, as `dev` prints it. */
   secret: string | undefined;
 }
@@ -74,7 +77,7 @@ export async function runDevSignup(input: DevSignupInput, out: Output): Promise<
   if (!UUID.test(userId)) {
     throw new CliUsageError(`"${userId}" is not a user id: Supabase's are UUIDs`);
   }
-  const url = input.url ?? DEV_SIGNUP_URL;
+  const url = input.url ?? devSignupUrl(input.port);
   if (!/^https?:\/\//.test(url) || !URL.canParse(url)) {
     throw new CliUsageError(`--url "${url}" is not an http(s) URL`);
   }

@@ -72,6 +72,13 @@ describe('dev signup: a signed Supabase signup sent to the app over loopback', (
     expect(received.at(-1)?.body).toEqual(received.at(-2)?.body);
   });
 
+  it("without --url: the app's PORT, on localhost", async () => {
+    const port = new URL(url).port;
+    const run = await runCli(['dev', 'signup'], { AUTH_HOOK_SECRET: WHSEC, PORT: port });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`-X POST 'http://localhost:${port}/webhooks/auth/signup'`);
+  });
+
   it('a fresh user id when none is given', async () => {
     const run = await runCli(['dev', 'signup', '--url', url, '--json'], {
       AUTH_HOOK_SECRET: WHSEC,

@@ -1,6 +1,6 @@
 import { PROVISIONING_DEFAULTS } from '../../provisioning/defaults.js';
 import type { Command, CommandContext } from '../command.js';
-import { DEV_SIGNUP_URL, runDevSignup } from '../dev-signup.js';
+import { devSignupUrl, runDevSignup } from '../dev-signup.js';
 import { NO_EMBEDDED_STORE, openDevStore } from '../dev-store.js';
 import { CliUsageError } from '../errors.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
@@ -229,7 +229,7 @@ async function runDev(context: CommandContext): Promise<ExitCode> {
     'an instance is seen running (the CLI reads AURA_EXPECTED_CREATION_MS).',
     '',
     `With your app's webhook up, \`aura-provisioner dev signup [<userId>]\` sends it a signed signup`,
-    `(to ${DEV_SIGNUP_URL}; --url for another).`,
+    `(to ${devSignupUrl('$PORT')}, PORT default 3000; --url for another).`,
     '',
     'Requests (method, path, status):',
   ];
@@ -276,7 +276,7 @@ export const devCommand: Command = {
     'dev signup [<userId>] (in another shell, with what dev printed exported) sends your app',
     'the signup a Supabase Database Webhook on auth.users sends for a new user (a fresh UUID',
     'unless given), signed as Standard Webhooks with AUTH_HOOK_SECRET, to',
-    `${DEV_SIGNUP_URL} (--url), and prints the same request as curl, then the answer.`,
+    `${devSignupUrl('$PORT')} (PORT: your app's, default 3000; or --url), and prints the same\nrequest as curl, then the answer.`,
     '',
     'Exit code 0: stopped with Ctrl-C (signup: a 2xx answer); 1: signup got another answer;',
     '2: a bad flag, a port in use, no store to use, or no AUTH_HOOK_SECRET; 4: nothing answered',
@@ -306,7 +306,7 @@ export const devCommand: Command = {
     url: {
       type: 'string',
       value: '<url>',
-      description: `dev signup: where to post (default ${DEV_SIGNUP_URL})`,
+      description: `dev signup: where to post (default ${devSignupUrl('$PORT')})`,
     },
     'pg-port': {
       type: 'string',
@@ -320,7 +320,7 @@ export const devCommand: Command = {
     if (first === 'signup' && extra === undefined) {
       const url = context.flags.url as string | undefined;
       const secret = context.env.AUTH_HOOK_SECRET;
-      return runDevSignup({ userId, url, secret }, context.out);
+      return runDevSignup({ userId, url, secret, port: context.env.PORT }, context.out);
     }
     if (first !== undefined) {
       const what =
