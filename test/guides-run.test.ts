@@ -24,8 +24,16 @@ const USER = '7b0c3a8e-1f2d-4c5b-9a6e-0d1c2b3a4f5e';
 const SIGNUP = '2d4e6f80-1a3b-4c5d-8e7f-9a0b1c2d3e4f';
 const URL_OF_INSTANCE = /neo4j\+s:\/\/[0-9a-f]{8}\.databases\.neo4j\.io/.source;
 
-/** The guides that run against `dev`, in the order a reader follows them, and what each step prints. */
+/** The README and the guides, in the order a reader follows them, and what each step prints. */
 const GUIDES: Record<string, Record<string, Expectation>> = {
+  'README.md': {
+    'node quick-start.mjs': {
+      stdout: new RegExp(
+        `^(not-found|creating) after 0s\n[\\s\\S]*running ${URL_OF_INSTANCE} neo4j true\n$`,
+      ),
+    },
+    'node provision.mjs': { stdout: new RegExp(`^ready ${URL_OF_INSTANCE}\n$`) },
+  },
   'docs/guides/aura-client.md': {
     'node tenants.mjs': { stdout: /^tenant-1 Dev tenant\n$/ },
   },
@@ -33,7 +41,7 @@ const GUIDES: Record<string, Record<string, Expectation>> = {
     'node aura-fake.mjs': { stdout: /^running\n$/ },
   },
   'docs/guides/provisioning.md': {
-    'node provision.mjs': { stdout: /^ready ap-t[0-9a-z]{25} true\n$/ },
+    'node setup.mjs': { stdout: /^ready ap-t[0-9a-z]{25} true\n$/ },
     'node signup.mjs': { stdout: new RegExp(`^ready ${URL_OF_INSTANCE}\\n$`) },
     [`npx aura-provisioner status ${USER}`]: { stdout: /\bready\b/ },
   },
