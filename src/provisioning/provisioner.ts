@@ -203,7 +203,10 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
     const userId = checkUserId(rawUserId);
     const tag = tagOf(await rt.names());
     const { claimed, record } = await claimWithRetry(
-      newRecord(userId, instanceNameForUser(userId, prefix, tag), { nextCheckAt: clock.now() }),
+      newRecord(userId, instanceNameForUser(userId, prefix, tag), {
+        placement: hosts ? 'database-per-user' : 'instance-per-user',
+        nextCheckAt: clock.now(),
+      }),
     );
     if (claimed) {
       rt.emit({ type: 'claimed', userId, instanceName: record.instanceName });

@@ -59,6 +59,8 @@ export const DEFAULT_COLUMNS: Readonly<Record<UserDatabaseField, FieldSpec>> = {
   readyAt: { column: 'ready_at', kind: 'timestamp', nullable: true },
   createdAt: { column: 'created_at', kind: 'timestamp', nullable: false },
   updatedAt: { column: 'updated_at', kind: 'timestamp', nullable: false },
+  // Last: where an upgrade adds it to an existing table.
+  placement: { column: 'placement', kind: 'text', nullable: false },
 };
 
 /** Every field, in column order. */

@@ -26,6 +26,7 @@ const ctx: TransitionContext = {
 const record = (fields: Partial<UserDatabaseRecord> = {}): UserDatabaseRecord => ({
   userId: 'user-1',
   status: 'pending',
+  placement: 'instance-per-user',
   version: 3,
   instanceName: 'ap-h0000000000000000000000001',
   instanceId: null,
