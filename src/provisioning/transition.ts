@@ -1,4 +1,3 @@
-import { isHostedRecord } from '../records/host-record.js';
 import type { UserDatabasePatch, UserDatabaseRecord } from '../records/record.js';
 import { PLACEMENT_DEFAULTS } from './placement.js';
 import type { PollPolicy } from './poll-policy.js';
@@ -280,7 +279,9 @@ export function transition(
     case 'creating': {
       const since = record.createRequestedAt ?? record.updatedAt;
       // A hosted user's instance is the host: its status says nothing about the user's database.
-      if (isHostedRecord(record)) return hostedTransition(record, event, ctx, since);
+      if (record.placement === 'database-per-user') {
+        return hostedTransition(record, event, ctx, since);
+      }
       if (event.type === 'status-seen') {
         if (event.status === 'running') {
           return {

@@ -4,11 +4,7 @@ import { UserDatabaseScopeError } from '../../../src/client-factory/errors.js';
 import { createUserClients } from '../../../src/neo4j.js';
 import type { DatabasePerUserPlacement } from '../../../src/provisioning/placement.js';
 import { databaseNameForUser } from '../../../src/records/database-name.js';
-import {
-  hostCipherContext,
-  isHostedRecord,
-  newHostRecord,
-} from '../../../src/records/host-record.js';
+import { hostCipherContext, newHostRecord } from '../../../src/records/host-record.js';
 import type { CredentialStore } from '../../../src/records/store.js';
 import { recordingDriverFactory } from '../../client-factory/support.js';
 import { createHarness, userIds, wrapStore } from '../harness.js';
@@ -46,7 +42,12 @@ function hostedHarness(mock: Parameters<typeof createHarness>[0] = {}) {
     for (const user of users) {
       const record = await h.store.get(user);
       expect(record?.status).toBe('ready');
-      expect(record && isHostedRecord(record)).toBe(true);
+      expect(record).toMatchObject({
+        placement: 'database-per-user',
+        instanceId: expect.any(String),
+        databaseName: expect.any(String),
+        encryptedPassword: null,
+      });
       const mine = databases.filter((db) => db.name === record?.databaseName);
       expect(mine).toHaveLength(1);
       expect(mine[0]?.host).toBe(record?.instanceId);

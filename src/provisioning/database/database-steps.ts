@@ -1,13 +1,13 @@
-import { isAuraError } from '../aura/errors/base.js';
-import type { Database } from '../aura/schemas-v2.js';
-import { databaseNameForUser } from '../records/database-name.js';
-import type { UserDatabaseRecord } from '../records/record.js';
-import { classifyCreateFailure } from './classify.js';
+import { isAuraError } from '../../aura/errors/base.js';
+import type { Database } from '../../aura/schemas-v2.js';
+import { databaseNameForUser } from '../../records/database-name.js';
+import type { UserDatabaseRecord } from '../../records/record.js';
+import { classifyCreateFailure } from '../classify.js';
+import { PLACEMENT_DEFAULTS } from '../placement.js';
+import { readAllRecords } from '../reconcile-snapshot.js';
+import { applyEvent, type EventDeps, type Runtime } from '../runtime.js';
 import { isDatabaseOnline, isLimitRefusal, settleLostCreate } from './database-naming.js';
 import type { HostPool } from './host-pool.js';
-import { PLACEMENT_DEFAULTS } from './placement.js';
-import { readAllRecords } from './reconcile-snapshot.js';
-import { applyEvent, type EventDeps, type Runtime } from './runtime.js';
 
 /** What the steps of a hosted user (placement `database-per-user`) work with. */
 export type DatabaseStepDeps = EventDeps &

@@ -1,24 +1,24 @@
-import { isAuraError } from '../aura/errors/base.js';
-import type { AuraProject } from '../aura/resources/v2/aura-v2.js';
-import type { Database } from '../aura/schemas-v2.js';
-import type { Clock } from '../kernel/clock.js';
-import type { Logger } from '../kernel/logger.js';
-import type { CredentialCipher } from '../records/cipher.js';
-import type { ProvisioningEventInfo } from '../records/events.js';
+import { isAuraError } from '../../aura/errors/base.js';
+import type { AuraProject } from '../../aura/resources/v2/aura-v2.js';
+import type { Database } from '../../aura/schemas-v2.js';
+import type { Clock } from '../../kernel/clock.js';
+import type { Logger } from '../../kernel/logger.js';
+import type { CredentialCipher } from '../../records/cipher.js';
+import type { ProvisioningEventInfo } from '../../records/events.js';
 import {
   type HostPatch,
   type HostRecord,
   type HostStore,
   hostCipherContext,
   newHostRecord,
-} from '../records/host-record.js';
-import { classifyCreateFailure } from './classify.js';
+} from '../../records/host-record.js';
+import { classifyCreateFailure } from '../classify.js';
 import {
   hostNameFor,
   hostNumberOf,
   PLACEMENT_DEFAULTS,
   type ResolvedPlacement,
-} from './placement.js';
+} from '../placement.js';
 
 /** What the host pool works with. */
 export interface HostPoolDeps {
