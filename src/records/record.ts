@@ -66,6 +66,12 @@ export interface UserDatabaseRecord {
   lastError: string | null;
   /** When the scheduler or reconcile should look at this record next. */
   nextCheckAt: number | null;
+  /**
+   * Placement `database-per-user`: since when the `pending` user waits for a
+   * free slot on a host (column `waiting_for_host_since`); `null` when not
+   * waiting. A host with room wakes the users waiting for one.
+   */
+  waitingForHostSince: number | null;
   /** When Aura accepted the create (or the instance was adopted). */
   createRequestedAt: number | null;
   readyAt: number | null;
@@ -109,6 +115,7 @@ export function newRecord(
     attempts: 0,
     lastError: null,
     nextCheckAt: null,
+    waitingForHostSince: null,
     createRequestedAt: null,
     readyAt: null,
     ...fields,

@@ -51,6 +51,7 @@ const COLUMN_TYPES: Readonly<Record<UserDatabaseField, (quoted: string) => strin
   ...SHARED_COLUMN_TYPES,
   userId: () => 'text collate "C" primary key',
   placement: (c) => `text not null default 'instance-per-user' ${PLACEMENT_CHECK(c)}`,
+  waitingForHostSince: () => 'timestamptz',
   instanceName: () => 'text not null unique',
   databaseName: () => 'text',
 };
@@ -71,6 +72,7 @@ export function userDatabasesTableStatements(table: TableName, columns: Resolved
     `create index if not exists ${indexName(table, '_status_next_check_idx')} on ${table.qualified} (${col('status')}, ${col('nextCheckAt')}, ${col('userId')})`,
     `comment on column ${table.qualified}.${col('encryptedPassword')} is 'Neo4j password, encrypted by the CredentialCipher (AES-256-GCM, bound to user_id). Never plaintext.'`,
     ...placementUpgradeStatements(table, columns),
+    `alter table ${table.qualified} add column if not exists ${col('waitingForHostSince')} timestamptz`,
   ];
 }
 

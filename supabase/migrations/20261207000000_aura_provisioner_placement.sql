@@ -23,3 +23,7 @@ update public.user_databases
 
 alter table public.user_databases alter column placement set default 'instance-per-user';
 alter table public.user_databases alter column placement set not null;
+
+-- database-per-user: since when a pending user waits for a free slot on a host (null when not
+-- waiting). A host with room wakes the users waiting for one.
+alter table public.user_databases add column if not exists waiting_for_host_since timestamptz;

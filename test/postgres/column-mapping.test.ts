@@ -29,7 +29,8 @@ const seedTable = (table: string) => `
     create_requested_at timestamptz,
     ready_at timestamptz,
     updated_at timestamptz not null default now(),
-    placement text not null default 'instance-per-user'
+    placement text not null default 'instance-per-user',
+    waiting_for_host_since timestamptz
   )`;
 
 const SEED_COLUMNS: UserDatabaseColumns = {
@@ -74,6 +75,7 @@ describe('column mapping', () => {
       attempts: 1,
       lastError: 'none yet',
       nextCheckAt: null,
+      waitingForHostSince: null,
       createRequestedAt: null,
       readyAt: null,
     });
@@ -109,7 +111,7 @@ describe('column mapping', () => {
       `select count(*)::int as n from information_schema.columns where table_schema = $1 and table_name = 't'`,
       [schema],
     );
-    expect(rows).toEqual([{ n: 17 }]);
+    expect(rows).toEqual([{ n: 18 }]);
     await drop();
   });
 

@@ -111,6 +111,7 @@ describe('PostgresCredentialStore specifics', () => {
       await pool.query(createUserDatabasesTableSql({ table, columns }));
       const placementColumn = columns.placement ?? 'placement';
       await pool.query(`alter table ${table} drop column ${placementColumn}`);
+      await pool.query(`alter table ${table} drop column waiting_for_host_since`);
       const passwordColumn = columns.encryptedPassword ?? 'neo4j_password';
       const oldRow = (
         id: string,

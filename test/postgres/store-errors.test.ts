@@ -22,6 +22,7 @@ const record: NewUserDatabaseRecord = {
   attempts: 1,
   lastError: null,
   nextCheckAt: null,
+  waitingForHostSince: null,
   createRequestedAt: null,
   readyAt: null,
 };

@@ -112,6 +112,7 @@ describe('the Supabase migration', () => {
         attempts: 0,
         lastError: null,
         nextCheckAt: null,
+        waitingForHostSince: null,
         createRequestedAt: null,
         readyAt: null,
       });

@@ -1,11 +1,6 @@
 import type { PlacementStrategy } from '../placement-strategy.js';
 import type { Runtime } from '../runtime.js';
-import {
-  runDatabaseDelete,
-  runDatabaseStatus,
-  runPlace,
-  WAITING_FOR_HOST,
-} from './database-steps.js';
+import { runDatabaseDelete, runDatabaseStatus, runPlace } from './database-steps.js';
 import type { HostPool } from './host-pool.js';
 import { reconcileHosts } from './reconcile-hosts.js';
 import { discardHostedDatabase } from './unowned-database.js';
@@ -24,7 +19,7 @@ export function createDatabaseStrategy(rt: Runtime & { hosts: HostPool }): Place
     delete: (record) => runDatabaseDelete(rt, record),
     async wake(record) {
       // Woken before its time because a host has room now: no reason to wait any longer.
-      if (record.status !== 'pending' || record.lastError !== WAITING_FOR_HOST) return false;
+      if (record.status !== 'pending' || record.waitingForHostSince === null) return false;
       await runPlace(rt, record);
       return true;
     },

@@ -420,12 +420,15 @@ describe('placement database-per-user across processes', () => {
     const [user] = userIds(1) as [string];
     await h.run(provisioner.provisionUserDatabase(user));
     expect((await h.store.get(user))?.lastError).toBe('waiting-for-host');
+    // Waiting is the record's state, not its lastError: the wait is stored with its start.
+    expect((await h.store.get(user))?.waitingForHostSince).toEqual(expect.any(Number));
     await h.run(h.clock.sleep(120_000));
     // The other process makes the host ready: this one sees no change of its own to wake on.
     await h.store.updateHost('ap-host-0001', claimed.record.version, { status: 'ready' });
     const ready = await h.run(provisioner.waitUntilReady(user, { timeoutMs: 60_000 }));
     expect(ready.status).toBe('ready');
     expect(ready.instanceId).toBe(created.id);
+    expect((await h.store.get(user))?.waitingForHostSince).toBeNull();
     await provisioner.close();
   });
 });

@@ -19,6 +19,7 @@ const record = (fields: Partial<UserDatabaseRecord> = {}): UserDatabaseRecord =>
   attempts: 1,
   lastError: null,
   nextCheckAt: null,
+  waitingForHostSince: null,
   createRequestedAt: NOW - 120_000,
   readyAt: NOW,
   createdAt: NOW - 150_000,
