@@ -71,14 +71,20 @@ async function burst() {
   lines.close();
 }
 
-/** `provision`: works the queue until SIGTERM, logging each check's start and end. */
+/**
+ * `provision`: works the queue until SIGTERM, logging each check's start and end. Without
+ * `bossSchema`, on the in-process scheduler; with `placement`, database-per-user; `signups`:
+ * user ids it provisions at once when ready.
+ */
 async function provision() {
-  const scheduler = new PgBossScheduler({
-    boss: { connectionString: config.databaseUrl, schema: config.bossSchema, ...config.boss },
-    ...config.scheduler,
-  });
+  const scheduler =
+    config.bossSchema &&
+    new PgBossScheduler({
+      boss: { connectionString: config.databaseUrl, schema: config.bossSchema, ...config.boss },
+      ...config.scheduler,
+    });
   // Each check's start and end, for the "one worker at a time" assertion.
-  const instrumented = {
+  const instrumented = scheduler && {
     schedule: (...args) => scheduler.schedule(...args),
     start: (handler) =>
       scheduler.start(async (userId) => {
@@ -96,12 +102,10 @@ async function provision() {
     aura: createAura(),
     store: new PostgresCredentialStore({ client: counted(pool, 'store'), table: config.table }),
     cipher: root.createAesGcmCipher({ keys: { k1: config.key }, currentKeyId: 'k1' }),
-    instance: {
-      type: 'professional-db',
-      memory: '1GB',
-      region: 'europe-west1',
-      cloudProvider: 'gcp',
-    },
+    instance: config.placement
+      ? undefined
+      : { type: 'professional-db', memory: '1GB', region: 'europe-west1', cloudProvider: 'gcp' },
+    placement: config.placement,
     scheduler: instrumented,
     poll: config.poll,
     createLeaseMs: config.createLeaseMs,
@@ -113,8 +117,13 @@ async function provision() {
       if (event.type === 'ready') emit({ e: 'provisioned', u: event.userId, t: Date.now() });
     },
   });
-  await scheduler.ready();
-  emit({ e: 'ready' });
+  await scheduler?.ready();
+  emit({ e: 'ready', t: Date.now() });
+  for (const userId of config.signups ?? []) {
+    provisioner.provisionUserDatabase(userId).catch((error) => {
+      emit({ e: 'error', u: userId, error: String(error) });
+    });
+  }
   process.once('SIGTERM', async () => {
     await provisioner.close();
     emit({ e: 'stats', queries });

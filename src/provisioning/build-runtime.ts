@@ -130,6 +130,7 @@ export function buildRuntime(
           placement.host.projectId,
         ),
         hosts: guardHostStore(options.store as CredentialStore & HostStore),
+        users: store,
         cipher: options.cipher,
         clock,
         logger,

@@ -3,6 +3,7 @@ import type { UnownedKind } from '../records/events.js';
 import type { HostRecord } from '../records/host-record.js';
 import { isOwnInstanceName, nameTagOf, userIdFromInstanceName } from '../records/instance-name.js';
 import type { UserDatabaseRecord } from '../records/record.js';
+import { BUILT_IN_DATABASES, madeAfterCreate } from './database/database-naming.js';
 import { hostNumberOf, hostPrefixFor } from './placement.js';
 
 export type { UnownedKind } from '../records/events.js';
@@ -56,7 +57,7 @@ export interface UnownedInstance {
   ageMs: number | undefined;
 }
 
-/** A database of our making on one of our hosts that no record owns. */
+/** A database on one of our hosts (named by us or by Aura) that no record owns. */
 export interface UnownedDatabase {
   kind: UnownedKind;
   hostName: string;
@@ -226,7 +227,11 @@ function judgeHosts(
       continue;
     }
     const here = new Set(users.map((u) => (u.databaseName as string).toLowerCase()));
-    const listed = new Set(listing.flatMap((d) => (d.name ? [d.name.toLowerCase()] : [])));
+    const listed = new Set(listing.map((d) => (d.name ?? d.id).toLowerCase()));
+    // Users whose create is unsettled: what Aura named may still be one of theirs.
+    const waiting = users.filter(
+      (u) => u.status === 'creating' && !listed.has((u.databaseName as string).toLowerCase()),
+    );
     for (const user of users) {
       const name = (user.databaseName as string).toLowerCase();
       if (readyBefore(user) && !listed.has(name)) {
@@ -234,17 +239,22 @@ function judgeHosts(
       }
     }
     for (const database of listing) {
-      const name = database.name?.toLowerCase();
-      if (name === undefined || here.has(name) || !isOwnInstanceName(name, ctx.prefix)) continue;
+      const name = (database.name ?? database.id).toLowerCase();
+      if (BUILT_IN_DATABASES.has(name) || here.has(name)) continue;
       const key = `${host.instanceId}/${database.id}`;
       const created = ageOf(database.createdAt, ctx.now);
       const seen = ctx.firstSeen?.get(key);
       if (created === undefined) unaged.push(key);
       const ageMs = created ?? (seen === undefined ? undefined : Math.max(0, ctx.now - seen));
-      const duplicateOf = namedBy.get(name);
-      // The host is ours (a host record holds it): what is on it needs no tag to be ours.
+      const ownShape = isOwnInstanceName(name, ctx.prefix);
+      // Only a name of our making names its user on any host; Aura's may repeat on another.
+      const duplicateOf = ownShape ? namedBy.get(name) : undefined;
+      // A name Aura gave may be the answer to a waiting user's create (see `settleLostCreate`).
+      const mayBeAnswer = !ownShape && waiting.some((u) => madeAfterCreate(u, database, seen));
+      // The host is ours (a host record holds it): what is on it needs no tag to be ours,
+      // whether its name is of our making or Aura's.
       unownedDatabases.push({
-        kind: kindOf('ours', ageMs, duplicateOf, snapshot, ctx),
+        kind: mayBeAnswer ? 'young' : kindOf('ours', ageMs, duplicateOf, snapshot, ctx),
         hostName: host.hostName,
         instanceId: host.instanceId,
         databaseId: database.id,

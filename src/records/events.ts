@@ -17,8 +17,9 @@ export type ProvisioningEventType =
 
 /**
  * What a resource of ours (by its name) that no record owns by id is:
- * - `orphan`: provably this deployment's (its name carries our tag, or the
- *   prefix is ours alone), no record names it, older than the grace period;
+ * - `orphan`: provably this deployment's (its name carries our tag, the
+ *   prefix is ours alone, or it is a database on a host a host record holds,
+ *   whoever named it), no record names it, older than the grace period;
  * - `young`: unowned but younger than the grace period (or of unknown age):
  *   a create may still be settling; judged again on a later pass;
  * - `duplicate`: a user's name whose id no record holds (the record holds

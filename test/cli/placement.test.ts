@@ -219,6 +219,31 @@ describe('the CLI with the database-per-user placement', () => {
     expect(after.stdout).not.toContain('does not make');
   });
 
+  it('orphans and reconcile --dry-run report a database on our host whatever its name (Aura may name it)', async () => {
+    const hostId = (await hostOf()).instanceId;
+    const project = new AuraV2(
+      new AuraClient({
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        baseUrl: world.env.AURA_BASE_URL,
+      }),
+    ).project('org-1', 'tenant-1');
+    const made = await project.databases.create(hostId, 'a1b2c3d4');
+    const found = expect.objectContaining({
+      hostName: 'ap-host-0001',
+      databaseName: 'a1b2c3d4',
+      kind: 'young',
+      action: 'reported',
+    });
+    const orphans = await runCli(['orphans', '--json'], hostedEnv());
+    expect(orphans.code).toBe(1);
+    expect(orphans.json<{ orphanDatabases: unknown[] }>().orphanDatabases).toEqual([found]);
+    const dry = await runCli(['reconcile', '--dry-run', '--json'], hostedEnv());
+    expect(dry.code).toBe(1);
+    expect(dry.json<{ orphanDatabases: unknown[] }>().orphanDatabases).toEqual([found]);
+    await project.databases.delete(hostId, made.id);
+  });
+
   it('deprovision of a hosted user without AURA_ORGANIZATION_ID: exit 2, nothing deleted', async () => {
     const run = await runCli(['deprovision', stranded, '--yes'], world.env);
     expect(run.code).toBe(2);

@@ -5,7 +5,7 @@ import type { UserDatabaseRecord } from '../../records/record.js';
 import { PLACEMENT_DEFAULTS } from '../placement.js';
 
 /** Databases every multi-database instance has, which no user ever owns. */
-const BUILT_IN = new Set(['neo4j', 'system']);
+export const BUILT_IN_DATABASES: ReadonlySet<string> = new Set(['neo4j', 'system']);
 
 const LIMIT_WORDS = /limit|quota|capacity|maximum|at most|too many|full/i;
 
@@ -81,7 +81,7 @@ export function settleLostCreate(
   const unowned = databases.filter((d) => {
     const name = (d.name ?? d.id).toLowerCase();
     // One of our asked-for names belongs to the user it was asked for, never to another.
-    return !BUILT_IN.has(name) && !named.has(name) && !isOwnInstanceName(name, prefix);
+    return !BUILT_IN_DATABASES.has(name) && !named.has(name) && !isOwnInstanceName(name, prefix);
   });
   if (unowned.length === 0) return { kind: 'resend' };
   const waiting = onHost.filter(
@@ -105,10 +105,27 @@ export function settleLostCreate(
   const only = unowned.length === 1 && waiting.length === 1 && waiting[0]?.userId === record.userId;
   const [database] = unowned;
   if (!only || !database) return { kind: 'wait' };
-  // Made after the user's create was sent, by Aura's clock or by what this process has seen.
+  return madeAfterCreate(record, database, context.firstSeen(database.id))
+    ? { kind: 'adopt', databaseName: database.name ?? database.id }
+    : { kind: 'wait' };
+}
+
+/**
+ * Whether a database may have been made by the user's create: made after the
+ * create was sent (less the clock skew), by Aura's `created_at` or, without
+ * one, by when it was first listed (`seen`; never listed before counts). Pure.
+ *
+ * @example
+ * ```ts
+ * madeAfterCreate(record, { createdAt: '2026-01-01T00:00:00Z' }, undefined);
+ * ```
+ */
+export function madeAfterCreate(
+  record: Pick<UserDatabaseRecord, 'createRequestedAt' | 'updatedAt'>,
+  database: Pick<Database, 'createdAt'>,
+  seen: number | undefined,
+): boolean {
   const sent = (record.createRequestedAt ?? record.updatedAt) - PLACEMENT_DEFAULTS.clockSkewMs;
   const created = database.createdAt ? Date.parse(database.createdAt) : Number.NaN;
-  const seen = context.firstSeen(database.id);
-  const fresh = Number.isFinite(created) ? created >= sent : seen === undefined || seen >= sent;
-  return fresh ? { kind: 'adopt', databaseName: database.name ?? database.id } : { kind: 'wait' };
+  return Number.isFinite(created) ? created >= sent : seen === undefined || seen >= sent;
 }

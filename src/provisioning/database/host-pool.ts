@@ -11,6 +11,7 @@ import {
   hostCipherContext,
   newHostRecord,
 } from '../../records/host-record.js';
+import type { CredentialStore } from '../../records/store.js';
 import { classifyCreateFailure } from '../classify.js';
 import {
   hostNameFor,
@@ -24,6 +25,8 @@ import { freeSlotsOf, HOST_LOST, type HostEvent, hostTransition } from './host-t
 export interface HostPoolDeps {
   project: AuraProject;
   hosts: HostStore;
+  /** The users' records: a user waiting here may have been placed by another process since. */
+  users: Pick<CredentialStore, 'get'>;
   cipher: CredentialCipher;
   clock: Clock;
   logger: Logger;
@@ -57,6 +60,8 @@ export class HostPool {
   readonly #firstSeen = new Map<string, number>();
   /** Databases this process created whose answer gave an id alone, by user. */
   readonly #created = new Map<string, string>();
+  /** The one look at the waiting users' records under way (see `#pruneWaiting`). */
+  #pruning: Promise<void> | undefined;
 
   constructor(deps: HostPoolDeps) {
     this.#deps = deps;
@@ -195,12 +200,21 @@ export class HostPool {
       });
       return;
     }
+    let pruned = false;
     for (let opened = 0; opened < 1_000; opened++) {
       const free = hosts
         .filter((h) => h.status === 'ready' || h.status === 'creating' || h.status === 'pending')
         .reduce((sum, host) => sum + freeSlotsOf(host), 0);
       // Room for everyone waiting here, and warmSlots to spare for the next signups.
       if (free >= this.#waiting.size + placement.warmSlots) return;
+      if (!pruned) {
+        // Before billing a host: only users still pending count (another process's check may
+        // have placed one), on the hosts as they are now.
+        pruned = true;
+        await this.#pruneWaiting();
+        hosts = await this.#deps.hosts.listHosts();
+        continue;
+      }
       if (this.#reachedMaxHosts(hosts)) return;
       const next =
         hosts.reduce(
@@ -382,6 +396,20 @@ export class HostPool {
     if (this.#waiting.size === 0) return;
     const userIds = [...this.#waiting];
     for (const listener of this.#onReady) listener(userIds);
+  }
+
+  /** Forgets the users waiting here whose record is no longer pending (one look at a time). */
+  #pruneWaiting(): Promise<void> {
+    this.#pruning ??= (async () => {
+      const userIds = [...this.#waiting];
+      const records = await Promise.all(userIds.map((userId) => this.#deps.users.get(userId)));
+      userIds.forEach((userId, i) => {
+        if (records[i]?.status !== 'pending') this.#waiting.delete(userId);
+      });
+    })().finally(() => {
+      this.#pruning = undefined;
+    });
+    return this.#pruning;
   }
 
   /** Forgets a waiting user (placed elsewhere, deprovisioned). */

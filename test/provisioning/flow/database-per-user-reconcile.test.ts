@@ -41,9 +41,10 @@ describe('database-per-user: reconcile', () => {
     await provisioner.close();
   });
 
-  it('reports a database of ours that no record owns, and deletes it under orphans: delete', async () => {
+  it('reports a database on our host that no record owns, whoever named it, and deletes it under orphans: delete', async () => {
     const { h, provisioner, host, users } = await twoReadyUsers();
-    // A create that landed after its user was deprovisioned, say; and a database not of ours.
+    // A create that landed after its user was deprovisioned, say; and one made by hand: the host
+    // is ours (a host record holds it), so is what is on it.
     const project = new AuraV2(h.newClient()).project('org-1', 'tenant-1');
     const stray = `ap-u${'0'.repeat(25)}`;
     await h.run(project.databases.create(host.instanceId ?? '', stray));
@@ -59,15 +60,24 @@ describe('database-per-user: reconcile', () => {
         userId: expect.anything(),
         action: 'reported',
       },
+      {
+        hostName: 'ap-host-0001',
+        instanceId: host.instanceId,
+        databaseName: 'analytics',
+        kind: 'young',
+        userId: undefined,
+        action: 'reported',
+      },
     ]);
     await h.run(h.clock.sleep(11 * 60_000));
     const deleted = await h.run(provisioner.reconcile({ orphans: 'delete' }));
-    expect(deleted.orphanDatabases?.map((o) => [o.kind, o.action])).toEqual([
-      ['orphan', 'deleted'],
+    expect(deleted.orphanDatabases?.map((o) => [o.databaseName, o.kind, o.action])).toEqual([
+      [stray, 'orphan', 'deleted'],
+      ['analytics', 'orphan', 'deleted'],
     ]);
     const names = h.fake.databases(host.instanceId ?? '').map((db) => db.name);
     expect(names).not.toContain(stray);
-    expect(names).toContain('analytics');
+    expect(names).not.toContain('analytics');
     for (const user of users) {
       expect(names).toContain((await h.store.get(user))?.databaseName);
     }

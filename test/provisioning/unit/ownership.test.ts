@@ -183,8 +183,9 @@ describe('judgeSnapshot: hosts', () => {
     expect(judged.unownedDatabases.map((d) => [d.databaseId, d.kind])).toEqual([
       ['d3', 'young'],
       ['d4', 'orphan'],
+      ['dx', 'young'],
     ]);
-    expect(judged.unaged).toEqual(['h1/d3', 'h1/d4']);
+    expect(judged.unaged).toEqual(['h1/d3', 'h1/d4', 'h1/dx']);
     // neo4j, users 1 and 2 (placed, not listed), d3, d4, analytics: 6 slots taken.
     expect(judged.slots.get('h1')).toBe(6);
   });
@@ -200,6 +201,94 @@ describe('judgeSnapshot: hosts', () => {
     );
     expect(judged.unownedDatabases).toMatchObject([
       { databaseId: 'd3', kind: 'duplicate', userId: uuid(3) },
+    ]);
+  });
+
+  it('judges databases Aura named on our host: orphan when old, never neo4j or system or what a record names', () => {
+    const listing = [
+      { id: 'd0', name: 'neo4j', createdAt: OLD },
+      { id: 'ds', name: 'system', createdAt: OLD },
+      { id: 'd1', name: '293fd870', createdAt: OLD },
+      { id: 'd2', createdAt: OLD },
+      { id: 'old', name: 'a1b2c3d4', createdAt: OLD },
+      { id: 'fresh', name: 'e5f6a7b8', createdAt: FRESH },
+      { id: 'no-age', name: 'c9d0e1f2' },
+      { id: 'seen', name: 'f3a4b5c6' },
+    ];
+    const judged = judgeSnapshot(
+      snapshot({
+        hosts: [host],
+        databases: new Map([['h1', listing]]),
+        // User 1 adopted Aura's name; user 2's create answered its id alone and the id was kept.
+        records: [hosted(1, { databaseName: '293fd870' }), hosted(2, { databaseName: 'd2' })],
+      }),
+      { ...context, firstSeen: new Map([['h1/seen', NOW - GRACE - 1]]) },
+    );
+    expect(judged.unownedDatabases.map((d) => [d.databaseName, d.kind, d.userId])).toEqual([
+      ['a1b2c3d4', 'orphan', undefined],
+      ['e5f6a7b8', 'young', undefined],
+      ['c9d0e1f2', 'young', undefined],
+      ['f3a4b5c6', 'orphan', undefined],
+    ]);
+    expect(judged.lost).toEqual([]);
+    // neo4j, users 1 and 2, and the four unowned: 7 slots taken (system never counts).
+    expect(judged.slots.get('h1')).toBe(7);
+  });
+
+  it('keeps young what Aura may have made for a user whose create is unsettled on the host', () => {
+    const sentAt = NOW - GRACE - 120_000;
+    const waiting = hosted(5, { status: 'creating', readyAt: null, createRequestedAt: sentAt });
+    const before = new Date(sentAt - 3_600_000).toISOString();
+    const listing = [
+      { id: 'answer', name: 'a1b2c3d4', createdAt: OLD },
+      { id: 'older', name: 'e5f6a7b8', createdAt: before },
+      { id: 'unseen', name: 'c9d0e1f2' },
+      { id: 'copy', name: dbName(7), createdAt: OLD },
+    ];
+    const judge = (records: UserDatabaseRecord[]) =>
+      judgeSnapshot(snapshot({ hosts: [host], databases: new Map([['h1', listing]]), records }), {
+        ...context,
+        firstSeen: new Map(),
+      }).unownedDatabases.map((d) => [d.databaseId, d.kind]);
+    // Made after the create was sent (less the clock skew), or of unknown age: maybe the answer.
+    // Older than the create, or one of our asked-for names: never this user's.
+    expect(judge([waiting])).toEqual([
+      ['answer', 'young'],
+      ['older', 'orphan'],
+      ['unseen', 'young'],
+      ['copy', 'orphan'],
+    ]);
+    // Once the user adopted its database (or holds another listed one), nothing waits for it.
+    const settled = hosted(5, { databaseName: 'a1b2c3d4' });
+    expect(judge([settled])).toEqual([
+      ['older', 'orphan'],
+      ['unseen', 'young'],
+      ['copy', 'orphan'],
+    ]);
+    // A waiting user on another host, or a failed one here, protects nothing on this host.
+    const elsewhere = hosted(5, {
+      status: 'creating',
+      instanceId: 'h2',
+      createRequestedAt: sentAt,
+    });
+    const failed = hosted(6, { status: 'failed', createRequestedAt: sentAt });
+    expect(judge([elsewhere, failed]).filter(([, kind]) => kind === 'young')).toEqual([
+      ['unseen', 'young'],
+    ]);
+  });
+
+  it('never calls a database Aura named a duplicate for a name another host also shows', () => {
+    // Aura's names are not known to be unique beyond their instance: only ours name a user.
+    const judged = judgeSnapshot(
+      snapshot({
+        hosts: [host],
+        databases: new Map([['h1', [{ id: 'd9', name: '03e64583', createdAt: OLD }]]]),
+        records: [hosted(3, { instanceId: 'h2', databaseName: '03e64583' })],
+      }),
+      context,
+    );
+    expect(judged.unownedDatabases).toMatchObject([
+      { databaseId: 'd9', kind: 'orphan', userId: undefined },
     ]);
   });
 });
