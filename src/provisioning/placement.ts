@@ -42,8 +42,9 @@ export interface DatabasePerUserPlacement {
   /**
    * At most this many hosts at once, failed ones not counted: a cap on what
    * the placement may bill. At the cap no host opens (a warning is logged);
-   * users wait, `pending` (`lastError` `waiting-for-host`), for a slot a
-   * deprovision gives back or until the cap is raised. Default: no cap.
+   * users wait, `pending` (`waitingForHostSince` set, `lastError`
+   * `waiting-for-host`), for a slot a deprovision gives back or until the
+   * cap is raised. Default: no cap.
    */
   maxHosts?: number;
   /** When a user's new database is first looked at, in ms. Default 5 000. */
@@ -77,6 +78,10 @@ export const PLACEMENT_DEFAULTS = {
   hostCreateLeaseMs: 300_000,
   /** After a host fails (Aura refused it, it never came up), no new one opens for this long. */
   hostFailureBackoffMs: 300_000,
+  /** Between reads of a new database, and of a starting host, at least. */
+  minReadIntervalMs: 1_000,
+  /** Between reads of a new database, at most. */
+  databaseReadMaxIntervalMs: 30_000,
   /** Database listings of one host answered within this long are shared by the users reading it. */
   listingShareMs: 1_000,
   /** A database read or send that failed for now (a 429, a dropped connection) goes again after this. */
