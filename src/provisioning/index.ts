@@ -41,6 +41,7 @@ export type { UserDatabaseStatus } from '../records/status.js';
 export type {
   ClaimResult,
   CredentialStore,
+  DatabaseUse,
   ListOrder,
   ListQuery,
   RecordPage,

@@ -59,6 +59,8 @@ export const DEFAULT_COLUMNS: Readonly<Record<UserDatabaseField, FieldSpec>> = {
   readyAt: { column: 'ready_at', kind: 'timestamp', nullable: true },
   createdAt: { column: 'created_at', kind: 'timestamp', nullable: false },
   updatedAt: { column: 'updated_at', kind: 'timestamp', nullable: false },
+  // Added after the first release: last, where `alter table ... add column` puts it.
+  lastUsedAt: { column: 'last_used_at', kind: 'timestamp', nullable: true },
 };
 
 /** Every field, in column order. */

@@ -18,7 +18,12 @@ export interface UserDatabasesTableSqlOptions {
   columns?: UserDatabaseColumns;
 }
 
-const STATUS_LIST = PROVISIONING_STATUSES.map((status) => `'${status}'`).join(', ');
+const listOf = (statuses: readonly string[]) => statuses.map((status) => `'${status}'`).join(', ');
+const STATUS_LIST = listOf(PROVISIONING_STATUSES);
+/** A host is never paused: its check keeps the statuses it can have. */
+const HOST_STATUS_LIST = listOf(
+  PROVISIONING_STATUSES.filter((status) => status !== 'paused' && status !== 'resuming'),
+);
 
 /** The fields user and host records share. */
 type SharedField = UserDatabaseField & keyof HostRecord;
@@ -28,7 +33,7 @@ type SharedField = UserDatabaseField & keyof HostRecord;
  * hosts table's DDL uses them too), by field.
  */
 export const SHARED_COLUMN_TYPES: Readonly<Record<SharedField, (quoted: string) => string>> = {
-  status: (c) => `text not null check (${c} in (${STATUS_LIST}))`,
+  status: (c) => `text not null check (${c} in (${HOST_STATUS_LIST}))`,
   version: (c) => `bigint not null default 1 check (${c} >= 1)`,
   instanceId: () => 'text',
   connectionUrl: () => 'text',
@@ -47,18 +52,34 @@ export const SHARED_COLUMN_TYPES: Readonly<Record<SharedField, (quoted: string) 
 // app's ids fit; collation "C" makes list order the same byte order everywhere.
 const COLUMN_TYPES: Readonly<Record<UserDatabaseField, (quoted: string) => string>> = {
   ...SHARED_COLUMN_TYPES,
+  status: (c) => `text not null check (${c} in (${STATUS_LIST}))`,
   userId: () => 'text collate "C" primary key',
   instanceName: () => 'text not null unique',
   databaseName: () => 'text',
+  lastUsedAt: () => 'timestamptz',
 };
 
 function indexName(table: TableName, suffix: string): string {
   return `"${table.name.slice(0, 63 - suffix.length)}${suffix}"`;
 }
 
+/**
+ * The name Postgres gave a column's inline check constraint (`<table>_<column>_check`), clipped
+ * to 63 bytes as Postgres clips it (the longer part first; identifiers here are ASCII).
+ */
+function columnCheckName(table: TableName, column: string): string {
+  let [tableChars, columnChars] = [table.name.length, column.length];
+  while (tableChars + columnChars > 63 - '_check'.length - 1) {
+    if (tableChars > columnChars) tableChars--;
+    else columnChars--;
+  }
+  return `"${table.name.slice(0, tableChars)}_${column.slice(0, columnChars)}_check"`;
+}
+
 /** The DDL statements, one per entry, for `migrate()` to run one at a time. */
 export function userDatabasesTableStatements(table: TableName, columns: ResolvedColumns): string[] {
   const col = (field: UserDatabaseField) => columns.of(field).quoted;
+  const statusCheck = columnCheckName(table, columns.of('status').column);
   const definitions = columns.all.map(
     (column) => `  ${column.quoted} ${COLUMN_TYPES[column.field](column.quoted)}`,
   );
@@ -66,6 +87,10 @@ export function userDatabasesTableStatements(table: TableName, columns: Resolved
     `create table if not exists ${table.qualified} (\n${definitions.join(',\n')}\n)`,
     // Serves list(): filter by status, then keyset order (next_check_at, user_id).
     `create index if not exists ${indexName(table, '_status_next_check_idx')} on ${table.qualified} (${col('status')}, ${col('nextCheckAt')}, ${col('userId')})`,
+    // Upgrades a table made by an earlier version: the columns and statuses added since
+    // (the check is replaced in one statement, so no row slips in without it).
+    `alter table ${table.qualified} add column if not exists ${col('lastUsedAt')} ${COLUMN_TYPES.lastUsedAt(col('lastUsedAt'))}`,
+    `alter table ${table.qualified} drop constraint if exists ${statusCheck}, add constraint ${statusCheck} check (${col('status')} in (${STATUS_LIST}))`,
     `comment on column ${table.qualified}.${col('encryptedPassword')} is 'Neo4j password, encrypted by the CredentialCipher (AES-256-GCM, bound to user_id). Never plaintext.'`,
   ];
 }

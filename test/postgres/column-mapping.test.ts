@@ -28,7 +28,8 @@ const seedTable = (table: string) => `
     next_check_at timestamptz,
     create_requested_at timestamptz,
     ready_at timestamptz,
-    updated_at timestamptz not null default now()
+    updated_at timestamptz not null default now(),
+    last_used_at timestamptz
   )`;
 
 const SEED_COLUMNS: UserDatabaseColumns = {
@@ -107,7 +108,7 @@ describe('column mapping', () => {
       `select count(*)::int as n from information_schema.columns where table_schema = $1 and table_name = 't'`,
       [schema],
     );
-    expect(rows).toEqual([{ n: 16 }]);
+    expect(rows).toEqual([{ n: 17 }]);
     await drop();
   });
 

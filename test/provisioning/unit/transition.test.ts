@@ -40,6 +40,7 @@ const record = (fields: Partial<UserDatabaseRecord> = {}): UserDatabaseRecord =>
   readyAt: null,
   createdAt: NOW - 60 * SECOND,
   updatedAt: NOW - 30 * SECOND,
+  lastUsedAt: null,
   ...fields,
 });
 
@@ -258,6 +259,8 @@ const sampleEvents: ProvisioningEvent[] = [
   { type: 'instance-missing' },
   { type: 'retry' },
   { type: 'deprovision' },
+  { type: 'pause-requested' },
+  { type: 'resume-requested' },
 ];
 
 /** The arrows of the machine; every other (status, event) pair is refused. */
@@ -271,9 +274,11 @@ const ARROWS: Record<ProvisioningStatus, string[]> = {
     'deprovision',
   ],
   creating: ['status-seen', 'instance-missing', 'deprovision'],
-  ready: ['deprovision'],
+  ready: ['deprovision', 'pause-requested'],
   failed: ['retry', 'deprovision'],
   deleting: [],
+  paused: ['deprovision', 'pause-requested', 'resume-requested'],
+  resuming: ['status-seen', 'instance-missing', 'deprovision', 'resume-requested'],
 };
 
 const recordIn = (status: ProvisioningStatus) =>
