@@ -35,6 +35,8 @@ export interface ClientCacheOptions<T> {
   events?: ProvisioningEventSource | undefined;
   /** Where users on shared hosts find their host. */
   hosts: HostDirectory;
+  /** Told of every client handed out (the use recording); must not block or throw. */
+  onUse?: ((userId: string) => void) | undefined;
   /** Makes the client and says how to close it; `lease` lets it stay open while it is in use. */
   build(connection: UserConnection, password: string, lease: Lease): Built<T>;
 }

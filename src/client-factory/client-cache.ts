@@ -135,6 +135,7 @@ export class ClientCache<T> {
     // client it replaces is retired (closed once unused), never dropped unclosed.
     const replaced = this.#entries.get(connection.userId);
     if (replaced !== undefined) void this.#retire(replaced, this.#o.closeGraceMs);
+    this.#o.onUse?.(connection.userId);
     const now = this.#o.clock.now();
     const entry = {
       userId: connection.userId,
@@ -169,6 +170,7 @@ export class ClientCache<T> {
   #touch(entry: Entry<T>): void {
     const now = this.#o.clock.now();
     entry.lastUsedAt = now;
+    this.#o.onUse?.(entry.userId);
     // Delete and set moves the key to the end of the Map: its order is the LRU order.
     this.#entries.delete(entry.userId);
     this.#entries.set(entry.userId, entry);

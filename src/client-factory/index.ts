@@ -31,6 +31,7 @@ export {
   type QueryApiErrorOptions,
 } from './query-errors.js';
 export { queryApiOrigin } from './query-url.js';
+export type { RecordUseOption } from './use-recorder.js';
 export {
   createQueryClientForUser,
   createUserQueryClients,

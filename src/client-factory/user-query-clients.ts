@@ -16,6 +16,7 @@ import { HostDirectory } from './host-directory.js';
 import type { QueryResult } from './query-answer.js';
 import { createQueryClient, type Neo4jQueryClient, type QueryRunOptions } from './query-client.js';
 import { queryApiOrigin } from './query-url.js';
+import { createUseRecorder, type RecordUseOption, type UseRecorder } from './use-recorder.js';
 import { readUserConnection, type UserConnection } from './user-connection.js';
 
 /**
@@ -115,6 +116,13 @@ export interface UserQueryClientsOptions extends QueryClientForUserOptions {
   revalidateMs?: number;
   /** A provisioner (or anything with `subscribe`): its events for a user drop that user's client at once. */
   events?: ProvisioningEventSource;
+  /**
+   * Tell the store when each user uses their database (`lastUsedAt`, which the provisioner's
+   * `idle` policy reads): every client handed out counts as a use. Batched in the background,
+   * at most one store write per user per `intervalMs` (default 5 minutes), never in the way of
+   * a query. Needs a store with `recordUse` (every shipped store has it). Default off.
+   */
+  recordUse?: RecordUseOption;
 }
 
 /**
@@ -159,14 +167,20 @@ export function createUserQueryClients(options: UserQueryClientsOptions): UserQu
   return createUserQueryClientsWith(options);
 }
 
-/** {@link createUserQueryClients} with a host directory to share (`createUserClients` shares its own). */
+/**
+ * {@link createUserQueryClients} with a host directory and a use recorder to share
+ * (`createUserClients` shares its own).
+ */
 export function createUserQueryClientsWith(
   options: UserQueryClientsOptions,
   hosts?: HostDirectory,
+  sharedUses?: UseRecorder,
 ): UserQueryClients {
   const clock = options.clock ?? systemClock;
+  const uses = sharedUses ?? createUseRecorder({ ...options, clock });
   const cache = new ClientCache<Neo4jQueryClient>({
     ...sharedCacheSettings(options, clock, hosts ?? new HostDirectory(options.store, clock)),
+    onUse: uses && ((userId) => uses.note(userId)),
     closeGraceMs: 0,
     // Nothing to close: a query client holds no socket of its own.
     build: (connection, password) => ({
@@ -174,7 +188,11 @@ export function createUserQueryClientsWith(
       close: () => Promise.resolve(),
     }),
   });
-  const closeAll = () => cache.closeAll(0);
+  const closeAll = async () => {
+    await cache.closeAll(0);
+    // A shared recorder is its owner's to close.
+    if (!sharedUses) await uses?.close();
+  };
   return {
     queryClientFor: (userId) => cache.get(userId),
     async run(userId, statement, parameters, runOptions) {
