@@ -63,6 +63,7 @@ const ENTRIES: Record<string, { load: () => Promise<Record<string, unknown>>; na
       'UserDatabaseFailedError',
       'UserDatabaseNotFoundError',
       'UserDatabaseNotReadyError',
+      'UserDatabaseWakingError',
       'UserDatabaseScopeError',
       'UserScopedError',
       'createAesGcmCipher',

@@ -9,6 +9,7 @@ import {
   sameConnection,
   type UserConnection,
 } from './user-connection.js';
+import { readAwake } from './wake.js';
 
 interface Entry<T> {
   readonly userId: string;
@@ -126,7 +127,12 @@ export class ClientCache<T> {
 
   #read(userId: string) {
     if (this.#stop.signal.aborted) return Promise.reject(new UserClientsClosedError(userId));
-    return readUserConnection(userId, this.#o.store, this.#o.cipher, this.#o.hosts);
+    return readAwake(
+      userId,
+      () => readUserConnection(userId, this.#o.store, this.#o.cipher, this.#o.hosts),
+      this.#o.wake,
+      this.#o.clock,
+    );
   }
 
   #insert(connection: UserConnection, password: string, leases: number): Entry<T> {

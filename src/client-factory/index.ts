@@ -12,6 +12,7 @@ export {
   UserDatabaseFailedError,
   UserDatabaseNotReadyError,
   UserDatabaseScopeError,
+  UserDatabaseWakingError,
 } from './errors.js';
 export type { QueryCounters, QueryResult } from './query-answer.js';
 export {
@@ -39,3 +40,4 @@ export {
   type UserQueryClients,
   type UserQueryClientsOptions,
 } from './user-query-clients.js';
+export type { UserDatabaseWaker, WakeOption, WakeProgress } from './wake.js';

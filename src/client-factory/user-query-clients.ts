@@ -18,6 +18,7 @@ import { createQueryClient, type Neo4jQueryClient, type QueryRunOptions } from '
 import { queryApiOrigin } from './query-url.js';
 import { createUseRecorder, type RecordUseOption, type UseRecorder } from './use-recorder.js';
 import { readUserConnection, type UserConnection } from './user-connection.js';
+import { readAwake, type WakeOption } from './wake.js';
 
 /**
  * Options of {@link createQueryClientForUser}.
@@ -44,6 +45,14 @@ export interface QueryClientForUserOptions {
   clock?: Clock;
   /** Time a Query API request may take, in ms. Default 30 s. */
   queryTimeoutMs?: number;
+  /**
+   * Wakes a user whose instance the provisioner's `idle` policy paused, on first use: give the
+   * provisioner (`{ waker: provisioner }`). The call then throws `UserDatabaseWakingError`
+   * (with `retryAfterMs`), or with `wait: true` waits for the instance (bounded by `timeoutMs`,
+   * progress through `onProgress`). Without it, a paused user gives `UserDatabaseWakingError`
+   * and nothing is woken.
+   */
+  wake?: WakeOption;
   /**
    * Users on a shared host (placement `database-per-user`) only: the
    * procedures (`CALL x.y`), namespaced functions (`x.y()`) and `LOAD CSV`
@@ -95,7 +104,12 @@ export async function createQueryClientForUser(
   userId: string,
   options: QueryClientForUserOptions,
 ): Promise<Neo4jQueryClient> {
-  const { connection, password } = await readUserConnection(userId, options.store, options.cipher);
+  const { connection, password } = await readAwake(
+    userId,
+    () => readUserConnection(userId, options.store, options.cipher),
+    options.wake,
+    options.clock ?? systemClock,
+  );
   return queryClientOf(connection, password, options);
 }
 

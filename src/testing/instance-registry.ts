@@ -36,7 +36,13 @@ export function findInstance(
       return undefined;
     }
     if (phase.status === 'paused') meter.view.autoResumes += 1;
-    phase = enter(phase.next, phase.settlesAt, phaseDurations(state, record));
+    // Never `creating` again: the creation time (a function, maybe counting calls) is not asked.
+    const durations = {
+      ...state.options.transitionMs,
+      creating: 0,
+      paused: state.options.autoResumeAfterMs,
+    };
+    phase = enter(phase.next, phase.settlesAt, durations);
   }
   accrue(meter, phase.status, record.memory, now);
   record.phase = phase;

@@ -93,7 +93,8 @@ describe('aura-provisioner status and list', () => {
       error: {
         code: 'usage',
         exitCode: 2,
-        message: '--status "done" is not a status: use pending, creating, ready, failed, deleting',
+        message:
+          '--status "done" is not a status: use pending, creating, ready, failed, deleting, paused, resuming',
       },
     });
     expect((await runCli(['list', '--limit', '0'], world.env)).code).toBe(2);

@@ -13,14 +13,20 @@ export const IDLE_DEFAULTS = {
   /** The idle governor looks at the records and Aura's listing this often: 15 minutes. */
   sweepIntervalMs: 900_000,
   /**
-   * The share of the Aura API budget (requests per rate window) the governor may spend, and only
-   * when signups leave it free: pauses are never sent ahead of creates and status reads.
+   * The most Aura requests the idle policy sends a minute: under 5% of Aura's 125, and only
+   * while the rate limiter is under `quietUtilization` used, so signups go first.
    */
-  budgetShare: 0.05,
+  maxRequestsPerMinute: 6,
+  /** The idle policy sends only while the client's rate limiter is used less than this. */
+  quietUtilization: 0.5,
+  /**
+   * Aura resumes a paused instance on its own after 30 days; a paused record this close to it
+   * has its instance's status read every sweep, to pause it again soon after: 1 hour.
+   */
+  autoResumeMs: 2_592_000_000,
+  autoResumeWatchMs: 3_600_000,
+  /** Aura's listing is read this often to heal records that disagree with it: 6 hours. */
+  listingIntervalMs: 21_600_000,
   /** A resuming instance's status is read this often until it runs: 15 s. */
   resumeReadIntervalMs: 15_000,
-  /** How long `createClientForUser` waits for a paused user's instance when asked to wait: 10 minutes. */
-  wakeTimeoutMs: 600_000,
-  /** The retry hint of `UserDatabaseWakingError` while Aura resumes the instance: 60 s. */
-  wakeRetryAfterMs: 60_000,
 } as const;

@@ -1,7 +1,15 @@
 import { isHostedRecord } from '../../records/host-record.js';
-import type { UserDatabaseRecord } from '../../records/record.js';
-import type { ProvisioningEvent, TransitionResult } from '../transition.js';
+import type { UserDatabasePatch, UserDatabaseRecord } from '../../records/record.js';
 import { IDLE_DEFAULTS } from './defaults.js';
+
+/** The events this part of the machine reads (a `ProvisioningEvent`, as far as it matters here). */
+interface IdleEvent {
+  type: string;
+  status?: string;
+}
+
+/** A `IdleResult`. */
+type IdleResult = { ok: true; patch: UserDatabasePatch } | { ok: false; reason: string };
 
 /**
  * The idle policy's moves of the state machine, as a pure function; `undefined` for an event
@@ -24,11 +32,11 @@ import { IDLE_DEFAULTS } from './defaults.js';
  */
 export function idleTransition(
   record: UserDatabaseRecord,
-  event: ProvisioningEvent,
+  event: IdleEvent,
   now: number,
-): TransitionResult | undefined {
+): IdleResult | undefined {
   const { status } = record;
-  const refuse = (): TransitionResult => ({
+  const refuse = (): IdleResult => ({
     ok: false,
     reason: `${event.type} does not apply to a ${isHostedRecord(record) ? 'hosted ' : ''}${status} record`,
   });
