@@ -78,6 +78,7 @@ const ENTRIES: Record<string, { load: () => Promise<Record<string, unknown>>; na
       'generateAesGcmKey',
       'databaseNameForUser',
       'deploymentTag',
+      'estimateCost',
       'instanceNameForUser',
       'isAuraError',
       'isHostStore',
