@@ -47,7 +47,7 @@ export function checkUses(uses: readonly DatabaseUse[]): DatabaseUse[] {
   const latest = new Map<string, number>();
   for (const use of uses) {
     checkUserId(use?.userId);
-    if (!Number.isSafeInteger(use.at) || use.at < 0) {
+    if (typeof use.at !== 'number' || !Number.isFinite(use.at) || use.at < 0) {
       throw new ProvisioningConfigurationError("a use's at must be ms since the epoch");
     }
     latest.set(use.userId, Math.max(use.at, latest.get(use.userId) ?? 0));
