@@ -44,21 +44,37 @@ export function startIdleGovernor(rt: GovernorDeps, options: ResolvedIdleOptions
   const spacingMs = 60_000 / options.maxRequestsPerMinute;
   let nextSendAt = Number.NEGATIVE_INFINITY;
   let listedAt = Number.NEGATIVE_INFINITY;
-  let requests = 0;
 
-  /** Sends one request when the pace and the rate limiter allow. */
-  const send = async <T>(request: () => Promise<T>): Promise<T> => {
+  /** Waits for the next request slot: the pace, and a rate limiter under half used. */
+  const pace = async (): Promise<void> => {
     const wait = nextSendAt - rt.clock.now();
     if (wait > 0) await rt.clock.sleep(wait, stop.signal);
     while ((rt.aura.rateLimiter.utilization?.() ?? 0) >= IDLE_DEFAULTS.quietUtilization) {
       await rt.clock.sleep(spacingMs, stop.signal);
     }
     nextSendAt = rt.clock.now() + spacingMs;
-    requests++;
+  };
+
+  /** Sends one request when the pace and the rate limiter allow. */
+  const send = async <T>(request: () => Promise<T>): Promise<T> => {
+    await pace();
     return request();
   };
 
-  const pause = async (record: UserDatabaseRecord, report: IdleSweepReport, again: boolean) => {
+  /**
+   * Pauses the user's instance: waits for a request slot, reads the record afresh (a sweep
+   * spends minutes on its list: a use meanwhile keeps the user running), says `paused`
+   * (compare-and-set), then asks Aura.
+   */
+  const pause = async (
+    stale: UserDatabaseRecord,
+    report: IdleSweepReport,
+    again: boolean,
+    stillIdle: (record: UserDatabaseRecord) => boolean,
+  ) => {
+    await pace();
+    const record = await rt.store.get(stale.userId);
+    if (!record || record.status !== stale.status || !stillIdle(record)) return;
     const next = await applyEvent(rt, record, { type: 'pause-requested' });
     if (!next || !record.instanceId) return;
     const instanceId = record.instanceId;
@@ -66,7 +82,7 @@ export function startIdleGovernor(rt: GovernorDeps, options: ResolvedIdleOptions
     report.paused.push(record.userId);
     if (again) report.pausedAgain.push(record.userId);
     try {
-      await send(() => rt.aura.instances.pause(instanceId));
+      await rt.aura.instances.pause(instanceId);
     } catch (error) {
       if (isAuraError(error, 'conflict')) return;
       if (stop.signal.aborted) throw error;
@@ -77,11 +93,14 @@ export function startIdleGovernor(rt: GovernorDeps, options: ResolvedIdleOptions
     }
   };
 
+  /** No use since the record was last changed (for a paused record: since the pause). */
+  const unusedSinceChange = (record: UserDatabaseRecord) =>
+    (record.lastUsedAt ?? Number.NEGATIVE_INFINITY) <= record.updatedAt;
+
   /** A paused user whose instance runs: paused again, or woken when used since the pause. */
   const running = async (record: UserDatabaseRecord, report: IdleSweepReport) => {
-    const usedSince = (record.lastUsedAt ?? Number.NEGATIVE_INFINITY) > record.updatedAt;
-    if (usedSince) await wakeUser(rt, record.userId);
-    else await pause(record, report, true);
+    if (!unusedSinceChange(record)) await wakeUser(rt, record.userId);
+    else await pause(record, report, true, unusedSinceChange);
   };
 
   const sweep = async (): Promise<IdleSweepReport> => {
@@ -106,10 +125,13 @@ export function startIdleGovernor(rt: GovernorDeps, options: ResolvedIdleOptions
         }
       }
     }
+    const idleSince = (record: UserDatabaseRecord) =>
+      record.lastUsedAt ?? record.readyAt ?? record.updatedAt;
+    const idle = (record: UserDatabaseRecord) =>
+      rt.clock.now() - idleSince(record) >= options.pauseAfterMs;
     for (const record of records) {
-      const since = record.lastUsedAt ?? record.readyAt ?? record.updatedAt;
-      if (record.status === 'ready' && now - since >= options.pauseAfterMs) {
-        await pause(record, report, false);
+      if (record.status === 'ready' && now - idleSince(record) >= options.pauseAfterMs) {
+        await pause(record, report, false, idle);
       }
       const pausedFor = now - record.updatedAt;
       const watched = IDLE_DEFAULTS.autoResumeMs - IDLE_DEFAULTS.autoResumeWatchMs;
@@ -140,10 +162,6 @@ export function startIdleGovernor(rt: GovernorDeps, options: ResolvedIdleOptions
   })();
 
   return {
-    /** Aura requests sent so far. */
-    get requests() {
-      return requests;
-    },
     /** Stops sweeping; resolves once a sweep under way has stopped. */
     async close() {
       stop.abort();
