@@ -233,7 +233,9 @@ export function formatIdle(r) {
   const policy = r.idle ? `pause after ${r.idle.pauseAfterMs / HOUR} h idle` : 'always on';
   return [
     `  ${policy}: billed ${r.billedGbHours.toFixed(0)} GB-hours (running ${r.runningGbHours.toFixed(0)} + 20% of paused ${r.pausedGbHours.toFixed(0)}) = ${(r.billedShare * 100).toFixed(1)}% of always-on (${r.alwaysOnGbHours.toFixed(0)})`,
-    `    first use after a pause: ${r.wakes} wakes, p50 ${min(r.wakeP50Ms)}, p95 ${min(r.wakeP95Ms)}, max ${min(r.wakeMaxMs)}; uses that got no database ${r.failedUses}`,
+    r.wakes === 0
+      ? `    first use after a pause: none; uses that got no database ${r.failedUses}`
+      : `    first use after a pause: ${r.wakes} wakes, p50 ${min(r.wakeP50Ms)}, p95 ${min(r.wakeP95Ms)}, max ${min(r.wakeMaxMs)}; uses that got no database ${r.failedUses}`,
     `    Aura auto-resumes ${r.autoResumes}, paused again ${r.repauses}, at most ${r.repauseMaxMin.toFixed(1)} min after running`,
     `    idle policy: ${r.governorCalls} API calls (${(r.governorShareOfBudget * 100).toFixed(3)}% of the budget), busiest minute ${r.governorPeakPerMinute} calls (${((r.governorPeakPerMinute / 125) * 100).toFixed(1)}% of 125)`,
     `    new users signup -> ready p50 ${min(r.signupP50Ms)}, p95 ${min(r.signupP95Ms)} (simulated in ${(r.wallMs / 1000).toFixed(1)} s)`,
