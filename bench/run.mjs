@@ -1,6 +1,7 @@
 // `npm run bench`: builds first (see package.json), then measures dist/ as users get it.
 import { measureCacheMemory, measureHotPath } from './client-factory.mjs';
 import { measureClientOverhead, measureTokenRequests } from './client-overhead.mjs';
+import { formatIdle, runIdle } from './idle.mjs';
 import { measureImportTime } from './import-time.mjs';
 import { runPlacement } from './placement.mjs';
 import { runBurst, runRealTimeBurst } from './provisioning-burst.mjs';
@@ -105,6 +106,19 @@ for (const probe of [false, 'exact', 'late', 'early', 'silent']) {
     `    running -> ready p50 ${seconds(r.latencyP50Ms)}, p95 ${seconds(r.latencyP95Ms)}; all ready after ${r.totalMin.toFixed(1)} min, ratio ${r.ratioToFloor.toFixed(3)}`,
   );
   console.log(`    ${signupToReady(r)}`);
+}
+
+{
+  console.log(
+    '\n# Idle policy: 1,000 users of 1 GB over 60 simulated days, 20% of them using their database once on any given day; pause and resume take 5 min; Aura resumes a paused instance after 30 days',
+  );
+  report.idle = [];
+  // 24 h idle too: `node bench/idle.mjs` (about 8 minutes a policy).
+  for (const idle of [{ pauseAfterMs: 12 * 3_600_000 }, false]) {
+    const r = await runIdle({ idle });
+    report.idle.push(r);
+    for (const line of formatIdle(r)) console.log(line);
+  }
 }
 
 if (!process.argv.includes('--no-realtime')) {

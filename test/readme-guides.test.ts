@@ -40,6 +40,27 @@ describe('Guides, smaller examples', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
+  it('costs.md: a paused instance on the fake bills at the paused rate, on simulated time', async () => {
+    const [block = ''] = await readmeBlocks('Trying it on the fake', 'docs/guides/costs.md');
+    expect(block).toContain('fake.bill()');
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      const main = await loadAsModule<{ bill: { pausedGbHours: number; runningGbHours: number } }>(
+        dir,
+        'costs-guide',
+        block,
+        { epilogue: 'return { bill: fake.bill() };' },
+      );
+      const started = Date.now();
+      const { bill } = await main();
+      expect(bill).toEqual({ instances: expect.any(Array), runningGbHours: 0, pausedGbHours: 24 });
+      expect(log.mock.calls[0]?.[0]).toBeCloseTo(0.432, 6);
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      log.mockRestore();
+    }
+  });
+
   it('aura-client.md: tells a missing instance from other errors with isAuraError', async () => {
     const [block = ''] = await readmeBlocks('Errors', 'docs/guides/aura-client.md');
     expect(block).toContain("isAuraError(error, 'not_found')");

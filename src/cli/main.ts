@@ -1,6 +1,7 @@
 import { VERSION } from '../aura/version.js';
 import { parseCommandLine } from './args.js';
 import type { Command } from './command.js';
+import { costCommand } from './commands/cost.js';
 import { deprovisionCommand } from './commands/deprovision.js';
 import { devCommand } from './commands/dev.js';
 import { doctorCommand } from './commands/doctor.js';
@@ -26,6 +27,7 @@ export const COMMANDS: readonly Command[] = [
   statusCommand,
   listCommand,
   hostsCommand,
+  costCommand,
   reconcileCommand,
   orphansCommand,
   deprovisionCommand,

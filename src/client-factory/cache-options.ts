@@ -6,6 +6,7 @@ import { CLIENT_FACTORY_DEFAULTS } from './defaults.js';
 import { UserClientConfigurationError } from './errors.js';
 import { HostDirectory } from './host-directory.js';
 import type { UserConnection } from './user-connection.js';
+import type { WakeOption } from './wake.js';
 
 /**
  * Something to hear provisioning events from: a `Provisioner` fits. Every
@@ -35,6 +36,10 @@ export interface ClientCacheOptions<T> {
   events?: ProvisioningEventSource | undefined;
   /** Where users on shared hosts find their host. */
   hosts: HostDirectory;
+  /** Wakes a paused user on first use (see `WakeOption`). */
+  wake?: WakeOption | undefined;
+  /** Told of every client handed out (the use recording); must not block or throw. */
+  onUse?: ((userId: string) => void) | undefined;
   /** Makes the client and says how to close it; `lease` lets it stay open while it is in use. */
   build(connection: UserConnection, password: string, lease: Lease): Built<T>;
 }
@@ -70,6 +75,7 @@ interface SharedCacheOptions {
   idleMs?: number;
   revalidateMs?: number;
   events?: ProvisioningEventSource;
+  wake?: WakeOption;
 }
 
 /**
@@ -90,5 +96,6 @@ export function sharedCacheSettings(
     idleMs: options.idleMs ?? CLIENT_FACTORY_DEFAULTS.idleMs,
     revalidateMs: options.revalidateMs ?? CLIENT_FACTORY_DEFAULTS.revalidateMs,
     events: options.events,
+    wake: options.wake,
   };
 }

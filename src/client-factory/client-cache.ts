@@ -9,6 +9,7 @@ import {
   sameConnection,
   type UserConnection,
 } from './user-connection.js';
+import { readAwake } from './wake.js';
 
 interface Entry<T> {
   readonly userId: string;
@@ -126,7 +127,12 @@ export class ClientCache<T> {
 
   #read(userId: string) {
     if (this.#stop.signal.aborted) return Promise.reject(new UserClientsClosedError(userId));
-    return readUserConnection(userId, this.#o.store, this.#o.cipher, this.#o.hosts);
+    return readAwake(
+      userId,
+      () => readUserConnection(userId, this.#o.store, this.#o.cipher, this.#o.hosts),
+      this.#o.wake,
+      this.#o.clock,
+    );
   }
 
   #insert(connection: UserConnection, password: string, leases: number): Entry<T> {
@@ -135,6 +141,7 @@ export class ClientCache<T> {
     // client it replaces is retired (closed once unused), never dropped unclosed.
     const replaced = this.#entries.get(connection.userId);
     if (replaced !== undefined) void this.#retire(replaced, this.#o.closeGraceMs);
+    this.#o.onUse?.(connection.userId);
     const now = this.#o.clock.now();
     const entry = {
       userId: connection.userId,
@@ -169,6 +176,7 @@ export class ClientCache<T> {
   #touch(entry: Entry<T>): void {
     const now = this.#o.clock.now();
     entry.lastUsedAt = now;
+    this.#o.onUse?.(entry.userId);
     // Delete and set moves the key to the end of the Map: its order is the LRU order.
     this.#entries.delete(entry.userId);
     this.#entries.set(entry.userId, entry);

@@ -14,6 +14,12 @@
  * ```
  */
 export const CLIENT_FACTORY_DEFAULTS = {
+  /** The retry hint of `UserDatabaseWakingError` while Aura resumes a paused instance: 60 s. */
+  wakeRetryAfterMs: 60_000,
+  /** How long a client waits for a paused user's instance with `wake: { wait: true }`: 10 minutes. */
+  wakeTimeoutMs: 600_000,
+  /** How often a waiting client reports its progress (`wake.onProgress`): 15 s. */
+  wakeProgressMs: 15_000,
   /** Users whose client stays cached; the least recently used is closed beyond it. */
   maxSize: 500,
   /** A client unused this long is closed (its pool's sockets with it). */

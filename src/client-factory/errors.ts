@@ -14,6 +14,7 @@ const BRAND = Symbol.for('aura-provisioner.UserClientError');
 export type UserClientErrorCode =
   | 'no_database'
   | 'not_ready'
+  | 'waking'
   | 'provisioning_failed'
   | 'credentials_unreadable'
   | 'closed'
@@ -93,6 +94,36 @@ export class UserDatabaseNotReadyError extends UserClientError {
 
   override toJSON(): Record<string, unknown> {
     return { ...super.toJSON(), status: this.status };
+  }
+}
+
+/**
+ * The user's instance was paused for lack of use (`paused`) or is waking up (`resuming`): ask
+ * again in about `retryAfterMs`. With `wake`, the clients woke it already (or wait for it).
+ *
+ * @example
+ * ```ts
+ * if (isUserClientError(error, 'waking')) reply.header('Retry-After', Math.ceil(error.retryAfterMs / 1000));
+ * ```
+ */
+export class UserDatabaseWakingError extends UserClientError {
+  override readonly name = 'UserDatabaseWakingError' as const;
+  readonly code = 'waking' as const;
+  readonly status: Extract<ProvisioningStatus, 'paused' | 'resuming'>;
+  /** When to ask again, in ms: Aura takes a few minutes to resume an instance. */
+  readonly retryAfterMs: number;
+
+  constructor(userId: string, status: 'paused' | 'resuming', retryAfterMs: number) {
+    super(
+      `The database of user ${userId} is ${status === 'paused' ? 'paused for lack of use' : 'waking up'}; ask again in ${Math.ceil(retryAfterMs / 1000)} s`,
+      { userId },
+    );
+    this.status = status;
+    this.retryAfterMs = retryAfterMs;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), status: this.status, retryAfterMs: this.retryAfterMs };
   }
 }
 

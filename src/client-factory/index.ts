@@ -12,6 +12,7 @@ export {
   UserDatabaseFailedError,
   UserDatabaseNotReadyError,
   UserDatabaseScopeError,
+  UserDatabaseWakingError,
 } from './errors.js';
 export type { QueryCounters, QueryResult } from './query-answer.js';
 export {
@@ -31,6 +32,7 @@ export {
   type QueryApiErrorOptions,
 } from './query-errors.js';
 export { queryApiOrigin } from './query-url.js';
+export type { RecordUseOption } from './use-recorder.js';
 export {
   createQueryClientForUser,
   createUserQueryClients,
@@ -38,3 +40,4 @@ export {
   type UserQueryClients,
   type UserQueryClientsOptions,
 } from './user-query-clients.js';
+export type { UserDatabaseWaker, WakeOption, WakeProgress } from './wake.js';

@@ -9,6 +9,7 @@ import { HostDirectory } from './host-directory.js';
 import { HostDrivers } from './host-drivers.js';
 import { buildHostedDriver } from './hosted-driver.js';
 import type { Neo4jQueryClient } from './query-client.js';
+import { createUseRecorder } from './use-recorder.js';
 import { buildUserDriver, type CreateDriver } from './user-driver.js';
 import { createUserQueryClientsWith, type UserQueryClientsOptions } from './user-query-clients.js';
 
@@ -99,9 +100,11 @@ export function createUserClientsWith(
     driverConfig: options.driverConfig,
   };
   const hostDrivers = new HostDrivers(driverOptions);
+  const uses = createUseRecorder({ ...options, clock });
   const calls = options.allowedCalls && callAllowlist(options.allowedCalls);
   const drivers = new ClientCache<Driver>({
     ...sharedCacheSettings(options, clock, hosts),
+    onUse: uses && ((userId) => uses.note(userId)),
     closeGraceMs: options.closeGraceMs ?? CLIENT_FACTORY_DEFAULTS.closeGraceMs,
     build(connection, password, lease) {
       if (connection.hostName === null) {
@@ -121,7 +124,7 @@ export function createUserClientsWith(
       return buildHostedDriver(connection, password, hostDrivers, lease, calls);
     },
   });
-  const queryClients = createUserQueryClientsWith({ ...options, clock }, hosts);
+  const queryClients = createUserQueryClientsWith({ ...options, clock }, hosts, uses);
 
   const withDriver = async <R>(userId: string, work: (driver: Driver) => Promise<R> | R) => {
     const { client, release } = await drivers.lease(userId);
@@ -138,6 +141,7 @@ export function createUserClientsWith(
   };
   const closeAll = async (closeOptions: { graceMs?: number } = {}) => {
     await Promise.all([drivers.closeAll(closeOptions.graceMs), queryClients.closeAll()]);
+    await uses?.close();
   };
 
   return {

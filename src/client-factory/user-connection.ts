@@ -4,12 +4,14 @@ import { isProvisioningError } from '../records/errors.js';
 import { hostCipherContext } from '../records/host-record.js';
 import type { UserDatabaseRecord } from '../records/record.js';
 import type { CredentialStore } from '../records/store.js';
+import { CLIENT_FACTORY_DEFAULTS } from './defaults.js';
 import {
   NoUserDatabaseError,
   UserClientConfigurationError,
   UserCredentialsUnreadableError,
   UserDatabaseFailedError,
   UserDatabaseNotReadyError,
+  UserDatabaseWakingError,
 } from './errors.js';
 import { HostDirectory } from './host-directory.js';
 
@@ -51,6 +53,13 @@ function readyRecord(userId: string, record: UserDatabaseRecord | null): UserDat
     case 'pending':
     case 'creating':
       throw new UserDatabaseNotReadyError(userId, record.status);
+    case 'paused':
+    case 'resuming':
+      throw new UserDatabaseWakingError(
+        userId,
+        record.status,
+        CLIENT_FACTORY_DEFAULTS.wakeRetryAfterMs,
+      );
     case 'failed':
       throw new UserDatabaseFailedError(
         userId,

@@ -16,7 +16,9 @@ import { HostDirectory } from './host-directory.js';
 import type { QueryResult } from './query-answer.js';
 import { createQueryClient, type Neo4jQueryClient, type QueryRunOptions } from './query-client.js';
 import { queryApiOrigin } from './query-url.js';
+import { createUseRecorder, type RecordUseOption, type UseRecorder } from './use-recorder.js';
 import { readUserConnection, type UserConnection } from './user-connection.js';
+import { readAwake, type WakeOption } from './wake.js';
 
 /**
  * Options of {@link createQueryClientForUser}.
@@ -43,6 +45,14 @@ export interface QueryClientForUserOptions {
   clock?: Clock;
   /** Time a Query API request may take, in ms. Default 30 s. */
   queryTimeoutMs?: number;
+  /**
+   * Wakes a user whose instance the provisioner's `idle` policy paused, on first use: give the
+   * provisioner (`{ waker: provisioner }`). The call then throws `UserDatabaseWakingError`
+   * (with `retryAfterMs`), or with `wait: true` waits for the instance (bounded by `timeoutMs`,
+   * progress through `onProgress`). Without it, a paused user gives `UserDatabaseWakingError`
+   * and nothing is woken.
+   */
+  wake?: WakeOption;
   /**
    * Users on a shared host (placement `database-per-user`) only: the
    * procedures (`CALL x.y`), namespaced functions (`x.y()`) and `LOAD CSV`
@@ -94,7 +104,12 @@ export async function createQueryClientForUser(
   userId: string,
   options: QueryClientForUserOptions,
 ): Promise<Neo4jQueryClient> {
-  const { connection, password } = await readUserConnection(userId, options.store, options.cipher);
+  const { connection, password } = await readAwake(
+    userId,
+    () => readUserConnection(userId, options.store, options.cipher),
+    options.wake,
+    options.clock ?? systemClock,
+  );
   return queryClientOf(connection, password, options);
 }
 
@@ -115,6 +130,13 @@ export interface UserQueryClientsOptions extends QueryClientForUserOptions {
   revalidateMs?: number;
   /** A provisioner (or anything with `subscribe`): its events for a user drop that user's client at once. */
   events?: ProvisioningEventSource;
+  /**
+   * Tell the store when each user uses their database (`lastUsedAt`, which the provisioner's
+   * `idle` policy reads): every client handed out counts as a use. Batched in the background,
+   * at most one store write per user per `intervalMs` (default 5 minutes), never in the way of
+   * a query. Needs a store with `recordUse` (every shipped store has it). Default off.
+   */
+  recordUse?: RecordUseOption;
 }
 
 /**
@@ -159,14 +181,20 @@ export function createUserQueryClients(options: UserQueryClientsOptions): UserQu
   return createUserQueryClientsWith(options);
 }
 
-/** {@link createUserQueryClients} with a host directory to share (`createUserClients` shares its own). */
+/**
+ * {@link createUserQueryClients} with a host directory and a use recorder to share
+ * (`createUserClients` shares its own).
+ */
 export function createUserQueryClientsWith(
   options: UserQueryClientsOptions,
   hosts?: HostDirectory,
+  sharedUses?: UseRecorder,
 ): UserQueryClients {
   const clock = options.clock ?? systemClock;
+  const uses = sharedUses ?? createUseRecorder({ ...options, clock });
   const cache = new ClientCache<Neo4jQueryClient>({
     ...sharedCacheSettings(options, clock, hosts ?? new HostDirectory(options.store, clock)),
+    onUse: uses && ((userId) => uses.note(userId)),
     closeGraceMs: 0,
     // Nothing to close: a query client holds no socket of its own.
     build: (connection, password) => ({
@@ -174,7 +202,11 @@ export function createUserQueryClientsWith(
       close: () => Promise.resolve(),
     }),
   });
-  const closeAll = () => cache.closeAll(0);
+  const closeAll = async () => {
+    await cache.closeAll(0);
+    // A shared recorder is its owner's to close.
+    if (!sharedUses) await uses?.close();
+  };
   return {
     queryClientFor: (userId) => cache.get(userId),
     async run(userId, statement, parameters, runOptions) {

@@ -43,6 +43,7 @@ export type { UserDatabaseStatus } from '../records/status.js';
 export type {
   ClaimResult,
   CredentialStore,
+  DatabaseUse,
   ListOrder,
   ListQuery,
   RecordPage,
@@ -61,6 +62,13 @@ export {
 export { PROVISIONING_DEFAULTS } from './defaults.js';
 export { createDnsReadinessProbe, type DnsReadinessProbeOptions } from './dns-probe.js';
 export { createHttpReadinessProbe, type HttpReadinessProbeOptions } from './http-probe.js';
+export {
+  type CostEstimate,
+  type CostOptions,
+  estimateCost,
+  type UserCost,
+} from './idle/estimate-cost.js';
+export type { IdleOptions } from './idle/idle-options.js';
 export {
   type DatabasePerUserPlacement,
   type HostSpec,

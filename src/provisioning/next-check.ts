@@ -20,6 +20,8 @@ export type NextCheck =
    * the status step (which, before the planned read, only probes).
    */
   | { kind: 'read-status' }
+  /** Resuming (a use woke it) and due: read the status, ask again while paused. */
+  | { kind: 'resume' }
   /** Woken before its time (a stale or duplicate delivery): schedule the record's own check. */
   | ({ kind: 'wait' } & Wait);
 
@@ -47,6 +49,7 @@ export function nextCheck(record: UserDatabaseRecord | null, context: NextCheckC
   if (record.status === 'creating' && (!early || context.probeFollowed)) {
     return { kind: 'read-status' };
   }
+  if (!early && record.status === 'resuming') return { kind: 'resume' };
   if (!early) return record.status === 'pending' ? { kind: 'create' } : { kind: 'forget' };
   const wait = plannedWait(record, context.now);
   return wait ? { kind: 'wait', ...wait } : { kind: 'forget' };
@@ -56,7 +59,12 @@ export function nextCheck(record: UserDatabaseRecord | null, context: NextCheckC
 export function waitsForCheck(
   record: UserDatabaseRecord,
 ): record is UserDatabaseRecord & { nextCheckAt: number } {
-  return record.nextCheckAt !== null && record.status !== 'ready' && record.status !== 'failed';
+  return (
+    record.nextCheckAt !== null &&
+    record.status !== 'ready' &&
+    record.status !== 'failed' &&
+    record.status !== 'paused'
+  );
 }
 
 /** With the readiness probe followed for a creating user: when probing starts, and how often. */
@@ -89,5 +97,7 @@ export function plannedWait(
     const firstProbe = record.createRequestedAt + probe.firstProbeAfterMs;
     at = Math.min(at, Math.max(firstProbe, now + probe.probeIntervalMs));
   }
-  return { at, priority: record.status === 'creating' ? 'high' : 'normal' };
+  // A resuming user is being waited for, as a signup is.
+  const waitedFor = record.status === 'creating' || record.status === 'resuming';
+  return { at, priority: waitedFor ? 'high' : 'normal' };
 }

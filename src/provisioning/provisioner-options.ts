@@ -4,6 +4,7 @@ import type { Logger } from '../kernel/logger.js';
 import type { CredentialCipher } from '../records/cipher.js';
 import type { ProvisioningListener } from '../records/events.js';
 import type { CredentialStore } from '../records/store.js';
+import type { IdleOptions } from './idle/idle-options.js';
 import type { Placement } from './placement.js';
 import type { PollPolicy } from './poll-policy.js';
 import type { DuplicatePolicy, LostPolicy, OrphanPolicy } from './reconcile.js';
@@ -28,6 +29,12 @@ export interface ProvisionerOptions {
    * (`{ kind: 'database-per-user', host }`; the store must keep host records).
    */
   placement?: Placement;
+  /**
+   * Pause the instances of users who stopped using them, and keep them paused through Aura's
+   * 30-day auto-resume; wake them with `wakeUserDatabase` (the per-user clients' `wake`
+   * option). Instance-per-user users only. Off by default. See {@link IdleOptions}.
+   */
+  idle?: IdleOptions;
   /** Default: an {@link InProcessScheduler} on the same clock. */
   scheduler?: PollScheduler;
   /** Must be the clock the Aura client uses. Default: the system clock. */

@@ -10,6 +10,9 @@ import { toStatus, type UserDatabaseStatus } from '../records/status.js';
 import { buildRuntime } from './build-runtime.js';
 import { PROVISIONING_DEFAULTS } from './defaults.js';
 import { tagOf } from './deployment.js';
+import { startIdleGovernor } from './idle/governor.js';
+import { resolveIdleOptions } from './idle/idle-options.js';
+import { runResumeCheck, wakeUser } from './idle/resume-step.js';
 import { nextCheck } from './next-check.js';
 import type { ProvisionerOptions } from './provisioner-options.js';
 import { type ReconcileOptions, type ReconcileReport, reconcile } from './reconcile.js';
@@ -28,6 +31,14 @@ export interface Provisioner {
   getProvisioningStatus(userId: string): Promise<UserDatabaseStatus>;
   /** Resolves when the user's database is ready; rejects with the failure or a timeout. */
   waitUntilReady(userId: string, options?: WaitUntilReadyOptions): Promise<UserDatabaseStatus>;
+  /**
+   * Wakes a user whose instance the `idle` policy paused: one of any number of callers (in any
+   * process) wins the store's compare-and-set `paused -> resuming` and asks Aura to resume;
+   * the provisioner follows the instance until it runs (`ready` again). Answers the status as it
+   * stands (`resuming`); any other status is left as it is. Give the provisioner as
+   * `wake: { waker: provisioner }` to the per-user clients to wake users on first use.
+   */
+  wakeUserDatabase(userId: string): Promise<UserDatabaseStatus>;
   /**
    * Deletes the user's instance, then the record. Idempotent: `not_found`
    * when there was nothing to delete; `deleting` when Aura could not be
@@ -128,6 +139,9 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
         }
         await scheduler.schedule(userId, next.at, next.priority);
         return;
+      case 'resume':
+        await runResumeCheck(rt, record);
+        return;
       case 'forget':
         return;
     }
@@ -195,6 +209,9 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
         })()
       : undefined;
 
+  const idle = resolveIdleOptions(options.idle);
+  const governor = idle && startIdleGovernor(rt, idle);
+
   const getStatus = async (rawUserId: string) =>
     toStatus(checkUserId(rawUserId), await rt.store.get(checkUserId(rawUserId)));
 
@@ -208,6 +225,10 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
       return toStatus(userId, await claim(userId, true));
     },
     getProvisioningStatus: getStatus,
+    async wakeUserDatabase(rawUserId) {
+      const userId = checkUserId(rawUserId);
+      return toStatus(userId, await wakeUser(rt, userId));
+    },
     waitUntilReady: (userId, waitOptions) =>
       waitUntilReady(checkUserId(userId), rt, events, getStatus, waitOptions),
     async deprovisionUserDatabase(rawUserId) {
@@ -233,6 +254,7 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
         rt.idleReader.close(),
         reconciling,
         ...strategies.all.map((strategy) => strategy.close()),
+        governor?.close(),
       ]);
     },
   };

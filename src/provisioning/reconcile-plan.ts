@@ -30,7 +30,7 @@ export interface RecordPlanContext {
 
 /**
  * What reconcile does with one record of its snapshot: resume a waiting one
- * (pending, creating, deleting) at its due time or now, retry a failed one
+ * (pending, creating, deleting, resuming) at its due time or now, retry a failed one
  * whose retry is due, leave the rest. Pure.
  *
  * @example
@@ -40,12 +40,18 @@ export interface RecordPlanContext {
  */
 export function planRecord(record: UserDatabaseRecord, context: RecordPlanContext): RecordStep {
   const { status, nextCheckAt } = record;
-  if (status === 'pending' || status === 'creating' || status === 'deleting') {
+  if (
+    status === 'pending' ||
+    status === 'creating' ||
+    status === 'deleting' ||
+    status === 'resuming'
+  ) {
     if (status === 'creating' && nextCheckAt !== null) {
       return { kind: 'resume', at: nextCheckAt, priority: 'high', plannedRead: true };
     }
     const at = Math.max(context.now, nextCheckAt ?? context.now);
-    const priority = status === 'creating' ? 'high' : 'normal';
+    // A resuming user waits for their database as a signup does: a wake a crash left is finished.
+    const priority = status === 'creating' || status === 'resuming' ? 'high' : 'normal';
     return { kind: 'resume', at, priority, plannedRead: false };
   }
   const due = status === 'failed' && nextCheckAt !== null && nextCheckAt <= context.now;

@@ -1,4 +1,5 @@
 import type { UserDatabasePatch, UserDatabaseRecord } from '../records/record.js';
+import { idleTransition } from './idle/idle-transition.js';
 import { PLACEMENT_DEFAULTS } from './placement.js';
 import type { PollPolicy } from './poll-policy.js';
 import {
@@ -81,7 +82,17 @@ export type ProvisioningEvent =
   /** The host cannot take it after all (full): back to pending, to be placed again. */
   | { type: 'database-unplaced' }
   /** Aura refused the database for good or for now (`retryable`). */
-  | { type: 'database-rejected'; reason: string; retryable: boolean };
+  | { type: 'database-rejected'; reason: string; retryable: boolean }
+  /**
+   * The idle policy pauses the user's instance (about to be asked of Aura; again, for an
+   * instance Aura resumed on its own): the record says paused from now on.
+   */
+  | { type: 'pause-requested' }
+  /**
+   * A use wakes a paused user: the resume is about to be asked of Aura (again, for a resuming
+   * record whose resume is re-sent). The compare-and-set makes one waker of many.
+   */
+  | { type: 'resume-requested' };
 
 /** Everything {@link transition} needs besides the record and the event. */
 export interface TransitionContext {
@@ -114,6 +125,9 @@ const failed = (
         : null,
   },
 });
+
+/** The statuses whose instance (or database) can be found lost. */
+const LOSABLE = new Set<UserDatabaseRecord['status']>(['ready', 'creating', 'paused', 'resuming']);
 
 const refuse = (record: UserDatabaseRecord, event: ProvisioningEvent): TransitionResult => ({
   ok: false,
@@ -196,7 +210,9 @@ function hostedTransition(
  * shared host: `pending --database-placed--> creating --database-seen online--> ready`,
  * `creating --database-unplaced--> pending` (the host was full after all),
  * `creating --database-resent / database-rejected / deadline--> creating / failed`.
- * A failed record is retryable when its `nextCheckAt` is set.
+ * A failed record is retryable when its `nextCheckAt` is set. The idle policy
+ * (instance-per-user only, see `idle/idle-transition.ts`):
+ * `ready --pause-requested--> paused --resume-requested--> resuming --status running--> ready`.
  */
 export function transition(
   record: UserDatabaseRecord,
@@ -210,8 +226,8 @@ export function transition(
       : { ok: true, patch: { status: 'deleting', nextCheckAt: now } };
   }
   if (event.type === 'lost') {
-    // Ready, or (a host gone) creating: anything else is settling on its own.
-    if (record.status !== 'ready' && record.status !== 'creating') return refuse(record, event);
+    // Ready, paused or resuming, or (a host gone) creating: anything else is settling on its own.
+    if (!LOSABLE.has(record.status)) return refuse(record, event);
     return {
       ok: true,
       patch: {
@@ -222,6 +238,8 @@ export function transition(
       },
     };
   }
+  const idle = idleTransition(record, event, now);
+  if (idle) return idle;
   switch (record.status) {
     case 'pending':
       switch (event.type) {

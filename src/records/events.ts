@@ -12,6 +12,8 @@ export type ProvisioningEventType =
   | 'orphan-found'
   | 'orphan-deleted'
   | 'lost'
+  | 'paused'
+  | 'resuming'
   | 'deprovisioning'
   | 'deprovisioned';
 

@@ -3,8 +3,18 @@
  * `pending` (claimed, create not yet accepted) -> `creating` (Aura accepted the
  * create; credentials stored) -> `ready`; `failed` from either; `deleting`
  * while deprovisioning (the record is removed when the instance is gone).
+ * With the idle policy, `ready` -> `paused` (the pause was asked of Aura:
+ * the instance is pausing, paused, or resumed by Aura on its own) ->
+ * `resuming` (a use woke it; the resume was or is being asked) -> `ready`.
  */
-export type ProvisioningStatus = 'pending' | 'creating' | 'ready' | 'failed' | 'deleting';
+export type ProvisioningStatus =
+  | 'pending'
+  | 'creating'
+  | 'ready'
+  | 'failed'
+  | 'deleting'
+  | 'paused'
+  | 'resuming';
 
 export const PROVISIONING_STATUSES: readonly ProvisioningStatus[] = [
   'pending',
@@ -12,6 +22,8 @@ export const PROVISIONING_STATUSES: readonly ProvisioningStatus[] = [
   'ready',
   'failed',
   'deleting',
+  'paused',
+  'resuming',
 ];
 
 /**
@@ -75,16 +87,28 @@ export interface UserDatabaseRecord {
   /** When Aura accepted the create (or the instance was adopted). */
   createRequestedAt: number | null;
   readyAt: number | null;
+  /**
+   * When the app last used the user's database, as far as the store was told
+   * (`recordUse`, column `last_used_at`); `null` when never. Only ever moves forward,
+   * and writing it bumps neither `version` nor `updatedAt`.
+   */
+  lastUsedAt: number | null;
   createdAt: number;
   updatedAt: number;
 }
 
-/** What `claim` inserts. The store sets `version`, `createdAt` and `updatedAt`. */
-export type NewUserDatabaseRecord = Omit<UserDatabaseRecord, 'version' | 'createdAt' | 'updatedAt'>;
+/** What `claim` inserts. The store sets `version`, `createdAt` and `updatedAt` (and `lastUsedAt` to `null`). */
+export type NewUserDatabaseRecord = Omit<
+  UserDatabaseRecord,
+  'version' | 'createdAt' | 'updatedAt' | 'lastUsedAt'
+>;
 
-/** What `update` may change: everything but the key and the bookkeeping. */
+/** What `update` may change: everything but the key and the bookkeeping (`lastUsedAt` included). */
 export type UserDatabasePatch = Partial<
-  Omit<UserDatabaseRecord, 'userId' | 'placement' | 'version' | 'createdAt' | 'updatedAt'>
+  Omit<
+    UserDatabaseRecord,
+    'userId' | 'placement' | 'version' | 'createdAt' | 'updatedAt' | 'lastUsedAt'
+  >
 >;
 
 /**

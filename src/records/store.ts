@@ -5,6 +5,20 @@ import type {
   UserDatabaseRecord,
 } from './record.js';
 
+/**
+ * One use of a user's database: who, and when (ms since the epoch). See
+ * {@link CredentialStore.recordUse}.
+ *
+ * @example
+ * ```ts
+ * await store.recordUse?.([{ userId: 'user-1', at: Date.now() }]);
+ * ```
+ */
+export interface DatabaseUse {
+  userId: string;
+  at: number;
+}
+
 /** The outcome of {@link CredentialStore.claim}. */
 export type ClaimResult =
   | { claimed: true; record: UserDatabaseRecord }
@@ -87,4 +101,14 @@ export interface CredentialStore {
    * `deployment` then. Never a secret (it is hashed, and it may be logged).
    */
   deploymentKey?(): Promise<string | undefined>;
+  /**
+   * Optional: records when users last used their databases (`lastUsedAt`,
+   * column `last_used_at`), a batch at a time. A time never moves backwards
+   * (an older use than the one stored changes nothing), users without a
+   * record are skipped, and neither `version` nor `updatedAt` changes, so it
+   * never defeats a concurrent compare-and-set. The clients of
+   * `createClientForUser` call it (batched) when the store has it; the idle
+   * policy of the provisioner reads `lastUsedAt`.
+   */
+  recordUse?(uses: readonly DatabaseUse[]): Promise<void>;
 }

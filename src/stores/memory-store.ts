@@ -12,8 +12,15 @@ import type {
   UserDatabasePatch,
   UserDatabaseRecord,
 } from '../records/record.js';
-import type { ClaimResult, CredentialStore, ListQuery, RecordPage } from '../records/store.js';
+import type {
+  ClaimResult,
+  CredentialStore,
+  DatabaseUse,
+  ListQuery,
+  RecordPage,
+} from '../records/store.js';
 import { compareListPosition, decodeListCursor, encodeListCursor } from './list-cursor.js';
+import { checkUses } from './store-arguments.js';
 
 /** Options of {@link MemoryCredentialStore}. */
 export interface MemoryCredentialStoreOptions {
@@ -70,7 +77,13 @@ export class MemoryCredentialStore implements CredentialStore, HostStore {
     const existing = this.#records.get(record.userId);
     if (existing) return { claimed: false, record: { ...existing } };
     const now = this.#clock.now();
-    const inserted: UserDatabaseRecord = { ...record, version: 1, createdAt: now, updatedAt: now };
+    const inserted: UserDatabaseRecord = {
+      ...record,
+      lastUsedAt: null,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
     this.#records.set(record.userId, inserted);
     return { claimed: true, record: { ...inserted } };
   }
@@ -131,6 +144,16 @@ export class MemoryCredentialStore implements CredentialStore, HostStore {
     const last = page.at(-1);
     const nextCursor = selected.length > limit && last ? encodeListCursor(last, order) : undefined;
     return nextCursor === undefined ? { records: page } : { records: page, nextCursor };
+  }
+
+  /** See {@link CredentialStore.recordUse}: each user's latest use, never moved backwards. */
+  async recordUse(uses: readonly DatabaseUse[]): Promise<void> {
+    for (const { userId, at } of checkUses(uses)) {
+      const current = this.#records.get(userId);
+      if (current && (current.lastUsedAt === null || current.lastUsedAt < at)) {
+        this.#records.set(userId, { ...current, lastUsedAt: at });
+      }
+    }
   }
 
   async getHost(hostName: string): Promise<HostRecord | null> {

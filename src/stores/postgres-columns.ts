@@ -59,9 +59,10 @@ export const DEFAULT_COLUMNS: Readonly<Record<UserDatabaseField, FieldSpec>> = {
   readyAt: { column: 'ready_at', kind: 'timestamp', nullable: true },
   createdAt: { column: 'created_at', kind: 'timestamp', nullable: false },
   updatedAt: { column: 'updated_at', kind: 'timestamp', nullable: false },
-  // Last: where an upgrade adds them to an existing table.
+  // Added after the first release: last, where `alter table ... add column` puts them.
   placement: { column: 'placement', kind: 'text', nullable: false },
   waitingForHostSince: { column: 'waiting_for_host_since', kind: 'timestamp', nullable: true },
+  lastUsedAt: { column: 'last_used_at', kind: 'timestamp', nullable: true },
 };
 
 /** Every field, in column order. */

@@ -20,6 +20,10 @@ export interface UserDatabasesTableSqlOptions {
 
 const sqlList = (values: readonly string[]) => values.map((value) => `'${value}'`).join(', ');
 const STATUS_LIST = sqlList(PROVISIONING_STATUSES);
+/** A host is never paused: its check keeps the statuses it can have. */
+const HOST_STATUS_LIST = sqlList(
+  PROVISIONING_STATUSES.filter((status) => status !== 'paused' && status !== 'resuming'),
+);
 const PLACEMENT_CHECK = (c: string) => `check (${c} in (${sqlList(RECORD_PLACEMENTS)}))`;
 
 /** The fields user and host records share. */
@@ -30,7 +34,7 @@ type SharedField = UserDatabaseField & keyof HostRecord;
  * hosts table's DDL uses them too), by field.
  */
 export const SHARED_COLUMN_TYPES: Readonly<Record<SharedField, (quoted: string) => string>> = {
-  status: (c) => `text not null check (${c} in (${STATUS_LIST}))`,
+  status: (c) => `text not null check (${c} in (${HOST_STATUS_LIST}))`,
   version: (c) => `bigint not null default 1 check (${c} >= 1)`,
   instanceId: () => 'text',
   connectionUrl: () => 'text',
@@ -49,20 +53,36 @@ export const SHARED_COLUMN_TYPES: Readonly<Record<SharedField, (quoted: string) 
 // app's ids fit; collation "C" makes list order the same byte order everywhere.
 const COLUMN_TYPES: Readonly<Record<UserDatabaseField, (quoted: string) => string>> = {
   ...SHARED_COLUMN_TYPES,
+  status: (c) => `text not null check (${c} in (${STATUS_LIST}))`,
   userId: () => 'text collate "C" primary key',
   placement: (c) => `text not null default 'instance-per-user' ${PLACEMENT_CHECK(c)}`,
   waitingForHostSince: () => 'timestamptz',
   instanceName: () => 'text not null unique',
   databaseName: () => 'text',
+  lastUsedAt: () => 'timestamptz',
 };
 
 function indexName(table: TableName, suffix: string): string {
   return `"${table.name.slice(0, 63 - suffix.length)}${suffix}"`;
 }
 
+/**
+ * The name Postgres gave a column's inline check constraint (`<table>_<column>_check`), clipped
+ * to 63 bytes as Postgres clips it (the longer part first; identifiers here are ASCII).
+ */
+function columnCheckName(table: TableName, column: string): string {
+  let [tableChars, columnChars] = [table.name.length, column.length];
+  while (tableChars + columnChars > 63 - '_check'.length - 1) {
+    if (tableChars > columnChars) tableChars--;
+    else columnChars--;
+  }
+  return `"${table.name.slice(0, tableChars)}_${column.slice(0, columnChars)}_check"`;
+}
+
 /** The DDL statements, one per entry, for `migrate()` to run one at a time. */
 export function userDatabasesTableStatements(table: TableName, columns: ResolvedColumns): string[] {
   const col = (field: UserDatabaseField) => columns.of(field).quoted;
+  const statusCheck = columnCheckName(table, columns.of('status').column);
   const definitions = columns.all.map(
     (column) => `  ${column.quoted} ${COLUMN_TYPES[column.field](column.quoted)}`,
   );
@@ -70,9 +90,13 @@ export function userDatabasesTableStatements(table: TableName, columns: Resolved
     `create table if not exists ${table.qualified} (\n${definitions.join(',\n')}\n)`,
     // Serves list(): filter by status, then keyset order (next_check_at, user_id).
     `create index if not exists ${indexName(table, '_status_next_check_idx')} on ${table.qualified} (${col('status')}, ${col('nextCheckAt')}, ${col('userId')})`,
+    // Upgrades a table made by an earlier version: the statuses added since (the check is
+    // replaced in one statement, so no row slips in without it), then the columns.
+    `alter table ${table.qualified} drop constraint if exists ${statusCheck}, add constraint ${statusCheck} check (${col('status')} in (${STATUS_LIST}))`,
     `comment on column ${table.qualified}.${col('encryptedPassword')} is 'Neo4j password, encrypted by the CredentialCipher (AES-256-GCM, bound to user_id). Never plaintext.'`,
     ...placementUpgradeStatements(table, columns),
     `alter table ${table.qualified} add column if not exists ${col('waitingForHostSince')} timestamptz`,
+    `alter table ${table.qualified} add column if not exists ${col('lastUsedAt')} ${COLUMN_TYPES.lastUsedAt(col('lastUsedAt'))}`,
   ];
 }
 
@@ -80,14 +104,17 @@ export function userDatabasesTableStatements(table: TableName, columns: Resolved
  * Upgrades a table created before records stored their placement: adds the
  * column (no-op where it exists), fills it in the rows the upgrade left empty
  * (a row on a shared host names its instance and database and has no password
- * of its own; every other row is an instance of its own), then sets the
+ * of its own, a row waiting for a host has no instance and says so; every other
+ * row is an instance of its own), then sets the
  * column's default and `not null`. Only rows from before the column have it
  * empty, so running it again changes nothing.
  */
 function placementUpgradeStatements(table: TableName, columns: ResolvedColumns): string[] {
   const col = (field: UserDatabaseField) => columns.of(field).quoted;
   const placement = col('placement');
-  const hosted = `${col('instanceId')} is not null and ${col('databaseName')} is not null and ${col('encryptedPassword')} is null`;
+  // Placed on a host (an instance and database named, no password of its own), or waiting for
+  // one: the only reason an earlier version gave a user it had not placed yet.
+  const hosted = `(${col('instanceId')} is not null and ${col('databaseName')} is not null and ${col('encryptedPassword')} is null) or (${col('instanceId')} is null and ${col('lastError')} = 'waiting-for-host')`;
   return [
     `alter table ${table.qualified} add column if not exists ${placement} text ${PLACEMENT_CHECK(placement)}`,
     `update ${table.qualified} set ${placement} = case when ${hosted} then 'database-per-user' else 'instance-per-user' end where ${placement} is null`,

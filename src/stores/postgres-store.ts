@@ -12,7 +12,13 @@ import type {
   UserDatabasePatch,
   UserDatabaseRecord,
 } from '../records/record.js';
-import type { ClaimResult, CredentialStore, ListQuery, RecordPage } from '../records/store.js';
+import type {
+  ClaimResult,
+  CredentialStore,
+  DatabaseUse,
+  ListQuery,
+  RecordPage,
+} from '../records/store.js';
 import { insertOrRead } from './claim-loop.js';
 import {
   POSTGRES_STORE_DEFAULTS,
@@ -29,7 +35,7 @@ import { PostgresHostTable } from './postgres-hosts.js';
 import { listPage, listStatement } from './postgres-list.js';
 import { compareAndSetUpdate, firstRowValues, insertIfAbsentSql } from './postgres-row.js';
 import { userDatabasesTableStatements } from './postgres-schema.js';
-import { checkUserId, checkVersion, PATCHABLE_FIELDS } from './store-arguments.js';
+import { checkUserId, checkUses, checkVersion, PATCHABLE_FIELDS } from './store-arguments.js';
 
 /** What a query answers: the rows (keyed by column name), and optionally their count. */
 export interface PostgresQueryResult {
@@ -231,6 +237,26 @@ export class PostgresCredentialStore implements CredentialStore, HostStore {
       rows.map((row) => this.#parse('list', undefined, row)),
       pageSize,
       query.order,
+    );
+  }
+
+  /**
+   * See {@link CredentialStore.recordUse}: one `update ... where user_id = any($1)` for the whole
+   * batch (the ids take the column's own type, uuid or text), each row set to its user's time
+   * only where the stored `last_used_at` is older (or null); `version` and `updated_at` untouched.
+   */
+  async recordUse(uses: readonly DatabaseUse[]): Promise<void> {
+    const latest = checkUses(uses);
+    if (latest.length === 0) return;
+    const t = this.#table.qualified;
+    const user = `${t}.${this.#q('userId')}`;
+    const lastUsed = this.#q('lastUsedAt');
+    const at = `($2::timestamptz[])[array_position($1, ${user})]`;
+    await this.#query(
+      'recordUse',
+      undefined,
+      `update ${t} set ${lastUsed} = ${at} where ${user} = any($1) and (${t}.${lastUsed} is null or ${t}.${lastUsed} < ${at})`,
+      [latest.map((use) => use.userId), latest.map((use) => new Date(use.at).toISOString())],
     );
   }
 

@@ -1,9 +1,10 @@
 import { ProvisioningConfigurationError } from '../records/errors.js';
+import type { DatabaseUse } from '../records/store.js';
 import { USER_DATABASE_FIELDS, type UserDatabaseField } from './postgres-columns.js';
 
 /**
  * Fields a store keeps itself or fixes at claim time: never taken from a patch,
- * whatever an untyped caller sends.
+ * whatever an untyped caller sends (`lastUsedAt` is written by `recordUse` alone).
  */
 const BOOKKEEPING = new Set<UserDatabaseField>([
   'userId',
@@ -11,6 +12,7 @@ const BOOKKEEPING = new Set<UserDatabaseField>([
   'version',
   'createdAt',
   'updatedAt',
+  'lastUsedAt',
 ]);
 
 /** The fields `update` may change. */
@@ -30,4 +32,26 @@ export function checkVersion(version: unknown): asserts version is number {
   if (!Number.isSafeInteger(version) || (version as number) < 1) {
     throw new ProvisioningConfigurationError('expectedVersion must be a positive integer');
   }
+}
+
+/**
+ * Checks a batch of uses and keeps each user's latest: a store writes one row per user.
+ * Throws {@link ProvisioningConfigurationError} for a bad user id or time; nothing is written then.
+ *
+ * @example
+ * ```ts
+ * checkUses([{ userId: 'u1', at: 5 }, { userId: 'u1', at: 9 }]); // [{ userId: 'u1', at: 9 }]
+ * ```
+ */
+export function checkUses(uses: readonly DatabaseUse[]): DatabaseUse[] {
+  if (!Array.isArray(uses)) throw new ProvisioningConfigurationError('uses must be an array');
+  const latest = new Map<string, number>();
+  for (const use of uses) {
+    checkUserId(use?.userId);
+    if (typeof use.at !== 'number' || !Number.isFinite(use.at) || use.at < 0) {
+      throw new ProvisioningConfigurationError("a use's at must be ms since the epoch");
+    }
+    latest.set(use.userId, Math.max(use.at, latest.get(use.userId) ?? 0));
+  }
+  return [...latest].map(([userId, at]) => ({ userId, at }));
 }

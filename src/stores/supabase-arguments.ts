@@ -1,4 +1,4 @@
-export { checkUserId, checkVersion } from './store-arguments.js';
+export { checkUserId, checkUses, checkVersion } from './store-arguments.js';
 
 import { ProvisioningConfigurationError } from '../records/errors.js';
 import type { ResolvedColumns, UserDatabaseField } from './postgres-columns.js';
@@ -14,7 +14,13 @@ const RESERVED = new Set([
   'on_conflict',
   'columns',
 ]);
-const FILTERED: readonly UserDatabaseField[] = ['userId', 'version', 'status', 'nextCheckAt'];
+const FILTERED: readonly UserDatabaseField[] = [
+  'userId',
+  'version',
+  'status',
+  'nextCheckAt',
+  'lastUsedAt',
+];
 
 /** Throws if a column the store filters on has a name PostgREST would take for a parameter. */
 export function checkFilteredColumns(columns: ResolvedColumns): void {

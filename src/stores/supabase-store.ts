@@ -13,7 +13,13 @@ import type {
   UserDatabasePatch,
   UserDatabaseRecord,
 } from '../records/record.js';
-import type { ClaimResult, CredentialStore, ListQuery, RecordPage } from '../records/store.js';
+import type {
+  ClaimResult,
+  CredentialStore,
+  DatabaseUse,
+  ListQuery,
+  RecordPage,
+} from '../records/store.js';
 import { insertOrRead } from './claim-loop.js';
 import {
   quoteIdentifier,
@@ -25,7 +31,13 @@ import {
 import { parseRow, storeFailure } from './postgres-failure.js';
 import { DEFAULT_HOSTS_TABLE } from './postgres-host-schema.js';
 import { listPage } from './postgres-list.js';
-import { checkFilteredColumns, checkUserId, checkVersion } from './supabase-arguments.js';
+import { toParameter } from './postgres-row.js';
+import {
+  checkFilteredColumns,
+  checkUserId,
+  checkUses,
+  checkVersion,
+} from './supabase-arguments.js';
 import { claimRow, patchBody } from './supabase-body.js';
 import type { FilterBuilder, SupabaseClientLike, TableBuilder } from './supabase-builder.js';
 import { requestFailure, SupabaseRequestError } from './supabase-failure.js';
@@ -249,6 +261,26 @@ export class SupabaseCredentialStore implements CredentialStore, HostStore {
       pageSize,
       query.order,
     );
+  }
+
+  /**
+   * See {@link CredentialStore.recordUse}: one PATCH per user in the batch (PostgREST cannot
+   * update rows to different values at once), filtered on `user_id` and on `last_used_at` being
+   * null or older, so a time never moves backwards; `version` and `updated_at` untouched.
+   */
+  async recordUse(uses: readonly DatabaseUse[]): Promise<void> {
+    const lastUsed = this.#columns.of('lastUsedAt');
+    for (const { userId, at } of checkUses(uses)) {
+      // ISO times (`2026-01-01T00:00:00.000Z`) hold no `,` `)` or `"`: safe unquoted.
+      const time = toParameter(lastUsed, at) as string;
+      await this.#run('recordUse', userId, [], (table) =>
+        table
+          .update({ [lastUsed.column]: time })
+          .eq(this.#column('userId'), userId)
+          .or(`${lastUsed.column}.is.null,${lastUsed.column}.lt.${time}`)
+          .select(this.#column('userId')),
+      );
+    }
   }
 
   /** See {@link HostStore.getHost}. */

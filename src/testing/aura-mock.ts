@@ -6,11 +6,13 @@ import {
   findInstance,
   forceStatus,
   liveInstances,
+  meteredUntil,
   seedInstance,
   toMockInstance,
 } from './instance-registry.js';
 import type { ListenOptions, LoopbackServer } from './loopback-server.js';
 import { listenLoopback } from './loopback-server.js';
+import { type AuraMockBill, billOf } from './meter.js';
 import type { InstanceStatus, MockInstance, RecordedRequest, SeedInstance } from './model.js';
 import { createMswHandlers } from './msw-handlers.js';
 import type { AuraMockOptions } from './options.js';
@@ -50,11 +52,16 @@ export interface AuraMock {
   setInstanceStatus(id: string, status: InstanceStatus): void;
   /** The databases of a multi-database instance (v2beta1), `neo4j` first; `[]` if none or gone. */
   databases(instanceId: string): MockDatabase[];
+  /**
+   * What every instance has been billed up to the clock's now, in GB-hours of memory, running
+   * and paused (gone instances included), with the totals. See {@link AuraMockBill}.
+   */
+  bill(): AuraMockBill;
   /** Injected failures. */
   readonly faults: AuraMockFaults;
   /** Every token issued so far is expired from now on (requests with it answer 403). */
   expireTokens(): void;
-  /** Forgets instances, snapshots, tokens, requests, faults and the rate window; ends parked requests. */
+  /** Forgets instances, snapshots, meters, tokens, requests, faults and the rate window; ends parked requests. */
   reset(): void;
 }
 
@@ -120,6 +127,7 @@ export function createAuraMock(options: AuraMockOptions = {}): AuraMock {
         status: databaseStatus(db, now(), state.multiDatabase.databaseNaming),
         createdAt: isoSeconds(db.createdAt),
       })),
+    bill: () => billOf(meteredUntil(state, now())),
     faults: faults.api,
     expireTokens: () => expireAllTokens(state, now()),
     reset() {

@@ -23,6 +23,7 @@ export {
 } from './errors.js';
 export type { AuraMockFaults, FailOptions, FaultMatch, MalformedVariant } from './faults.js';
 export type { ListenOptions, LoopbackServer } from './loopback-server.js';
+export type { AuraMockBill, InstanceMeter } from './meter.js';
 export type {
   CloudProvider,
   InstanceConfiguration,

@@ -1,14 +1,16 @@
 import { AuraMockConfigurationError } from './errors.js';
 import type { PhaseDurations } from './lifecycle.js';
-import { enter, statusAt } from './lifecycle.js';
+import { enter } from './lifecycle.js';
+import { accrue, type MeterState, startMeter } from './meter.js';
 import type { InstanceStatus, MockInstance, MockInstanceSpec, SeedInstance } from './model.js';
 import { uniqueId } from './random-ids.js';
 import type { InstanceRecord, MockState } from './state.js';
 import { connectionUrl, isoSeconds } from './wire.js';
 
 /**
- * Brings an instance's phase up to `now`; an instance whose destroy finished is
- * removed, with its snapshots.
+ * Brings an instance's phase up to `now`, through every status it settled into on the way
+ * (`pausing` -> `paused` -> `resuming` -> `running`), metering each; an instance whose destroy
+ * finished is removed, with its snapshots.
  *
  * @example
  * ```ts
@@ -23,14 +25,52 @@ export function findInstance(
 ): InstanceRecord | undefined {
   const record = state.instances.get(id);
   if (!record) return undefined;
-  const status = statusAt(record.phase, now);
-  if (status === 'gone') {
-    state.instances.delete(id);
-    state.snapshots = state.snapshots.filter((s) => s.instanceId !== id);
-    return undefined;
+  const meter = meterOf(state, record);
+  let { phase } = record;
+  while (phase.settlesAt !== undefined && phase.next !== undefined && now >= phase.settlesAt) {
+    accrue(meter, phase.status, record.memory, phase.settlesAt);
+    if (phase.next === 'gone') {
+      meter.view.gone = true;
+      state.instances.delete(id);
+      state.snapshots = state.snapshots.filter((s) => s.instanceId !== id);
+      return undefined;
+    }
+    if (phase.status === 'paused') meter.view.autoResumes += 1;
+    // Never `creating` again: the creation time (a function, maybe counting calls) is not asked.
+    const durations = {
+      ...state.options.transitionMs,
+      creating: 0,
+      paused: state.options.autoResumeAfterMs,
+    };
+    phase = enter(phase.next, phase.settlesAt, durations);
   }
-  if (status !== record.phase.status) record.phase = { status };
+  accrue(meter, phase.status, record.memory, now);
+  record.phase = phase;
   return record;
+}
+
+/** The meter of an instance, started at its creation when it has none yet. */
+function meterOf(state: MockState, record: InstanceRecord): MeterState {
+  let meter = state.meters.get(record.id);
+  if (!meter) {
+    meter = startMeter(record.id, record.name, record.memory, record.createdAt);
+    state.meters.set(record.id, meter);
+  }
+  meter.view.name = record.name;
+  return meter;
+}
+
+/**
+ * Brings every meter up to `now` (settling every instance) for a reading of the bill.
+ *
+ * @example
+ * ```ts
+ * billOf(meteredUntil(state, clock.now()));
+ * ```
+ */
+export function meteredUntil(state: MockState, now: number): MeterState[] {
+  liveInstances(state, now);
+  return [...state.meters.values()];
 }
 
 /**
@@ -113,6 +153,8 @@ export function seedInstance(state: MockState, seed: SeedInstance, now: number):
   };
   record.phase = enter(seed.status ?? 'running', now, phaseDurations(state, record));
   state.instances.set(id, record);
+  // Billed from the moment of seeding, whatever `createdAt` says.
+  state.meters.set(id, startMeter(id, record.name, record.memory, now));
   return record;
 }
 
@@ -169,5 +211,6 @@ export function phaseDurations(state: MockState, record: InstanceRecord): PhaseD
   return {
     ...state.options.transitionMs,
     creating: state.options.creationTimeMs(specOf(record)),
+    paused: state.options.autoResumeAfterMs,
   };
 }

@@ -9,14 +9,19 @@ export interface Phase {
   next?: InstanceStatus | 'gone';
 }
 
-/** Durations of every transitional status, `creating` included. */
-export type PhaseDurations = TransitionDurations & { creating: number };
+/**
+ * Durations of every transitional status, `creating` included, and how long an instance
+ * stays `paused` before Aura resumes it on its own.
+ */
+export type PhaseDurations = TransitionDurations & { creating: number; paused: number };
 
 /** Where each transitional status settles when left alone. */
 const SETTLES_INTO: Partial<Record<InstanceStatus, InstanceStatus | 'gone'>> = {
   creating: 'running',
   destroying: 'gone',
   pausing: 'paused',
+  // Aura resumes a paused instance on its own once it has been paused for 30 days.
+  paused: 'resuming',
   resuming: 'running',
   updating: 'running',
   restoring: 'running',
@@ -63,7 +68,7 @@ export function statusAt(phase: Phase, now: number): InstanceStatus | 'gone' {
  *
  * @example
  * ```ts
- * enter('pausing', 0, { ...DEFAULTS.transitionMs, creating: 90_000 }); // { status: 'pausing', settlesAt: 30_000, next: 'paused' }
+ * enter('pausing', 0, { ...DEFAULTS.transitionMs, creating: 90_000, paused: DEFAULTS.autoResumeAfterMs }); // { status: 'pausing', settlesAt: 30_000, next: 'paused' }
  * ```
  */
 export function enter(

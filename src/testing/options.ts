@@ -72,8 +72,13 @@ export interface AuraMockOptions extends MultiDatabaseMockOptions {
   random?: () => number;
   /** When it returns true, the new instance ends in `loading failed` instead of `running`. */
   failCreation?: (spec: MockInstanceSpec) => boolean;
-  /** Durations of the other transitional statuses. */
+  /** Durations of the other transitional statuses (`pausing` and `resuming` among them). */
   transitionMs?: Partial<TransitionDurations>;
+  /**
+   * How long an instance stays `paused` before Aura resumes it on its own (`resuming`, then
+   * `running`). Default 30 days, as Aura does for paid instances; `Infinity` never resumes.
+   */
+  autoResumeAfterMs?: number;
   /**
    * A real Neo4j server that every created instance stands for: its create answers this Bolt
    * URL, user name and password (and its reads this URL), so the clients of a user reach a real
@@ -105,6 +110,7 @@ export interface ResolvedOptions {
   random: () => number;
   failCreation: (spec: MockInstanceSpec) => boolean;
   transitionMs: TransitionDurations;
+  autoResumeAfterMs: number;
   neo4j: Neo4jServer | undefined;
 }
 
@@ -190,6 +196,8 @@ export const DEFAULTS = {
     suspending: 30_000,
     snapshot: 30_000,
   } satisfies TransitionDurations,
+  /** Aura resumes a paused paid instance after 30 days. */
+  autoResumeAfterMs: 30 * 24 * 3_600_000,
   /** The v2beta1 side: organizations, database creation time, instance page size. */
   ...MULTI_DATABASE_DEFAULTS,
 } as const;
@@ -220,6 +228,7 @@ export function resolveOptions(options: AuraMockOptions = {}): ResolvedOptions {
     random: options.random ?? Math.random,
     failCreation: options.failCreation ?? (() => false),
     transitionMs: { ...DEFAULTS.transitionMs, ...options.transitionMs },
+    autoResumeAfterMs: options.autoResumeAfterMs ?? DEFAULTS.autoResumeAfterMs,
     neo4j: options.neo4j,
   };
 }

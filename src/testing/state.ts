@@ -1,4 +1,5 @@
 import type { Phase } from './lifecycle.js';
+import type { MeterState } from './meter.js';
 import type { CloudProvider, InstanceType, RecordedRequest } from './model.js';
 import type { ResolvedOptions } from './options.js';
 import type { IdSource } from './random-ids.js';
@@ -66,6 +67,8 @@ export interface MockState {
   readonly multiDatabase: ResolvedMultiDatabaseOptions;
   /** Instance id -> its databases, in creation order (`neo4j` first). */
   databases: Map<string, DatabaseRecord[]>;
+  /** Instance id -> what it has been billed, kept after the instance is gone. */
+  meters: Map<string, MeterState>;
 }
 
 /**
@@ -95,11 +98,12 @@ export function createState(
     requests: [],
     multiDatabase,
     databases: new Map(),
+    meters: new Map(),
   };
 }
 
 /**
- * Forgets instances, snapshots, databases, tokens, the rate window and the recorded requests.
+ * Forgets instances, snapshots, databases, meters, tokens, the rate window and the recorded requests.
  *
  * @example
  * ```ts
@@ -114,4 +118,5 @@ export function clearState(state: MockState): void {
   state.tokenWindow = [];
   state.requests = [];
   state.databases.clear();
+  state.meters.clear();
 }

@@ -12,10 +12,13 @@ alter table public.user_databases
     check (placement in ('instance-per-user', 'database-per-user'));
 
 -- Rows from before the column: a row on a shared host names its instance and its database
--- and has no password of its own (the host's is used); every other row has its own instance.
+-- and has no password of its own (the host's is used); a row waiting for a slot on a host
+-- has no instance yet and says why; every other row has its own instance.
 update public.user_databases
   set placement = case
     when instance_id is not null and database_name is not null and neo4j_password is null
+      then 'database-per-user'
+    when instance_id is null and last_error = 'waiting-for-host'
       then 'database-per-user'
     else 'instance-per-user'
   end

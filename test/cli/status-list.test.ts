@@ -93,7 +93,8 @@ describe('aura-provisioner status and list', () => {
       error: {
         code: 'usage',
         exitCode: 2,
-        message: '--status "done" is not a status: use pending, creating, ready, failed, deleting',
+        message:
+          '--status "done" is not a status: use pending, creating, ready, failed, deleting, paused, resuming',
       },
     });
     expect((await runCli(['list', '--limit', '0'], world.env)).code).toBe(2);
@@ -131,4 +132,21 @@ describe('aura-provisioner status --watch', () => {
     expect(changes).toEqual(['pending', 'creating', 'ready']);
     expect(run.stdout).toMatch(/^status\s+ready$/m);
   }, 20_000);
+
+  it('cost estimates the bill from the records, as a table or JSON', async () => {
+    const run = await runCli(['cost', '--price', '73.05', '--json'], world.env);
+    expect(run.code).toBe(0);
+    const estimate = run.json<{
+      users: { userId: string }[];
+      cost: number;
+      alwaysOnCost: number;
+    }>();
+    // The ready and creating users hold an instance; nobody is paused, so it is all running.
+    expect(estimate.users.map((u) => u.userId).sort()).toEqual([creating, ready].sort());
+    expect(estimate.cost).toBeCloseTo(estimate.alwaysOnCost, 6);
+    const text = await runCli(['cost'], world.env);
+    expect(text.stdout).toMatch(/^2 instances: \$/m);
+    expectNoSecrets(text, world.secrets);
+    expect((await runCli(['cost', '--days', 'many'], world.env)).code).toBe(2);
+  });
 });

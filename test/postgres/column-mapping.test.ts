@@ -30,7 +30,8 @@ const seedTable = (table: string) => `
     ready_at timestamptz,
     updated_at timestamptz not null default now(),
     placement text not null default 'instance-per-user',
-    waiting_for_host_since timestamptz
+    waiting_for_host_since timestamptz,
+    last_used_at timestamptz
   )`;
 
 const SEED_COLUMNS: UserDatabaseColumns = {
@@ -111,7 +112,7 @@ describe('column mapping', () => {
       `select count(*)::int as n from information_schema.columns where table_schema = $1 and table_name = 't'`,
       [schema],
     );
-    expect(rows).toEqual([{ n: 18 }]);
+    expect(rows).toEqual([{ n: 19 }]);
     await drop();
   });
 

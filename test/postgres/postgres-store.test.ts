@@ -303,6 +303,39 @@ describe('PostgresCredentialStore host records', () => {
     expect((await store.listHosts()).map((host) => host.used)).toEqual([2]);
   });
 
+  it('migrate() upgrades a table from before the idle policy: last_used_at and the new statuses', async () => {
+    const { schema, drop } = await createTestSchema(pool);
+    drops.push(drop);
+    const table = `${schema}.user_databases`;
+    // The table as the first release made it: no last_used_at, five statuses.
+    await pool.query(
+      createUserDatabasesTableSql({ table })
+        .split(';\n\n')
+        .filter((statement) => !statement.startsWith('alter table'))
+        .join(';\n\n')
+        .replace(/,\n\s*"last_used_at" timestamptz/, '')
+        .replace(", 'paused', 'resuming'", ''),
+    );
+    await pool.query(
+      `insert into ${table} (user_id, status, instance_name) values ('kept-user', 'ready', 'aura-kept')`,
+    );
+    await expect(
+      pool.query(`update ${table} set status = 'paused' where user_id = 'kept-user'`),
+    ).rejects.toThrow(/user_databases_status_check/);
+    const clock = createTestClock();
+    const store = new PostgresCredentialStore({ client: pool, table, clock });
+    await store.migrate();
+    await store.migrate();
+    const kept = await store.get('kept-user');
+    expect(kept).toMatchObject({ status: 'ready', lastUsedAt: null });
+    await store.recordUse([{ userId: 'kept-user', at: clock.now() }]);
+    const paused = await store.update('kept-user', kept?.version ?? 0, { status: 'paused' });
+    expect(paused).toMatchObject({ status: 'paused', lastUsedAt: clock.now() });
+    await expect(
+      pool.query(`update ${table} set status = 'asleep' where user_id = 'kept-user'`),
+    ).rejects.toThrow(/user_databases_status_check/);
+  });
+
   it('takes the hosts table from hostsTable, and refuses the user table as hosts table', async () => {
     const { schema, drop } = await createTestSchema(pool);
     drops.push(drop);

@@ -12,6 +12,7 @@ const MIGRATIONS_DIR = new URL('../../supabase/migrations/', import.meta.url);
 const USER_MIGRATION = '20261125000000_aura_provisioner_user_databases.sql';
 const HOSTS_MIGRATION = '20261204000000_aura_provisioner_hosts.sql';
 const PLACEMENT_MIGRATION = '20261207000000_aura_provisioner_placement.sql';
+const IDLE_MIGRATION = '20261207000100_aura_provisioner_idle.sql';
 /** Every shipped migration, in the order the Supabase CLI applies them (by file name). */
 const MIGRATIONS = readdirSync(MIGRATIONS_DIR)
   .filter((name) => name.endsWith('.sql'))
@@ -222,7 +223,12 @@ describe('the Supabase placement migration', () => {
 
 describe('the Supabase hosts migration', () => {
   it('ships after the user table migration, which it leaves as it was', () => {
-    expect(MIGRATIONS).toEqual([USER_MIGRATION, HOSTS_MIGRATION, PLACEMENT_MIGRATION]);
+    expect(MIGRATIONS).toEqual([
+      USER_MIGRATION,
+      HOSTS_MIGRATION,
+      PLACEMENT_MIGRATION,
+      IDLE_MIGRATION,
+    ]);
     const statements = migration(HOSTS_MIGRATION).replace(/--[^\n]*/g, '');
     expect(statements).not.toContain('user_databases');
   });
@@ -320,5 +326,38 @@ describe('the Supabase hosts migration', () => {
          from pg_attribute where attrelid = 'public.aura_hosts'::regclass and attname = 'encrypted_password'`,
     );
     expect(rows[0]?.comment).toMatch(/encrypted.*Never plaintext/);
+  });
+});
+
+describe('the Supabase idle migration', () => {
+  it('ships after the others, and touches only user_databases', () => {
+    expect(MIGRATIONS.at(-1)).toBe(IDLE_MIGRATION);
+    const statements = migration(IDLE_MIGRATION).replace(/--[^\n]*/g, '');
+    expect(statements).not.toContain('aura_hosts');
+  });
+
+  it('takes the paused and resuming statuses, still refusing unknown ones', async () => {
+    for (const status of ['paused', 'resuming']) {
+      await pool.query(insertRow(crypto.randomUUID(), { status, instanceName: status }));
+    }
+    await expect(pool.query(insertRow(crypto.randomUUID(), { status: 'asleep' }))).rejects.toThrow(
+      /user_databases_status_check/,
+    );
+  });
+
+  it('upgrades a table made by the first migration alone, keeping its rows, and runs twice', async () => {
+    await pool.query('create schema legacy');
+    const first = migration(USER_MIGRATION).replaceAll('public.', 'legacy.');
+    await pool.query(first.replace(/grant [^;]*;|revoke [^;]*;/g, ''));
+    await pool.query(
+      `insert into legacy.user_databases (user_id, status, instance_name) values ($1, 'ready', 'kept')`,
+      [USER],
+    );
+    const idle = migration(IDLE_MIGRATION).replaceAll('public.', 'legacy.');
+    await pool.query(idle);
+    await pool.query(idle);
+    const { rows } = await pool.query('select status, last_used_at from legacy.user_databases');
+    expect(rows).toEqual([{ status: 'ready', last_used_at: null }]);
+    await pool.query(`update legacy.user_databases set status = 'paused'`);
   });
 });

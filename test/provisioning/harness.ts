@@ -65,6 +65,7 @@ export function wrapStore(
     update: wrap('update'),
     delete: wrap('delete'),
     list: wrap('list'),
+    ...(store.recordUse ? { recordUse: wrap('recordUse') } : {}),
   } as CredentialStore;
   if (!options.hosts || !isHostStore(store)) return wrapped;
   // Host records too, when asked (method names passed as they are).

@@ -73,7 +73,13 @@ export function describeStoreConformance(
     it('claims a new user with version 1, the given fields and the clock time', async () => {
       const record = pendingRecord(1, { nextCheckAt: clock.now() + 5_000 });
       const result = await store.claim(record);
-      const expected = { ...record, version: 1, createdAt: clock.now(), updatedAt: clock.now() };
+      const expected = {
+        ...record,
+        lastUsedAt: null,
+        version: 1,
+        createdAt: clock.now(),
+        updatedAt: clock.now(),
+      };
       expect(result).toEqual({ claimed: true, record: expected });
       expect(await store.get(record.userId)).toEqual(expected);
     });
@@ -166,7 +172,12 @@ export function describeStoreConformance(
       const empty = pendingRecord(2);
       await store.claim(full);
       await store.claim(empty);
-      const stamps = { version: 1, createdAt: clock.now(), updatedAt: clock.now() };
+      const stamps = {
+        lastUsedAt: null,
+        version: 1,
+        createdAt: clock.now(),
+        updatedAt: clock.now(),
+      };
       expect(await store.get(full.userId)).toEqual({ ...full, ...stamps });
       expect(await store.get(empty.userId)).toEqual({ ...empty, ...stamps });
       const nulled = await store.update(full.userId, 1, {
@@ -307,6 +318,49 @@ export function describeStoreConformance(
       const updated = await store.update(userId(1), 1, { attempts: 1 });
       if (updated) updated.instanceId = 'mutated';
       expect((await store.get(userId(1)))?.instanceId).toBeNull();
+    });
+
+    describe('recordUse', () => {
+      const recordUse = (uses: { userId: string; at: number }[]) => {
+        if (!store.recordUse) throw new Error('this store has no recordUse');
+        return store.recordUse(uses);
+      };
+
+      it("records each user's latest use of a batch, leaving version and updatedAt alone", async () => {
+        const [one, two] = [await claimed(pendingRecord(1)), await claimed(pendingRecord(2))];
+        const at = clock.now() + 60_000;
+        await recordUse([
+          { userId: userId(1), at: at - 5_000 },
+          { userId: userId(1), at },
+          { userId: userId(2), at: at - 1_000 },
+          { userId: userId(9), at }, // no record: skipped
+        ]);
+        expect(await store.get(userId(1))).toEqual({ ...one, lastUsedAt: at });
+        expect(await store.get(userId(2))).toEqual({ ...two, lastUsedAt: at - 1_000 });
+        expect(await store.get(userId(9))).toBeNull();
+        // An update at the version read before the use still applies.
+        expect(await store.update(userId(1), 1, { attempts: 1 })).toMatchObject({
+          lastUsedAt: at,
+          attempts: 1,
+          version: 2,
+        });
+      });
+
+      it('never moves a time backwards', async () => {
+        await claimed(pendingRecord(1));
+        const at = clock.now() + 60_000;
+        await recordUse([{ userId: userId(1), at }]);
+        await recordUse([{ userId: userId(1), at: at - 1 }]);
+        expect((await store.get(userId(1)))?.lastUsedAt).toBe(at);
+        await recordUse([{ userId: userId(1), at: at + 1 }]);
+        expect((await store.get(userId(1)))?.lastUsedAt).toBe(at + 1);
+      });
+
+      it('accepts an empty batch, and refuses a bad user id or time with a typed error', async () => {
+        await recordUse([]);
+        await expect(recordUse([{ userId: '', at: 1 }])).rejects.toThrow(/userId/);
+        await expect(recordUse([{ userId: userId(1), at: Number.NaN }])).rejects.toThrow(/at/);
+      });
     });
   });
 }

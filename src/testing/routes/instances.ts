@@ -57,7 +57,7 @@ function createInstance(context: RouteContext): Reply {
     phase: enter(
       'creating',
       now,
-      { ...options.transitionMs, creating: creationMs },
+      { ...options.transitionMs, creating: creationMs, paused: options.autoResumeAfterMs },
       options.failCreation(spec) ? 'loading failed' : undefined,
     ),
   };

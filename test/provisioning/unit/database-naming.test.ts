@@ -19,6 +19,7 @@ const placed = (user: string, databaseName: string, fields: Partial<UserDatabase
   version: 2,
   createdAt: NOW,
   updatedAt: NOW,
+  lastUsedAt: null,
   ...fields,
 });
 const wish = (n: number) => `ap-u${String(n).padStart(25, '0')}`;

@@ -9,6 +9,7 @@ const record = (fields: Partial<UserDatabaseRecord> = {}): UserDatabaseRecord =>
   version: 1,
   createdAt: NOW,
   updatedAt: NOW,
+  lastUsedAt: null,
   ...fields,
 });
 const creating = (fields: Partial<UserDatabaseRecord> = {}) =>

@@ -24,6 +24,7 @@ const record = (n: number, fields: Partial<UserDatabaseRecord> = {}): UserDataba
   version: 1,
   createdAt: NOW - 3_600_000,
   updatedAt: NOW - 3_600_000,
+  lastUsedAt: null,
   ...fields,
 });
 

@@ -18,6 +18,7 @@ const record = (userId: string, fields: Partial<UserDatabaseRecord> = {}): UserD
   version: 1,
   createdAt: NOW,
   updatedAt: NOW,
+  lastUsedAt: null,
   ...fields,
 });
 

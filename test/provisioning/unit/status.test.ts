@@ -24,6 +24,7 @@ const record = (fields: Partial<UserDatabaseRecord> = {}): UserDatabaseRecord =>
   readyAt: NOW,
   createdAt: NOW - 150_000,
   updatedAt: NOW,
+  lastUsedAt: null,
   ...fields,
 });
 

@@ -42,6 +42,7 @@ const record = (fields: Partial<UserDatabaseRecord> = {}): UserDatabaseRecord =>
   readyAt: null,
   createdAt: NOW - 60 * SECOND,
   updatedAt: NOW - 30 * SECOND,
+  lastUsedAt: null,
   ...fields,
 });
 
@@ -296,6 +297,8 @@ const sampleEvents: ProvisioningEvent[] = [
   { type: 'instance-missing' },
   { type: 'retry' },
   { type: 'deprovision' },
+  { type: 'pause-requested' },
+  { type: 'resume-requested' },
 ];
 
 /** The arrows of the machine; every other (status, event) pair is refused. */
@@ -309,9 +312,11 @@ const ARROWS: Record<ProvisioningStatus, string[]> = {
     'deprovision',
   ],
   creating: ['status-seen', 'instance-missing', 'deprovision'],
-  ready: ['deprovision'],
+  ready: ['deprovision', 'pause-requested'],
   failed: ['retry', 'deprovision'],
   deleting: [],
+  paused: ['deprovision', 'pause-requested', 'resume-requested'],
+  resuming: ['status-seen', 'instance-missing', 'deprovision', 'resume-requested'],
 };
 
 const recordIn = (status: ProvisioningStatus) =>
