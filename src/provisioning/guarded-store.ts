@@ -27,6 +27,9 @@ export function guardStore(store: CredentialStore): CredentialStore {
     delete: guard('delete', (userId, version) => store.delete(userId, version)),
     list: guard('list', (query) => store.list(query)),
     deploymentKey: guard('deploymentKey', async () => store.deploymentKey?.()),
+    ...(store.recordUse && {
+      recordUse: guard('recordUse', (uses) => store.recordUse?.(uses) ?? Promise.resolve()),
+    }),
   };
 }
 

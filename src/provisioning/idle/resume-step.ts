@@ -48,6 +48,14 @@ export async function wakeUser(rt: ResumeDeps, userId: string): Promise<UserData
     const next = await applyEvent(rt, record, { type: 'resume-requested' });
     if (!next) continue; // changed meanwhile (another waker won): read again
     rt.emit({ type: 'resuming', userId, instanceId: record.instanceId ?? undefined });
+    // A wake is a use: the idle policy must not pause the instance again before the user's
+    // first query after it (recorded by the clients) arrives.
+    await rt.store.recordUse?.([{ userId, at: rt.clock.now() }]).catch((error: unknown) => {
+      rt.logger.warn?.('could not record the use that woke the user', {
+        userId,
+        error: String(error),
+      });
+    });
     await sendResume(rt, next);
     await scheduleNext(rt, next);
     return next;

@@ -66,6 +66,19 @@ describe('the idle policy', () => {
     await provisioner.close();
   });
 
+  it('counts a wake as a use: the woken instance is not paused again before pauseAfterMs', async () => {
+    const { h, provisioner, idleUser, live } = await twoReadyUsers();
+    await live(DAY + HOUR);
+    expect((await h.store.get(idleUser))?.status).toBe('paused');
+    // Woken through the provisioner alone: no client has recorded a use since the pause.
+    await h.run(provisioner.wakeUserDatabase(idleUser));
+    await h.run(provisioner.waitUntilReady(idleUser));
+    await live(DAY - 2 * HOUR);
+    expect((await h.store.get(idleUser))?.status).toBe('ready');
+    expect(h.eventTypes(idleUser).filter((type) => type === 'paused')).toHaveLength(1);
+    await provisioner.close();
+  });
+
   it('pauses again, within 60 minutes, an instance Aura resumed on its own after 30 days', async () => {
     const { h, provisioner, idleUser, instanceOf, live } = await twoReadyUsers();
     await live(DAY + HOUR);
