@@ -52,6 +52,24 @@ const PACKAGES_ONLY_IN: Readonly<Record<string, readonly string[]>> = {
  */
 const KNOWN_CYCLE_EDGES: readonly { from: string; to: string; fix: string }[] = [];
 
+/**
+ * The placements' folders (see `src/provisioning/strategies.ts`): each strategy's internals are
+ * its own. From outside its folder only these imports reach in: the dispatch point, the wiring
+ * that builds the runtime, and the runtime's type of the host pool. The two folders never import
+ * each other.
+ */
+const STRATEGY_FOLDERS: Readonly<Record<string, readonly string[]>> = {
+  'src/provisioning/instance/': [
+    'src/provisioning/strategies.ts → src/provisioning/instance/index.ts',
+    'src/provisioning/build-runtime.ts → src/provisioning/instance/index.ts',
+  ],
+  'src/provisioning/database/': [
+    'src/provisioning/strategies.ts → src/provisioning/database/index.ts',
+    'src/provisioning/build-runtime.ts → src/provisioning/database/index.ts',
+    'src/provisioning/runtime.ts → src/provisioning/database/host-pool.ts',
+  ],
+};
+
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PACKAGE_NAME = (
   JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string }
@@ -297,6 +315,18 @@ describe('the import rules of docs/ARCHITECTURE.md', () => {
         : [];
     });
     expect(offenders, offenders.join('\n')).toEqual([]);
+  });
+
+  it("reaches each placement's folder only through the dispatch point and the wiring", () => {
+    for (const [folder, allowed] of Object.entries(STRATEGY_FOLDERS)) {
+      const reaching = resolved
+        .filter((edge) => edge.to.startsWith(folder) && !edge.from.startsWith(folder))
+        .map((edge) => `${edge.from} → ${edge.to}`);
+      const offenders = [...new Set(reaching)].filter((edge) => !allowed.includes(edge));
+      expect(offenders, `imports into ${folder} from outside it`).toEqual([]);
+      // Each allowed edge exists: a stale entry is deleted, not kept as a loophole.
+      expect(allowed.filter((edge) => !reaching.includes(edge))).toEqual([]);
+    }
   });
 
   it('has no circular imports between layers', () => {

@@ -55,6 +55,7 @@ const ENTRIES: Record<string, { load: () => Promise<Record<string, unknown>>; na
       'ProvisioningFailedError',
       'ProvisioningTimeoutError',
       'QueryApiError',
+      'RECORD_PLACEMENTS',
       'Secret',
       'UserClientConfigurationError',
       'UserClientError',

@@ -1,4 +1,4 @@
-import { type HostStore, isHostedRecord } from '../records/host-record.js';
+import type { HostStore } from '../records/host-record.js';
 import type { UserDatabaseRecord } from '../records/record.js';
 import { toStatus, type UserDatabaseStatus } from '../records/status.js';
 
@@ -17,7 +17,7 @@ export async function hostNamesOf(
   store: HostStore,
   records: readonly UserDatabaseRecord[],
 ): Promise<Map<string, string>> {
-  if (!records.some(isHostedRecord)) return new Map();
+  if (!records.some((record) => record.placement === 'database-per-user')) return new Map();
   const hosts = await store.listHosts();
   return new Map(hosts.flatMap((h) => (h.instanceId ? [[h.instanceId, h.hostName]] : [])));
 }
@@ -28,7 +28,7 @@ export function hostedStatusOf(
   record: UserDatabaseRecord | null,
   hostNames: ReadonlyMap<string, string>,
 ): HostedStatus {
-  const hosted = record !== null && isHostedRecord(record);
+  const hosted = record?.placement === 'database-per-user' && record.instanceId !== null;
   const hostName = hosted ? (hostNames.get(record.instanceId as string) ?? null) : null;
   return { ...toStatus(userId, record), hostName };
 }

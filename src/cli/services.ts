@@ -26,10 +26,11 @@ export const CLI_DEFAULTS = {
 export const SUPABASE_MIGRATIONS = [
   'supabase/migrations/20261125000000_aura_provisioner_user_databases.sql',
   'supabase/migrations/20261204000000_aura_provisioner_hosts.sql',
+  'supabase/migrations/20261207000000_aura_provisioner_placement.sql',
 ] as const;
 
-/** {@link SUPABASE_MIGRATIONS} for a message: `a.sql and b.sql`. */
-export const SUPABASE_MIGRATION = SUPABASE_MIGRATIONS.join(' and ');
+/** {@link SUPABASE_MIGRATIONS} for a message: `a.sql, b.sql and c.sql`. */
+export const SUPABASE_MIGRATION = `${SUPABASE_MIGRATIONS.slice(0, -1).join(', ')} and ${SUPABASE_MIGRATIONS.at(-1)}`;
 
 /** A store and the pool behind it. */
 export interface OpenedStore {

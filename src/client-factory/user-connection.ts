@@ -1,7 +1,7 @@
 import { systemClock } from '../kernel/clock.js';
 import type { CredentialCipher } from '../records/cipher.js';
 import { isProvisioningError } from '../records/errors.js';
-import { hostCipherContext, isHostedRecord } from '../records/host-record.js';
+import { hostCipherContext } from '../records/host-record.js';
 import type { UserDatabaseRecord } from '../records/record.js';
 import type { CredentialStore } from '../records/store.js';
 import {
@@ -95,8 +95,8 @@ export function connectionOf(userId: string, record: UserDatabaseRecord | null):
 
 /**
  * The connection of a record, as {@link connectionOf} gives it, except that
- * a ready record on a shared host (`isHostedRecord`: an instance id, a
- * database name, no password of its own) takes the connection URL, user
+ * a ready record on a shared host (placement `database-per-user`: an
+ * instance id, a database name, no password of its own) takes the connection URL, user
  * name and encrypted password of its host, found by instance id in
  * `hosts`. A store that keeps no host records gives
  * {@link UserClientConfigurationError}; a host it does not have, or one
@@ -108,7 +108,7 @@ export async function resolveConnection(
   hosts: HostDirectory,
 ): Promise<UserConnection> {
   const ready = readyRecord(userId, record);
-  if (!isHostedRecord(ready)) return connectionOf(userId, ready);
+  if (ready.placement !== 'database-per-user') return connectionOf(userId, ready);
   const instanceId = ready.instanceId as string;
   const host = await hosts.find(userId, instanceId);
   return {

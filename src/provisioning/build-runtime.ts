@@ -8,11 +8,12 @@ import type { ProvisioningEvents } from '../records/events.js';
 import { type HostStore, isHostStore } from '../records/host-record.js';
 import { checkPrefix } from '../records/instance-name.js';
 import type { CredentialStore } from '../records/store.js';
+import { HostPool } from './database/index.js';
 import { PROVISIONING_DEFAULTS } from './defaults.js';
 import { checkDeployment, nameOwnershipOnce } from './deployment.js';
 import { guardHostStore, guardStore } from './guarded-store.js';
-import { HostPool } from './host-pool.js';
 import { IdleReader } from './idle-reader.js';
+import { markRunning } from './instance/index.js';
 import { resolvePlacement } from './placement.js';
 import {
   CreationTimeEstimator,
@@ -24,7 +25,6 @@ import { ProbeTrust } from './probe-trust.js';
 import type { ProvisionerOptions } from './provisioner-options.js';
 import type { Runtime } from './runtime.js';
 import { InProcessScheduler } from './scheduler.js';
-import { markRunning } from './status-step.js';
 
 /**
  * Checks the provisioner's options (each mistake a `ProvisioningConfigurationError`)

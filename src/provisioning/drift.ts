@@ -1,4 +1,3 @@
-import { isHostedRecord } from '../records/host-record.js';
 import type { LostCandidate } from './ownership.js';
 import type { Survey } from './reconcile-survey.js';
 import { isLive, type UnownedDeps } from './reconcile-unowned.js';
@@ -73,9 +72,10 @@ export async function healLost(
       type: 'lost',
       userId: record.userId,
       instanceId: candidate.instanceId,
-      instanceName: isHostedRecord(record)
-        ? (record.databaseName ?? undefined)
-        : record.instanceName,
+      instanceName:
+        record.placement === 'database-per-user'
+          ? (record.databaseName ?? undefined)
+          : record.instanceName,
       databaseName: candidate.databaseName,
       reason,
     });

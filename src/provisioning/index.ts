@@ -34,6 +34,8 @@ export {
   newRecord,
   PROVISIONING_STATUSES,
   type ProvisioningStatus,
+  RECORD_PLACEMENTS,
+  type RecordPlacement,
   type UserDatabasePatch,
   type UserDatabaseRecord,
 } from '../records/record.js';

@@ -1,9 +1,9 @@
 import type { Database } from '../aura/schemas-v2.js';
 import type { UnownedKind } from '../records/events.js';
-import { type HostRecord, isHostedRecord } from '../records/host-record.js';
+import type { HostRecord } from '../records/host-record.js';
 import { isOwnInstanceName, nameTagOf, userIdFromInstanceName } from '../records/instance-name.js';
 import type { UserDatabaseRecord } from '../records/record.js';
-import { BUILT_IN_DATABASES, madeAfterCreate } from './database-naming.js';
+import { BUILT_IN_DATABASES, madeAfterCreate } from './database/database-naming.js';
 import { hostNumberOf, hostPrefixFor } from './placement.js';
 
 export type { UnownedKind } from '../records/events.js';
@@ -140,7 +140,7 @@ export function judgeSnapshot(snapshot: Snapshot, ctx: OwnershipContext): Owners
   const settledNames = new Map<string, string>();
   for (const record of snapshot.records) {
     if (record.instanceId) heldIds.add(record.instanceId);
-    if (isHostedRecord(record)) continue;
+    if (record.placement === 'database-per-user') continue;
     if (record.instanceId) settledNames.set(record.instanceName, record.userId);
     else unsettledNames.add(record.instanceName);
   }
@@ -173,7 +173,9 @@ export function judgeSnapshot(snapshot: Snapshot, ctx: OwnershipContext): Owners
   const readyBefore = (record: UserDatabaseRecord) =>
     record.status === 'ready' && (record.readyAt ?? record.updatedAt) < snapshot.takenAt;
   for (const record of snapshot.records) {
-    if (!record.instanceId || isHostedRecord(record) || !readyBefore(record)) continue;
+    if (!record.instanceId || record.placement === 'database-per-user' || !readyBefore(record)) {
+      continue;
+    }
     if (!listedIds.has(record.instanceId)) {
       lost.push({ userId: record.userId, instanceId: record.instanceId });
     }
@@ -198,7 +200,9 @@ function judgeHosts(
   /** Every hosted record's database name (lower case): the user it belongs to. */
   const namedBy = new Map<string, string>();
   for (const record of snapshot.records) {
-    if (!isHostedRecord(record) || !record.instanceId || !record.databaseName) continue;
+    if (record.placement !== 'database-per-user' || !record.instanceId || !record.databaseName) {
+      continue;
+    }
     placed.set(record.instanceId, [...(placed.get(record.instanceId) ?? []), record]);
     namedBy.set(record.databaseName.toLowerCase(), record.userId);
   }

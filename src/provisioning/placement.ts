@@ -42,8 +42,9 @@ export interface DatabasePerUserPlacement {
   /**
    * At most this many hosts at once, failed ones not counted: a cap on what
    * the placement may bill. At the cap no host opens (a warning is logged);
-   * users wait, `pending` (`lastError` `waiting-for-host`), for a slot a
-   * deprovision gives back or until the cap is raised. Default: no cap.
+   * users wait, `pending` (`waitingForHostSince` set, `lastError`
+   * `waiting-for-host`), for a slot a deprovision gives back or until the
+   * cap is raised. Default: no cap.
    */
   maxHosts?: number;
   /** When a user's new database is first looked at, in ms. Default 5 000. */

@@ -1,6 +1,5 @@
 import { isProvisioningError, ProvisioningConfigurationError } from '../records/errors.js';
 import { ProvisioningEvents, type ProvisioningListener } from '../records/events.js';
-import { isHostedRecord } from '../records/host-record.js';
 import { instanceNameForUser } from '../records/instance-name.js';
 import {
   type NewUserDatabaseRecord,
@@ -9,23 +8,14 @@ import {
 } from '../records/record.js';
 import { toStatus, type UserDatabaseStatus } from '../records/status.js';
 import { buildRuntime } from './build-runtime.js';
-import { runCreate } from './create-step.js';
-import { forgetCreating } from './creating-users.js';
-import {
-  runDatabaseDelete,
-  runDatabaseStatus,
-  runPlace,
-  WAITING_FOR_HOST,
-} from './database-steps.js';
 import { PROVISIONING_DEFAULTS } from './defaults.js';
-import { runDelete } from './delete-step.js';
 import { tagOf } from './deployment.js';
 import { nextCheck } from './next-check.js';
 import { PLACEMENT_DEFAULTS } from './placement.js';
 import type { ProvisionerOptions } from './provisioner-options.js';
 import { type ReconcileOptions, type ReconcileReport, reconcile } from './reconcile.js';
 import { applyEvent } from './runtime.js';
-import { runStatusCheck } from './status-step.js';
+import { createStrategies } from './strategies.js';
 import { type WaitUntilReadyOptions, waitUntilReady } from './wait-ready.js';
 
 export type { ProvisionerOptions } from './provisioner-options.js';
@@ -96,59 +86,45 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
   const { clock, logger, scheduler, probeTrust, prefix } = rt;
 
   const hosts = rt.hosts;
-  const hostedDeps = hosts ? { ...rt, hosts } : undefined;
+  const strategies = createStrategies(rt);
   /**
-   * Deletes a user's database: their instance, or (a hosted record) their database on its
+   * Deletes a user's database as its placement does: their instance, or their database on its
    * host. A hosted record is never handed to the instance delete: that would remove the host.
    */
   const deleteUserDatabase = async (record: UserDatabaseRecord): Promise<boolean> => {
-    // Never placed and never sent (no attempt): nothing to delete but the record. A record with
-    // attempts and no instance may still be an instance create in flight: the instance delete
-    // looks its name up.
-    const neverSent = record.instanceId === null && record.attempts === 0;
-    if (hostedDeps && (isHostedRecord(record) || neverSent)) {
-      return runDatabaseDelete(hostedDeps, record);
-    }
-    if (isHostedRecord(record)) {
-      logger.error?.(
-        'a hosted user can be deprovisioned only with the database-per-user placement',
-        {
-          userId: record.userId,
-        },
-      );
-      return false;
-    }
-    return runDelete(rt, record);
+    const strategy = strategies.of(record);
+    if (strategy) return strategy.delete(record);
+    logger.error?.(
+      `a ${record.placement} user can be deprovisioned only with the ${record.placement} placement`,
+      {
+        userId: record.userId,
+      },
+    );
+    return false;
   };
 
   /** One scheduled check: read the record afresh, decide (see `nextCheck`), do. */
   const advance = async (userId: string): Promise<void> => {
     const record = await rt.store.get(userId);
     // Ready, failed, gone or not yet created, by this process or another: let go of it.
-    if (record?.status !== 'creating') forgetCreating(rt, userId);
-    if (record?.status !== 'pending') hosts?.forget(userId);
+    for (const strategy of strategies.all) strategy.letGo(userId, record);
     if (!record) return;
     // Asked only for a creating record: the only kind whose check it changes.
     const probeFollowed = record.status === 'creating' && probeTrust.enabled;
     const next = nextCheck(record, { now: clock.now(), probeFollowed });
+    const strategy = strategies.of(record);
     switch (next.kind) {
       case 'delete':
         await deleteUserDatabase(record);
         return;
       case 'create':
-        if (hostedDeps) await runPlace(hostedDeps, record);
-        else await runCreate(rt, record);
+        await strategy?.create(record);
         return;
       case 'read-status':
-        if (!isHostedRecord(record)) await runStatusCheck(rt, record);
-        else if (hostedDeps) await runDatabaseStatus(hostedDeps, record);
+        await strategy?.readStatus(record);
         return;
       case 'wait':
-        // Woken before its time because a host has room now: no reason to wait any longer.
-        if (hostedDeps && record.status === 'pending' && record.lastError === WAITING_FOR_HOST) {
-          await runPlace(hostedDeps, record);
-          return;
-        }
+        if (await strategy?.wake(record)) return;
         await scheduler.schedule(userId, next.at, next.priority);
         return;
       case 'forget':
@@ -203,7 +179,10 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
     const userId = checkUserId(rawUserId);
     const tag = tagOf(await rt.names());
     const { claimed, record } = await claimWithRetry(
-      newRecord(userId, instanceNameForUser(userId, prefix, tag), { nextCheckAt: clock.now() }),
+      newRecord(userId, instanceNameForUser(userId, prefix, tag), {
+        placement: hosts ? 'database-per-user' : 'instance-per-user',
+        nextCheckAt: clock.now(),
+      }),
     );
     if (claimed) {
       rt.emit({ type: 'claimed', userId, instanceName: record.instanceName });
@@ -213,7 +192,7 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
   };
 
   const runReconcile = (reconcileOptions: ReconcileOptions = {}) =>
-    reconcile(rt, {
+    reconcile(rt, strategies.all, {
       ...reconcileOptions,
       orphans: reconcileOptions.orphans ?? options.orphans ?? 'report',
       duplicates: reconcileOptions.duplicates ?? options.duplicates ?? 'report',

@@ -1,31 +1,36 @@
 import type { UnownedKind } from '../records/events.js';
-import { isHostedRecord } from '../records/host-record.js';
-import type { UserDatabaseRecord } from '../records/record.js';
-import { trackCreating } from './creating-users.js';
+import type { RecordPlacement, UserDatabaseRecord } from '../records/record.js';
 import { healLost, type LostPolicy, type LostResource } from './drift.js';
 import type { Snapshot } from './ownership.js';
-import { PLACEMENT_DEFAULTS } from './placement.js';
-import type { OrphanAction, OrphanPolicy } from './reconcile-plan.js';
+import type { OrphanAction, OrphanPolicy, RecordStep } from './reconcile-plan.js';
 import { planRecord } from './reconcile-plan.js';
 import { readAllRecords } from './reconcile-snapshot.js';
 import { type Survey, survey } from './reconcile-survey.js';
-import {
-  type DuplicatePolicy,
-  handleUnownedDatabase,
-  handleUnownedInstance,
-  retryFailed,
-} from './reconcile-unowned.js';
-import {
-  type EventDeps,
-  type Runtime,
-  type ScheduleDeps,
-  scheduleNext,
-  tenantOf,
-} from './runtime.js';
+import { type DuplicatePolicy, retryFailed } from './reconcile-unowned.js';
+import { type EventDeps, type Runtime, type ScheduleDeps, tenantOf } from './runtime.js';
 
 export type { LostPolicy, LostResource } from './drift.js';
 export type { OrphanPolicy } from './reconcile-plan.js';
 export type { DuplicatePolicy } from './reconcile-unowned.js';
+
+/**
+ * A placement's part of reconcile (see `PlacementStrategy`): how its waiting
+ * records resume, what a failed record's retry discards first, and its
+ * resources judged from the survey.
+ */
+export interface ReconcileStrategy {
+  readonly placement: RecordPlacement;
+  /** Hands a waiting record (back) to the scheduler, as the plan says. */
+  resume(record: UserDatabaseRecord, step: Extract<RecordStep, { kind: 'resume' }>): Promise<void>;
+  /** Removes what a failed record still holds before its retry. Whether the retry may go on. */
+  discard(record: UserDatabaseRecord): Promise<boolean>;
+  /** This placement's resources: those no record owns, by policy; the hosts' slots. */
+  reconcileResources(
+    found: Survey,
+    policies: { orphans: OrphanPolicy; duplicates: DuplicatePolicy },
+    report: ReconcileReport,
+  ): Promise<void>;
+}
 
 /** What reconcile works with. */
 export type ReconcileDeps = EventDeps &
@@ -110,6 +115,7 @@ export interface ReconcileReport {
  */
 export async function reconcile(
   rt: ReconcileDeps,
+  strategies: readonly ReconcileStrategy[],
   options: ReconcileOptions & {
     orphans: OrphanPolicy;
     duplicates: DuplicatePolicy;
@@ -125,23 +131,21 @@ export async function reconcile(
     // (best effort: the error callers see is the listing's).
     await readAllRecords(rt.store)
       .then(({ records }) =>
-        resumeAndRetry(rt, { takenAt: rt.clock.now(), records }, false, report),
+        resumeAndRetry(rt, strategies, { takenAt: rt.clock.now(), records }, false, report),
       )
       .catch(() => {});
     throw error;
   }
-  await resumeAndRetry(rt, found.snapshot, options.retryFailed !== false, report);
-  for (const unowned of found.judged.unownedInstances) {
-    report.orphans.push(await handleUnownedInstance(rt, unowned, options));
-  }
+  await resumeAndRetry(rt, strategies, found.snapshot, options.retryFailed !== false, report);
   report.lost = await healLost(rt, found, options.lost);
-  if (rt.hosts) await reconcileHosts(rt, found, options, report);
+  for (const strategy of strategies) await strategy.reconcileResources(found, options, report);
   return report;
 }
 
 /** Resumes waiting records and retries failed ones that are due, as the pure plan says. */
 async function resumeAndRetry(
   rt: ReconcileDeps,
+  strategies: readonly ReconcileStrategy[],
   snapshot: Pick<Snapshot, 'takenAt' | 'records'>,
   retry: boolean,
   report: ReconcileReport,
@@ -149,75 +153,25 @@ async function resumeAndRetry(
   const context = { now: snapshot.takenAt, retryFailed: retry };
   for (const record of snapshot.records) {
     const step = planRecord(record, context);
+    // A record of a placement this provisioner does not run is only handed to the scheduler.
+    const strategy = strategies.find((s) => s.placement === record.placement);
     if (step.kind === 'resume') {
-      if (step.plannedRead && !isHostedRecord(record)) {
-        // As after a status read: probes (or idle reads) start again before the planned read.
-        trackCreating(rt, record);
-        await scheduleNext(rt, record);
-      } else {
-        await rt.scheduler.schedule(record.userId, step.at, step.priority);
-      }
+      if (strategy) await strategy.resume(record, step);
+      else await rt.scheduler.schedule(record.userId, step.at, step.priority);
       report.resumed++;
-    } else if (step.kind === 'retry' && (await retryFailed(rt, record))) {
+    } else if (step.kind === 'retry' && (await retryFailed(rt, record, strategy?.discard))) {
       report.retried++;
     }
   }
-}
-
-/**
- * The hosts' part: unowned databases judged and handled, each ready host's
- * slots set from the snapshot (up at once; down only on a host nobody
- * touched lately, since a slot is taken before its user's record says so),
- * and hosts opened if the warm capacity is short.
- */
-async function reconcileHosts(
-  rt: ReconcileDeps,
-  { snapshot, judged }: Survey,
-  options: { orphans: OrphanPolicy; duplicates: DuplicatePolicy },
-  report: ReconcileReport,
-): Promise<void> {
-  const hosts = rt.hosts;
-  if (!hosts) return;
-  report.orphanDatabases = [];
-  for (const unowned of judged.unownedDatabases) {
-    report.orphanDatabases.push(await handleUnownedDatabase(rt, hosts, unowned, options));
-  }
-  report.hosts = [];
-  const users = usersByHost(snapshot.records);
-  for (const host of await hosts.records()) {
-    let current = host;
-    const counted = host.instanceId ? judged.slots.get(host.instanceId) : undefined;
-    const quiet = host.updatedAt < snapshot.takenAt - PLACEMENT_DEFAULTS.hostQuietMs;
-    if (host.status === 'ready' && counted !== undefined && (counted > host.used || quiet)) {
-      current = (await hosts.recount(host, counted)) ?? host;
-    }
-    report.hosts.push(hostSummary(current, users));
-  }
-  await hosts.ensureCapacity();
 }
 
 /** Users placed on each host by the records, by host instance id. */
 export function usersByHost(records: readonly UserDatabaseRecord[]): Map<string, number> {
   const users = new Map<string, number>();
   for (const record of records) {
-    if (isHostedRecord(record) && record.instanceId) {
+    if (record.placement === 'database-per-user' && record.instanceId) {
       users.set(record.instanceId, (users.get(record.instanceId) ?? 0) + 1);
     }
   }
   return users;
-}
-
-function hostSummary(
-  host: Awaited<ReturnType<NonNullable<Runtime['hosts']>['records']>>[number],
-  users: ReadonlyMap<string, number>,
-): HostSummary {
-  return {
-    hostName: host.hostName,
-    instanceId: host.instanceId,
-    status: host.status,
-    capacity: host.capacity,
-    used: host.used,
-    free: Math.max(0, host.capacity - host.used),
-    users: host.instanceId ? (users.get(host.instanceId) ?? 0) : 0,
-  };
 }

@@ -7,7 +7,7 @@ import type { ProvisioningEventInfo } from '../records/events.js';
 import type { UserDatabaseRecord } from '../records/record.js';
 import type { CredentialStore } from '../records/store.js';
 import { forgetCreating } from './creating-users.js';
-import type { HostPool } from './host-pool.js';
+import type { HostPool } from './database/host-pool.js';
 import type { IdleReader } from './idle-reader.js';
 import { plannedWait, waitsForCheck } from './next-check.js';
 import type { NameOwnership } from './ownership.js';

@@ -1,4 +1,3 @@
-import { isHostedRecord } from '../records/host-record.js';
 import type { UserDatabasePatch, UserDatabaseRecord } from '../records/record.js';
 import { PLACEMENT_DEFAULTS } from './placement.js';
 import type { PollPolicy } from './poll-policy.js';
@@ -31,6 +30,11 @@ export type ProvisioningEvent =
    * nothing (a 429, or the request never left): the attempt is not counted.
    */
   | { type: 'create-deferred'; reason: string; retryAt: number; refused: boolean }
+  /**
+   * Placement `database-per-user`: no host has a free slot yet. The user waits
+   * (`waitingForHostSince`), woken by a host with room, or looked at again at `retryAt`.
+   */
+  | { type: 'host-awaited'; reason: string; retryAt: number }
   /** Aura refused the create for good or for now (`retryable`). */
   | { type: 'create-rejected'; reason: string; retryable: boolean }
   /** A status read of the creating instance. */
@@ -258,6 +262,16 @@ export function transition(
           };
         case 'create-rejected':
           return failed(record, event.reason, event.retryable, ctx);
+        case 'host-awaited':
+          return {
+            ok: true,
+            patch: {
+              lastError: event.reason,
+              nextCheckAt: event.retryAt,
+              waitingForHostSince: record.waitingForHostSince ?? now,
+              attempts: Math.max(0, record.attempts - 1),
+            },
+          };
         case 'database-placed':
           return {
             ok: true,
@@ -271,6 +285,7 @@ export function transition(
               attempts: record.attempts + 1,
               createRequestedAt: now,
               lastError: null,
+              waitingForHostSince: null,
               nextCheckAt: event.readAt,
             },
           };
@@ -280,7 +295,9 @@ export function transition(
     case 'creating': {
       const since = record.createRequestedAt ?? record.updatedAt;
       // A hosted user's instance is the host: its status says nothing about the user's database.
-      if (isHostedRecord(record)) return hostedTransition(record, event, ctx, since);
+      if (record.placement === 'database-per-user') {
+        return hostedTransition(record, event, ctx, since);
+      }
       if (event.type === 'status-seen') {
         if (event.status === 'running') {
           return {

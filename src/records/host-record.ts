@@ -117,21 +117,6 @@ export function newHostRecord(
 }
 
 /**
- * Whether a user's record lives on a host (placement `database-per-user`):
- * it names its database and instance, and has no password of its own (the
- * host's is used).
- */
-export function isHostedRecord(record: {
-  instanceId: string | null;
-  databaseName: string | null;
-  encryptedPassword: string | null;
-}): boolean {
-  return (
-    record.instanceId !== null && record.databaseName !== null && record.encryptedPassword === null
-  );
-}
-
-/**
  * The cipher context a host's password is encrypted under (`host:<hostName>`),
  * so that a host's ciphertext copied elsewhere does not decrypt there.
  */

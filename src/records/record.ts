@@ -15,12 +15,38 @@ export const PROVISIONING_STATUSES: readonly ProvisioningStatus[] = [
 ];
 
 /**
+ * Where a record's database lives: an Aura instance of its own
+ * (`instance-per-user`), or a database on a shared multi-database host
+ * (`database-per-user`). Stored on the record at claim time, so every step
+ * knows the placement without guessing it from the other fields.
+ */
+export type RecordPlacement = 'instance-per-user' | 'database-per-user';
+
+/**
+ * Every {@link RecordPlacement}, as the stores check them.
+ *
+ * @example
+ * ```ts
+ * RECORD_PLACEMENTS.includes(record.placement); // true for every record a store returns
+ * ```
+ */
+export const RECORD_PLACEMENTS: readonly RecordPlacement[] = [
+  'instance-per-user',
+  'database-per-user',
+];
+
+/**
  * One user's database, as the credential store keeps it (table
  * `user_databases`, one row per user). Times are ms since the epoch.
  */
 export interface UserDatabaseRecord {
   userId: string;
   status: ProvisioningStatus;
+  /**
+   * Where the database lives (column `placement`), from the provisioner's
+   * `placement` option when the user was claimed; it never changes after.
+   */
+  placement: RecordPlacement;
   /** Bumped by every update; compare-and-set uses it. Starts at 1. */
   version: number;
   /** The Aura instance name, derived from the user id at claim time. */
@@ -40,6 +66,12 @@ export interface UserDatabaseRecord {
   lastError: string | null;
   /** When the scheduler or reconcile should look at this record next. */
   nextCheckAt: number | null;
+  /**
+   * Placement `database-per-user`: since when the `pending` user waits for a
+   * free slot on a host (column `waiting_for_host_since`); `null` when not
+   * waiting. A host with room wakes the users waiting for one.
+   */
+  waitingForHostSince: number | null;
   /** When Aura accepted the create (or the instance was adopted). */
   createRequestedAt: number | null;
   readyAt: number | null;
@@ -52,12 +84,13 @@ export type NewUserDatabaseRecord = Omit<UserDatabaseRecord, 'version' | 'create
 
 /** What `update` may change: everything but the key and the bookkeeping. */
 export type UserDatabasePatch = Partial<
-  Omit<UserDatabaseRecord, 'userId' | 'version' | 'createdAt' | 'updatedAt'>
+  Omit<UserDatabaseRecord, 'userId' | 'placement' | 'version' | 'createdAt' | 'updatedAt'>
 >;
 
 /**
- * A record as a claim inserts it: `pending`, nothing known yet, with
- * `fields` on top (an adopted orphan claims as `failed` with its instance id).
+ * A record as a claim inserts it: `pending`, `instance-per-user`, nothing known
+ * yet, with `fields` on top (an adopted orphan claims as `failed` with its
+ * instance id; a `database-per-user` provisioner passes its `placement`).
  *
  * @example
  * ```ts
@@ -72,6 +105,7 @@ export function newRecord(
   return {
     userId,
     status: 'pending',
+    placement: 'instance-per-user',
     instanceName,
     instanceId: null,
     connectionUrl: null,
@@ -81,6 +115,7 @@ export function newRecord(
     attempts: 0,
     lastError: null,
     nextCheckAt: null,
+    waitingForHostSince: null,
     createRequestedAt: null,
     readyAt: null,
     ...fields,

@@ -87,6 +87,7 @@ export class MemoryCredentialStore implements CredentialStore, HostStore {
       ...definedEntries(patch),
       // Restated after the patch, so a patch smuggling these in (untyped callers) cannot win.
       userId: current.userId,
+      placement: current.placement,
       version: current.version + 1,
       createdAt: current.createdAt,
       updatedAt: this.#clock.now(),

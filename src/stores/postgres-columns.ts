@@ -59,6 +59,9 @@ export const DEFAULT_COLUMNS: Readonly<Record<UserDatabaseField, FieldSpec>> = {
   readyAt: { column: 'ready_at', kind: 'timestamp', nullable: true },
   createdAt: { column: 'created_at', kind: 'timestamp', nullable: false },
   updatedAt: { column: 'updated_at', kind: 'timestamp', nullable: false },
+  // Last: where an upgrade adds them to an existing table.
+  placement: { column: 'placement', kind: 'text', nullable: false },
+  waitingForHostSince: { column: 'waiting_for_host_since', kind: 'timestamp', nullable: true },
 };
 
 /** Every field, in column order. */

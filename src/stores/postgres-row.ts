@@ -1,5 +1,9 @@
 import { ProvisioningConfigurationError } from '../records/errors.js';
-import { PROVISIONING_STATUSES, type UserDatabaseRecord } from '../records/record.js';
+import {
+  PROVISIONING_STATUSES,
+  RECORD_PLACEMENTS,
+  type UserDatabaseRecord,
+} from '../records/record.js';
 import type { ColumnKind, ResolvedColumn, ResolvedColumns, TableName } from './postgres-columns.js';
 
 /**
@@ -12,6 +16,7 @@ export class UnexpectedRowError extends Error {
 }
 
 const STATUSES = new Set<string>(PROVISIONING_STATUSES);
+const PLACEMENTS = new Set<string>(RECORD_PLACEMENTS);
 
 /**
  * Reads a timestamp as ms since the epoch. node-postgres and postgres.js
@@ -76,6 +81,10 @@ export function recordFromRow<R = UserDatabaseRecord>(
   }
   if (!STATUSES.has(record.status as string)) {
     throw new UnexpectedRowError('column status does not hold a provisioning status');
+  }
+  // A user's row has a placement; a host's has none.
+  if ('placement' in record && !PLACEMENTS.has(record.placement as string)) {
+    throw new UnexpectedRowError('column placement does not hold a placement');
   }
   return record as R;
 }

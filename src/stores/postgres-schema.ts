@@ -1,5 +1,5 @@
 import type { HostRecord } from '../records/host-record.js';
-import { PROVISIONING_STATUSES } from '../records/record.js';
+import { PROVISIONING_STATUSES, RECORD_PLACEMENTS } from '../records/record.js';
 import {
   POSTGRES_STORE_DEFAULTS,
   parseTableName,
@@ -18,7 +18,9 @@ export interface UserDatabasesTableSqlOptions {
   columns?: UserDatabaseColumns;
 }
 
-const STATUS_LIST = PROVISIONING_STATUSES.map((status) => `'${status}'`).join(', ');
+const sqlList = (values: readonly string[]) => values.map((value) => `'${value}'`).join(', ');
+const STATUS_LIST = sqlList(PROVISIONING_STATUSES);
+const PLACEMENT_CHECK = (c: string) => `check (${c} in (${sqlList(RECORD_PLACEMENTS)}))`;
 
 /** The fields user and host records share. */
 type SharedField = UserDatabaseField & keyof HostRecord;
@@ -48,6 +50,8 @@ export const SHARED_COLUMN_TYPES: Readonly<Record<SharedField, (quoted: string) 
 const COLUMN_TYPES: Readonly<Record<UserDatabaseField, (quoted: string) => string>> = {
   ...SHARED_COLUMN_TYPES,
   userId: () => 'text collate "C" primary key',
+  placement: (c) => `text not null default 'instance-per-user' ${PLACEMENT_CHECK(c)}`,
+  waitingForHostSince: () => 'timestamptz',
   instanceName: () => 'text not null unique',
   databaseName: () => 'text',
 };
@@ -67,6 +71,28 @@ export function userDatabasesTableStatements(table: TableName, columns: Resolved
     // Serves list(): filter by status, then keyset order (next_check_at, user_id).
     `create index if not exists ${indexName(table, '_status_next_check_idx')} on ${table.qualified} (${col('status')}, ${col('nextCheckAt')}, ${col('userId')})`,
     `comment on column ${table.qualified}.${col('encryptedPassword')} is 'Neo4j password, encrypted by the CredentialCipher (AES-256-GCM, bound to user_id). Never plaintext.'`,
+    ...placementUpgradeStatements(table, columns),
+    `alter table ${table.qualified} add column if not exists ${col('waitingForHostSince')} timestamptz`,
+  ];
+}
+
+/**
+ * Upgrades a table created before records stored their placement: adds the
+ * column (no-op where it exists), fills it in the rows the upgrade left empty
+ * (a row on a shared host names its instance and database and has no password
+ * of its own; every other row is an instance of its own), then sets the
+ * column's default and `not null`. Only rows from before the column have it
+ * empty, so running it again changes nothing.
+ */
+function placementUpgradeStatements(table: TableName, columns: ResolvedColumns): string[] {
+  const col = (field: UserDatabaseField) => columns.of(field).quoted;
+  const placement = col('placement');
+  const hosted = `${col('instanceId')} is not null and ${col('databaseName')} is not null and ${col('encryptedPassword')} is null`;
+  return [
+    `alter table ${table.qualified} add column if not exists ${placement} text ${PLACEMENT_CHECK(placement)}`,
+    `update ${table.qualified} set ${placement} = case when ${hosted} then 'database-per-user' else 'instance-per-user' end where ${placement} is null`,
+    `alter table ${table.qualified} alter column ${placement} set default 'instance-per-user'`,
+    `alter table ${table.qualified} alter column ${placement} set not null`,
   ];
 }
 

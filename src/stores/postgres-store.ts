@@ -143,7 +143,11 @@ export class PostgresCredentialStore implements CredentialStore, HostStore {
   /**
    * Creates the user table and its index, and the hosts table, where they do
    * not exist (plain Postgres DDL, no RLS). On an existing install it only
-   * adds what is missing: existing tables, columns and rows are never changed.
+   * adds what is missing: a user table of an earlier release gets its
+   * `placement` column, filled in once for the rows it already has (a row on a
+   * shared host, with an instance id and a database name and no password of
+   * its own, is `database-per-user`; every other `instance-per-user`). No
+   * other column or row is changed.
    */
   async migrate(): Promise<void> {
     const statements = [

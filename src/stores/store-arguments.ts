@@ -1,8 +1,17 @@
 import { ProvisioningConfigurationError } from '../records/errors.js';
 import { USER_DATABASE_FIELDS, type UserDatabaseField } from './postgres-columns.js';
 
-/** Fields a store keeps itself: never taken from a patch, whatever an untyped caller sends. */
-const BOOKKEEPING = new Set<UserDatabaseField>(['userId', 'version', 'createdAt', 'updatedAt']);
+/**
+ * Fields a store keeps itself or fixes at claim time: never taken from a patch,
+ * whatever an untyped caller sends.
+ */
+const BOOKKEEPING = new Set<UserDatabaseField>([
+  'userId',
+  'placement',
+  'version',
+  'createdAt',
+  'updatedAt',
+]);
 
 /** The fields `update` may change. */
 export const PATCHABLE_FIELDS: ReadonlySet<UserDatabaseField> = new Set(

@@ -369,7 +369,11 @@ describe('a database option naming another database', () => {
 describe('reading the host', () => {
   it('a store that keeps no host records gives a UserClientConfigurationError', async () => {
     const world = createWorld(); // its store has get/claim/update/delete/list only
-    await world.putRecord('u1', { encryptedPassword: null, databaseName: DB1 });
+    await world.putRecord('u1', {
+      placement: 'database-per-user',
+      encryptedPassword: null,
+      databaseName: DB1,
+    });
     const clients = createUserClients({ ...world, ...recordingDriverFactory() });
     const error = await rejection(() => clients.driverFor('u1'));
     expect(error).toBeInstanceOf(UserClientConfigurationError);

@@ -8,7 +8,11 @@ import {
   type NewHostRecord,
   newHostRecord,
 } from '../../src/records/host-record.js';
-import { newRecord, type UserDatabasePatch } from '../../src/records/record.js';
+import {
+  newRecord,
+  type RecordPlacement,
+  type UserDatabasePatch,
+} from '../../src/records/record.js';
 import type { CredentialStore } from '../../src/records/store.js';
 import { createAesGcmCipher } from '../../src/stores/cipher-aes-gcm.js';
 import { MemoryCredentialStore } from '../../src/stores/memory-store.js';
@@ -73,10 +77,10 @@ export function createWorld() {
   /** Puts a record for `userId` in `status` (ready by default, with encrypted credentials). */
   const putRecord = async (
     userId: string,
-    patch: UserDatabasePatch & { password?: string } = {},
+    patch: UserDatabasePatch & { password?: string; placement?: RecordPlacement } = {},
   ) => {
-    const { password = PASSWORD, ...fields } = patch;
-    const { record } = await memory.claim(newRecord(userId, `ap-${userId}`));
+    const { password = PASSWORD, placement = 'instance-per-user', ...fields } = patch;
+    const { record } = await memory.claim(newRecord(userId, `ap-${userId}`, { placement }));
     const updated = await memory.update(userId, record.version, {
       status: 'ready',
       instanceId: 'a1b2c3d4',
@@ -163,7 +167,9 @@ export function createHostedWorld() {
 
   /** A ready user on the host of `instanceId`: no password of their own, their own database. */
   const putHostedUser = async (userId: string, host: HostRecord, databaseName: string) => {
-    const { record } = await memory.claim(newRecord(userId, `ap-${userId}`));
+    const { record } = await memory.claim(
+      newRecord(userId, `ap-${userId}`, { placement: 'database-per-user' }),
+    );
     const updated = await memory.update(userId, record.version, {
       status: 'ready',
       instanceId: host.instanceId,

@@ -28,7 +28,9 @@ const seedTable = (table: string) => `
     next_check_at timestamptz,
     create_requested_at timestamptz,
     ready_at timestamptz,
-    updated_at timestamptz not null default now()
+    updated_at timestamptz not null default now(),
+    placement text not null default 'instance-per-user',
+    waiting_for_host_since timestamptz
   )`;
 
 const SEED_COLUMNS: UserDatabaseColumns = {
@@ -63,6 +65,7 @@ describe('column mapping', () => {
     await store.claim({
       userId,
       status: 'pending',
+      placement: 'instance-per-user',
       instanceName: 'aura-6f1c1a52',
       instanceId: 'a1b2c3d4',
       connectionUrl: 'neo4j+s://a1b2c3d4.databases.neo4j.io',
@@ -72,6 +75,7 @@ describe('column mapping', () => {
       attempts: 1,
       lastError: 'none yet',
       nextCheckAt: null,
+      waitingForHostSince: null,
       createRequestedAt: null,
       readyAt: null,
     });
@@ -107,7 +111,7 @@ describe('column mapping', () => {
       `select count(*)::int as n from information_schema.columns where table_schema = $1 and table_name = 't'`,
       [schema],
     );
-    expect(rows).toEqual([{ n: 16 }]);
+    expect(rows).toEqual([{ n: 18 }]);
     await drop();
   });
 

@@ -1,7 +1,6 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLACEMENT_DEFAULTS } from '../../src/provisioning/placement.js';
-import { isHostedRecord } from '../../src/records/host-record.js';
 import { PostgresCredentialStore } from '../../src/stores/postgres-store.js';
 import { createHarness, userIds, wrapStore } from '../provisioning/harness.js';
 import { PLACEMENT } from '../provisioning/placement.js';
@@ -56,7 +55,12 @@ describe('database-per-user on a real PostgreSQL store, two processes at once', 
     for (const user of users) {
       const record = await postgres.get(user);
       expect(record?.status).toBe('ready');
-      expect(record && isHostedRecord(record)).toBe(true);
+      expect(record).toMatchObject({
+        placement: 'database-per-user',
+        instanceId: expect.any(String),
+        databaseName: expect.any(String),
+        encryptedPassword: null,
+      });
       expect(databases.filter((db) => db.name === record?.databaseName)).toEqual([
         expect.objectContaining({ host: record?.instanceId }),
       ]);

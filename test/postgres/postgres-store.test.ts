@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isProvisioningError } from '../../src/records/errors.js';
 import { newHostRecord } from '../../src/records/host-record.js';
 import { type NewUserDatabaseRecord, newRecord } from '../../src/records/record.js';
+import type { UserDatabaseColumns } from '../../src/stores/postgres-columns.js';
 import { createAuraHostsTableSql } from '../../src/stores/postgres-host-schema.js';
 import { createUserDatabasesTableSql } from '../../src/stores/postgres-schema.js';
 import { PostgresCredentialStore } from '../../src/stores/postgres-store.js';
@@ -96,6 +97,67 @@ describe('PostgresCredentialStore specifics', () => {
     const { rows } = await pool.query(`select created_at from ${table}`);
     expect(rows).toEqual([{ created_at: new Date('2026-01-01T00:00:00.000Z') }]);
   });
+
+  it.each<[string, UserDatabaseColumns]>([
+    ['the default columns', {}],
+    ['mapped columns', { encryptedPassword: 'secret', placement: 'lives_on' }],
+  ])(
+    'migrate() upgrades a user table of the previous release (%s): each row gets its placement',
+    async (_, columns) => {
+      const { schema, drop } = await createTestSchema(pool);
+      drops.push(drop);
+      const table = `${schema}.user_databases`;
+      // The previous release's table: the same columns, without the placement.
+      await pool.query(createUserDatabasesTableSql({ table, columns }));
+      const placementColumn = columns.placement ?? 'placement';
+      await pool.query(`alter table ${table} drop column ${placementColumn}`);
+      await pool.query(`alter table ${table} drop column waiting_for_host_since`);
+      const passwordColumn = columns.encryptedPassword ?? 'neo4j_password';
+      const oldRow = (
+        id: string,
+        instanceId: string | null,
+        database: string | null,
+        password: string | null,
+      ) =>
+        pool.query(
+          `insert into ${table} (user_id, status, instance_name, instance_id, database_name, ${passwordColumn}) values ($1, 'ready', $2, $3, $4, $5)`,
+          [id, `aura-${id}`, instanceId, database, password],
+        );
+      await oldRow('hosted', 'host0001', 'db-hosted', null); // on a shared host: no password of its own
+      await oldRow('own', 'abcd1234', null, 'v1:k1:ciphertext');
+      await oldRow('own-named', 'abcd5678', 'neo4j', 'v1:k1:ciphertext');
+      await oldRow('unplaced', null, null, null);
+
+      const store = new PostgresCredentialStore({
+        client: pool,
+        table,
+        columns,
+        clock: createTestClock(),
+      });
+      await store.migrate();
+      const placements = async () =>
+        Object.fromEntries((await store.list()).records.map((r) => [r.userId, r.placement]));
+      expect(await placements()).toEqual({
+        hosted: 'database-per-user',
+        own: 'instance-per-user',
+        'own-named': 'instance-per-user',
+        unplaced: 'instance-per-user',
+      });
+      // Again, and after a hosted-looking row of the new release: nothing changes.
+      await store.claim(record('later', { instanceId: 'host0001', databaseName: 'db-later' }));
+      await store.migrate();
+      expect(await placements()).toMatchObject({
+        hosted: 'database-per-user',
+        later: 'instance-per-user',
+      });
+      // A row written by the previous release's code after the upgrade gets the default.
+      await oldRow('old-writer', null, null, null);
+      expect((await store.get('old-writer'))?.placement).toBe('instance-per-user');
+      await expect(
+        pool.query(`update ${table} set ${placementColumn} = 'elsewhere' where user_id = 'own'`),
+      ).rejects.toThrow(/check/);
+    },
+  );
 
   it('ignores undefined and non-patchable keys in a patch', async () => {
     const { store } = await freshStore();

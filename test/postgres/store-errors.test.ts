@@ -12,6 +12,7 @@ const NEO4J_URI = 'neo4j+s://a1b2c3d4.databases.neo4j.io';
 const record: NewUserDatabaseRecord = {
   userId: 'user-1',
   status: 'creating',
+  placement: 'instance-per-user',
   instanceName: 'aura-user-1',
   instanceId: 'a1b2c3d4',
   connectionUrl: NEO4J_URI,
@@ -21,6 +22,7 @@ const record: NewUserDatabaseRecord = {
   attempts: 1,
   lastError: null,
   nextCheckAt: null,
+  waitingForHostSince: null,
   createRequestedAt: null,
   readyAt: null,
 };

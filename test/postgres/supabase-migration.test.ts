@@ -11,6 +11,7 @@ import { createTestDatabase, createTestPool } from '../support/postgres.js';
 const MIGRATIONS_DIR = new URL('../../supabase/migrations/', import.meta.url);
 const USER_MIGRATION = '20261125000000_aura_provisioner_user_databases.sql';
 const HOSTS_MIGRATION = '20261204000000_aura_provisioner_hosts.sql';
+const PLACEMENT_MIGRATION = '20261207000000_aura_provisioner_placement.sql';
 /** Every shipped migration, in the order the Supabase CLI applies them (by file name). */
 const MIGRATIONS = readdirSync(MIGRATIONS_DIR)
   .filter((name) => name.endsWith('.sql'))
@@ -101,6 +102,7 @@ describe('the Supabase migration', () => {
       const { claimed } = await store.claim({
         userId: id,
         status: 'pending',
+        placement: 'instance-per-user',
         instanceName: `aura-${id.slice(0, 8)}`,
         instanceId: null,
         connectionUrl: null,
@@ -110,6 +112,7 @@ describe('the Supabase migration', () => {
         attempts: 0,
         lastError: null,
         nextCheckAt: null,
+        waitingForHostSince: null,
         createRequestedAt: null,
         readyAt: null,
       });
@@ -172,9 +175,54 @@ describe('the Supabase migration', () => {
   });
 });
 
+describe('the Supabase placement migration', () => {
+  it('upgrades a user table of the previous migrations: each row gets its placement, once', async () => {
+    const previous = await createTestDatabase();
+    const old = createTestPool({ url: previous.url, max: 1 });
+    try {
+      await old.query(SUPABASE_STAND_IN);
+      await old.query(migration(USER_MIGRATION));
+      await old.query(migration(HOSTS_MIGRATION));
+      const oldRow = (
+        id: string,
+        instanceId: string | null,
+        database: string | null,
+        password: string | null,
+      ) =>
+        old.query(
+          `insert into public.user_databases (user_id, status, instance_name, instance_id, database_name, neo4j_password) values ($1, 'ready', $2, $3, $4, $5)`,
+          [id, `aura-${id}`, instanceId, database, password],
+        );
+      await oldRow('hosted', 'host0001', 'db-hosted', null);
+      await oldRow('own', 'abcd1234', null, 'v1:k1:ciphertext');
+      await oldRow('own-named', 'abcd5678', 'neo4j', 'v1:k1:ciphertext');
+      await oldRow('unplaced', null, null, null);
+      await old.query(migration(PLACEMENT_MIGRATION));
+      await old.query(migration(PLACEMENT_MIGRATION)); // the CLI never does, but a rerun is harmless
+
+      const store = new PostgresCredentialStore({ client: old, clock: createTestClock() });
+      const placements = Object.fromEntries(
+        (await store.list()).records.map((r) => [r.userId, r.placement]),
+      );
+      expect(placements).toEqual({
+        hosted: 'database-per-user',
+        own: 'instance-per-user',
+        'own-named': 'instance-per-user',
+        unplaced: 'instance-per-user',
+      });
+      await expect(
+        old.query(`update public.user_databases set placement = 'elsewhere'`),
+      ).rejects.toThrow(/user_databases_placement_check/);
+    } finally {
+      await old.end();
+      await previous.drop();
+    }
+  });
+});
+
 describe('the Supabase hosts migration', () => {
   it('ships after the user table migration, which it leaves as it was', () => {
-    expect(MIGRATIONS).toEqual([USER_MIGRATION, HOSTS_MIGRATION]);
+    expect(MIGRATIONS).toEqual([USER_MIGRATION, HOSTS_MIGRATION, PLACEMENT_MIGRATION]);
     const statements = migration(HOSTS_MIGRATION).replace(/--[^\n]*/g, '');
     expect(statements).not.toContain('user_databases');
   });

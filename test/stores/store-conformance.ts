@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   type NewUserDatabaseRecord,
   newRecord,
+  type UserDatabasePatch,
   type UserDatabaseRecord,
 } from '../../src/records/record.js';
 import type { CredentialStore, ListQuery } from '../../src/records/store.js';
@@ -111,6 +112,17 @@ export function describeStoreConformance(
       const expected = { ...before, ...patch, version: 2, updatedAt: clock.now() };
       expect(after).toEqual(expected);
       expect(await store.get(before.userId)).toEqual(expected);
+    });
+
+    it('keeps the placement it was claimed with; an update never changes it', async () => {
+      expect((await claimed(pendingRecord(1))).placement).toBe('instance-per-user');
+      const hosted = await claimed(pendingRecord(2, { placement: 'database-per-user' }));
+      expect(hosted.placement).toBe('database-per-user');
+      // An untyped caller sending it anyway: the other fields apply, the placement stays.
+      const patch = { placement: 'instance-per-user', attempts: 1 } as unknown as UserDatabasePatch;
+      const after = await store.update(hosted.userId, 1, patch);
+      expect(after).toMatchObject({ placement: 'database-per-user', attempts: 1, version: 2 });
+      expect(await store.get(hosted.userId)).toEqual(after);
     });
 
     it('refuses an update at a stale version and changes nothing', async () => {

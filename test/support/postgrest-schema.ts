@@ -4,7 +4,7 @@
  * seed-style table.
  */
 import { randomUUID } from 'node:crypto';
-import { PROVISIONING_STATUSES } from '../../src/records/record.js';
+import { PROVISIONING_STATUSES, RECORD_PLACEMENTS } from '../../src/records/record.js';
 import {
   DEFAULT_COLUMNS,
   USER_DATABASE_FIELDS,
@@ -14,6 +14,7 @@ import { HOST_COLUMNS } from '../../src/stores/postgres-host-schema.js';
 import type { ColumnDef, TableDef } from './postgrest-table.js';
 
 const STATUSES = new Set<unknown>(PROVISIONING_STATUSES);
+const PLACEMENTS = new Set<unknown>(RECORD_PLACEMENTS);
 const TYPES = {
   text: 'text',
   integer: 'integer',
@@ -23,8 +24,8 @@ const TYPES = {
 
 /**
  * The table of the shipped Supabase migration, under the given column
- * names: `user_id text collate "C" primary key`, checks on status, version
- * and attempts, `instance_name` unique, `created_at`/`updated_at` default now().
+ * names: `user_id text collate "C" primary key`, checks on status, placement
+ * (default `instance-per-user`), version and attempts, `instance_name` unique, `created_at`/`updated_at` default now().
  */
 export function userDatabasesTable(
   options: {
@@ -43,6 +44,10 @@ export function userDatabasesTable(
     const column: ColumnDef = { name: col(field), type: TYPES[spec.kind], notNull: !spec.nullable };
     if (field === 'status') {
       column.check = { name: `${name}_status_check`, holds: (v) => STATUSES.has(v) };
+    }
+    if (field === 'placement') {
+      column.default = () => 'instance-per-user';
+      column.check = { name: `${name}_placement_check`, holds: (v) => PLACEMENTS.has(v) };
     }
     if (field === 'version' || field === 'attempts') {
       const min = field === 'version' ? 1 : 0;

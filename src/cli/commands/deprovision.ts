@@ -1,4 +1,3 @@
-import { isHostedRecord } from '../../records/host-record.js';
 import type { Command } from '../command.js';
 import { requireConfig, requireSetting } from '../config.js';
 import { confirmDestructive } from '../confirm.js';
@@ -66,13 +65,14 @@ export const deprovisionCommand: Command = {
     const record = await opened.store.get(userId);
     if (record !== null) {
       // Checked before asking: a hosted user's database is deleted through the hosts' organization.
-      const organizationId = isHostedRecord(record)
-        ? requireSetting(
-            context.config,
-            'organizationId',
-            `the database of user ${userId} is on a shared host (database-per-user), in that organization`,
-          )
-        : undefined;
+      const organizationId =
+        record.placement === 'database-per-user'
+          ? requireSetting(
+              context.config,
+              'organizationId',
+              `the database of user ${userId} is on a shared host (database-per-user), in that organization`,
+            )
+          : undefined;
       const go = await confirmDestructive(
         context,
         `Delete the Aura database of user ${userId}? This cannot be undone.`,
@@ -90,7 +90,7 @@ export const deprovisionCommand: Command = {
         status = 'cancelled';
       }
     }
-    const hosted = record !== null && isHostedRecord(record);
+    const hosted = record?.placement === 'database-per-user';
     context.out.result({ userId, status }, () => deprovisionLines(userId, status, hosted));
     return EXIT[status];
   },

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { isHostedRecord } from '../../../src/records/host-record.js';
 import { createHarness, killSwitch, userIds, wrapStore } from '../harness.js';
 import { PLACEMENT } from '../placement.js';
 
@@ -119,7 +118,12 @@ describe.each([
         const { h, user, ready, report } = await crashAt(point, naming);
         expect(ready.status).toBe('ready');
         const record = await h.store.get(user);
-        expect(record && isHostedRecord(record)).toBe(true);
+        expect(record).toMatchObject({
+          placement: 'database-per-user',
+          instanceId: expect.any(String),
+          databaseName: expect.any(String),
+          encryptedPassword: null,
+        });
         const liveHosts = h.liveInstances();
         // Only the warm host may come besides the user's: never a host whose password was lost.
         const hosts = await h.store.listHosts();

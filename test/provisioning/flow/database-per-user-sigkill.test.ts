@@ -1,7 +1,6 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLACEMENT_DEFAULTS } from '../../../src/provisioning/placement.js';
-import { isHostedRecord } from '../../../src/records/host-record.js';
 import { PostgresCredentialStore } from '../../../src/stores/postgres-store.js';
 import {
   buildPackage,
@@ -150,7 +149,14 @@ describe.runIf(real).each([
           .map((db) => `${i.id}/${db.name}`),
       );
       const owned = records.map((r) => `${r?.instanceId}/${r?.databaseName}`);
-      expect(records.every((r) => r !== null && isHostedRecord(r))).toBe(true);
+      expect(
+        records.every(
+          (r) =>
+            r?.placement === 'database-per-user' &&
+            r.instanceId !== null &&
+            r.databaseName !== null,
+        ),
+      ).toBe(true);
       // Exactly one database per user, and nothing else on the hosts.
       expect(new Set(owned).size).toBe(USERS);
       expect(databases.sort()).toEqual(owned.sort());

@@ -4,11 +4,7 @@ import { UserDatabaseScopeError } from '../../../src/client-factory/errors.js';
 import { createUserClients } from '../../../src/neo4j.js';
 import type { DatabasePerUserPlacement } from '../../../src/provisioning/placement.js';
 import { databaseNameForUser } from '../../../src/records/database-name.js';
-import {
-  hostCipherContext,
-  isHostedRecord,
-  newHostRecord,
-} from '../../../src/records/host-record.js';
+import { hostCipherContext, newHostRecord } from '../../../src/records/host-record.js';
 import type { CredentialStore } from '../../../src/records/store.js';
 import { recordingDriverFactory } from '../../client-factory/support.js';
 import { createHarness, userIds, wrapStore } from '../harness.js';
@@ -46,7 +42,12 @@ function hostedHarness(mock: Parameters<typeof createHarness>[0] = {}) {
     for (const user of users) {
       const record = await h.store.get(user);
       expect(record?.status).toBe('ready');
-      expect(record && isHostedRecord(record)).toBe(true);
+      expect(record).toMatchObject({
+        placement: 'database-per-user',
+        instanceId: expect.any(String),
+        databaseName: expect.any(String),
+        encryptedPassword: null,
+      });
       const mine = databases.filter((db) => db.name === record?.databaseName);
       expect(mine).toHaveLength(1);
       expect(mine[0]?.host).toBe(record?.instanceId);
@@ -419,12 +420,15 @@ describe('placement database-per-user across processes', () => {
     const [user] = userIds(1) as [string];
     await h.run(provisioner.provisionUserDatabase(user));
     expect((await h.store.get(user))?.lastError).toBe('waiting-for-host');
+    // Waiting is the record's state, not its lastError: the wait is stored with its start.
+    expect((await h.store.get(user))?.waitingForHostSince).toEqual(expect.any(Number));
     await h.run(h.clock.sleep(120_000));
     // The other process makes the host ready: this one sees no change of its own to wake on.
     await h.store.updateHost('ap-host-0001', claimed.record.version, { status: 'ready' });
     const ready = await h.run(provisioner.waitUntilReady(user, { timeoutMs: 60_000 }));
     expect(ready.status).toBe('ready');
     expect(ready.instanceId).toBe(created.id);
+    expect((await h.store.get(user))?.waitingForHostSince).toBeNull();
     await provisioner.close();
   });
 });

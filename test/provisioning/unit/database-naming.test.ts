@@ -4,12 +4,12 @@ import {
   isDatabaseOnline,
   isLimitRefusal,
   settleLostCreate,
-} from '../../../src/provisioning/database-naming.js';
+} from '../../../src/provisioning/database/database-naming.js';
 import { newRecord, type UserDatabaseRecord } from '../../../src/records/record.js';
 
 const NOW = Date.UTC(2026, 0, 1);
 const placed = (user: string, databaseName: string, fields: Partial<UserDatabaseRecord> = {}) => ({
-  ...newRecord(user, `ap-x${user}`),
+  ...newRecord(user, `ap-x${user}`, { placement: 'database-per-user' }),
   status: 'creating' as const,
   instanceId: 'h1',
   connectionUrl: 'neo4j+s://h1.databases.neo4j.io',

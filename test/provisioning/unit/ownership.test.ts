@@ -140,6 +140,7 @@ describe('judgeSnapshot: hosts', () => {
   const hosted = (n: number, fields: Partial<UserDatabaseRecord> = {}) =>
     record(n, {
       status: 'ready',
+      placement: 'database-per-user',
       instanceId: 'h1',
       databaseName: dbName(n),
       readyAt: NOW - 1,

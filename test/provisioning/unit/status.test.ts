@@ -8,6 +8,7 @@ const CIPHERTEXT = 'v1:key-2026:c2VjcmV0LWNpcGhlcnRleHQ';
 const record = (fields: Partial<UserDatabaseRecord> = {}): UserDatabaseRecord => ({
   userId: 'user-1',
   status: 'ready',
+  placement: 'instance-per-user',
   version: 4,
   instanceName: 'ap-u7a905u4j96vvhkp59uxpizp0e',
   instanceId: 'i-1',
@@ -18,6 +19,7 @@ const record = (fields: Partial<UserDatabaseRecord> = {}): UserDatabaseRecord =>
   attempts: 1,
   lastError: null,
   nextCheckAt: null,
+  waitingForHostSince: null,
   createRequestedAt: NOW - 120_000,
   readyAt: NOW,
   createdAt: NOW - 150_000,

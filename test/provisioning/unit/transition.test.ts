@@ -26,6 +26,7 @@ const ctx: TransitionContext = {
 const record = (fields: Partial<UserDatabaseRecord> = {}): UserDatabaseRecord => ({
   userId: 'user-1',
   status: 'pending',
+  placement: 'instance-per-user',
   version: 3,
   instanceName: 'ap-h0000000000000000000000001',
   instanceId: null,
@@ -36,6 +37,7 @@ const record = (fields: Partial<UserDatabaseRecord> = {}): UserDatabaseRecord =>
   attempts: 1,
   lastError: null,
   nextCheckAt: NOW,
+  waitingForHostSince: null,
   createRequestedAt: null,
   readyAt: null,
   createdAt: NOW - 60 * SECOND,
@@ -142,6 +144,42 @@ describe('transition from pending', () => {
       lastError: 'x',
       nextCheckAt: NOW + 1,
       attempts: 5,
+    });
+  });
+
+  it('host-awaited keeps the user pending and waiting (database-per-user), from the first wait on', () => {
+    const event: ProvisioningEvent = {
+      type: 'host-awaited',
+      reason: 'waiting-for-host',
+      retryAt: NOW + 30 * SECOND,
+    };
+    const hosted = record({ placement: 'database-per-user', attempts: 0 });
+    expect(patchOf(hosted, event)).toEqual({
+      lastError: 'waiting-for-host',
+      nextCheckAt: NOW + 30 * SECOND,
+      waitingForHostSince: NOW,
+      attempts: 0,
+    });
+    const since = NOW - 90 * SECOND;
+    expect(patchOf({ ...hosted, waitingForHostSince: since }, event)).toMatchObject({
+      waitingForHostSince: since,
+    });
+  });
+
+  it('database-placed ends the wait for a host', () => {
+    const waiting = record({ placement: 'database-per-user', waitingForHostSince: NOW - 1 });
+    const event: ProvisioningEvent = {
+      type: 'database-placed',
+      instanceId: 'h1',
+      connectionUrl: 'neo4j+s://h1.databases.neo4j.io',
+      username: 'neo4j',
+      databaseName: 'db-user-1',
+      readAt: NOW + 5 * SECOND,
+    };
+    expect(patchOf(waiting, event)).toMatchObject({
+      status: 'creating',
+      waitingForHostSince: null,
+      lastError: null,
     });
   });
 

@@ -1,8 +1,8 @@
-import { isAuraError } from '../aura/errors/base.js';
-import type { CreatedInstance } from '../aura/schemas.js';
-import type { UserDatabaseRecord } from '../records/record.js';
-import { classifyCreateFailure } from './classify.js';
-import { trackCreating } from './creating-users.js';
+import { isAuraError } from '../../aura/errors/base.js';
+import type { CreatedInstance } from '../../aura/schemas.js';
+import type { UserDatabaseRecord } from '../../records/record.js';
+import { classifyCreateFailure } from '../classify.js';
+import { trackCreating } from '../creating-users.js';
 import {
   applyEvent,
   type EventDeps,
@@ -10,7 +10,7 @@ import {
   type ScheduleDeps,
   scheduleNext,
   tenantOf,
-} from './runtime.js';
+} from '../runtime.js';
 
 /** What the create step works with. */
 export type CreateStepDeps = EventDeps &

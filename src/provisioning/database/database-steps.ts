@@ -1,20 +1,20 @@
-import { isAuraError } from '../aura/errors/base.js';
-import type { Database } from '../aura/schemas-v2.js';
-import { databaseNameForUser } from '../records/database-name.js';
-import type { UserDatabaseRecord } from '../records/record.js';
-import { classifyCreateFailure } from './classify.js';
+import { isAuraError } from '../../aura/errors/base.js';
+import type { Database } from '../../aura/schemas-v2.js';
+import { databaseNameForUser } from '../../records/database-name.js';
+import type { UserDatabaseRecord } from '../../records/record.js';
+import { classifyCreateFailure } from '../classify.js';
+import { PLACEMENT_DEFAULTS } from '../placement.js';
+import { readAllRecords } from '../reconcile-snapshot.js';
+import { applyEvent, type EventDeps, type Runtime } from '../runtime.js';
 import { isDatabaseOnline, isLimitRefusal, settleLostCreate } from './database-naming.js';
 import type { HostPool } from './host-pool.js';
-import { PLACEMENT_DEFAULTS } from './placement.js';
-import { readAllRecords } from './reconcile-snapshot.js';
-import { applyEvent, type EventDeps, type Runtime } from './runtime.js';
 
 /** What the steps of a hosted user (placement `database-per-user`) work with. */
 export type DatabaseStepDeps = EventDeps &
   Pick<Runtime, 'scheduler' | 'clock' | 'logger' | 'emit' | 'prefix'> & { hosts: HostPool };
 
-/** The `lastError` of a user waiting for room on a host. */
-export const WAITING_FOR_HOST = 'waiting-for-host';
+/** The `lastError` of a user waiting for room on a host: a reason for people to read. */
+const WAITING_FOR_HOST = 'waiting-for-host';
 
 /** When a database created at `since` is read next, read at `now`: quickly at first, then less. */
 function nextDatabaseRead(rt: DatabaseStepDeps, since: number, now: number): number {
@@ -40,10 +40,9 @@ export async function runPlace(rt: DatabaseStepDeps, due: UserDatabaseRecord): P
     // it; otherwise (another process made the host ready) the check at retryAt does.
     const retryAt = rt.clock.now() + PLACEMENT_DEFAULTS.hostWaitMs;
     const deferred = await applyEvent(rt, due, {
-      type: 'create-deferred',
+      type: 'host-awaited',
       reason: WAITING_FOR_HOST,
       retryAt,
-      refused: true,
     });
     if (deferred) await rt.scheduler.schedule(userId, retryAt);
     return;

@@ -1,8 +1,8 @@
-import { isAuraError } from '../aura/errors/base.js';
-import type { UserDatabaseRecord } from '../records/record.js';
+import { isAuraError } from '../../aura/errors/base.js';
+import type { UserDatabaseRecord } from '../../records/record.js';
+import { PROVISIONING_DEFAULTS } from '../defaults.js';
+import { type Runtime, tenantOf } from '../runtime.js';
 import { deleteInstance } from './create-step.js';
-import { PROVISIONING_DEFAULTS } from './defaults.js';
-import { type Runtime, tenantOf } from './runtime.js';
 
 /** What the delete step works with. */
 export type DeleteStepDeps = Pick<

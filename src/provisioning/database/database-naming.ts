@@ -1,9 +1,8 @@
-import { type AuraError, isAuraError } from '../aura/errors/base.js';
-import type { Database } from '../aura/schemas-v2.js';
-import { isHostedRecord } from '../records/host-record.js';
-import { isOwnInstanceName } from '../records/instance-name.js';
-import type { UserDatabaseRecord } from '../records/record.js';
-import { PLACEMENT_DEFAULTS } from './placement.js';
+import { type AuraError, isAuraError } from '../../aura/errors/base.js';
+import type { Database } from '../../aura/schemas-v2.js';
+import { isOwnInstanceName } from '../../records/instance-name.js';
+import type { UserDatabaseRecord } from '../../records/record.js';
+import { PLACEMENT_DEFAULTS } from '../placement.js';
 
 /** Databases every multi-database instance has, which no user ever owns. */
 export const BUILT_IN_DATABASES: ReadonlySet<string> = new Set(['neo4j', 'system']);
@@ -87,7 +86,7 @@ export function settleLostCreate(
   if (unowned.length === 0) return { kind: 'resend' };
   const waiting = onHost.filter(
     (r) =>
-      isHostedRecord(r) &&
+      r.placement === 'database-per-user' &&
       r.status === 'creating' &&
       r.databaseName !== null &&
       !listed.has(r.databaseName.toLowerCase()),

@@ -1,25 +1,25 @@
-import { isAuraError } from '../aura/errors/base.js';
-import type { AuraProject } from '../aura/resources/v2/aura-v2.js';
-import type { Database } from '../aura/schemas-v2.js';
-import type { Clock } from '../kernel/clock.js';
-import type { Logger } from '../kernel/logger.js';
-import type { CredentialCipher } from '../records/cipher.js';
-import type { ProvisioningEventInfo } from '../records/events.js';
+import { isAuraError } from '../../aura/errors/base.js';
+import type { AuraProject } from '../../aura/resources/v2/aura-v2.js';
+import type { Database } from '../../aura/schemas-v2.js';
+import type { Clock } from '../../kernel/clock.js';
+import type { Logger } from '../../kernel/logger.js';
+import type { CredentialCipher } from '../../records/cipher.js';
+import type { ProvisioningEventInfo } from '../../records/events.js';
 import {
-  type HostPatch,
   type HostRecord,
   type HostStore,
   hostCipherContext,
   newHostRecord,
-} from '../records/host-record.js';
-import type { CredentialStore } from '../records/store.js';
-import { classifyCreateFailure } from './classify.js';
+} from '../../records/host-record.js';
+import type { CredentialStore } from '../../records/store.js';
+import { classifyCreateFailure } from '../classify.js';
 import {
   hostNameFor,
   hostNumberOf,
   PLACEMENT_DEFAULTS,
   type ResolvedPlacement,
-} from './placement.js';
+} from '../placement.js';
+import { freeSlotsOf, HOST_LOST, type HostEvent, hostTransition } from './host-transition.js';
 
 /** What the host pool works with. */
 export interface HostPoolDeps {
@@ -36,14 +36,8 @@ export interface HostPoolDeps {
   emit(event: Omit<ProvisioningEventInfo, 'at'>): void;
 }
 
-/** The `lastError` of a host whose instance was deleted behind the library. */
-export const HOST_LOST = 'host-lost';
-
 /** Attempts at a compare-and-set on one host before moving on to the next. */
 const CAS_ATTEMPTS = 5;
-
-/** A host's free slots. */
-const freeOf = (host: HostRecord) => Math.max(0, host.capacity - host.used);
 
 /**
  * The multi-database instances that hold users' databases: hands out slots
@@ -78,6 +72,17 @@ export class HostPool {
   }
 
   /** The Aura project the hosts live in (v2beta1). */
+  /**
+   * Moves `host` as {@link hostTransition} says, with a compare-and-set on its
+   * version: the new record, `null` when the host changed meanwhile, or
+   * `undefined` when the event does not move it.
+   */
+  async #apply(host: HostRecord, event: HostEvent): Promise<HostRecord | null | undefined> {
+    const result = hostTransition(host, event, this.#deps.clock.now());
+    if (!result.ok) return undefined;
+    return this.#deps.hosts.updateHost(host.hostName, host.version, result.patch);
+  }
+
   project(): AuraProject {
     return this.#deps.project;
   }
@@ -100,18 +105,16 @@ export class HostPool {
   async reserve(userId: string): Promise<HostRecord | undefined> {
     const hosts = await this.#deps.hosts.listHosts();
     const candidates = hosts
-      .filter((host) => host.status === 'ready' && host.instanceId && freeOf(host) > 0)
+      .filter((host) => host.status === 'ready' && host.instanceId && freeSlotsOf(host) > 0)
       .sort((a, b) => b.used - a.used || (a.hostName < b.hostName ? -1 : 1));
     for (const candidate of candidates) {
       let host: HostRecord | null = candidate;
       // A lost compare-and-set means another user took a slot: while the host has room, try
       // again (many signups in one tick each get one), at most once per slot it had.
-      const attempts = CAS_ATTEMPTS + freeOf(candidate);
+      const attempts = CAS_ATTEMPTS + freeSlotsOf(candidate);
       for (let attempt = 0; host && attempt < attempts; attempt++) {
-        if (host.status !== 'ready' || freeOf(host) === 0) break;
-        const taken = await this.#deps.hosts.updateHost(host.hostName, host.version, {
-          used: host.used + 1,
-        });
+        const taken = await this.#apply(host, { type: 'slot-taken' });
+        if (taken === undefined) break; // not ready, or full
         if (taken) {
           this.#waiting.delete(userId);
           // Below the warm threshold now? Open the next host ahead of the next signups.
@@ -128,28 +131,24 @@ export class HostPool {
 
   /** Gives a slot back (a user's database deleted, or a placement undone). */
   async release(instanceId: string): Promise<void> {
-    const freed = await this.#setUsed(instanceId, (h) => (h.used > 1 ? h.used - 1 : undefined));
+    const freed = await this.#applyToHostOf(instanceId, { type: 'slot-released' });
     if (freed) this.#wakeWaiting();
   }
 
   /**
-   * Sets the `used` of the host holding `instanceId` to what `next` says (a
-   * compare-and-set, read again on a lost race); `next` answers `undefined`
-   * when there is nothing to change. Whether it changed.
+   * Moves the host holding `instanceId` by `event` (a compare-and-set, read
+   * again on a lost race). The new record, or `undefined` when the event does
+   * not move it or the races were all lost.
    */
-  async #setUsed(
-    instanceId: string,
-    next: (host: HostRecord) => number | undefined,
-  ): Promise<boolean> {
+  async #applyToHostOf(instanceId: string, event: HostEvent): Promise<HostRecord | undefined> {
     const { hosts } = this.#deps;
     let host = (await hosts.listHosts()).find((h) => h.instanceId === instanceId) ?? null;
     for (let attempt = 0; host && attempt < CAS_ATTEMPTS; attempt++) {
-      const used = next(host);
-      if (used === undefined) return false;
-      if (await hosts.updateHost(host.hostName, host.version, { used })) return true;
+      const next = await this.#apply(host, event);
+      if (next !== null) return next;
       host = await hosts.getHost(host.hostName);
     }
-    return false;
+    return undefined;
   }
 
   /**
@@ -158,13 +157,9 @@ export class HostPool {
    * hosts the way a refused one does. Whether this call marked it.
    */
   async markLost(host: HostRecord): Promise<boolean> {
-    const marked = await this.#deps.hosts.updateHost(host.hostName, host.version, {
-      status: 'failed',
-      lastError: HOST_LOST,
-      nextCheckAt: null,
-    });
+    const marked = await this.#apply(host, { type: 'lost' });
     if (host.instanceId) this.invalidate(host.instanceId);
-    return marked !== null;
+    return !!marked;
   }
 
   /** Every host record. */
@@ -179,8 +174,7 @@ export class HostPool {
    * limit then refuses the extra database, and that user is placed again.
    */
   async recount(host: HostRecord, used: number): Promise<HostRecord | undefined> {
-    if (host.used === used) return undefined;
-    const next = await this.#deps.hosts.updateHost(host.hostName, host.version, { used });
+    const next = await this.#apply(host, { type: 'recounted', used });
     if (next && used < host.used) this.#wakeWaiting();
     return next ?? undefined;
   }
@@ -210,7 +204,7 @@ export class HostPool {
     for (let opened = 0; opened < 1_000; opened++) {
       const free = hosts
         .filter((h) => h.status === 'ready' || h.status === 'creating' || h.status === 'pending')
-        .reduce((sum, host) => sum + freeOf(host), 0);
+        .reduce((sum, host) => sum + freeSlotsOf(host), 0);
       // Room for everyone waiting here, and warmSlots to spare for the next signups.
       if (free >= this.#waiting.size + placement.warmSlots) return;
       if (!pruned) {
@@ -285,20 +279,15 @@ export class HostPool {
 
   /** Sends a pending host's create, under a lease so that one process sends it. */
   async #create(pending: HostRecord): Promise<void> {
-    const { clock, project, placement, cipher, hosts, logger } = this.#deps;
-    const leased = await hosts.updateHost(pending.hostName, pending.version, {
-      attempts: pending.attempts + 1,
-      nextCheckAt: clock.now() + PLACEMENT_DEFAULTS.hostCreateLeaseMs,
-    });
+    const { clock, project, placement, cipher, logger } = this.#deps;
+    const leased = await this.#apply(pending, { type: 'create-attempt' });
     if (!leased) return; // another process has it
     if (leased.attempts > 1) {
       // An earlier attempt may have opened the instance and lost its answer (and with it the
       // password, which Aura never shows again): such an instance is of no use; delete it.
       const found = await project.instances.findByName(leased.hostName).catch(() => undefined);
       if (found === undefined) {
-        await hosts.updateHost(leased.hostName, leased.version, {
-          nextCheckAt: clock.now() + PLACEMENT_DEFAULTS.hostCheckIntervalMs,
-        });
+        await this.#apply(leased, { type: 'create-undecided' });
         return;
       }
       for (const instance of found) {
@@ -322,17 +311,17 @@ export class HostPool {
     } catch (error) {
       const failure = classifyCreateFailure(error);
       logger.warn?.('opening a host failed', { hostName: leased.hostName, reason: failure.reason });
-      const patch: HostPatch =
+      const event: HostEvent =
         failure.kind === 'deferred'
           ? {
-              lastError: failure.reason,
-              nextCheckAt:
-                clock.now() + (failure.retryAfterMs ?? PLACEMENT_DEFAULTS.hostCheckIntervalMs),
-              attempts: failure.refused ? leased.attempts - 1 : leased.attempts,
+              type: 'create-deferred',
+              reason: failure.reason,
+              refused: failure.refused,
+              ...(failure.retryAfterMs === undefined ? {} : { retryAfterMs: failure.retryAfterMs }),
             }
-          : { status: 'failed', lastError: failure.reason, nextCheckAt: null };
-      await hosts.updateHost(leased.hostName, leased.version, patch);
-      if (patch.status === 'failed') {
+          : { type: 'create-rejected', reason: failure.reason };
+      await this.#apply(leased, event);
+      if (event.type === 'create-rejected') {
         this.#deps.emit({ type: 'failed', instanceName: leased.hostName, reason: failure.reason });
       }
       return;
@@ -341,16 +330,13 @@ export class HostPool {
       created.password.reveal(),
       hostCipherContext(leased.hostName),
     );
-    const now = clock.now();
-    const stored = await hosts.updateHost(leased.hostName, leased.version, {
-      status: 'creating',
+    const stored = await this.#apply(leased, {
+      type: 'create-accepted',
       instanceId: created.id,
       connectionUrl: created.connectionUrl ?? null,
       username: created.username ?? null,
       encryptedPassword,
-      createRequestedAt: now,
-      lastError: null,
-      nextCheckAt: now + this.#deps.expectedCreationMs,
+      readAt: clock.now() + this.#deps.expectedCreationMs,
     });
     if (!stored) {
       // The record moved on meanwhile (deleted by an operator): the instance is nobody's.
@@ -366,7 +352,7 @@ export class HostPool {
 
   /** Reads every starting host with one list of the project's instances. */
   async #readStarting(starting: HostRecord[]): Promise<void> {
-    const { project, hosts, clock } = this.#deps;
+    const { project } = this.#deps;
     let statuses: Map<string, string | undefined>;
     try {
       const listed = await project.instances.list();
@@ -381,30 +367,17 @@ export class HostPool {
     for (const host of starting) {
       if (!host.instanceId) continue;
       const status = statuses.get(host.instanceId);
-      const now = clock.now();
-      if (status === 'running') {
-        const ready = await hosts.updateHost(host.hostName, host.version, {
-          status: 'ready',
-          readyAt: now,
-          nextCheckAt: null,
-        });
-        if (ready) {
-          readied = true;
-          this.#deps.emit({
-            type: 'ready',
-            instanceId: host.instanceId,
-            instanceName: host.hostName,
-          });
-        }
-      } else if (status === 'loading failed' || status === 'destroying') {
-        await hosts.updateHost(host.hostName, host.version, {
-          status: 'failed',
-          lastError: `instance-${status.replace(' ', '-')}`,
-          nextCheckAt: null,
-        });
-      } else {
-        await hosts.updateHost(host.hostName, host.version, {
-          nextCheckAt: now + this.#interval(),
+      const next = await this.#apply(host, {
+        type: 'status-seen',
+        status,
+        intervalMs: this.#interval(),
+      });
+      if (next?.status === 'ready') {
+        readied = true;
+        this.#deps.emit({
+          type: 'ready',
+          instanceId: host.instanceId,
+          instanceName: host.hostName,
         });
       }
     }
@@ -491,22 +464,12 @@ export class HostPool {
     this.invalidate(instanceId);
     const listed = await this.listDatabases(instanceId);
     const held = listed.filter((d) => d.name?.toLowerCase() !== 'system').length;
-    const { hosts } = this.#deps;
-    let host = (await hosts.listHosts()).find((h) => h.instanceId === instanceId) ?? null;
-    for (let attempt = 0; host && attempt < CAS_ATTEMPTS; attempt++) {
-      if (host.capacity <= held) break;
-      const learned = await hosts.updateHost(host.hostName, host.version, {
-        capacity: Math.max(1, held),
-        used: Math.max(host.used, held),
+    const learned = await this.#applyToHostOf(instanceId, { type: 'capacity-learned', held });
+    if (learned) {
+      this.#deps.logger.warn?.('a host holds fewer databases than assumed: capacity learned', {
+        hostName: learned.hostName,
+        capacity: learned.capacity,
       });
-      if (learned) {
-        this.#deps.logger.warn?.('a host holds fewer databases than assumed: capacity learned', {
-          hostName: host.hostName,
-          capacity: learned.capacity,
-        });
-        break;
-      }
-      host = await hosts.getHost(host.hostName);
     }
     await this.ensureCapacity();
   }

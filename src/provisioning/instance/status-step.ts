@@ -1,14 +1,14 @@
-import { isAuraError } from '../aura/errors/base.js';
-import type { UserDatabaseRecord } from '../records/record.js';
-import { trackCreating } from './creating-users.js';
-import { PROVISIONING_DEFAULTS } from './defaults.js';
+import { isAuraError } from '../../aura/errors/base.js';
+import type { UserDatabaseRecord } from '../../records/record.js';
+import { trackCreating } from '../creating-users.js';
+import { PROVISIONING_DEFAULTS } from '../defaults.js';
 import {
   applyEvent,
   type EventDeps,
   type Runtime,
   type ScheduleDeps,
   scheduleNext,
-} from './runtime.js';
+} from '../runtime.js';
 
 /** What the status step works with. */
 export type StatusStepDeps = EventDeps & ScheduleDeps & Pick<Runtime, 'aura' | 'probe' | 'emit'>;

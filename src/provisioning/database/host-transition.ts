@@ -1,0 +1,147 @@
+import type { HostPatch, HostRecord } from '../../records/host-record.js';
+import { PLACEMENT_DEFAULTS } from '../placement.js';
+
+/** The `lastError` of a host whose instance was deleted behind the library. */
+export const HOST_LOST = 'host-lost';
+
+/**
+ * What happened to a host, as the host pool saw it. Each moves the host record
+ * as {@link hostTransition} says; the pool writes the patch with a
+ * compare-and-set on the host's version.
+ */
+export type HostEvent =
+  /** A due `pending` host: take the create lease (one process sends it). */
+  | { type: 'create-attempt' }
+  /** A repeated attempt could not tell whether an earlier create opened the instance: later. */
+  | { type: 'create-undecided' }
+  /** Aura did not take the create now (rate limit, outage): again at `retryAfterMs` or later. */
+  | { type: 'create-deferred'; reason: string; retryAfterMs?: number; refused: boolean }
+  /** Aura refused the host for good (a quota, billing, a bad spec). */
+  | { type: 'create-rejected'; reason: string }
+  /** Aura accepted the create: the instance, its connection and the encrypted password. */
+  | {
+      type: 'create-accepted';
+      instanceId: string;
+      connectionUrl: string | null;
+      username: string | null;
+      encryptedPassword: string;
+      /** When the new host is first read. */
+      readAt: number;
+    }
+  /** A starting host's instance status, from a list of the project's instances. */
+  | { type: 'status-seen'; status: string | undefined; intervalMs: number }
+  /** The host's instance is gone behind the library. */
+  | { type: 'lost' }
+  /** A user takes a slot. */
+  | { type: 'slot-taken' }
+  /** A user's slot comes back. */
+  | { type: 'slot-released' }
+  /** The slots counted again from the host's listing and the records. */
+  | { type: 'recounted'; used: number }
+  /** Aura refused a database for the host's limit while it held `held` databases. */
+  | { type: 'capacity-learned'; held: number };
+
+/** The outcome of {@link hostTransition}: the patch to write, or why there is nothing to write. */
+export type HostTransitionResult =
+  | { ok: true; patch: HostPatch }
+  | { ok: false; reason: 'not-allowed' | 'unchanged' };
+
+const refuse = { ok: false, reason: 'not-allowed' } as const;
+const unchanged = { ok: false, reason: 'unchanged' } as const;
+
+/** A host's free slots. */
+export const freeSlotsOf = (host: Pick<HostRecord, 'capacity' | 'used'>) =>
+  Math.max(0, host.capacity - host.used);
+
+/**
+ * The host life cycle, as a pure function: `pending` (claimed) -> `creating`
+ * (Aura accepted; credentials stored) -> `ready` (takes users); `failed` when
+ * Aura refuses it, its instance fails or it is lost. Slots move only on a
+ * `ready` host (taken) and never below the one `neo4j` holds (released).
+ *
+ * @example
+ * ```ts
+ * const result = hostTransition(host, { type: 'slot-taken' }, Date.now());
+ * if (result.ok) await store.updateHost(host.hostName, host.version, result.patch);
+ * ```
+ */
+export function hostTransition(
+  host: HostRecord,
+  event: HostEvent,
+  now: number,
+): HostTransitionResult {
+  switch (event.type) {
+    case 'create-attempt':
+      if (host.status !== 'pending') return refuse;
+      return {
+        ok: true,
+        patch: {
+          attempts: host.attempts + 1,
+          nextCheckAt: now + PLACEMENT_DEFAULTS.hostCreateLeaseMs,
+        },
+      };
+    case 'create-undecided':
+      if (host.status !== 'pending') return refuse;
+      return { ok: true, patch: { nextCheckAt: now + PLACEMENT_DEFAULTS.hostCheckIntervalMs } };
+    case 'create-deferred':
+      if (host.status !== 'pending') return refuse;
+      return {
+        ok: true,
+        patch: {
+          lastError: event.reason,
+          nextCheckAt: now + (event.retryAfterMs ?? PLACEMENT_DEFAULTS.hostCheckIntervalMs),
+          // Refused before it was sent: the attempt does not count.
+          attempts: event.refused ? host.attempts - 1 : host.attempts,
+        },
+      };
+    case 'create-rejected':
+      if (host.status !== 'pending') return refuse;
+      return { ok: true, patch: { status: 'failed', lastError: event.reason, nextCheckAt: null } };
+    case 'create-accepted':
+      if (host.status !== 'pending') return refuse;
+      return {
+        ok: true,
+        patch: {
+          status: 'creating',
+          instanceId: event.instanceId,
+          connectionUrl: event.connectionUrl,
+          username: event.username,
+          encryptedPassword: event.encryptedPassword,
+          createRequestedAt: now,
+          lastError: null,
+          nextCheckAt: event.readAt,
+        },
+      };
+    case 'status-seen':
+      if (host.status !== 'creating') return refuse;
+      if (event.status === 'running') {
+        return { ok: true, patch: { status: 'ready', readyAt: now, nextCheckAt: null } };
+      }
+      if (event.status === 'loading failed' || event.status === 'destroying') {
+        return {
+          ok: true,
+          patch: {
+            status: 'failed',
+            lastError: `instance-${event.status.replace(' ', '-')}`,
+            nextCheckAt: null,
+          },
+        };
+      }
+      return { ok: true, patch: { nextCheckAt: now + event.intervalMs } };
+    case 'lost':
+      return { ok: true, patch: { status: 'failed', lastError: HOST_LOST, nextCheckAt: null } };
+    case 'slot-taken':
+      if (host.status !== 'ready' || freeSlotsOf(host) === 0) return refuse;
+      return { ok: true, patch: { used: host.used + 1 } };
+    case 'slot-released':
+      return host.used > 1 ? { ok: true, patch: { used: host.used - 1 } } : unchanged;
+    case 'recounted':
+      return host.used === event.used ? unchanged : { ok: true, patch: { used: event.used } };
+    case 'capacity-learned':
+      if (host.capacity <= event.held) return unchanged;
+      return {
+        ok: true,
+        patch: { capacity: Math.max(1, event.held), used: Math.max(host.used, event.held) },
+      };
+  }
+}

@@ -1,0 +1,36 @@
+import type { PlacementStrategy } from '../placement-strategy.js';
+import type { Runtime } from '../runtime.js';
+import { runDatabaseDelete, runDatabaseStatus, runPlace } from './database-steps.js';
+import type { HostPool } from './host-pool.js';
+import { reconcileHosts } from './reconcile-hosts.js';
+import { discardHostedDatabase } from './unowned-database.js';
+
+export { HostPool } from './host-pool.js';
+
+/**
+ * The `database-per-user` placement: a database per user on shared
+ * multi-database hosts that `hosts` opens, fills and keeps ahead of demand.
+ */
+export function createDatabaseStrategy(rt: Runtime & { hosts: HostPool }): PlacementStrategy {
+  return {
+    placement: 'database-per-user',
+    create: (record) => runPlace(rt, record),
+    readStatus: (record) => runDatabaseStatus(rt, record),
+    delete: (record) => runDatabaseDelete(rt, record),
+    async wake(record) {
+      // Woken before its time because a host has room now: no reason to wait any longer.
+      if (record.status !== 'pending' || record.waitingForHostSince === null) return false;
+      await runPlace(rt, record);
+      return true;
+    },
+    letGo(userId, record) {
+      if (record?.status !== 'pending') rt.hosts.forget(userId);
+    },
+    async resume(record, step) {
+      await rt.scheduler.schedule(record.userId, step.at, step.priority);
+    },
+    discard: (record) => discardHostedDatabase(rt, rt.hosts, record),
+    reconcileResources: (found, policies, report) =>
+      reconcileHosts(rt, rt.hosts, found, policies, report),
+  };
+}

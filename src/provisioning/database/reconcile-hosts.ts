@@ -1,0 +1,53 @@
+import type { HostRecord } from '../../records/host-record.js';
+import { PLACEMENT_DEFAULTS } from '../placement.js';
+import type { HostSummary, ReconcileReport } from '../reconcile.js';
+import { usersByHost } from '../reconcile.js';
+import type { OrphanPolicy } from '../reconcile-plan.js';
+import type { Survey } from '../reconcile-survey.js';
+import type { DuplicatePolicy } from '../reconcile-unowned.js';
+import type { Runtime } from '../runtime.js';
+import type { HostPool } from './host-pool.js';
+import { handleUnownedDatabase } from './unowned-database.js';
+
+/**
+ * The hosts' part: unowned databases judged and handled, each ready host's
+ * slots set from the snapshot (up at once; down only on a host nobody
+ * touched lately, since a slot is taken before its user's record says so),
+ * and hosts opened if the warm capacity is short.
+ */
+export async function reconcileHosts(
+  rt: Pick<Runtime, 'emit'>,
+  hosts: HostPool,
+  { snapshot, judged }: Survey,
+  options: { orphans: OrphanPolicy; duplicates: DuplicatePolicy },
+  report: ReconcileReport,
+): Promise<void> {
+  report.orphanDatabases = [];
+  for (const unowned of judged.unownedDatabases) {
+    report.orphanDatabases.push(await handleUnownedDatabase(rt, hosts, unowned, options));
+  }
+  report.hosts = [];
+  const users = usersByHost(snapshot.records);
+  for (const host of await hosts.records()) {
+    let current = host;
+    const counted = host.instanceId ? judged.slots.get(host.instanceId) : undefined;
+    const quiet = host.updatedAt < snapshot.takenAt - PLACEMENT_DEFAULTS.hostQuietMs;
+    if (host.status === 'ready' && counted !== undefined && (counted > host.used || quiet)) {
+      current = (await hosts.recount(host, counted)) ?? host;
+    }
+    report.hosts.push(hostSummary(current, users));
+  }
+  await hosts.ensureCapacity();
+}
+
+function hostSummary(host: HostRecord, users: ReadonlyMap<string, number>): HostSummary {
+  return {
+    hostName: host.hostName,
+    instanceId: host.instanceId,
+    status: host.status,
+    capacity: host.capacity,
+    used: host.used,
+    free: Math.max(0, host.capacity - host.used),
+    users: host.instanceId ? (users.get(host.instanceId) ?? 0) : 0,
+  };
+}

@@ -1,0 +1,27 @@
+import type { UserDatabaseRecord } from '../records/record.js';
+import { createDatabaseStrategy } from './database/index.js';
+import { createInstanceStrategy } from './instance/index.js';
+import type { PlacementStrategy } from './placement-strategy.js';
+import type { Runtime } from './runtime.js';
+
+/** The strategies a provisioner runs, and the one each record belongs to. */
+export interface Strategies {
+  /** `instance-per-user` always; `database-per-user` too with that placement. */
+  readonly all: readonly PlacementStrategy[];
+  /** The strategy of the record's stored placement, or `undefined` where it is not run here. */
+  of(record: Pick<UserDatabaseRecord, 'placement'>): PlacementStrategy | undefined;
+}
+
+/**
+ * The dispatch point: the one place that knows both placements' folders. A
+ * provisioner runs the instance strategy always (records of that placement
+ * stay serviceable whatever the option says now) and the database strategy
+ * when it has hosts.
+ */
+export function createStrategies(rt: Runtime): Strategies {
+  const instance = createInstanceStrategy(rt);
+  const all = rt.hosts
+    ? [instance, createDatabaseStrategy({ ...rt, hosts: rt.hosts })]
+    : [instance];
+  return { all, of: (record) => all.find((strategy) => strategy.placement === record.placement) };
+}
