@@ -62,6 +62,7 @@ export const DEFAULT_COLUMNS: Readonly<Record<UserDatabaseField, FieldSpec>> = {
   // Last: where an upgrade adds them to an existing table.
   placement: { column: 'placement', kind: 'text', nullable: false },
   waitingForHostSince: { column: 'waiting_for_host_since', kind: 'timestamp', nullable: true },
+  databaseId: { column: 'database_id', kind: 'text', nullable: true },
 };
 
 /** Every field, in column order. */

@@ -52,6 +52,7 @@ const COLUMN_TYPES: Readonly<Record<UserDatabaseField, (quoted: string) => strin
   userId: () => 'text collate "C" primary key',
   placement: (c) => `text not null default 'instance-per-user' ${PLACEMENT_CHECK(c)}`,
   waitingForHostSince: () => 'timestamptz',
+  databaseId: () => 'text',
   instanceName: () => 'text not null unique',
   databaseName: () => 'text',
 };
@@ -73,6 +74,7 @@ export function userDatabasesTableStatements(table: TableName, columns: Resolved
     `comment on column ${table.qualified}.${col('encryptedPassword')} is 'Neo4j password, encrypted by the CredentialCipher (AES-256-GCM, bound to user_id). Never plaintext.'`,
     ...placementUpgradeStatements(table, columns),
     `alter table ${table.qualified} add column if not exists ${col('waitingForHostSince')} timestamptz`,
+    `alter table ${table.qualified} add column if not exists ${col('databaseId')} text`,
   ];
 }
 

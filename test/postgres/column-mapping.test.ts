@@ -30,7 +30,8 @@ const seedTable = (table: string) => `
     ready_at timestamptz,
     updated_at timestamptz not null default now(),
     placement text not null default 'instance-per-user',
-    waiting_for_host_since timestamptz
+    waiting_for_host_since timestamptz,
+    database_id text
   )`;
 
 const SEED_COLUMNS: UserDatabaseColumns = {
@@ -76,6 +77,7 @@ describe('column mapping', () => {
       lastError: 'none yet',
       nextCheckAt: null,
       waitingForHostSince: null,
+      databaseId: null,
       createRequestedAt: null,
       readyAt: null,
     });
@@ -111,7 +113,7 @@ describe('column mapping', () => {
       `select count(*)::int as n from information_schema.columns where table_schema = $1 and table_name = 't'`,
       [schema],
     );
-    expect(rows).toEqual([{ n: 18 }]);
+    expect(rows).toEqual([{ n: 19 }]);
     await drop();
   });
 

@@ -5,6 +5,7 @@ import type { HostPool } from './host-pool.js';
 import { reconcileHosts } from './reconcile-hosts.js';
 import { discardHostedDatabase } from './unowned-database.js';
 
+export { judgeHosts } from './host-judgement.js';
 export { HostPool } from './host-pool.js';
 
 /**
