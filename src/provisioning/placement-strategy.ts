@@ -22,4 +22,8 @@ export interface PlacementStrategy extends ReconcileStrategy {
   wake(record: UserDatabaseRecord): Promise<boolean>;
   /** Lets go of what this process keeps about a user whose record moved on, or is gone. */
   letGo(userId: string, record: UserDatabaseRecord | null): void;
+  /** Starts the upkeep of the placement's shared resources (the hosts), if it has any. */
+  start(): void;
+  /** Stops that upkeep; resolves once the round under way has ended. */
+  close(): Promise<void>;
 }

@@ -78,6 +78,10 @@ export const PLACEMENT_DEFAULTS = {
   hostCreateLeaseMs: 300_000,
   /** After a host fails (Aura refused it, it never came up), no new one opens for this long. */
   hostFailureBackoffMs: 300_000,
+  /** Between reads of a new database, and of a starting host, at least. */
+  minReadIntervalMs: 1_000,
+  /** Between reads of a new database, at most. */
+  databaseReadMaxIntervalMs: 30_000,
   /** Database listings of one host answered within this long are shared by the users reading it. */
   listingShareMs: 1_000,
   /** A database read or send that failed for now (a 429, a dropped connection) goes again after this. */

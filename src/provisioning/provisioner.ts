@@ -11,7 +11,6 @@ import { buildRuntime } from './build-runtime.js';
 import { PROVISIONING_DEFAULTS } from './defaults.js';
 import { tagOf } from './deployment.js';
 import { nextCheck } from './next-check.js';
-import { PLACEMENT_DEFAULTS } from './placement.js';
 import type { ProvisionerOptions } from './provisioner-options.js';
 import { type ReconcileOptions, type ReconcileReport, reconcile } from './reconcile.js';
 import { applyEvent } from './runtime.js';
@@ -85,7 +84,6 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
   const { rt, reconcileIntervalMs } = buildRuntime(options, events);
   const { clock, logger, scheduler, probeTrust, prefix } = rt;
 
-  const hosts = rt.hosts;
   const strategies = createStrategies(rt);
   /**
    * Deletes a user's database as its placement does: their instance, or their database on its
@@ -133,29 +131,7 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
   };
   scheduler.start(advance);
 
-  // The hosts' upkeep: opens the hosts that were claimed, follows the starting ones, and wakes
-  // the users waiting for room. Sleeps until the next host is due, or until woken.
-  const stopHosts = new AbortController();
-  let wakeHosts = new AbortController();
-  const keepingHosts = hosts
-    ? (async () => {
-        hosts.onSlotsFreed((userIds) => {
-          for (const userId of userIds) void scheduler.schedule(userId, clock.now());
-        });
-        hosts.onHostClaimed(() => wakeHosts.abort());
-        while (!stopHosts.signal.aborted) {
-          const next = await hosts.maintain().catch((error: unknown) => {
-            logger.warn?.('host upkeep failed; will retry', { error: String(error) });
-            return clock.now() + PLACEMENT_DEFAULTS.hostCheckIntervalMs;
-          });
-          const now = clock.now();
-          const wait = Math.min(Math.max(next - now, 0), PLACEMENT_DEFAULTS.hostIdleCheckMs);
-          wakeHosts = new AbortController();
-          const signal = AbortSignal.any([stopHosts.signal, wakeHosts.signal]);
-          await clock.sleep(Math.max(wait, 1), signal).catch(() => {});
-        }
-      })()
-    : undefined;
+  for (const strategy of strategies.all) strategy.start();
 
   /** The claim is an insert-if-absent, so a store that failed is simply asked again. */
   const claimWithRetry = async (fresh: NewUserDatabaseRecord) => {
@@ -180,7 +156,7 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
     const tag = tagOf(await rt.names());
     const { claimed, record } = await claimWithRetry(
       newRecord(userId, instanceNameForUser(userId, prefix, tag), {
-        placement: hosts ? 'database-per-user' : 'instance-per-user',
+        placement: strategies.placement,
         nextCheckAt: clock.now(),
       }),
     );
@@ -249,8 +225,12 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
     subscribe: (listener) => events.subscribe(listener),
     close: async () => {
       stopReconciling.abort();
-      stopHosts.abort();
-      await Promise.all([scheduler.close(), rt.idleReader.close(), reconciling, keepingHosts]);
+      await Promise.all([
+        scheduler.close(),
+        rt.idleReader.close(),
+        reconciling,
+        ...strategies.all.map((strategy) => strategy.close()),
+      ]);
     },
   };
 }

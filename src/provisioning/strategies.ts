@@ -1,4 +1,4 @@
-import type { UserDatabaseRecord } from '../records/record.js';
+import type { RecordPlacement, UserDatabaseRecord } from '../records/record.js';
 import { createDatabaseStrategy } from './database/index.js';
 import { createInstanceStrategy } from './instance/index.js';
 import type { PlacementStrategy } from './placement-strategy.js';
@@ -9,6 +9,8 @@ export { judgeHosts } from './database/index.js';
 
 /** The strategies a provisioner runs, and the one each record belongs to. */
 export interface Strategies {
+  /** The placement new users are claimed with: the provisioner's `placement` option. */
+  readonly placement: RecordPlacement;
   /** `instance-per-user` always; `database-per-user` too with that placement. */
   readonly all: readonly PlacementStrategy[];
   /** The strategy of the record's stored placement, or `undefined` where it is not run here. */
@@ -23,8 +25,11 @@ export interface Strategies {
  */
 export function createStrategies(rt: Runtime): Strategies {
   const instance = createInstanceStrategy(rt);
-  const all = rt.hosts
-    ? [instance, createDatabaseStrategy({ ...rt, hosts: rt.hosts })]
-    : [instance];
-  return { all, of: (record) => all.find((strategy) => strategy.placement === record.placement) };
+  const database = rt.hosts ? createDatabaseStrategy({ ...rt, hosts: rt.hosts }) : undefined;
+  const all = database ? [instance, database] : [instance];
+  return {
+    placement: (database ?? instance).placement,
+    all,
+    of: (record) => all.find((strategy) => strategy.placement === record.placement),
+  };
 }

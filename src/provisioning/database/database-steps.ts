@@ -26,7 +26,10 @@ function nextDatabaseRead(rt: DatabaseStepDeps, since: number, now: number): num
   const expected = rt.hosts.placement.expectedDatabaseCreationMs;
   const waited = Math.max(0, now - since);
   if (waited < expected) return since + expected;
-  return now + Math.min(30_000, Math.max(1_000, expected / 2, waited / 2));
+  const { minReadIntervalMs, databaseReadMaxIntervalMs } = PLACEMENT_DEFAULTS;
+  return (
+    now + Math.min(databaseReadMaxIntervalMs, Math.max(minReadIntervalMs, expected / 2, waited / 2))
+  );
 }
 
 const sameName = (a: string | undefined, b: string) => a?.toLowerCase() === b.toLowerCase();

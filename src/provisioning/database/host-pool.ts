@@ -392,7 +392,7 @@ export class HostPool {
   #interval(): number {
     return Math.min(
       PLACEMENT_DEFAULTS.hostCheckIntervalMs,
-      Math.max(1_000, this.#deps.expectedCreationMs / 3),
+      Math.max(PLACEMENT_DEFAULTS.minReadIntervalMs, this.#deps.expectedCreationMs / 3),
     );
   }
 

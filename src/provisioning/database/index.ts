@@ -2,6 +2,7 @@ import type { PlacementStrategy } from '../placement-strategy.js';
 import type { Runtime } from '../runtime.js';
 import { runDatabaseDelete, runDatabaseStatus, runPlace } from './database-steps.js';
 import type { HostPool } from './host-pool.js';
+import { keepHosts } from './host-upkeep.js';
 import { reconcileHosts } from './reconcile-hosts.js';
 import { discardHostedDatabase } from './unowned-database.js';
 
@@ -13,6 +14,7 @@ export { HostPool } from './host-pool.js';
  * multi-database hosts that `hosts` opens, fills and keeps ahead of demand.
  */
 export function createDatabaseStrategy(rt: Runtime & { hosts: HostPool }): PlacementStrategy {
+  let upkeep: ReturnType<typeof keepHosts> | undefined;
   return {
     placement: 'database-per-user',
     create: (record) => runPlace(rt, record),
@@ -27,6 +29,10 @@ export function createDatabaseStrategy(rt: Runtime & { hosts: HostPool }): Place
     letGo(userId, record) {
       if (record?.status !== 'pending') rt.hosts.forget(userId);
     },
+    start() {
+      upkeep ??= keepHosts(rt, rt.hosts);
+    },
+    close: async () => upkeep?.stop(),
     async resume(record, step) {
       await rt.scheduler.schedule(record.userId, step.at, step.priority);
     },

@@ -19,6 +19,8 @@ export function createInstanceStrategy(rt: Runtime): PlacementStrategy {
     readStatus: (record) => runStatusCheck(rt, record),
     delete: (record) => runDelete(rt, record),
     wake: async () => false,
+    start() {},
+    close: async () => {},
     letGo(userId, record) {
       if (record?.status !== 'creating') forgetCreating(rt, userId);
     },

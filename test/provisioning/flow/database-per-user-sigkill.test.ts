@@ -154,7 +154,8 @@ describe.runIf(real).each([
           (r) =>
             r?.placement === 'database-per-user' &&
             r.instanceId !== null &&
-            r.databaseName !== null,
+            r.databaseName !== null &&
+            r.encryptedPassword === null,
         ),
       ).toBe(true);
       // Exactly one database per user, and nothing else on the hosts.
