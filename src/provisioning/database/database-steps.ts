@@ -198,6 +198,7 @@ export async function runDatabaseStatus(
       record.databaseId === null
         ? await settle(rt, record, instanceId, databases)
         : { kind: 'wait' as const };
+    if (settled === undefined) return;
     if (settled.kind === 'adopt') {
       if (await adopt(rt, settled)) await rt.scheduler.schedule(userId, now, 'high');
       else await rt.scheduler.schedule(userId, now + PLACEMENT_DEFAULTS.databaseRetryMs, 'high');
@@ -246,20 +247,25 @@ export async function runDatabaseStatus(
 /**
  * A lost create answer, settled from the host's listing and the records
  * placed on the host (read after the listing); the user's own record as that
- * read saw it, so every compare-and-set of the settlement starts from one read.
+ * read saw it, so every compare-and-set of the settlement starts from one read;
+ * `undefined` when the record moved since the step read it (read again now).
  */
 async function settle(
   rt: DatabaseStepDeps,
   record: UserDatabaseRecord,
   instanceId: string,
   databases: readonly Database[],
-): Promise<LostCreate & { record?: UserDatabaseRecord }> {
+): Promise<(LostCreate & { record?: UserDatabaseRecord }) | undefined> {
   const { records } = await readAllRecords(rt.store);
   const onHost = records.filter(
     (r) => r.placement === 'database-per-user' && r.instanceId === instanceId,
   );
   const current = onHost.find((r) => r.userId === record.userId);
-  if (current?.version !== record.version) return { kind: 'wait' };
+  if (current?.version !== record.version) {
+    // Moved since it was read (fenced, answered, deprovisioned): read it again, afresh.
+    await rt.scheduler.schedule(record.userId, rt.clock.now(), 'high');
+    return undefined;
+  }
   const settled = settleLostCreate(current, databases, onHost, {
     prefix: rt.prefix,
     firstSeen: (id) => rt.hosts.firstSeen(id),
@@ -279,6 +285,8 @@ async function adopt(
   if (!settled.record) return false;
   for (const other of settled.fence) {
     if (!(await applyEvent(rt, other, { type: 'database-fenced' }))) return false;
+    // A read of theirs under way now fails its compare-and-set: they are read again, afresh.
+    await rt.scheduler.schedule(other.userId, rt.clock.now(), 'high');
   }
   const adopted = await applyEvent(rt, settled.record, {
     type: 'database-named',
