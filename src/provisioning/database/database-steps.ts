@@ -182,7 +182,10 @@ export async function runDatabaseStatus(
     record.databaseId === null
       ? databases.find((database) => sameName(database.name, databaseName))
       : databases.find((database) => database.id === record.databaseId);
-  if (found && (found.id !== record.databaseId || !sameName(found.name, databaseName))) {
+  if (
+    found &&
+    (found.id !== record.databaseId || !sameName(found.name ?? found.id, databaseName))
+  ) {
     // The listing names the database (Aura answered its id alone, or named it otherwise).
     const renamed = await applyEvent(rt, record, {
       type: 'database-named',
