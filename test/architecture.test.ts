@@ -31,8 +31,9 @@ const LAYER_TIERS: readonly (readonly string[])[] = [
 
 /** Layers that only the listed layers may import, whatever their tier. */
 const IMPORTED_ONLY_BY: Readonly<Record<string, readonly string[]>> = {
-  // The webhook core is reached through its own subpath and the framework entry files.
-  adapters: [ENTRY],
+  // The webhook core is reached through its own subpath and the framework entry files; the
+  // CLI's `dev signup` signs with it (loaded only by that command).
+  adapters: [ENTRY, 'cli'],
   // The fake ships at `aura-provisioner/testing`; library code never pulls it (and msw) in.
   // The CLI's `dev` command serves it (loaded only by that command; msw is never needed).
   testing: ['cli'],

@@ -3,11 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
-import neo4j, { type Driver, type Record as Neo4jRecord } from 'neo4j-driver';
 import type pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  AuraClient,
   createAesGcmCipher,
   createProvisioner,
   deploymentTag,
@@ -17,17 +15,16 @@ import {
   type Provisioner,
   type ProvisionerOptions,
 } from '../src/index.js';
-import type { UserClients } from '../src/neo4j.js';
 import type { PgBossScheduler } from '../src/pg-boss.js';
 import { PostgresCredentialStore } from '../src/postgres.js';
 import { newRecord } from '../src/records/record.js';
 import { createAuraMock } from '../src/testing/index.js';
-import { type FakeBoltServer, startFakeBoltServer } from './client-factory/fake-bolt-server.js';
 import { createTestDatabase, createTestPool, testPostgres } from './support/postgres.js';
 import { loadAsModule, readmeBlocks } from './support/readme.js';
 
 // The per-user client and several-processes guides' examples, run as written. Names a block
-// uses without defining (`store`, `cipher`, `userId`, ...) are handed to it by the test.
+// uses without defining (`store`, `cipher`, `userId`, ...) are handed to it by the test. The
+// clients guide's Bolt file runs beside the others in guides-run.test.ts.
 
 const CREDENTIALS = {
   clientId: 'test-client-id',
@@ -77,80 +74,6 @@ async function readyUser(userId: string, fields: { connectionUrl: string; databa
 
 describe('Guide: per-user Neo4j clients', () => {
   const userId = '3f2b1c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
-
-  it('runs the Bolt block: one cached driver, logged in as the recorded user, on the recorded database', async () => {
-    const [block = ''] = await readmeBlocks('Bolt, with neo4j-driver', 'docs/guides/clients.md');
-    expect(block).toContain("from 'aura-provisioner/neo4j'");
-    const bolt: FakeBoltServer = await startFakeBoltServer();
-    const { store, cipher, password } = await readyUser(userId, {
-      connectionUrl: bolt.url,
-      databaseName: 'tenant_db',
-    });
-    const fake = createAuraMock({ creationTimeMs: 0 });
-    server.use(...fake.handlers);
-    const provisioner = createProvisioner({
-      aura: new AuraClient(CREDENTIALS),
-      store,
-      cipher,
-      instance: INSTANCE,
-    });
-    const main = await loadAsModule<{
-      clients: UserClients;
-      records: Neo4jRecord[];
-      driver: Driver;
-    }>(dir, 'neo4j-bolt', block, {
-      provide: ['store', 'cipher', 'provisioner', 'userId'],
-      epilogue: 'return { clients, records, driver };',
-    });
-    const sent = (name: string) => bolt.messages.filter((message) => message.name === name);
-    const before = process.listeners('SIGTERM');
-    let clients: UserClients | undefined;
-    try {
-      const result = await main({ store, cipher, provisioner, userId });
-      clients = result.clients;
-      const added = process.listeners('SIGTERM').filter((listener) => !before.includes(listener));
-      expect(added).toHaveLength(1);
-
-      // The query reached the server as the record's user, with the decrypted password.
-      expect(result.records.map((record) => neo4j.integer.toNumber(record.get('n')))).toEqual([1]);
-      expect(sent('LOGON')[0]?.fields[0]).toEqual({
-        scheme: 'basic',
-        principal: USERNAME,
-        credentials: password,
-      });
-      expect(sent('RUN')[0]?.fields[0]).toBe('MATCH (t:Todo) RETURN t.title AS title');
-      expect(sent('BEGIN')[0]?.fields[0]).toMatchObject({ db: 'tenant_db' });
-
-      // `driverFor` gives the driver the block got, again.
-      expect(result.driver).toBeInstanceOf(neo4j.Driver);
-      expect(await clients.driverFor(userId)).toBe(result.driver);
-      expect(clients.size).toBe(1);
-
-      // `events: provisioner`: deprovisioning the user drops the cached driver at once, and
-      // its pool closes (no session is open).
-      expect(sent('GOODBYE')).toEqual([]);
-      expect(await provisioner.deprovisionUserDatabase(userId)).toEqual({ status: 'deleted' });
-      expect(clients.size).toBe(0);
-      await expect.poll(() => sent('GOODBYE').length).toBeGreaterThan(0);
-
-      // The block's SIGTERM handler closes the clients (later calls are refused), then exits.
-      const exit = vi.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
-      try {
-        await (added[0] as () => Promise<void>)();
-        expect(exit).toHaveBeenCalledWith(0);
-      } finally {
-        exit.mockRestore();
-      }
-      await expect(clients.driverFor(userId)).rejects.toMatchObject({ code: 'closed' });
-    } finally {
-      for (const listener of process.listeners('SIGTERM')) {
-        if (!before.includes(listener)) process.removeListener('SIGTERM', listener);
-      }
-      await clients?.closeAll();
-      await provisioner.close();
-      await bolt.close();
-    }
-  });
 
   it('runs the Query API block: Basic auth from the record, rows keyed by field', async () => {
     const [block = ''] = await readmeBlocks('Query API over fetch', 'docs/guides/clients.md');

@@ -73,30 +73,20 @@ describe('Guide: several databases in one instance', () => {
       dir,
       'placement',
       block,
-      {
-        provide: [
-          'clientId',
-          'clientSecret',
-          'baseUrl',
-          'key',
-          'organizationId',
-          'projectId',
-          'userId',
-          'console',
-        ],
-        epilogue: 'return { ready };',
-      },
+      { provide: ['console'], epilogue: 'return { ready };' },
     );
+    const saved = { ...process.env };
+    // What `aura-provisioner dev` prints for it.
+    Object.assign(process.env, {
+      AURA_CLIENT_ID: 'test-client-id',
+      AURA_CLIENT_SECRET: 'test-client-secret',
+      AURA_BASE_URL: server.url,
+      AURA_PROVISIONER_KEYS: 'k1=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=',
+      AURA_ORGANIZATION_ID: 'org-1',
+      AURA_TENANT_ID: 'tenant-1',
+    });
     try {
-      const userId = '7b0c3a8e-1f2d-4c5b-9a6e-0d1c2b3a4f5e';
       const { ready } = await main({
-        clientId: 'test-client-id',
-        clientSecret: 'test-client-secret',
-        baseUrl: server.url,
-        key: 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=',
-        organizationId: 'org-1',
-        projectId: 'tenant-1',
-        userId,
         console: { log: (...args: unknown[]) => logged.push(args) },
       });
       const [host] = fake.instances;
@@ -110,6 +100,7 @@ describe('Guide: several databases in one instance', () => {
         [ready.databaseName, 'on', `neo4j+s://${host?.id}.databases.neo4j.io`],
       ]);
     } finally {
+      process.env = saved;
       await server.close();
     }
   }, 30_000);

@@ -55,7 +55,8 @@ describe('README', () => {
       'AURA_TENANT_ID',
     ]);
     Object.assign(process.env, dev.env);
-  });
+    // Its embedded PostgreSQL can take over 10 s to start on a loaded machine.
+  }, 30_000);
 
   afterAll(async () => {
     process.env = env;

@@ -8,6 +8,7 @@ import {
   generateAesGcmKey,
   MemoryCredentialStore,
   type Provisioner,
+  parseAesGcmKeys,
 } from '../../dist/index.js';
 import { createAuraMock } from '../../dist/testing.js';
 import { DEV_SECRETS } from './dev-secrets.ts';
@@ -56,6 +57,7 @@ export async function startExampleProvisioner(): Promise<ExampleSetup> {
       clientId: env.AURA_CLIENT_ID ?? '',
       clientSecret: env.AURA_CLIENT_SECRET ?? '',
       tenantId: env.AURA_TENANT_ID,
+      baseUrl: env.AURA_BASE_URL, // unset: https://api.neo4j.io (`aura-provisioner dev` sets it)
     });
   } else {
     const fake = createAuraMock({ creationTimeMs: Number(env.FAKE_CREATION_MS ?? 3_000) });
@@ -68,11 +70,13 @@ export async function startExampleProvisioner(): Promise<ExampleSetup> {
       baseUrl: server.url,
     });
   }
-  const key = env.AURA_KEY_K1 ?? generateAesGcmKey();
+  // `k1=<base64>,...`, the setting the CLI reads and `aura-provisioner dev` prints; without it,
+  // a fresh key per start (fine for the in-memory store only).
+  const keys = env.AURA_PROVISIONER_KEYS ?? `k1=${generateAesGcmKey()}`;
   const provisioner = createProvisioner({
     aura,
     store: new MemoryCredentialStore(),
-    cipher: createAesGcmCipher({ keys: { k1: key }, currentKeyId: 'k1' }),
+    cipher: createAesGcmCipher(parseAesGcmKeys(keys)),
     instance: {
       type: 'professional-db',
       memory: '1GB',

@@ -21,6 +21,8 @@ export interface CommandContext {
   args: readonly string[];
   /** The merged settings; commands take what they need with `requireConfig`. */
   config: LoadedConfig;
+  /** The environment the CLI was given, for what is no setting (`dev`'s webhook secrets). */
+  env: Readonly<Record<string, string | undefined>>;
   out: Output;
   io: CliIo;
   /** Runs `close` when the command ends, whatever happens (a pool, say). */

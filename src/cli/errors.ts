@@ -10,6 +10,7 @@ export type CliErrorCode =
   | 'aura_unavailable'
   | 'aura_credentials'
   | 'store_unavailable'
+  | 'app_unavailable'
   | 'cipher'
   | 'provisioning'
   | 'internal';

@@ -97,6 +97,7 @@ export async function main(
       flags: line.flags,
       args: line.args,
       config,
+      env,
       out,
       io,
       onClose: (close) => {

@@ -16,10 +16,10 @@ export interface PlacementStrategy extends ReconcileStrategy {
   /** A `deleting` record: its resource first, then the record. Whether the record is gone. */
   delete(record: UserDatabaseRecord): Promise<boolean>;
   /**
-   * A record checked before its due time: whether the strategy took it on
-   * (a user waiting for room that may have some now); `false` leaves it to wait.
+   * A record checked before its due time: whether to try its create at once
+   * (a user waiting for room that may have some now) instead of waiting.
    */
-  wake(record: UserDatabaseRecord): Promise<boolean>;
+  wakes(record: UserDatabaseRecord): boolean;
   /** Lets go of what this process keeps about a user whose record moved on, or is gone. */
   letGo(userId: string, record: UserDatabaseRecord | null): void;
   /** Starts the upkeep of the placement's shared resources (the hosts), if it has any. */

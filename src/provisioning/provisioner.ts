@@ -122,7 +122,10 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
         await strategy?.readStatus(record);
         return;
       case 'wait':
-        if (await strategy?.wake(record)) return;
+        if (strategy?.wakes(record)) {
+          await strategy.create(record);
+          return;
+        }
         await scheduler.schedule(userId, next.at, next.priority);
         return;
       case 'forget':

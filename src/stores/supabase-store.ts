@@ -77,8 +77,9 @@ export interface SupabaseCredentialStoreOptions {
 /**
  * A {@link CredentialStore} on Supabase, through the Data API (PostgREST)
  * with a service-role supabase-js client. Create the table with the
- * migration shipped in `supabase/migrations/` (RLS on, no policies, no
- * grants to `anon` or `authenticated`). Each method is one HTTP request
+ * migrations shipped in `supabase/migrations/` (RLS on, no policies, no
+ * grants to `anon` or `authenticated`; `20261207000000_aura_provisioner_placement.sql`
+ * adds the `placement` and `waiting_for_host_since` columns). Each method is one HTTP request
  * (`claim` two when the user exists); `claim` is an insert-if-absent and
  * `update` a compare-and-set on `version`, so any number of processes can
  * share the table. Every time written comes from the injected clock.

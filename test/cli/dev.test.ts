@@ -23,7 +23,8 @@ function startDev(argv: string[], env: Record<string, string | undefined> = {}) 
 async function waitFor(
   read: () => string,
   pattern: RegExp,
-  ms = 10_000,
+  // The first start loads the embedded PostgreSQL, over 10 s on a loaded machine.
+  ms = 30_000,
 ): Promise<RegExpMatchArray> {
   const until = Date.now() + ms;
   for (;;) {
@@ -112,7 +113,7 @@ describe('aura-provisioner dev', () => {
     expect(await dev.exit).toBe(0);
     expect(dev.output.stderr).toContain('Stopped.');
     await expect(fetch(`${url}/v1/tenants`)).rejects.toThrow();
-  });
+  }, 60_000);
 
   it('prints the same values even when the shell already exported them (no [REDACTED])', async () => {
     const dev = startDev([], { AURA_CLIENT_SECRET: 'dev-client-secret' });

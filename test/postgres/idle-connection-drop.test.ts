@@ -129,18 +129,21 @@ describe.runIf(testPostgres().kind !== 'pglite')('a pooled connection dropped wh
 
     it('### PostgreSQL: the store survives, and the error is logged', async () => {
       const [block = ''] = await readmeBlocks('### PostgreSQL', 'docs/guides/provisioning.md');
-      const main = await loadAsModule<{ pool?: pg.Pool; store: PostgresCredentialStore }>(
-        dir,
-        'postgresql',
-        block,
-        {
-          provide: ['connectionString'],
-          // `pool` may be inline in the block (as it once was): the store still reaches it.
-          epilogue: "return { pool: typeof pool === 'undefined' ? undefined : pool, store };",
-        },
-      );
+      const main = await loadAsModule<{
+        pool: pg.Pool;
+        store: PostgresCredentialStore;
+        close: () => Promise<void>;
+      }>(dir, 'postgresql', block, { epilogue: 'return { pool, store, close };' });
       const consoleError = vi.spyOn(console, 'error').mockImplementation(() => {});
-      const { pool, store } = await main({ connectionString: database.url });
+      const saved = { ...process.env };
+      // What the block reads: the store's URL, and what `aura-provisioner dev` prints.
+      Object.assign(process.env, {
+        DATABASE_URL: database.url,
+        AURA_CLIENT_ID: 'dev-client-id',
+        AURA_CLIENT_SECRET: 'dev-client-secret',
+        AURA_PROVISIONER_KEYS: 'k1=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=',
+      });
+      const { pool, store, close } = await main();
       try {
         await store.list({ limit: 1 });
         expect(await terminateOtherSessions(database.url)).toBeGreaterThan(0);
@@ -148,8 +151,11 @@ describe.runIf(testPostgres().kind !== 'pglite')('a pooled connection dropped wh
         expect(consoleError.mock.calls[0]?.[0]).toBe('postgres pool');
         expect((await store.list({ limit: 1 })).records).toEqual([]);
       } finally {
+        process.env = saved;
         consoleError.mockRestore();
-        await pool?.end();
+        // The block's own shutdown: the provisioner, then the pool.
+        await close();
+        expect(pool.totalCount).toBe(0);
       }
     });
 

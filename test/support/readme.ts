@@ -28,7 +28,8 @@ export async function readmeBlocks(heading: string, file = 'README.md'): Promise
   next.lastIndex = start + line.length + 1;
   const end = next.exec(readme)?.index;
   const body = readme.slice(start, end);
-  return [...body.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
+  // A block may name its file (```ts title="provisioner.mjs"), see guide-files.ts.
+  return [...body.matchAll(/```ts(?: [^\n]*)?\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
 }
 
 /** `'aura-provisioner'` and `'aura-provisioner/<entry>'` imports, pointed at src/. */
@@ -74,7 +75,10 @@ export async function loadAsModule<T = void>(
   // A statement starts at a line that is not indented and does not close a bracket.
   const statements = localImports(code).split(/\n(?=[^\s)\]}])/);
   const imports = statements.filter((statement) => statement.startsWith('import '));
-  const body = statements.filter((statement) => !statement.startsWith('import '));
+  // A module's exports become plain names in `main` (a function has no exports).
+  const body = statements
+    .filter((statement) => !statement.startsWith('import '))
+    .map((statement) => statement.replace(/^export /, ''));
   const params = frame.provide?.length ? `{ ${frame.provide.join(', ')} } = {}` : '';
   const file = join(dir, `${name}.ts`);
   await writeFile(

@@ -1,5 +1,6 @@
 import { PROVISIONING_DEFAULTS } from '../../provisioning/defaults.js';
 import type { Command, CommandContext } from '../command.js';
+import { devSignupUrl, runDevSignup } from '../dev-signup.js';
 import { NO_EMBEDDED_STORE, openDevStore } from '../dev-store.js';
 import { CliUsageError } from '../errors.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
@@ -60,9 +61,12 @@ const DEV_TENANT_OFFERS = ['2GB', '4GB', '8GB', '16GB'].map((memory) => ({
   version: '5',
 }));
 
+/** 32 random bytes, base64. */
+const randomBase64 = () =>
+  Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(32))).toString('base64');
+
 /** A fresh AES-256 key for `AURA_PROVISIONER_KEYS` (`k1=<base64>`). */
-const newKeyList = () =>
-  `k1=${Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(32))).toString('base64')}`;
+const newKeyList = () => `k1=${randomBase64()}`;
 
 /** `--port <port>` (or `--pg-port`): 0–65535. */
 export function parsePort(
@@ -197,6 +201,10 @@ async function runDev(context: CommandContext): Promise<ExitCode> {
     AURA_EXPECTED_CREATION_MS: String(
       Math.min(Math.ceil(creationMs), PROVISIONING_DEFAULTS.poll.deadlineMs),
     ),
+    // The app's webhook secrets (yours if exported): a Database Webhook's shared secret, and the
+    // Standard Webhooks secret `dev signup` signs with.
+    WEBHOOK_SECRET: context.env.WEBHOOK_SECRET ?? randomBase64().replace(/[+/=]/g, ''),
+    AUTH_HOOK_SECRET: context.env.AUTH_HOOK_SECRET ?? `v1,whsec_${randomBase64()}`,
   };
   const storeLine = !store
     ? `PostgreSQL: ${NO_EMBEDDED_STORE}.`
@@ -220,6 +228,9 @@ async function runDev(context: CommandContext): Promise<ExitCode> {
     'createProvisioner needs no poll setting for it: reads explore from 10 s after create until',
     'an instance is seen running (the CLI reads AURA_EXPECTED_CREATION_MS).',
     '',
+    `With your app's webhook up, \`aura-provisioner dev signup [<userId>]\` sends it a signed signup`,
+    `(to ${devSignupUrl('$PORT')}, PORT default 3000; --url for another).`,
+    '',
     'Requests (method, path, status):',
   ];
   // Straight to stdout, not through the redaction: these are the fake's own made-up values and
@@ -236,12 +247,15 @@ async function runDev(context: CommandContext): Promise<ExitCode> {
   return EXIT_CODES.ok;
 }
 
-/** `dev [--port <port>] [--creation-ms <ms>]`: the Aura fake on loopback, until Ctrl-C. */
+/**
+ * `dev [--port <port>] [--creation-ms <ms>]`: the Aura fake on loopback, until Ctrl-C;
+ * `dev signup [<userId>] [--url <url>]`: a signed Supabase signup sent to the app.
+ */
 export const devCommand: Command = {
   name: 'dev',
   summary: 'run a local Aura fake to try the library and the CLI (no Aura account)',
   usage:
-    'dev [--port <port>] [--creation-ms <ms>] [--database-url <url>] [--pg-port <port>] [--neo4j <bolt url>]',
+    'dev [--port <port>] [--creation-ms <ms>] [--database-url <url>] [--pg-port <port>] [--neo4j <bolt url>] | dev signup [<userId>] [--url <url>]',
   description: [
     "A whole local stack: aura-provisioner's stateful Aura fake (the one of",
     'aura-provisioner/testing) over HTTP on 127.0.0.1:8687 (--port), with fast timings',
@@ -256,8 +270,17 @@ export const devCommand: Command = {
     'With --neo4j bolt://<user>:<password>@<host>:<port> (a Neo4j you run, the official Docker',
     'image, say), every instance answers that URL, user and password, so the per-user clients',
     'reach a real database.',
+    'It also prints the webhook secrets for your app: WEBHOOK_SECRET (the x-webhook-secret',
+    'header of a Database Webhook) and AUTH_HOOK_SECRET (Standard Webhooks), yours if exported.',
     '',
-    'Exit code 0: stopped with Ctrl-C; 2: a bad flag, a port in use, or no store to use.',
+    'dev signup [<userId>] (in another shell, with what dev printed exported) sends your app',
+    'the signup a Supabase Database Webhook on auth.users sends for a new user (a fresh UUID',
+    'unless given), signed as Standard Webhooks with AUTH_HOOK_SECRET, to',
+    `${devSignupUrl('$PORT')} (PORT: your app's, default 3000; or --url), and prints the same\nrequest as curl, then the answer.`,
+    '',
+    'Exit code 0: stopped with Ctrl-C (signup: a 2xx answer); 1: signup got another answer;',
+    '2: a bad flag, a port in use, no store to use, or no AUTH_HOOK_SECRET; 4: nothing answered',
+    'the signup.',
   ].join('\n'),
   flags: {
     port: {
@@ -280,6 +303,11 @@ export const devCommand: Command = {
       value: '<bolt url>',
       description: 'a real Neo4j every instance stands for: bolt://<user>:<password>@<host>:<port>',
     },
+    url: {
+      type: 'string',
+      value: '<url>',
+      description: `dev signup: where to post (default ${devSignupUrl('$PORT')})`,
+    },
     'pg-port': {
       type: 'string',
       value: '<port>',
@@ -288,8 +316,18 @@ export const devCommand: Command = {
   },
   needs: [],
   async run(context) {
-    if (context.args.length > 0) {
-      throw new CliUsageError(`dev takes no arguments (got "${context.args[0]}")`);
+    const [first, userId, extra] = context.args;
+    if (first === 'signup' && extra === undefined) {
+      const url = context.flags.url as string | undefined;
+      const secret = context.env.AUTH_HOOK_SECRET;
+      return runDevSignup({ userId, url, secret, port: context.env.PORT }, context.out);
+    }
+    if (first !== undefined) {
+      const what =
+        first === 'signup'
+          ? `signup takes one user id (got "${extra}")`
+          : `dev takes no arguments but signup (got "${first}")`;
+      throw new CliUsageError(what);
     }
     return runDev(context);
   },

@@ -20,12 +20,8 @@ export function createDatabaseStrategy(rt: Runtime & { hosts: HostPool }): Place
     create: (record) => runPlace(rt, record),
     readStatus: (record) => runDatabaseStatus(rt, record),
     delete: (record) => runDatabaseDelete(rt, record),
-    async wake(record) {
-      // Woken before its time because a host has room now: no reason to wait any longer.
-      if (record.status !== 'pending' || record.waitingForHostSince === null) return false;
-      await runPlace(rt, record);
-      return true;
-    },
+    // Woken before its time because a host has room now: no reason to wait any longer.
+    wakes: (record) => record.status === 'pending' && record.waitingForHostSince !== null,
     letGo(userId, record) {
       if (record?.status !== 'pending') rt.hosts.forget(userId);
     },

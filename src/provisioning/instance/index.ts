@@ -18,7 +18,7 @@ export function createInstanceStrategy(rt: Runtime): PlacementStrategy {
     create: (record) => runCreate(rt, record),
     readStatus: (record) => runStatusCheck(rt, record),
     delete: (record) => runDelete(rt, record),
-    wake: async () => false,
+    wakes: () => false,
     start() {},
     close: async () => {},
     letGo(userId, record) {

@@ -1,0 +1,251 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeBoltServer, startFakeBoltServer } from './client-factory/fake-bolt-server.js';
+import { type GuideStep, guideSteps, installBuiltPackage } from './support/guide-files.js';
+
+// Every guide's files, saved verbatim into one folder (as a reader following the guides in order
+// has them) beside the built package, and its shell steps run in order: `npx aura-provisioner`
+// is the built CLI, `dev` a child process on free ports, `node <file>` a child process that must
+// print what the guide says and end by itself (a server: start, then stop on Ctrl-C).
+
+/** What a command prints: on stdout when it ends, or (a server) once it is up. */
+interface Expectation {
+  stdout?: RegExp;
+  /** A server: the line that says it is up; it runs until the guide's end, then gets SIGINT. */
+  up?: RegExp;
+}
+
+const USER = '7b0c3a8e-1f2d-4c5b-9a6e-0d1c2b3a4f5e';
+/** The webhooks guide's user: another, so the signup is new even after the earlier guides. */
+const SIGNUP = '2d4e6f80-1a3b-4c5d-8e7f-9a0b1c2d3e4f';
+const URL_OF_INSTANCE = /neo4j\+s:\/\/[0-9a-f]{8}\.databases\.neo4j\.io/.source;
+
+/** The README and the guides, in the order a reader follows them, and what each step prints. */
+const GUIDES: Record<string, Record<string, Expectation>> = {
+  'README.md': {
+    'node quick-start.mjs': {
+      stdout: new RegExp(
+        `^(not-found|creating) after 0s\n[\\s\\S]*running ${URL_OF_INSTANCE} neo4j true\n$`,
+      ),
+    },
+    'node provision.mjs': { stdout: new RegExp(`^ready ${URL_OF_INSTANCE}\n$`) },
+  },
+  'docs/guides/aura-client.md': {
+    'node tenants.mjs': { stdout: /^tenant-1 Dev tenant\n$/ },
+  },
+  'docs/guides/testing.md': {
+    'node aura-fake.mjs': { stdout: /^running\n$/ },
+  },
+  'docs/guides/provisioning.md': {
+    'node setup.mjs': { stdout: /^ready ap-t[0-9a-z]{25} true\n$/ },
+    'node signup.mjs': { stdout: new RegExp(`^ready ${URL_OF_INSTANCE}\\n$`) },
+    [`npx aura-provisioner status ${USER}`]: { stdout: /\bready\b/ },
+  },
+  'docs/guides/clients.md': {
+    'node clients.mjs': { stdout: /^n = 1 true\n$/ },
+  },
+  'docs/guides/webhooks.md': {
+    'node server.mjs': { up: /^listening on http:\/\/localhost:\d+$/m },
+    [`npx aura-provisioner dev signup ${SIGNUP}`]: {
+      stdout: new RegExp(`^202 \\{"userId":"${SIGNUP}","status":"pending"\\}$`, 'm'),
+    },
+    [`npx aura-provisioner status ${SIGNUP} --watch`]: { stdout: /\bready\b/ },
+  },
+  'docs/guides/multi-database.md': {
+    'node v2.mjs': { stdout: /^[\w-]+ 2\n$/ },
+    'node hosts.mjs': { stdout: new RegExp(`^[\\w-]+ on ${URL_OF_INSTANCE}\\n$`) },
+  },
+};
+
+/** Whether Node finds package `name` from `dir`: a node_modules/<name> there or above. */
+function installedFrom(dir: string, name: string): boolean {
+  for (let at = dir; ; at = dirname(at)) {
+    if (existsSync(join(at, 'node_modules', name, 'package.json'))) return true;
+    if (dirname(at) === at) return false;
+  }
+}
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+/** A child process with its output gathered. */
+function start(args: string[], cwd: string, env: Record<string, string>) {
+  const child = spawn(process.execPath, args, { cwd, env });
+  const output = { stdout: '', stderr: '' };
+  child.stdout.on('data', (chunk) => (output.stdout += chunk));
+  child.stderr.on('data', (chunk) => (output.stderr += chunk));
+  const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { child, output, exit };
+}
+type Started = ReturnType<typeof start>;
+
+/** Polls (real time) until the output matches, the process ends, or `ms` pass. */
+async function waitForOutput(run: Started, pattern: RegExp, ms: number): Promise<void> {
+  let ended = false;
+  void run.exit.then(() => (ended = true));
+  const until = Date.now() + ms;
+  while (!pattern.test(run.output.stdout)) {
+    if (ended || Date.now() > until) {
+      throw new Error(`no ${pattern} in:\n${run.output.stdout}\n${run.output.stderr}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The exit code, or a failure naming the command if it has not ended within `ms`. */
+async function exitWithin(run: Started, what: string, ms: number): Promise<number | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      run.child.kill('SIGKILL');
+      reject(
+        new Error(
+          `${what} did not end within ${ms} ms:\n${run.output.stdout}\n${run.output.stderr}`,
+        ),
+      );
+    }, ms);
+  });
+  try {
+    return await Promise.race([run.exit, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+describe('The guides, file by file, as written, against `aura-provisioner dev`', () => {
+  let root: string;
+  let remove: () => Promise<void>;
+  let bolt: FakeBoltServer;
+  let cli: string;
+  const saved = new Set<string>();
+  const timings: string[] = [];
+
+  beforeAll(async () => {
+    ({ root, remove } = await installBuiltPackage());
+    cli = join(root, 'node_modules', 'aura-provisioner', 'dist', 'cli.js');
+    bolt = await startFakeBoltServer();
+  }, 180_000);
+  afterAll(async () => {
+    await bolt?.close();
+    await remove?.();
+    if (timings.length > 0) console.info(timings.join('\n'));
+  });
+
+  /** Runs one guide's steps in order; every process it started has ended when it returns. */
+  async function runGuide(guide: string, expected: Record<string, Expectation>) {
+    const steps: GuideStep[] = await guideSteps(guide);
+    expect(steps.length, `${guide} has no titled blocks`).toBeGreaterThan(0);
+    const port = await freePort();
+    let env: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      PORT: String(port),
+    };
+    let dev: Started | undefined;
+    const servers: { run: Started; line: string }[] = [];
+    const ran = new Set<string>();
+    const stopDev = async () => {
+      if (!dev) return;
+      dev.child.kill('SIGINT');
+      expect(await exitWithin(dev, 'dev', 10_000)).toBe(0);
+      dev = undefined;
+    };
+    try {
+      for (const step of steps) {
+        if (step.kind === 'file') {
+          // One folder for every guide: a name saved twice would overwrite another guide's file.
+          expect(saved.has(step.name), `${step.name} saved twice`).toBe(false);
+          saved.add(step.name);
+          await writeFile(join(root, step.name), step.code);
+          continue;
+        }
+        const { line } = step;
+        const words = line.split(/\s+/);
+        const started = Date.now();
+        if (line.startsWith('npm install ')) {
+          // Installed here already: each package the guide installs is found from the folder,
+          // as Node looks for it (node_modules/<name> in the folder or one above it).
+          for (const name of words.slice(2).filter((word) => !word.startsWith('-'))) {
+            expect(installedFrom(root, name), `${line}: ${name}`).toBe(true);
+          }
+          continue;
+        }
+        if (/^npx aura-provisioner dev(?! signup)/.test(line)) {
+          await stopDev();
+          // The guide's flags; free ports; a `--neo4j` server is the fake Bolt server.
+          const args = words
+            .slice(2)
+            .map((word) =>
+              word.replace(/@localhost:7687$/, `@127.0.0.1:${new URL(bolt.url).port}`),
+            );
+          dev = start([cli, ...args, '--port', '0', '--pg-port', '0'], root, env);
+          await waitForOutput(dev, /^Requests/m, 60_000);
+          const exported = [...dev.output.stdout.matchAll(/^export (\w+)=(.*)$/gm)];
+          env = {
+            ...env,
+            ...Object.fromEntries(exported.map(([, name, value]) => [name ?? '', value ?? ''])),
+          };
+          expect(env.DATABASE_URL, 'dev printed a DATABASE_URL').toBeDefined();
+          timings.push(`${guide}: ${line} up in ${Date.now() - started} ms`);
+          continue;
+        }
+        const expectation = expected[line];
+        expect(expectation, `${guide}: no expectation for \`${line}\``).toBeDefined();
+        ran.add(line);
+        const args =
+          words[0] === 'node'
+            ? words.slice(1)
+            : words[0] === 'npx' && words[1] === 'aura-provisioner'
+              ? [cli, ...words.slice(2)]
+              : undefined;
+        expect(
+          args,
+          `${guide}: \`${line}\` is neither node nor npx aura-provisioner`,
+        ).toBeDefined();
+        const run = start(args ?? [], root, env);
+        if (expectation?.up) {
+          await waitForOutput(run, expectation.up, 30_000);
+          servers.push({ run, line });
+        } else {
+          const code = await exitWithin(run, line, 60_000);
+          expect(code, `${line}:\n${run.output.stdout}\n${run.output.stderr}`).toBe(0);
+          if (expectation?.stdout) expect(run.output.stdout, line).toMatch(expectation.stdout);
+        }
+        timings.push(`${guide}: ${line} in ${Date.now() - started} ms`);
+      }
+      expect([...ran].sort(), `${guide}: steps expected but not in the guide`).toEqual(
+        Object.keys(expected).sort(),
+      );
+      // Ctrl-C ends a server: it closes its pool and provisioner and exits by itself.
+      for (const { run, line } of servers.splice(0)) {
+        run.child.kill('SIGINT');
+        expect(await exitWithin(run, `${line} after Ctrl-C`, 10_000)).toBe(0);
+      }
+    } finally {
+      for (const { run } of servers) run.child.kill('SIGKILL');
+      await stopDev();
+    }
+  }
+
+  for (const [guide, expected] of Object.entries(GUIDES)) {
+    it(guide, () => runGuide(guide, expected), 240_000);
+  }
+
+  it('clients.md reached the Neo4j that `dev --neo4j` names, as its user, with its password', () => {
+    const logon = bolt.messages.find((message) => message.name === 'LOGON');
+    expect(logon?.fields[0]).toMatchObject({
+      scheme: 'basic',
+      principal: 'neo4j',
+      credentials: 'devpassword',
+    });
+  });
+});
