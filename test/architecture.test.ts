@@ -68,9 +68,6 @@ const STRATEGY_FOLDERS: Readonly<Record<string, readonly string[]>> = {
     'src/provisioning/strategies.ts → src/provisioning/database/index.ts',
     'src/provisioning/build-runtime.ts → src/provisioning/database/index.ts',
     'src/provisioning/runtime.ts → src/provisioning/database/host-pool.ts',
-    // The hosts' part of judging a snapshot (`judgeHosts`) still sits in ownership.ts beside the
-    // instances' part; it belongs in database/ with the naming facts it reads.
-    'src/provisioning/ownership.ts → src/provisioning/database/database-naming.ts',
   ],
 };
 

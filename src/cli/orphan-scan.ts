@@ -7,6 +7,7 @@ import { PROVISIONING_DEFAULTS } from '../provisioning/defaults.js';
 import { resolveNameOwnership } from '../provisioning/deployment.js';
 import type { UnownedInstance } from '../provisioning/ownership.js';
 import { type Survey, survey } from '../provisioning/reconcile-survey.js';
+import { judgeHosts } from '../provisioning/strategies.js';
 import type { HostStore } from '../records/host-record.js';
 import type { CredentialStore } from '../records/store.js';
 import type { CliConfig } from './config.js';
@@ -71,7 +72,11 @@ export async function surveyForCli(
       logger: silentLogger,
       prefix,
       names: () => resolveNameOwnership(deployment, store),
-      hosts: project && { records: () => store.listHosts(), project: () => project },
+      hosts: project && {
+        records: () => store.listHosts(),
+        project: () => project,
+        judge: judgeHosts,
+      },
       reconciling: { graceMs: PROVISIONING_DEFAULTS.orphanGraceMs, firstSeen: new Map() },
     },
     tenantId,

@@ -104,6 +104,9 @@ async function confirmedGone(
   if (!rt.hosts) return false;
   rt.hosts.invalidate(candidate.instanceId);
   const databases = await rt.hosts.listDatabases(candidate.instanceId);
+  const { databaseId } = candidate;
   const wanted = candidate.databaseName.toLowerCase();
-  return !databases.some((database) => database.name?.toLowerCase() === wanted);
+  return !databases.some((database) =>
+    databaseId === undefined ? database.name?.toLowerCase() === wanted : database.id === databaseId,
+  );
 }

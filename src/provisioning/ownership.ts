@@ -3,7 +3,6 @@ import type { UnownedKind } from '../records/events.js';
 import type { HostRecord } from '../records/host-record.js';
 import { isOwnInstanceName, nameTagOf, userIdFromInstanceName } from '../records/instance-name.js';
 import type { UserDatabaseRecord } from '../records/record.js';
-import { BUILT_IN_DATABASES, madeAfterCreate } from './database/database-naming.js';
 import { hostNumberOf, hostPrefixFor } from './placement.js';
 
 export type { UnownedKind } from '../records/events.js';
@@ -44,7 +43,24 @@ export interface OwnershipContext {
   now: number;
   /** When this process first saw a database of unknown age unowned, by `hostId/databaseId`. */
   firstSeen?: ReadonlyMap<string, number>;
+  /** The hosts' part, with the `database-per-user` placement (its strategy judges them). */
+  judgeHosts?: HostJudge | undefined;
 }
+
+/** The hosts' part of {@link judgeSnapshot}: their databases, lost users and slots. */
+export type HostJudgement = Pick<
+  Ownership,
+  'unownedDatabases' | 'unaged' | 'goneHosts' | 'slots'
+> & {
+  lost: LostCandidate[];
+};
+
+/** Judges the hosts of a snapshot; `readyBefore` tells a user ready before the listing. */
+export type HostJudge = (
+  snapshot: Snapshot,
+  ctx: OwnershipContext,
+  readyBefore: (record: UserDatabaseRecord) => boolean,
+) => HostJudgement;
 
 /** An instance of our making that no record owns by id. */
 export interface UnownedInstance {
@@ -74,6 +90,8 @@ export interface LostCandidate {
   instanceId: string;
   /** For a hosted user: the database, and whether its whole host is gone. */
   databaseName?: string | undefined;
+  /** For a hosted user: the id Aura gave its database, once stored (it names the database). */
+  databaseId?: string | undefined;
   hostGone?: boolean;
 }
 
@@ -92,7 +110,8 @@ export interface Ownership {
   counts: { owned: number; hosts: number; other: number };
 }
 
-const ageOf = (createdAt: string | undefined, now: number): number | undefined => {
+/** ms since `createdAt` (an ISO time) at `now`, when it parses. */
+export const ageOf = (createdAt: string | undefined, now: number): number | undefined => {
   const at = createdAt === undefined ? Number.NaN : Date.parse(createdAt);
   return Number.isFinite(at) ? Math.max(0, now - at) : undefined;
 };
@@ -110,7 +129,7 @@ function provenance(name: string, ctx: OwnershipContext): 'ours' | 'foreign' | '
  * The kind of an unowned resource: foreign or unproven by its name (or the
  * read), young by its age, then a duplicate if a record holds its name.
  */
-function kindOf(
+export function kindOf(
   provenanceOf: 'ours' | 'foreign' | 'unproven',
   ageMs: number | undefined,
   duplicateOf: string | undefined,
@@ -180,94 +199,14 @@ export function judgeSnapshot(snapshot: Snapshot, ctx: OwnershipContext): Owners
       lost.push({ userId: record.userId, instanceId: record.instanceId });
     }
   }
-  return {
-    unownedInstances,
-    ...judgeHosts(snapshot, ctx, readyBefore, lost),
-    lost,
-    counts,
-  };
+  const hosts = ctx.judgeHosts?.(snapshot, ctx, readyBefore) ?? NO_HOSTS;
+  return { unownedInstances, ...hosts, lost: [...lost, ...hosts.lost], counts };
 }
 
-/** The hosts' part of {@link judgeSnapshot}: their databases, lost users and slots. */
-function judgeHosts(
-  snapshot: Snapshot,
-  ctx: OwnershipContext,
-  readyBefore: (record: UserDatabaseRecord) => boolean,
-  lost: LostCandidate[],
-): Pick<Ownership, 'unownedDatabases' | 'unaged' | 'goneHosts' | 'slots'> {
-  /** Hosted records by host instance id. */
-  const placed = new Map<string, UserDatabaseRecord[]>();
-  /** Every hosted record's database name (lower case): the user it belongs to. */
-  const namedBy = new Map<string, string>();
-  for (const record of snapshot.records) {
-    if (record.placement !== 'database-per-user' || !record.instanceId || !record.databaseName) {
-      continue;
-    }
-    placed.set(record.instanceId, [...(placed.get(record.instanceId) ?? []), record]);
-    namedBy.set(record.databaseName.toLowerCase(), record.userId);
-  }
-  const unownedDatabases: UnownedDatabase[] = [];
-  const unaged: string[] = [];
-  const goneHosts: HostRecord[] = [];
-  const slots = new Map<string, number>();
-  for (const host of snapshot.hosts) {
-    const listing = host.instanceId ? snapshot.databases.get(host.instanceId) : undefined;
-    if (!host.instanceId || listing === undefined) continue;
-    const users = placed.get(host.instanceId) ?? [];
-    if (listing === 'gone') {
-      goneHosts.push(host);
-      for (const user of users) {
-        lost.push({
-          userId: user.userId,
-          instanceId: host.instanceId,
-          databaseName: user.databaseName ?? undefined,
-          hostGone: true,
-        });
-      }
-      continue;
-    }
-    const here = new Set(users.map((u) => (u.databaseName as string).toLowerCase()));
-    const listed = new Set(listing.map((d) => (d.name ?? d.id).toLowerCase()));
-    // Users whose create is unsettled: what Aura named may still be one of theirs.
-    const waiting = users.filter(
-      (u) => u.status === 'creating' && !listed.has((u.databaseName as string).toLowerCase()),
-    );
-    for (const user of users) {
-      const name = (user.databaseName as string).toLowerCase();
-      if (readyBefore(user) && !listed.has(name)) {
-        lost.push({ userId: user.userId, instanceId: host.instanceId, databaseName: name });
-      }
-    }
-    for (const database of listing) {
-      const name = (database.name ?? database.id).toLowerCase();
-      if (BUILT_IN_DATABASES.has(name) || here.has(name)) continue;
-      const key = `${host.instanceId}/${database.id}`;
-      const created = ageOf(database.createdAt, ctx.now);
-      const seen = ctx.firstSeen?.get(key);
-      if (created === undefined) unaged.push(key);
-      const ageMs = created ?? (seen === undefined ? undefined : Math.max(0, ctx.now - seen));
-      const ownShape = isOwnInstanceName(name, ctx.prefix);
-      // Only a name of our making names its user on any host; Aura's may repeat on another.
-      const duplicateOf = ownShape ? namedBy.get(name) : undefined;
-      // A name Aura gave may be the answer to a waiting user's create (see `settleLostCreate`).
-      const mayBeAnswer = !ownShape && waiting.some((u) => madeAfterCreate(u, database, seen));
-      // The host is ours (a host record holds it): what is on it needs no tag to be ours,
-      // whether its name is of our making or Aura's.
-      unownedDatabases.push({
-        kind: mayBeAnswer ? 'young' : kindOf('ours', ageMs, duplicateOf, snapshot, ctx),
-        hostName: host.hostName,
-        instanceId: host.instanceId,
-        databaseId: database.id,
-        databaseName: name,
-        userId: duplicateOf ?? userIdFromInstanceName(name, ctx.prefix),
-        ageMs,
-      });
-    }
-    // What takes room on the host: every listed database (`system` aside), `neo4j`, and the
-    // databases placed here that are not listed yet.
-    const taking = new Set([...listed, ...here, 'neo4j']);
-    taking.delete('system');
-    slots.set(host.instanceId, taking.size);
-  }
-  return { unownedDatabases, unaged, goneHosts, slots };
-}
+const NO_HOSTS: HostJudgement = {
+  unownedDatabases: [],
+  unaged: [],
+  goneHosts: [],
+  slots: new Map(),
+  lost: [],
+};

@@ -4,7 +4,13 @@ import type { Clock } from '../kernel/clock.js';
 import type { Logger } from '../kernel/logger.js';
 import type { HostRecord } from '../records/host-record.js';
 import type { CredentialStore } from '../records/store.js';
-import { judgeSnapshot, type NameOwnership, type Ownership, type Snapshot } from './ownership.js';
+import {
+  type HostJudge,
+  judgeSnapshot,
+  type NameOwnership,
+  type Ownership,
+  type Snapshot,
+} from './ownership.js';
 import { takeSnapshot } from './reconcile-snapshot.js';
 
 /** What a survey reads from: the engine's runtime, or the CLI's services. */
@@ -16,8 +22,10 @@ export interface SurveyDeps {
   prefix: string;
   /** How our names are told from another deployment's (resolved once). */
   names(): Promise<NameOwnership>;
-  /** With the `database-per-user` placement. */
-  hosts?: { records(): Promise<HostRecord[]>; project(): AuraProject } | undefined;
+  /** With the `database-per-user` placement: the hosts, and their strategy's judgement. */
+  hosts?:
+    | { records(): Promise<HostRecord[]>; project(): AuraProject; judge: HostJudge }
+    | undefined;
   reconciling: {
     /** An unowned resource younger than this is never deleted. */
     graceMs: number;
@@ -58,7 +66,14 @@ export async function survey(deps: SurveyDeps, tenantId: string): Promise<Survey
   });
   const { graceMs, firstSeen } = deps.reconciling;
   const now = deps.clock.now();
-  const judged = judgeSnapshot(snapshot, { prefix: deps.prefix, names, graceMs, now, firstSeen });
+  const judged = judgeSnapshot(snapshot, {
+    prefix: deps.prefix,
+    names,
+    graceMs,
+    now,
+    firstSeen,
+    judgeHosts: hosts?.judge,
+  });
   // Only what is still unowned and of unknown age keeps its first sighting.
   const unaged = new Set(judged.unaged);
   for (const key of firstSeen.keys()) if (!unaged.has(key)) firstSeen.delete(key);

@@ -4,6 +4,9 @@ import { createInstanceStrategy } from './instance/index.js';
 import type { PlacementStrategy } from './placement-strategy.js';
 import type { Runtime } from './runtime.js';
 
+/** The database strategy's judgement of the hosts, for surveys run without a provisioner (the CLI). */
+export { judgeHosts } from './database/index.js';
+
 /** The strategies a provisioner runs, and the one each record belongs to. */
 export interface Strategies {
   /** The placement new users are claimed with: the provisioner's `placement` option. */

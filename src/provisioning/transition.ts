@@ -74,11 +74,17 @@ export type ProvisioningEvent =
   /** The listing does not show it: the create is sent again (a duplicate is refused by name). */
   | { type: 'database-resent'; readAt: number }
   /**
-   * Aura names the database otherwise than asked (it assigns names), or a lost
-   * create answer is settled by the one database of the host that no record
-   * owns: the record takes the name Aura reports.
+   * Aura answered the create (or a listing or a settled lost answer names the
+   * user's database): the record takes the database's id, and the name Aura
+   * reports (it may assign its own). Stored at once: the id owns the database.
    */
-  | { type: 'database-named'; databaseName: string }
+  | { type: 'database-named'; databaseId: string; databaseName: string }
+  /**
+   * Another user's lost create answer on the same host is about to be settled:
+   * the record's version moves, so an answer still on its way for it cannot be
+   * stored afterwards (it no longer matches the version it was sent from).
+   */
+  | { type: 'database-fenced' }
   /** The host cannot take it after all (full): back to pending, to be placed again. */
   | { type: 'database-unplaced' }
   /** Aura refused the database for good or for now (`retryable`). */
@@ -141,6 +147,7 @@ const WITHOUT_RESOURCE = {
   username: null,
   encryptedPassword: null,
   databaseName: null,
+  databaseId: null,
   createRequestedAt: null,
   readyAt: null,
 } as const satisfies UserDatabasePatch;
@@ -174,7 +181,12 @@ function hostedTransition(
         patch: { attempts: record.attempts + 1, createRequestedAt: now, nextCheckAt: event.readAt },
       };
     case 'database-named':
-      return { ok: true, patch: { databaseName: event.databaseName } };
+      return {
+        ok: true,
+        patch: { databaseId: event.databaseId, databaseName: event.databaseName },
+      };
+    case 'database-fenced':
+      return { ok: true, patch: { nextCheckAt: record.nextCheckAt } };
     case 'database-unplaced':
       return {
         ok: true,
@@ -183,6 +195,7 @@ function hostedTransition(
           instanceId: null,
           connectionUrl: null,
           username: null,
+          databaseId: null,
           createRequestedAt: null,
           nextCheckAt: now,
         },
@@ -300,6 +313,7 @@ export function transition(
               username: event.username,
               encryptedPassword: null,
               databaseName: event.databaseName,
+              databaseId: null,
               attempts: record.attempts + 1,
               createRequestedAt: now,
               lastError: null,

@@ -84,6 +84,13 @@ export interface UserDatabaseRecord {
    * waiting. A host with room wakes the users waiting for one.
    */
   waitingForHostSince: number | null;
+  /**
+   * Placement `database-per-user`: the id Aura gave the user's database on
+   * its host (column `database_id`), stored as soon as Aura answers the create;
+   * `null` until then. A record with an id owns that database whatever Aura
+   * names it; without one it owns the database named `databaseName`.
+   */
+  databaseId: string | null;
   /** When Aura accepted the create (or the instance was adopted). */
   createRequestedAt: number | null;
   readyAt: number | null;
@@ -140,6 +147,7 @@ export function newRecord(
     lastError: null,
     nextCheckAt: null,
     waitingForHostSince: null,
+    databaseId: null,
     createRequestedAt: null,
     readyAt: null,
     ...fields,

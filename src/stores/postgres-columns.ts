@@ -62,6 +62,7 @@ export const DEFAULT_COLUMNS: Readonly<Record<UserDatabaseField, FieldSpec>> = {
   // Added after the first release: last, where `alter table ... add column` puts them.
   placement: { column: 'placement', kind: 'text', nullable: false },
   waitingForHostSince: { column: 'waiting_for_host_since', kind: 'timestamp', nullable: true },
+  databaseId: { column: 'database_id', kind: 'text', nullable: true },
   lastUsedAt: { column: 'last_used_at', kind: 'timestamp', nullable: true },
 };
 

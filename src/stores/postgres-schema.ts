@@ -57,6 +57,7 @@ const COLUMN_TYPES: Readonly<Record<UserDatabaseField, (quoted: string) => strin
   userId: () => 'text collate "C" primary key',
   placement: (c) => `text not null default 'instance-per-user' ${PLACEMENT_CHECK(c)}`,
   waitingForHostSince: () => 'timestamptz',
+  databaseId: () => 'text',
   instanceName: () => 'text not null unique',
   databaseName: () => 'text',
   lastUsedAt: () => 'timestamptz',
@@ -96,6 +97,7 @@ export function userDatabasesTableStatements(table: TableName, columns: Resolved
     `comment on column ${table.qualified}.${col('encryptedPassword')} is 'Neo4j password, encrypted by the CredentialCipher (AES-256-GCM, bound to user_id). Never plaintext.'`,
     ...placementUpgradeStatements(table, columns),
     `alter table ${table.qualified} add column if not exists ${col('waitingForHostSince')} timestamptz`,
+    `alter table ${table.qualified} add column if not exists ${col('databaseId')} text`,
     `alter table ${table.qualified} add column if not exists ${col('lastUsedAt')} ${COLUMN_TYPES.lastUsedAt(col('lastUsedAt'))}`,
   ];
 }

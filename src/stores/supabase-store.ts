@@ -91,8 +91,8 @@ export interface SupabaseCredentialStoreOptions {
  * with a service-role supabase-js client. Create the table with the
  * migrations shipped in `supabase/migrations/` (RLS on, no policies, no
  * grants to `anon` or `authenticated`; `20261207000000_aura_provisioner_placement.sql`
- * adds the `placement` and `waiting_for_host_since` columns). Each method is one HTTP request
- * (`claim` two when the user exists); `claim` is an insert-if-absent and
+ * adds the `placement`, `waiting_for_host_since` and `database_id` columns). Each method is one
+ * HTTP request (`claim` two when the user exists); `claim` is an insert-if-absent and
  * `update` a compare-and-set on `version`, so any number of processes can
  * share the table. Every time written comes from the injected clock.
  *

@@ -30,3 +30,7 @@ alter table public.user_databases alter column placement set not null;
 -- database-per-user: since when a pending user waits for a free slot on a host (null when not
 -- waiting). A host with room wakes the users waiting for one.
 alter table public.user_databases add column if not exists waiting_for_host_since timestamptz;
+
+-- database-per-user: the id Aura gave the user's database on its host, stored as soon as Aura
+-- answers the create (null until then). Aura may name the database itself; the id names it.
+alter table public.user_databases add column if not exists database_id text;

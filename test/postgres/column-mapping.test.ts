@@ -31,6 +31,7 @@ const seedTable = (table: string) => `
     updated_at timestamptz not null default now(),
     placement text not null default 'instance-per-user',
     waiting_for_host_since timestamptz,
+    database_id text,
     last_used_at timestamptz
   )`;
 
@@ -77,6 +78,7 @@ describe('column mapping', () => {
       lastError: 'none yet',
       nextCheckAt: null,
       waitingForHostSince: null,
+      databaseId: null,
       createRequestedAt: null,
       readyAt: null,
     });
@@ -112,7 +114,7 @@ describe('column mapping', () => {
       `select count(*)::int as n from information_schema.columns where table_schema = $1 and table_name = 't'`,
       [schema],
     );
-    expect(rows).toEqual([{ n: 19 }]);
+    expect(rows).toEqual([{ n: 20 }]);
     await drop();
   });
 

@@ -112,6 +112,7 @@ describe('PostgresCredentialStore specifics', () => {
       const placementColumn = columns.placement ?? 'placement';
       await pool.query(`alter table ${table} drop column ${placementColumn}`);
       await pool.query(`alter table ${table} drop column waiting_for_host_since`);
+      await pool.query(`alter table ${table} drop column database_id`);
       const passwordColumn = columns.encryptedPassword ?? 'neo4j_password';
       const oldRow = (
         id: string,

@@ -23,6 +23,7 @@ const record: NewUserDatabaseRecord = {
   lastError: null,
   nextCheckAt: null,
   waitingForHostSince: null,
+  databaseId: null,
   createRequestedAt: null,
   readyAt: null,
 };

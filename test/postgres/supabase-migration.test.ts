@@ -114,6 +114,7 @@ describe('the Supabase migration', () => {
         lastError: null,
         nextCheckAt: null,
         waitingForHostSince: null,
+        databaseId: null,
         createRequestedAt: null,
         readyAt: null,
       });

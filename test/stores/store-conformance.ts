@@ -131,6 +131,23 @@ export function describeStoreConformance(
       expect(await store.get(hosted.userId)).toEqual(after);
     });
 
+    it('stores the database id with the placement it belongs to, and clears it', async () => {
+      const hosted = await claimed(pendingRecord(1, { placement: 'database-per-user' }));
+      expect(hosted.databaseId).toBeNull();
+      const placed = await store.update(hosted.userId, 1, {
+        status: 'creating',
+        instanceId: 'host1234',
+        databaseName: 'u-1',
+      });
+      const patch = { databaseId: 'db-293fd870', databaseName: '293fd870' };
+      const answered = await store.update(hosted.userId, placed?.version ?? 0, patch);
+      expect(answered).toMatchObject({ ...patch, instanceId: 'host1234', version: 3 });
+      expect(await store.get(hosted.userId)).toEqual(answered);
+      const cleared = await store.update(hosted.userId, 3, { databaseId: null });
+      expect((await store.get(hosted.userId))?.databaseId).toBeNull();
+      expect(cleared?.databaseName).toBe('293fd870');
+    });
+
     it('refuses an update at a stale version and changes nothing', async () => {
       const record = await claimed(pendingRecord(1));
       const current = await store.update(record.userId, 1, { attempts: 1 });

@@ -8,7 +8,7 @@ import { newRecord, sentRequests } from './fixtures.js';
 const { setup } = usePostgrestMock();
 
 const SELECT =
-  'user_id,status,version,instance_name,instance_id,neo4j_uri,neo4j_user,neo4j_password,database_name,attempts,last_error,next_check_at,create_requested_at,ready_at,created_at,updated_at,placement,waiting_for_host_since,last_used_at';
+  'user_id,status,version,instance_name,instance_id,neo4j_uri,neo4j_user,neo4j_password,database_name,attempts,last_error,next_check_at,create_requested_at,ready_at,created_at,updated_at,placement,waiting_for_host_since,database_id,last_used_at';
 
 function world(options: { schema?: string; table?: string } = {}) {
   const mock = setup({

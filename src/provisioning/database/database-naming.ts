@@ -38,25 +38,87 @@ export function isDatabaseOnline(database: Pick<Database, 'status'>): boolean {
   return status === undefined || status === 'online' || status === 'running';
 }
 
-/** What to do about a placed user whose database the host does not list under its name. */
+/**
+ * Which listed databases of a host the records placed on it own, by database
+ * id: a record with a `databaseId` owns that database whatever its name; a
+ * record with none yet (its create unanswered) owns the database named its
+ * `databaseName`. Pure.
+ *
+ * @example
+ * ```ts
+ * ownersOf(await project.databases.list(hostId), recordsOnHost).get(database.id); // its record
+ * ```
+ */
+export function ownersOf(
+  databases: readonly Pick<Database, 'id' | 'name'>[],
+  onHost: readonly UserDatabaseRecord[],
+): Map<string, UserDatabaseRecord> {
+  const byId = new Map<string, UserDatabaseRecord>();
+  const byName = new Map<string, UserDatabaseRecord>();
+  for (const record of onHost) {
+    if (record.databaseId !== null) byId.set(record.databaseId, record);
+    else if (record.databaseName !== null) byName.set(record.databaseName.toLowerCase(), record);
+  }
+  const owners = new Map<string, UserDatabaseRecord>();
+  for (const database of databases) {
+    const owner = byId.get(database.id) ?? byName.get((database.name ?? database.id).toLowerCase());
+    if (owner) owners.set(database.id, owner);
+  }
+  return owners;
+}
+
+/**
+ * The users of a host whose create may have made a database no record owns:
+ * `creating`, no database id stored (no answer arrived) and nothing listed
+ * under their name. Oldest create first. Pure.
+ */
+export function waitingForAnswer(
+  databases: readonly Pick<Database, 'id' | 'name'>[],
+  onHost: readonly UserDatabaseRecord[],
+): UserDatabaseRecord[] {
+  const owners = new Set(ownersOf(databases, onHost).values());
+  return onHost
+    .filter(
+      (r) =>
+        r.placement === 'database-per-user' &&
+        r.status === 'creating' &&
+        r.databaseId === null &&
+        !owners.has(r),
+    )
+    .sort(
+      (a, b) =>
+        (a.createRequestedAt ?? a.updatedAt) - (b.createRequestedAt ?? b.updatedAt) ||
+        (a.userId < b.userId ? -1 : 1),
+    );
+}
+
+/** What to do about a placed user whose database the host does not list (by id or name). */
 export type LostCreate =
-  /** The one database no record owns on the host: the user's, named by Aura. */
-  | { kind: 'adopt'; databaseName: string }
+  /**
+   * A database no record owns, made after this user's create: the user's.
+   * `fence` first (the other users still waiting on the host), then adopt.
+   */
+  | { kind: 'adopt'; databaseId: string; databaseName: string; fence: UserDatabaseRecord[] }
   /** Nothing was made: send the create again (a copy of an asked-for name is refused by name). */
   | { kind: 'resend' }
-  /** Something no record owns is there, but not provably this user's: wait, create nothing. */
+  /** Something no record owns is there, but none left for this user: wait, create nothing. */
   | { kind: 'wait' };
 
 /**
  * Settles a create whose answer was lost, from the host's listing and every
  * record placed on the host. Aura may have named the database itself, so the
- * asked-for name proves nothing: a database of the host that no record names
- * (not built in) is the user's only when exactly one is there and this user
- * is the only one on the host still waiting for a database. Nothing unowned:
- * nothing was made, and the create is sent again; the same where the host
- * lists another user's database under its asked-for name (Aura honours names
- * there). The one database must be fresh: made after the create was sent
- * (Aura's `created_at`), or first listed by this process after that. Pure.
+ * asked-for name proves nothing. The databases no record owns (by id, then
+ * name; built-in ones and our asked-for names aside) are matched to the users
+ * waiting for an answer on the host: oldest create first, each to the oldest
+ * database made after its create was sent (Aura's `created_at`, or first
+ * listed by this process after that) and not matched before. This user's
+ * match is adopted once every other waiting user is fenced (see
+ * `database-fenced`): each step is a compare-and-set on the version the
+ * snapshot read, so an answer still on its way can no longer be stored, and
+ * two processes settling the same host cannot both adopt one database. No
+ * database unowned: nothing was made, and the create is sent again; the same
+ * where the host lists another user's database under its asked-for name (Aura
+ * honours names there). Pure.
  *
  * @example
  * ```ts
@@ -74,40 +136,50 @@ export function settleLostCreate(
   },
 ): LostCreate {
   const { prefix } = context;
-  const listed = new Set(databases.flatMap((d) => (d.name ? [d.name.toLowerCase()] : [])));
-  const named = new Set(
-    onHost.flatMap((r) => (r.databaseName ? [r.databaseName.toLowerCase()] : [])),
-  );
+  const owners = ownersOf(databases, onHost);
   const unowned = databases.filter((d) => {
     const name = (d.name ?? d.id).toLowerCase();
     // One of our asked-for names belongs to the user it was asked for, never to another.
-    return !BUILT_IN_DATABASES.has(name) && !named.has(name) && !isOwnInstanceName(name, prefix);
+    return !BUILT_IN_DATABASES.has(name) && !owners.has(d.id) && !isOwnInstanceName(name, prefix);
   });
   if (unowned.length === 0) return { kind: 'resend' };
-  const waiting = onHost.filter(
-    (r) =>
-      r.placement === 'database-per-user' &&
-      r.status === 'creating' &&
-      r.databaseName !== null &&
-      !listed.has(r.databaseName.toLowerCase()),
-  );
   // The host shows how Aura names its databases: a user's asked-for name listed means names are
   // honoured, and then what no record names is never this user's (the create is sent again;
   // a copy of the asked-for name is refused by name).
-  const honoured = onHost.some(
+  const honoured = [...owners.values()].some(
     (r) =>
       r.userId !== record.userId &&
       r.databaseName !== null &&
       isOwnInstanceName(r.databaseName.toLowerCase(), prefix) &&
-      listed.has(r.databaseName.toLowerCase()),
+      databases.some((d) => d.name?.toLowerCase() === r.databaseName?.toLowerCase()),
   );
   if (honoured) return { kind: 'resend' };
-  const only = unowned.length === 1 && waiting.length === 1 && waiting[0]?.userId === record.userId;
-  const [database] = unowned;
-  if (!only || !database) return { kind: 'wait' };
-  return madeAfterCreate(record, database, context.firstSeen(database.id))
-    ? { kind: 'adopt', databaseName: database.name ?? database.id }
-    : { kind: 'wait' };
+  const waiting = waitingForAnswer(databases, onHost);
+  const candidates = [...unowned].sort(
+    (a, b) => madeAt(a, context) - madeAt(b, context) || (a.id < b.id ? -1 : 1),
+  );
+  const taken = new Set<string>();
+  for (const user of waiting) {
+    const match = candidates.find(
+      (d) => !taken.has(d.id) && madeAfterCreate(user, d, context.firstSeen(d.id)),
+    );
+    if (!match) continue;
+    if (user.userId === record.userId) {
+      const fence = waiting.filter((w) => w.userId !== record.userId);
+      return { kind: 'adopt', databaseId: match.id, databaseName: match.name ?? match.id, fence };
+    }
+    taken.add(match.id);
+  }
+  return { kind: 'wait' };
+}
+
+/** When a database was made, as far as is known: Aura's `created_at`, else first listed. */
+function madeAt(
+  database: Pick<Database, 'id' | 'createdAt'>,
+  context: { firstSeen: (databaseId: string) => number | undefined },
+): number {
+  const created = database.createdAt ? Date.parse(database.createdAt) : Number.NaN;
+  return Number.isFinite(created) ? created : (context.firstSeen(database.id) ?? 0);
 }
 
 /**

@@ -6,7 +6,12 @@ import { classifyCreateFailure } from '../classify.js';
 import { PLACEMENT_DEFAULTS } from '../placement.js';
 import { readAllRecords } from '../reconcile-snapshot.js';
 import { applyEvent, type EventDeps, type Runtime } from '../runtime.js';
-import { isDatabaseOnline, isLimitRefusal, settleLostCreate } from './database-naming.js';
+import {
+  isDatabaseOnline,
+  isLimitRefusal,
+  type LostCreate,
+  settleLostCreate,
+} from './database-naming.js';
 import type { HostPool } from './host-pool.js';
 
 /** What the steps of a hosted user (placement `database-per-user`) work with. */
@@ -85,14 +90,16 @@ async function sendCreate(rt: DatabaseStepDeps, record: UserDatabaseRecord): Pro
     const project = rt.hosts.project();
     const created = await project.databases.create(instanceId, databaseName);
     rt.hosts.invalidate(instanceId);
-    // The name asked for is a wish: Aura may assign its own, or answer with the id alone (the
-    // status read's listing then gives the name of that id, at no extra call).
+    // The name asked for is a wish: Aura may assign its own, or answer with the id alone. The id
+    // is stored at once (a compare-and-set on the version the create was sent from): from now on
+    // it names the user's database, and the status read's listing gives the name of that id.
     const name = created.name;
-    if (name === undefined) rt.hosts.noteCreated(userId, created.id);
-    else if (!sameName(name, databaseName)) {
-      named =
-        (await applyEvent(rt, record, { type: 'database-named', databaseName: name })) ?? record;
-    }
+    named =
+      (await applyEvent(rt, record, {
+        type: 'database-named',
+        databaseId: created.id,
+        databaseName: name ?? databaseName,
+      })) ?? record;
     rt.emit({ type: 'creating', userId, instanceId, instanceName: name ?? databaseName });
   } catch (error) {
     rt.hosts.invalidate(instanceId);
@@ -128,12 +135,14 @@ async function sendCreate(rt: DatabaseStepDeps, record: UserDatabaseRecord): Pro
 
 /**
  * A due `creating` hosted user: look for the database on its host (one
- * listing shared by the users read at the same moment). Online: ready. Not
- * yet: read again later. Absent under its name: a lost create answer is
- * settled (see `settleLostCreate`): the one database no record owns is
- * adopted, or, with nothing unowned there, the create is sent again (a copy of
- * an asked-for name is refused by name), or, when it cannot be told, nothing
- * is created.
+ * listing shared by the users read at the same moment), by the id Aura
+ * answered, or by the name asked for while no answer arrived. Online: ready.
+ * Not yet: read again later. Answered but not listed yet: read again, create
+ * nothing. Unanswered and absent under its name: the lost answer is settled
+ * (see `settleLostCreate`): a database no record owns is matched and adopted,
+ * or, with nothing unowned there, the create is sent again (a copy of an
+ * asked-for name is refused by name), or, when none is left for the user,
+ * nothing is created.
  */
 export async function runDatabaseStatus(
   rt: DatabaseStepDeps,
@@ -168,28 +177,34 @@ export async function runDatabaseStatus(
   }
   const now = rt.clock.now();
   const since = record.createRequestedAt ?? record.updatedAt;
-  let found = databases.find((database) => sameName(database.name, databaseName));
-  const createdId = rt.hosts.createdId(userId);
-  const byId = createdId === undefined ? undefined : databases.find((d) => d.id === createdId);
-  if (!found && byId) {
-    // Created here and answered with its id alone: the listing names it.
+  // By the id Aura answered, once stored; before that (no answer yet), by the name asked for.
+  const found =
+    record.databaseId === null
+      ? databases.find((database) => sameName(database.name, databaseName))
+      : databases.find((database) => database.id === record.databaseId);
+  if (
+    found &&
+    (found.id !== record.databaseId || !sameName(found.name ?? found.id, databaseName))
+  ) {
+    // The listing names the database (Aura answered its id alone, or named it otherwise).
     const renamed = await applyEvent(rt, record, {
       type: 'database-named',
-      databaseName: byId.name ?? byId.id,
+      databaseId: found.id,
+      databaseName: found.name ?? found.id,
     });
     if (!renamed) return;
-    rt.hosts.noteCreated(userId, undefined);
     record = renamed;
-    found = byId;
   }
   if (!found) {
-    const settled = await settle(rt, record, instanceId, databases);
+    // Answered, so made: a listing that does not show it yet is waited for, never created again.
+    const settled =
+      record.databaseId === null
+        ? await settle(rt, record, instanceId, databases)
+        : { kind: 'wait' as const };
+    if (settled === undefined) return;
     if (settled.kind === 'adopt') {
-      const adopted = await applyEvent(rt, record, {
-        type: 'database-named',
-        databaseName: settled.databaseName,
-      });
-      if (adopted) await rt.scheduler.schedule(userId, now, 'high');
+      if (await adopt(rt, settled)) await rt.scheduler.schedule(userId, now, 'high');
+      else await rt.scheduler.schedule(userId, now + PLACEMENT_DEFAULTS.databaseRetryMs, 'high');
       return;
     }
     if (settled.kind === 'wait') {
@@ -232,23 +247,61 @@ export async function runDatabaseStatus(
   }
 }
 
-/** A lost create answer, settled from the host's listing and the records placed on the host. */
+/**
+ * A lost create answer, settled from the host's listing and the records
+ * placed on the host (read after the listing); the user's own record as that
+ * read saw it, so every compare-and-set of the settlement starts from one read;
+ * `undefined` when the record moved since the step read it (read again now).
+ */
 async function settle(
   rt: DatabaseStepDeps,
   record: UserDatabaseRecord,
   instanceId: string,
   databases: readonly Database[],
-) {
+): Promise<(LostCreate & { record?: UserDatabaseRecord }) | undefined> {
   const { records } = await readAllRecords(rt.store);
-  const onHost = records.filter((r) => r.instanceId === instanceId);
-  return settleLostCreate(record, databases, onHost, {
+  const onHost = records.filter(
+    (r) => r.placement === 'database-per-user' && r.instanceId === instanceId,
+  );
+  const current = onHost.find((r) => r.userId === record.userId);
+  if (current?.version !== record.version) {
+    // Moved since it was read (fenced, answered, deprovisioned): read it again, afresh.
+    await rt.scheduler.schedule(record.userId, rt.clock.now(), 'high');
+    return undefined;
+  }
+  const settled = settleLostCreate(current, databases, onHost, {
     prefix: rt.prefix,
     firstSeen: (id) => rt.hosts.firstSeen(id),
   });
+  return { ...settled, record: current };
 }
 
 /**
- * A `deleting` hosted user: delete the database (by name on its host), then
+ * Adopts the database a settlement matched: every other user waiting on the
+ * host fenced first, then the user's record takes the database's id and name.
+ * Whether it did; a record that moved meanwhile stops it, to be settled again.
+ */
+async function adopt(
+  rt: DatabaseStepDeps,
+  settled: Extract<LostCreate, { kind: 'adopt' }> & { record?: UserDatabaseRecord },
+): Promise<boolean> {
+  if (!settled.record) return false;
+  for (const other of settled.fence) {
+    if (!(await applyEvent(rt, other, { type: 'database-fenced' }))) return false;
+    // A read of theirs under way now fails its compare-and-set: they are read again, afresh.
+    await rt.scheduler.schedule(other.userId, rt.clock.now(), 'high');
+  }
+  const adopted = await applyEvent(rt, settled.record, {
+    type: 'database-named',
+    databaseId: settled.databaseId,
+    databaseName: settled.databaseName,
+  });
+  return adopted !== null;
+}
+
+/**
+ * A `deleting` hosted user: delete the database (by id on its host, or by
+ * name while no id is stored), then
  * the record, then give the slot back (a slot is lost rather than handed out
  * twice should the process stop in between: reconcile counts them again).
  * Returns whether the record is gone.
@@ -260,7 +313,7 @@ export async function runDatabaseDelete(
   const { userId, instanceId, databaseName } = record;
   if (instanceId && databaseName) {
     try {
-      await rt.hosts.deleteDatabase(instanceId, databaseName);
+      await rt.hosts.deleteDatabase(instanceId, record);
     } catch (error) {
       if (!isAuraError(error)) throw error;
       if (!isAuraError(error, 'not_found')) {

@@ -11,14 +11,17 @@ import {
   hostCipherContext,
   newHostRecord,
 } from '../../records/host-record.js';
+import type { UserDatabaseRecord } from '../../records/record.js';
 import type { CredentialStore } from '../../records/store.js';
 import { classifyCreateFailure } from '../classify.js';
+import type { HostJudge } from '../ownership.js';
 import {
   hostNameFor,
   hostNumberOf,
   PLACEMENT_DEFAULTS,
   type ResolvedPlacement,
 } from '../placement.js';
+import { judgeHosts } from './host-judgement.js';
 import { freeSlotsOf, HOST_LOST, type HostEvent, hostTransition } from './host-transition.js';
 
 /** What the host pool works with. */
@@ -58,14 +61,15 @@ export class HostPool {
   /** One listing of a host's databases at a time, shared for a moment by the users reading it. */
   readonly #listings = new Map<string, { at: number; databases: Promise<Database[]> }>();
   readonly #firstSeen = new Map<string, number>();
-  /** Databases this process created whose answer gave an id alone, by user. */
-  readonly #created = new Map<string, string>();
   /** The one look at the waiting users' records under way (see `#pruneWaiting`). */
   #pruning: Promise<void> | undefined;
 
   constructor(deps: HostPoolDeps) {
     this.#deps = deps;
   }
+
+  /** Judges the hosts' databases in a reconcile snapshot (see {@link judgeHosts}). */
+  readonly judge: HostJudge = judgeHosts;
 
   get placement(): ResolvedPlacement {
     return this.#deps.placement;
@@ -438,17 +442,6 @@ export class HostPool {
     return databases;
   }
 
-  /** Notes the id of a database this process created for `userId` (`undefined` forgets it). */
-  noteCreated(userId: string, databaseId: string | undefined): void {
-    if (databaseId === undefined) this.#created.delete(userId);
-    else this.#created.set(userId, databaseId);
-  }
-
-  /** The id of the database this process created for `userId`, while its name is unknown. */
-  createdId(userId: string): string | undefined {
-    return this.#created.get(userId);
-  }
-
   /** When this process first listed a database (by id), if it ever did. */
   firstSeen(databaseId: string): number | undefined {
     return this.#firstSeen.get(databaseId);
@@ -475,16 +468,24 @@ export class HostPool {
   }
 
   /**
-   * Deletes the databases named `databaseName` (case-insensitively) on a host,
-   * from a fresh listing; one already gone counts as deleted. Throws what Aura
-   * throws otherwise (a host that is gone: `not_found`).
+   * Deletes a user's database on a host, from a fresh listing: the one with
+   * the record's `databaseId` where Aura's answer was stored, else those named
+   * `databaseName` (case-insensitively); one already gone counts as deleted.
+   * Throws what Aura throws otherwise (a host that is gone: `not_found`).
    */
-  async deleteDatabase(instanceId: string, databaseName: string): Promise<void> {
+  async deleteDatabase(
+    instanceId: string,
+    record: Pick<UserDatabaseRecord, 'databaseId' | 'databaseName'>,
+  ): Promise<void> {
     const { databases } = this.#deps.project;
     this.invalidate(instanceId);
-    const wanted = databaseName.toLowerCase();
+    const wanted = record.databaseName?.toLowerCase();
+    const isTheUsers = (database: Database) =>
+      record.databaseId === null
+        ? database.name?.toLowerCase() === wanted
+        : database.id === record.databaseId;
     for (const database of await this.listDatabases(instanceId)) {
-      if (database.name?.toLowerCase() !== wanted) continue;
+      if (!isTheUsers(database)) continue;
       await databases.delete(instanceId, database.id).catch((error: unknown) => {
         if (!isAuraError(error, 'not_found')) throw error;
       });

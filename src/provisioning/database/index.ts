@@ -6,6 +6,7 @@ import { keepHosts } from './host-upkeep.js';
 import { reconcileHosts } from './reconcile-hosts.js';
 import { discardHostedDatabase } from './unowned-database.js';
 
+export { judgeHosts } from './host-judgement.js';
 export { HostPool } from './host-pool.js';
 
 /**

@@ -48,7 +48,7 @@ export async function discardHostedDatabase(
   const { instanceId, databaseName } = record;
   if (!instanceId || !databaseName) return true;
   try {
-    await hosts.deleteDatabase(instanceId, databaseName);
+    await hosts.deleteDatabase(instanceId, record);
   } catch (error) {
     if (!isAuraError(error, 'not_found')) {
       rt.logger.warn?.('reconcile could not delete a failed database', {

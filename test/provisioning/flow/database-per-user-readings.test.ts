@@ -83,6 +83,43 @@ for (const [reading, mock] of Object.entries(READINGS)) {
       });
       await provisioner.close();
     }, 30_000);
+
+    it('three lost create answers on one host at once: one database each, by id, none failed or sent again', async () => {
+      const h = createHarness({ creationTimeMs: 30_000, databaseCreationTimeMs: 2_000, ...mock });
+      const provisioner = h.newProvisioner({
+        instance: undefined,
+        placement: PLACEMENT,
+        reconcileIntervalMs: 0,
+      });
+      const [first, ...lost] = userIds(4, 23) as [string, ...string[]];
+      await h.run(provisioner.provisionUserDatabase(first));
+      await h.run(provisioner.waitUntilReady(first, { timeoutMs: 600_000 }));
+      h.fake.faults.createSucceedsThenTimeout(3, { match: DATABASE_CREATE });
+      await h.run(Promise.all(lost.map((u) => provisioner.provisionUserDatabase(u))));
+      const ready = await h.run(
+        Promise.all(lost.map((u) => provisioner.waitUntilReady(u, { timeoutMs: 600_000 }))),
+      );
+      expect(ready.map((status) => status.status)).toEqual(['ready', 'ready', 'ready']);
+      const users = [first, ...lost];
+      expect(await databasesAgainstRecords(h, users)).toEqual({
+        missing: [],
+        unowned: [],
+        databases: 4,
+      });
+      // Each record holds its database's id; every create was sent once; nobody failed.
+      const records = await Promise.all(users.map((u) => h.store.get(u)));
+      const hostId = records[0]?.instanceId as string;
+      const ids = h.fake.databases(hostId).filter((db) => db.name !== 'neo4j');
+      expect(records.map((r) => r?.databaseId).sort()).toEqual(ids.map((db) => db.id).sort());
+      const creates = h.fake.requests.filter(
+        (r) => r.method === 'POST' && /\/databases$/.test(r.path),
+      );
+      expect(creates).toHaveLength(4);
+      expect(h.events.filter((e) => e.type === 'failed' || e.type === 'orphan-deleted')).toEqual(
+        [],
+      );
+      await provisioner.close();
+    }, 30_000);
   });
 }
 

@@ -45,14 +45,43 @@ describe('settleLostCreate', () => {
     ];
     expect(settleLostCreate(me, listing, [me, neighbour], context)).toEqual({
       kind: 'adopt',
+      databaseId: 'd2',
       databaseName: 'a1b2c3d4',
+      fence: [],
     });
   });
 
-  it('waits, creating nothing, when it cannot tell whose it is', () => {
+  it('owns by the id Aura answered: a database whose id a record holds is never adopted', () => {
+    const answered = placed('answered', wish(5), { databaseId: 'd2' });
+    const listing = [
+      { id: 'd2', name: 'a1b2c3d4', createdAt: new Date(NOW + 1_000).toISOString() },
+    ];
+    expect(settleLostCreate(me, listing, [me, answered], context)).toEqual({ kind: 'resend' });
+  });
+
+  it('matches several unanswered creates to as many unowned databases, oldest first, fencing the others', () => {
+    const at = (ms: number) => new Date(NOW + ms).toISOString();
+    const first = placed('first', wish(6), { createRequestedAt: NOW - 2_000 });
+    const later = placed('later', wish(7), { createRequestedAt: NOW + 2_000 });
+    const listing = [
+      { id: 'd8', name: 'c0ffee00', createdAt: at(2_500) },
+      { id: 'd7', name: 'b0b0b0b0', createdAt: at(500) },
+      { id: 'd6', name: 'a0a0a0a0', createdAt: at(-1_500) },
+    ];
+    const onHost = [later, me, first];
+    const settle = (record: UserDatabaseRecord) =>
+      settleLostCreate(record, listing, onHost, context);
+    expect(settle(first)).toMatchObject({ kind: 'adopt', databaseId: 'd6' });
+    expect(settle(me)).toMatchObject({ kind: 'adopt', databaseId: 'd7' });
+    const last = settle(later);
+    expect(last).toMatchObject({ kind: 'adopt', databaseId: 'd8' });
+    expect(last.kind === 'adopt' && last.fence.map((r) => r.userId)).toEqual(['first', 'me']);
+  });
+
+  it('waits, creating nothing, when no unowned database is left for it', () => {
     const listing = [{ id: 'd2', name: 'a1b2c3d4' }];
-    const two = placed('two', wish(2));
-    expect(settleLostCreate(me, listing, [me, two], context)).toEqual({ kind: 'wait' });
+    const older = placed('two', wish(2), { createRequestedAt: NOW - 1_000 });
+    expect(settleLostCreate(me, listing, [me, older], context)).toEqual({ kind: 'wait' });
     const old = [
       { id: 'd2', name: 'analytics', createdAt: new Date(NOW - 3_600_000).toISOString() },
     ];

@@ -19,6 +19,7 @@ const ready = (fields: Partial<UserDatabaseRecord> = {}): UserDatabaseRecord => 
   status: 'ready',
   placement: 'instance-per-user',
   waitingForHostSince: null,
+  databaseId: null,
   version: 4,
   instanceName: 'ap-h0000000000000000000000001',
   instanceId: 'i-1',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { judgeHosts } from '../../../src/provisioning/database/host-judgement.js';
 import {
   judgeSnapshot,
   type OwnershipContext,
@@ -38,7 +39,13 @@ const snapshot = (fields: Partial<Snapshot>): Snapshot => ({
   ...fields,
 });
 
-const context: OwnershipContext = { prefix: 'ap-', names: { tag: TAG }, graceMs: GRACE, now: NOW };
+const context: OwnershipContext = {
+  prefix: 'ap-',
+  names: { tag: TAG },
+  graceMs: GRACE,
+  now: NOW,
+  judgeHosts,
+};
 const kinds = (judged: ReturnType<typeof judgeSnapshot>) =>
   Object.fromEntries(judged.unownedInstances.map((i) => [i.instanceId, i.kind]));
 
@@ -162,6 +169,34 @@ describe('judgeSnapshot: hosts', () => {
       [uuid(1), true],
       [uuid(2), true],
     ]);
+  });
+
+  it('owns a database by the id Aura answered first, whatever its name, then by name', () => {
+    const listing = [
+      { id: 'd0', name: 'neo4j' },
+      // Aura named user 1's database itself; its record holds the id, with the asked-for name.
+      { id: 'd1', name: '293fd870', createdAt: OLD },
+      // A database under user 1's asked-for name is not theirs: their id names another.
+      { id: 'd9', name: dbName(1), createdAt: OLD },
+      { id: 'd2', name: dbName(2), createdAt: OLD },
+    ];
+    const judged = judgeSnapshot(
+      snapshot({
+        hosts: [host],
+        databases: new Map([['h1', listing]]),
+        records: [hosted(1, { databaseId: 'd1' }), hosted(2), hosted(3, { databaseId: 'd3' })],
+      }),
+      context,
+    );
+    expect(judged.unownedDatabases.map((d) => [d.databaseId, d.kind, d.userId])).toEqual([
+      ['d9', 'duplicate', uuid(1)],
+    ]);
+    // User 3's database (by id) is not listed: lost, named by its id.
+    expect(judged.lost).toEqual([
+      { userId: uuid(3), instanceId: 'h1', databaseName: dbName(3), databaseId: 'd3' },
+    ]);
+    // neo4j, d1, d9, d2 listed, and user 3's database counted until it is healed.
+    expect(judged.slots.get('h1')).toBe(5);
   });
 
   it('judges the databases on a host: owned, lost, duplicate, young without an age, old once seen long ago', () => {

@@ -20,6 +20,7 @@ const record = (fields: Partial<UserDatabaseRecord> = {}): UserDatabaseRecord =>
   lastError: null,
   nextCheckAt: null,
   waitingForHostSince: null,
+  databaseId: null,
   createRequestedAt: NOW - 120_000,
   readyAt: NOW,
   createdAt: NOW - 150_000,

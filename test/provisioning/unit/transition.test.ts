@@ -38,6 +38,7 @@ const record = (fields: Partial<UserDatabaseRecord> = {}): UserDatabaseRecord =>
   lastError: null,
   nextCheckAt: NOW,
   waitingForHostSince: null,
+  databaseId: null,
   createRequestedAt: null,
   readyAt: null,
   createdAt: NOW - 60 * SECOND,
@@ -180,8 +181,28 @@ describe('transition from pending', () => {
     expect(patchOf(waiting, event)).toMatchObject({
       status: 'creating',
       waitingForHostSince: null,
+      databaseId: null,
       lastError: null,
     });
+  });
+
+  it('database-named stores the id Aura answered with the name; database-fenced moves only the version', () => {
+    const placed = record({
+      placement: 'database-per-user',
+      status: 'creating',
+      instanceId: 'h1',
+      databaseName: 'db-user-1',
+      createRequestedAt: NOW - SECOND,
+    });
+    const named: ProvisioningEvent = {
+      type: 'database-named',
+      databaseId: 'd-293fd870',
+      databaseName: '293fd870',
+    };
+    expect(patchOf(placed, named)).toEqual({ databaseId: 'd-293fd870', databaseName: '293fd870' });
+    expect(patchOf(placed, { type: 'database-fenced' })).toEqual({ nextCheckAt: NOW });
+    const unplaced = patchOf({ ...placed, databaseId: 'd1' }, { type: 'database-unplaced' });
+    expect(unplaced).toMatchObject({ status: 'pending', instanceId: null, databaseId: null });
   });
 
   it.each([
@@ -270,6 +291,7 @@ describe('transition from failed and deprovision', () => {
       username: null,
       encryptedPassword: null,
       databaseName: null,
+      databaseId: null,
       createRequestedAt: null,
       readyAt: null,
       nextCheckAt: NOW,
