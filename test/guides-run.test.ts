@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,6 +58,8 @@ const GUIDES: Record<string, Record<string, Expectation>> = {
   },
   'docs/guides/clients.md': {
     'node clients.mjs': { stdout: /^n = 1 true\n$/ },
+    'node client-for-user.mjs': { stdout: /^n = 1\n$/ },
+    'node query.mjs': { stdout: /^n = 1\n$/ },
   },
   'docs/guides/webhooks.md': {
     'node server.mjs': { up: /^listening on http:\/\/localhost:\d+$/m },
@@ -86,6 +89,45 @@ const DEV_LOGS: Record<string, (log: string) => void> = {
 
 /** pg-boss needs a PostgreSQL server: that guide gives `dev` one (`--database-url`). */
 const NEEDS_POSTGRES_SERVER = new Set(['docs/guides/several-processes.md']);
+
+/** A request the Query API stub answered. */
+interface QueryRequest {
+  path: string;
+  authorization: string | undefined;
+  statement: unknown;
+}
+
+/**
+ * Neo4j's Query API, just enough for `dev --neo4j http://...`: every `POST
+ * /db/<database>/query/v2` answers one row, `n = 1`, as Neo4j does (202), and is recorded.
+ */
+async function startQueryApiStub(): Promise<{
+  port: number;
+  requests: QueryRequest[];
+  server: Server;
+}> {
+  const requests: QueryRequest[] = [];
+  const server = createHttpServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => (body += chunk));
+    request.on('end', () => {
+      if (request.method !== 'POST' || !/^\/db\/[^/]+\/query\/v2$/.test(request.url ?? '')) {
+        response.writeHead(404).end();
+        return;
+      }
+      requests.push({
+        path: request.url ?? '',
+        authorization: request.headers.authorization,
+        statement: (JSON.parse(body) as { statement?: unknown }).statement,
+      });
+      response
+        .writeHead(202, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ data: { fields: ['n'], values: [[1]] }, bookmarks: ['FB:guide'] }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as { port: number }).port, requests, server };
+}
 
 /** Whether Node finds package `name` from `dir`: a node_modules/<name> there or above. */
 function installedFrom(dir: string, name: string): boolean {
@@ -151,6 +193,7 @@ describe('The guides, file by file, as written, against `aura-provisioner dev`',
   let root: string;
   let remove: () => Promise<void>;
   let bolt: FakeBoltServer;
+  let queryApi: Awaited<ReturnType<typeof startQueryApiStub>>;
   let cli: string;
   const saved = new Set<string>();
   /** What each guide's files sent the fake Bolt server. */
@@ -161,9 +204,11 @@ describe('The guides, file by file, as written, against `aura-provisioner dev`',
     ({ root, remove } = await installBuiltPackage());
     cli = join(root, 'node_modules', 'aura-provisioner', 'dist', 'cli.js');
     bolt = await startFakeBoltServer();
+    queryApi = await startQueryApiStub();
   }, 180_000);
   afterAll(async () => {
     await bolt?.close();
+    queryApi?.server.close();
     await remove?.();
     if (timings.length > 0) console.info(timings.join('\n'));
   });
@@ -176,11 +221,13 @@ describe('The guides, file by file, as written, against `aura-provisioner dev`',
     const steps: GuideStep[] = await guideSteps(guide);
     expect(steps.length, `${guide} has no titled blocks`).toBeGreaterThan(0);
     const port = await freePort();
-    let env: Record<string, string> = {
+    // `dev` runs in a shell of its own; the files, in one where what it printed is exported.
+    const shell: Record<string, string> = {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
       PORT: String(port),
     };
+    let env = shell;
     let dev: Started | undefined;
     let devLog = '';
     const databases: { drop(): Promise<void> }[] = [];
@@ -188,10 +235,12 @@ describe('The guides, file by file, as written, against `aura-provisioner dev`',
     const ran = new Set<string>();
     const stopDev = async () => {
       if (!dev) return;
-      dev.child.kill('SIGINT');
-      expect(await exitWithin(dev, 'dev', 10_000)).toBe(0);
-      devLog += dev.output.stdout;
+      const stopping = dev;
       dev = undefined;
+      stopping.child.kill('SIGINT');
+      const code = await exitWithin(stopping, 'dev', 10_000);
+      devLog += stopping.output.stdout;
+      expect(code, `dev:\n${stopping.output.stdout}\n${stopping.output.stderr}`).toBe(0);
     };
     try {
       for (const step of steps) {
@@ -225,12 +274,13 @@ describe('The guides, file by file, as written, against `aura-provisioner dev`',
               args[index] = database.url;
             } else {
               args[index] = word.replace(
-                /\/\/[^:/@]+:([^@]+)@localhost:7687$/,
-                `//${AURA_USER}:$1@127.0.0.1:${new URL(bolt.url).port}`,
+                /\/\/[^:/@]+:([^@]+)@localhost:(7687|7474)$/,
+                (_, password: string, port: string) =>
+                  `//${AURA_USER}:${password}@127.0.0.1:${port === '7687' ? new URL(bolt.url).port : queryApi.port}`,
               );
             }
           }
-          dev = start([cli, ...args, '--port', '0', '--pg-port', '0'], root, env);
+          dev = start([cli, ...args, '--port', '0', '--pg-port', '0'], root, shell);
           await waitForOutput(dev, /^Requests/m, 60_000);
           const exported = [...dev.output.stdout.matchAll(/^export (\w+)=(.*)$/gm)];
           env = {
@@ -273,9 +323,11 @@ describe('The guides, file by file, as written, against `aura-provisioner dev`',
         run.child.kill('SIGINT');
         expect(await exitWithin(run, `${line} after Ctrl-C`, 10_000)).toBe(0);
       }
+      await stopDev();
     } finally {
       for (const { run } of servers) run.child.kill('SIGKILL');
-      await stopDev();
+      // After a failure, dev's own exit code says less than the failure: stop it, keep the failure.
+      await stopDev().catch(() => {});
       for (const database of databases) await database.drop();
     }
     return devLog;
@@ -312,5 +364,16 @@ describe('The guides, file by file, as written, against `aura-provisioner dev`',
       .map((message) => (message.fields[message.name === 'RUN' ? 2 : 0] as { db?: string }).db);
     expect(opened.length).toBeGreaterThan(0);
     expect(new Set(opened)).toEqual(new Set([undefined]));
+  });
+
+  it('clients.md posted to the Query API that `dev --neo4j` names, as the user Aura returned, on the recorded database', () => {
+    // An instance of the user's own: the record names no database, so the default, `neo4j`.
+    expect(queryApi.requests).toEqual([
+      {
+        path: '/db/neo4j/query/v2',
+        authorization: `Basic ${Buffer.from(`${AURA_USER}:devpassword`).toString('base64')}`,
+        statement: 'RETURN 1 AS n',
+      },
+    ]);
   });
 });
