@@ -1,11 +1,17 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeBoltServer, startFakeBoltServer } from './client-factory/fake-bolt-server.js';
+import {
+  type BoltMessage,
+  type FakeBoltServer,
+  startFakeBoltServer,
+} from './client-factory/fake-bolt-server.js';
 import { type GuideStep, guideSteps, installBuiltPackage } from './support/guide-files.js';
+import { createTestDatabase, testPostgres } from './support/postgres.js';
 
 // Every guide's files, saved verbatim into one folder (as a reader following the guides in order
 // has them) beside the built package, and its shell steps run in order: `npx aura-provisioner`
@@ -22,6 +28,11 @@ interface Expectation {
 const USER = '7b0c3a8e-1f2d-4c5b-9a6e-0d1c2b3a4f5e';
 /** The webhooks guide's user: another, so the signup is new even after the earlier guides. */
 const SIGNUP = '2d4e6f80-1a3b-4c5d-8e7f-9a0b1c2d3e4f';
+/**
+ * The user `dev --neo4j` makes its Aura answer for every instance, in place of the guide's
+ * `neo4j`: a client that assumed `neo4j` instead of the user Aura returned would show.
+ */
+const AURA_USER = 'aura-user-7b0c';
 const URL_OF_INSTANCE = /neo4j\+s:\/\/[0-9a-f]{8}\.databases\.neo4j\.io/.source;
 
 /** The README and the guides, in the order a reader follows them, and what each step prints. */
@@ -47,6 +58,8 @@ const GUIDES: Record<string, Record<string, Expectation>> = {
   },
   'docs/guides/clients.md': {
     'node clients.mjs': { stdout: /^n = 1 true\n$/ },
+    'node client-for-user.mjs': { stdout: /^n = 1\n$/ },
+    'node query.mjs': { stdout: /^n = 1\n$/ },
   },
   'docs/guides/webhooks.md': {
     'node server.mjs': { up: /^listening on http:\/\/localhost:\d+$/m },
@@ -59,7 +72,62 @@ const GUIDES: Record<string, Record<string, Expectation>> = {
     'node v2.mjs': { stdout: /^[\w-]+ 2\n$/ },
     'node hosts.mjs': { stdout: new RegExp(`^[\\w-]+ on ${URL_OF_INSTANCE}\\n$`) },
   },
+  'docs/guides/several-processes.md': {
+    'node worker.mjs': { up: /^working$/m },
+    'node signups.mjs': { stdout: /^ready ready ready ready\n$/ },
+  },
 };
+
+/** What a guide's `dev` logged (one line a request), checked once the guide has run. */
+const DEV_LOGS: Record<string, (log: string) => void> = {
+  'docs/guides/several-processes.md': (log) => {
+    // Four users, each created once, by three processes sharing one token.
+    expect(log.match(/ POST \/v1\/instances 202$/gm), log).toHaveLength(4);
+    expect(log.match(/ POST \/oauth\/token 200$/gm), log).toHaveLength(1);
+  },
+};
+
+/** pg-boss needs a PostgreSQL server: that guide gives `dev` one (`--database-url`). */
+const NEEDS_POSTGRES_SERVER = new Set(['docs/guides/several-processes.md']);
+
+/** A request the Query API stub answered. */
+interface QueryRequest {
+  path: string;
+  authorization: string | undefined;
+  statement: unknown;
+}
+
+/**
+ * Neo4j's Query API, just enough for `dev --neo4j http://...`: every `POST
+ * /db/<database>/query/v2` answers one row, `n = 1`, as Neo4j does (202), and is recorded.
+ */
+async function startQueryApiStub(): Promise<{
+  port: number;
+  requests: QueryRequest[];
+  server: Server;
+}> {
+  const requests: QueryRequest[] = [];
+  const server = createHttpServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => (body += chunk));
+    request.on('end', () => {
+      if (request.method !== 'POST' || !/^\/db\/[^/]+\/query\/v2$/.test(request.url ?? '')) {
+        response.writeHead(404).end();
+        return;
+      }
+      requests.push({
+        path: request.url ?? '',
+        authorization: request.headers.authorization,
+        statement: (JSON.parse(body) as { statement?: unknown }).statement,
+      });
+      response
+        .writeHead(202, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ data: { fields: ['n'], values: [[1]] }, bookmarks: ['FB:guide'] }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as { port: number }).port, requests, server };
+}
 
 /** Whether Node finds package `name` from `dir`: a node_modules/<name> there or above. */
 function installedFrom(dir: string, name: string): boolean {
@@ -125,39 +193,54 @@ describe('The guides, file by file, as written, against `aura-provisioner dev`',
   let root: string;
   let remove: () => Promise<void>;
   let bolt: FakeBoltServer;
+  let queryApi: Awaited<ReturnType<typeof startQueryApiStub>>;
   let cli: string;
   const saved = new Set<string>();
+  /** What each guide's files sent the fake Bolt server. */
+  const boltMessages: Record<string, BoltMessage[]> = {};
   const timings: string[] = [];
 
   beforeAll(async () => {
     ({ root, remove } = await installBuiltPackage());
     cli = join(root, 'node_modules', 'aura-provisioner', 'dist', 'cli.js');
     bolt = await startFakeBoltServer();
+    queryApi = await startQueryApiStub();
   }, 180_000);
   afterAll(async () => {
     await bolt?.close();
+    queryApi?.server.close();
     await remove?.();
     if (timings.length > 0) console.info(timings.join('\n'));
   });
 
-  /** Runs one guide's steps in order; every process it started has ended when it returns. */
-  async function runGuide(guide: string, expected: Record<string, Expectation>) {
+  /**
+   * Runs one guide's steps in order; every process it started has ended when it returns, with
+   * what its `dev` printed.
+   */
+  async function runGuide(guide: string, expected: Record<string, Expectation>): Promise<string> {
     const steps: GuideStep[] = await guideSteps(guide);
     expect(steps.length, `${guide} has no titled blocks`).toBeGreaterThan(0);
     const port = await freePort();
-    let env: Record<string, string> = {
+    // `dev` runs in a shell of its own; the files, in one where what it printed is exported.
+    const shell: Record<string, string> = {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
       PORT: String(port),
     };
+    let env = shell;
     let dev: Started | undefined;
+    let devLog = '';
+    const databases: { drop(): Promise<void> }[] = [];
     const servers: { run: Started; line: string }[] = [];
     const ran = new Set<string>();
     const stopDev = async () => {
       if (!dev) return;
-      dev.child.kill('SIGINT');
-      expect(await exitWithin(dev, 'dev', 10_000)).toBe(0);
+      const stopping = dev;
       dev = undefined;
+      stopping.child.kill('SIGINT');
+      const code = await exitWithin(stopping, 'dev', 10_000);
+      devLog += stopping.output.stdout;
+      expect(code, `dev:\n${stopping.output.stdout}\n${stopping.output.stderr}`).toBe(0);
     };
     try {
       for (const step of steps) {
@@ -181,13 +264,23 @@ describe('The guides, file by file, as written, against `aura-provisioner dev`',
         }
         if (/^npx aura-provisioner dev(?! signup)/.test(line)) {
           await stopDev();
-          // The guide's flags; free ports; a `--neo4j` server is the fake Bolt server.
-          const args = words
-            .slice(2)
-            .map((word) =>
-              word.replace(/@localhost:7687$/, `@127.0.0.1:${new URL(bolt.url).port}`),
-            );
-          dev = start([cli, ...args, '--port', '0', '--pg-port', '0'], root, env);
+          // The guide's flags; free ports; a `--neo4j` server is the fake Bolt server, a
+          // `--database-url` a database of the suite's PostgreSQL server.
+          const args = words.slice(2);
+          for (const [index, word] of args.entries()) {
+            if (args[index - 1] === '--database-url') {
+              const database = await createTestDatabase();
+              databases.push(database);
+              args[index] = database.url;
+            } else {
+              args[index] = word.replace(
+                /\/\/[^:/@]+:([^@]+)@localhost:(7687|7474)$/,
+                (_, password: string, port: string) =>
+                  `//${AURA_USER}:${password}@127.0.0.1:${port === '7687' ? new URL(bolt.url).port : queryApi.port}`,
+              );
+            }
+          }
+          dev = start([cli, ...args, '--port', '0', '--pg-port', '0'], root, shell);
           await waitForOutput(dev, /^Requests/m, 60_000);
           const exported = [...dev.output.stdout.matchAll(/^export (\w+)=(.*)$/gm)];
           env = {
@@ -230,22 +323,57 @@ describe('The guides, file by file, as written, against `aura-provisioner dev`',
         run.child.kill('SIGINT');
         expect(await exitWithin(run, `${line} after Ctrl-C`, 10_000)).toBe(0);
       }
+      await stopDev();
     } finally {
       for (const { run } of servers) run.child.kill('SIGKILL');
-      await stopDev();
+      // After a failure, dev's own exit code says less than the failure: stop it, keep the failure.
+      await stopDev().catch(() => {});
+      for (const database of databases) await database.drop();
     }
+    return devLog;
   }
 
   for (const [guide, expected] of Object.entries(GUIDES)) {
-    it(guide, () => runGuide(guide, expected), 240_000);
+    const runs = !NEEDS_POSTGRES_SERVER.has(guide) || testPostgres().kind !== 'pglite';
+    it.runIf(runs)(
+      guide,
+      async () => {
+        const from = bolt.messages.length;
+        const log = await runGuide(guide, expected);
+        boltMessages[guide] = bolt.messages.slice(from);
+        DEV_LOGS[guide]?.(log);
+      },
+      240_000,
+    );
   }
 
-  it('clients.md reached the Neo4j that `dev --neo4j` names, as its user, with its password', () => {
-    const logon = bolt.messages.find((message) => message.name === 'LOGON');
-    expect(logon?.fields[0]).toMatchObject({
-      scheme: 'basic',
-      principal: 'neo4j',
-      credentials: 'devpassword',
-    });
+  it('clients.md logged in as the user Aura returned, with its password, on the recorded database', () => {
+    const messages = boltMessages['docs/guides/clients.md'] ?? [];
+    const logons = messages.filter((message) => message.name === 'LOGON');
+    expect(logons.length).toBeGreaterThan(0);
+    for (const logon of logons) {
+      expect(logon.fields[0]).toMatchObject({
+        scheme: 'basic',
+        principal: AURA_USER,
+        credentials: 'devpassword',
+      });
+    }
+    // An instance of the user's own: the record names no database, so the home one (no `db`).
+    const opened = messages
+      .filter((message) => message.name === 'BEGIN' || message.name === 'RUN')
+      .map((message) => (message.fields[message.name === 'RUN' ? 2 : 0] as { db?: string }).db);
+    expect(opened.length).toBeGreaterThan(0);
+    expect(new Set(opened)).toEqual(new Set([undefined]));
+  });
+
+  it('clients.md posted to the Query API that `dev --neo4j` names, as the user Aura returned, on the recorded database', () => {
+    // An instance of the user's own: the record names no database, so the default, `neo4j`.
+    expect(queryApi.requests).toEqual([
+      {
+        path: '/db/neo4j/query/v2',
+        authorization: `Basic ${Buffer.from(`${AURA_USER}:devpassword`).toString('base64')}`,
+        statement: 'RETURN 1 AS n',
+      },
+    ]);
   });
 });

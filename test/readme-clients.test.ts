@@ -1,7 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import type pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -11,20 +9,18 @@ import {
   deploymentTag,
   generateAesGcmKey,
   instanceNameForUser,
-  MemoryCredentialStore,
   type Provisioner,
   type ProvisionerOptions,
 } from '../src/index.js';
 import type { PgBossScheduler } from '../src/pg-boss.js';
 import { PostgresCredentialStore } from '../src/postgres.js';
-import { newRecord } from '../src/records/record.js';
 import { createAuraMock } from '../src/testing/index.js';
 import { createTestDatabase, createTestPool, testPostgres } from './support/postgres.js';
 import { loadAsModule, readmeBlocks } from './support/readme.js';
 
-// The per-user client and several-processes guides' examples, run as written. Names a block
-// uses without defining (`store`, `cipher`, `userId`, ...) are handed to it by the test. The
-// clients guide's Bolt file runs beside the others in guides-run.test.ts.
+// The several-processes guide's set-up, run as written. Names it uses without defining
+// (`store`, `cipher`, `instance`, ...) are handed to it by the test. The clients guide's files
+// run beside the others in guides-run.test.ts.
 
 const CREDENTIALS = {
   clientId: 'test-client-id',
@@ -37,9 +33,6 @@ const INSTANCE = {
   region: 'europe-west1',
   cloudProvider: 'gcp',
 } as const;
-/** Aura's user name for the instance: deliberately not `neo4j`. */
-const USERNAME = 'a1b2c3d4';
-const HOST = 'a1b2c3d4.databases.neo4j.io';
 
 const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
@@ -52,61 +45,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
-});
-
-/** A memory store and an AES-GCM cipher on a fresh key, with `userId`'s database ready. */
-async function readyUser(userId: string, fields: { connectionUrl: string; databaseName?: string }) {
-  const store = new MemoryCredentialStore();
-  const cipher = createAesGcmCipher({ keys: { k1: generateAesGcmKey() }, currentKeyId: 'k1' });
-  const password = randomBytes(12).toString('base64url');
-  const { record } = await store.claim(newRecord(userId, instanceNameForUser(userId, 'ap-')));
-  const ready = await store.update(userId, record.version, {
-    status: 'ready',
-    instanceId: USERNAME,
-    username: USERNAME,
-    encryptedPassword: await cipher.encrypt(password, userId),
-    readyAt: Date.now(),
-    ...fields,
-  });
-  expect(ready?.status).toBe('ready');
-  return { store, cipher, password };
-}
-
-describe('Guide: per-user Neo4j clients', () => {
-  const userId = '3f2b1c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
-
-  it('runs the Query API block: Basic auth from the record, rows keyed by field', async () => {
-    const [block = ''] = await readmeBlocks('Query API over fetch', 'docs/guides/clients.md');
-    expect(block).toContain('createQueryClientForUser');
-    const { store, cipher, password } = await readyUser(userId, {
-      connectionUrl: `neo4j+s://${HOST}`,
-    });
-    const seen: { authorization: string | null; body: unknown }[] = [];
-    server.use(
-      http.post(`https://${HOST}/db/neo4j/query/v2`, async ({ request }) => {
-        seen.push({
-          authorization: request.headers.get('authorization'),
-          body: await request.json(),
-        });
-        return HttpResponse.json(
-          { data: { fields: ['n'], values: [[1]] }, bookmarks: ['FB:readme'] },
-          { status: 202 },
-        );
-      }),
-    );
-    const main = await loadAsModule<{ rows: unknown[] }>(dir, 'neo4j-query', block, {
-      provide: ['store', 'cipher', 'userId'],
-      epilogue: 'return { rows };',
-    });
-    const { rows } = await main({ store, cipher, userId });
-    expect(rows).toEqual([{ n: 1 }]);
-    expect(seen).toEqual([
-      {
-        authorization: `Basic ${Buffer.from(`${USERNAME}:${password}`).toString('base64')}`,
-        body: { statement: 'MATCH (n) RETURN count(n) AS n', parameters: {} },
-      },
-    ]);
-  });
 });
 
 // pg-boss needs a real server (advisory locks, SKIP LOCKED across sessions): not PGlite.

@@ -177,12 +177,16 @@ describe('aura-provisioner dev', () => {
     dev.stop();
     expect(await dev.exit).toBe(0);
     expect(dev.output.stdout + dev.output.stderr).not.toContain('s3cr');
-    const bad = await runCli(['dev', '--neo4j', 'http://localhost:7474'], {});
+    const bad = await runCli(['dev', '--neo4j', 'ftp://localhost:21'], {});
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--neo4j takes a bolt:// or neo4j:// URL');
-    const noPassword = await runCli(['dev', '--neo4j', 'bolt://localhost:7687'], {});
-    expect(noPassword.stderr).toContain('--neo4j needs the password');
-  }, 30_000);
+    // A Query API address is taken too (the guides run it), with its password likewise.
+    for (const url of ['bolt://localhost:7687', 'http://localhost:7474']) {
+      const noPassword = await runCli(['dev', '--neo4j', url], {});
+      expect(noPassword.code).toBe(2);
+      expect(noPassword.stderr).toContain('--neo4j needs the password');
+    }
+  }, 60_000);
 
   it('a bad flag, or a port in use: exit 2, saying which', async () => {
     const port = await runCli(['dev', '--port', '70000'], {});

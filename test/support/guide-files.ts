@@ -2,8 +2,9 @@
  * The guides (docs/guides/) as a reader runs them: the files to save and the shell steps to
  * run, in the order they appear. A fenced block whose info string has `title="<name>"` is one
  * of them: `title="shell"` (a `sh` block) holds commands, one a line (`# ...` after a command
- * is a comment: what it prints); any other title is a file of that name. Untitled blocks are
- * fragments, run (where they are) by the tests that read them with `readmeBlocks`.
+ * is a comment: what it prints); any other title is a file of that name. `title="fragment"`
+ * marks a block that is none of them, run (where it is) by the tests that read it with
+ * `readmeBlocks`; guide-fragments.test.ts refuses an untitled ts/js block.
  */
 import { randomUUID } from 'node:crypto';
 import { cp, mkdir, readFile, rm } from 'node:fs/promises';
@@ -22,7 +23,7 @@ export async function guideSteps(file: string): Promise<GuideStep[]> {
   const steps: GuideStep[] = [];
   for (const [, info = '', body = ''] of text.matchAll(/^```([^\n]*)\n([\s\S]*?)^```$/gm)) {
     const name = /\btitle="([^"]+)"/.exec(info)?.[1];
-    if (name === undefined) continue;
+    if (name === undefined || name === 'fragment') continue;
     if (name !== 'shell') {
       steps.push({ kind: 'file', name, code: body });
       continue;

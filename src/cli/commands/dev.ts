@@ -94,8 +94,9 @@ export function parseCreationMs(value: string | undefined): number {
 
 /**
  * `--neo4j <url>`: a Bolt URL with the user and password in it
- * (`bolt://neo4j:secret@localhost:7687`); the URL the instances answer is
- * without them.
+ * (`bolt://neo4j:secret@localhost:7687`), or a Query API address
+ * (`http://neo4j:secret@localhost:7474`, for the Query API clients alone); the
+ * URL the instances answer is without them.
  */
 export function parseNeo4j(
   value: string | undefined,
@@ -107,8 +108,10 @@ export function parseNeo4j(
   } catch {
     throw new CliUsageError('--neo4j is not a URL: give bolt://<user>:<password>@<host>:<port>');
   }
-  if (!/^(bolt|neo4j)(\+s|\+ssc)?:$/.test(url.protocol)) {
-    throw new CliUsageError('--neo4j takes a bolt:// or neo4j:// URL (with +s or +ssc, or not)');
+  if (!/^((bolt|neo4j)(\+s|\+ssc)?|https?):$/.test(url.protocol)) {
+    throw new CliUsageError(
+      '--neo4j takes a bolt:// or neo4j:// URL (with +s or +ssc, or not), or an http(s):// Query API address',
+    );
   }
   const username = decodeURIComponent(url.username) || 'neo4j';
   const password = decodeURIComponent(url.password);
@@ -226,7 +229,8 @@ async function runDev(context: CommandContext): Promise<ExitCode> {
     ...Object.entries(DEV_DEFAULTS.databasePerUserEnv).map(([n, v]) => `# export ${n}=${v}`),
     '',
     'createProvisioner needs no poll setting for it: reads explore from 10 s after create until',
-    'an instance is seen running (the CLI reads AURA_EXPECTED_CREATION_MS).',
+    'an instance is seen running (the CLI reads AURA_EXPECTED_CREATION_MS). With a shared rate',
+    'limiter (aura-provisioner/pg-boss) there are no such reads: pass it as poll.expectedCreationMs.',
     '',
     `With your app's webhook up, \`aura-provisioner dev signup [<userId>]\` sends it a signed signup`,
     `(to ${devSignupUrl('$PORT')}, PORT default 3000; --url for another).`,
@@ -269,7 +273,9 @@ export const devCommand: Command = {
     'token; on stderr with --json), until Ctrl-C. The fake forgets everything on a restart.',
     'With --neo4j bolt://<user>:<password>@<host>:<port> (a Neo4j you run, the official Docker',
     'image, say), every instance answers that URL, user and password, so the per-user clients',
-    'reach a real database.',
+    'reach a real database. With an http(s):// address instead (http://<user>:<password>@',
+    '<host>:7474, a Neo4j 5 Query API), only the Query API clients reach it: neo4j-driver',
+    'needs a Bolt URL.',
     'It also prints the webhook secrets for your app: WEBHOOK_SECRET (the x-webhook-secret',
     'header of a Database Webhook) and AUTH_HOOK_SECRET (Standard Webhooks), yours if exported.',
     '',
@@ -301,7 +307,8 @@ export const devCommand: Command = {
     neo4j: {
       type: 'string',
       value: '<bolt url>',
-      description: 'a real Neo4j every instance stands for: bolt://<user>:<password>@<host>:<port>',
+      description:
+        'a real Neo4j every instance stands for: bolt://<user>:<password>@<host>:<port> (or http:// for the Query API)',
     },
     url: {
       type: 'string',
