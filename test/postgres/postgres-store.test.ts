@@ -113,6 +113,7 @@ describe('PostgresCredentialStore specifics', () => {
       await pool.query(`alter table ${table} drop column ${placementColumn}`);
       await pool.query(`alter table ${table} drop column waiting_for_host_since`);
       await pool.query(`alter table ${table} drop column database_id`);
+      await pool.query(`alter table ${table} drop column last_used_at`);
       const passwordColumn = columns.encryptedPassword ?? 'neo4j_password';
       const oldRow = (
         id: string,
@@ -128,6 +129,10 @@ describe('PostgresCredentialStore specifics', () => {
       await oldRow('own', 'abcd1234', null, 'v1:k1:ciphertext');
       await oldRow('own-named', 'abcd5678', 'neo4j', 'v1:k1:ciphertext');
       await oldRow('unplaced', null, null, null);
+      // Waiting for a slot on a host: the previous release said so in last_error alone.
+      await pool.query(
+        `insert into ${table} (user_id, status, instance_name, last_error) values ('waiting', 'pending', 'aura-waiting', 'waiting-for-host')`,
+      );
 
       const store = new PostgresCredentialStore({
         client: pool,
@@ -143,6 +148,7 @@ describe('PostgresCredentialStore specifics', () => {
         own: 'instance-per-user',
         'own-named': 'instance-per-user',
         unplaced: 'instance-per-user',
+        waiting: 'database-per-user',
       });
       // Again, and after a hosted-looking row of the new release: nothing changes.
       await store.claim(record('later', { instanceId: 'host0001', databaseName: 'db-later' }));

@@ -199,8 +199,12 @@ describe('the Supabase placement migration', () => {
       await oldRow('own', 'abcd1234', null, 'v1:k1:ciphertext');
       await oldRow('own-named', 'abcd5678', 'neo4j', 'v1:k1:ciphertext');
       await oldRow('unplaced', null, null, null);
+      await old.query(
+        `insert into public.user_databases (user_id, status, instance_name, last_error) values ('waiting', 'pending', 'aura-waiting', 'waiting-for-host')`,
+      );
       await old.query(migration(PLACEMENT_MIGRATION));
       await old.query(migration(PLACEMENT_MIGRATION)); // the CLI never does, but a rerun is harmless
+      await old.query(migration(IDLE_MIGRATION));
 
       const store = new PostgresCredentialStore({ client: old, clock: createTestClock() });
       const placements = Object.fromEntries(
@@ -211,6 +215,7 @@ describe('the Supabase placement migration', () => {
         own: 'instance-per-user',
         'own-named': 'instance-per-user',
         unplaced: 'instance-per-user',
+        waiting: 'database-per-user',
       });
       await expect(
         old.query(`update public.user_databases set placement = 'elsewhere'`),

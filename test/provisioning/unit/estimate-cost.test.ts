@@ -26,7 +26,11 @@ describe('estimateCost', () => {
       [
         record('running', {}),
         record('paused', { status: 'paused', updatedAt: NOW - 6 * DAY }),
-        record('hosted', { databaseName: 'db-1', encryptedPassword: null }),
+        record('hosted', {
+          placement: 'database-per-user',
+          databaseName: 'db-1',
+          encryptedPassword: null,
+        }),
         record('pending', { status: 'pending', instanceId: null }),
       ],
       { now: NOW, pricePerGbMonth: 73.05, memoryGb: 2 },

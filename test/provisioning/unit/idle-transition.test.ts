@@ -51,7 +51,11 @@ describe('the idle moves of the state machine', () => {
   });
 
   it('never pauses a hosted user (database-per-user): the host holds other users', () => {
-    const hosted = ready({ databaseName: 'db-1', encryptedPassword: null });
+    const hosted = ready({
+      placement: 'database-per-user',
+      databaseName: 'db-1',
+      encryptedPassword: null,
+    });
     const result = transition(hosted, { type: 'pause-requested' }, ctx);
     expect(result).toEqual({
       ok: false,
