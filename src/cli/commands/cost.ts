@@ -1,6 +1,7 @@
+import type { BillingUsageRow } from '../../aura/resources/v2/billing.js';
 import { type CostEstimate, estimateCost } from '../../provisioning/idle/estimate-cost.js';
 import type { UserDatabaseRecord } from '../../records/record.js';
-import { type AuraUsage, auraUsage, usagePeriod } from '../aura-usage.js';
+import { auraUsage, usagePeriod } from '../aura-usage.js';
 import type { Command, CommandContext } from '../command.js';
 import { requireConfig } from '../config.js';
 import { CliUsageError } from '../errors.js';
@@ -42,7 +43,7 @@ interface UserBesideAura {
 function besideAura(
   estimate: CostEstimate,
   records: readonly UserDatabaseRecord[],
-  rows: Extract<AuraUsage, { rows: unknown }>['rows'],
+  rows: readonly BillingUsageRow[],
   tolerance: number,
 ) {
   const instanceOf = new Map(records.map((r) => [r.userId, r.instanceId]));
