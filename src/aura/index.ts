@@ -12,12 +12,13 @@ export {
   type RequestPriority,
 } from './rate-limiter.js';
 export type { CreateInstanceInput, UpdateInstanceInput } from './requests.js';
-export type { CreateProjectInstanceInput } from './requests-v2.js';
+export type { BillingUsageInput, CreateProjectInstanceInput } from './requests-v2.js';
 export type { InstancesResource } from './resources/instances.js';
 export type { SnapshotsResource } from './resources/snapshots.js';
 export type { TenantsResource } from './resources/tenants.js';
 export type { AuraProject } from './resources/v2/aura-v2.js';
 export { AuraV2 } from './resources/v2/aura-v2.js';
+export type { BillingResource, BillingUsageRow } from './resources/v2/billing.js';
 export type { DatabasesResource } from './resources/v2/databases.js';
 export type { OrganizationsResource, ProjectsResource } from './resources/v2/organizations.js';
 export type { ProjectRef } from './resources/v2/paths.js';

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { matching, nonBlank, oneOf } from './checks.js';
-import { instanceName } from './requests.js';
+import { instanceName, snapshotDate } from './requests.js';
 import { CLOUD_PROVIDERS, INSTANCE_TYPES } from './schemas.js';
 
 // v2beta1 requests, checked before anything is sent. The body is exactly the documented one:
@@ -33,6 +33,14 @@ function buildV2Requests() {
       DATABASE_NAME,
       'must be 3–63 ASCII letters, digits, dots or dashes, starting with a letter',
     ),
+    /** What `billing.usage` takes: a period of whole days, `start` up to `end`. */
+    billingUsageInput: z
+      .strictObject({
+        organizationId: z.optional(id),
+        start: snapshotDate,
+        end: snapshotDate,
+      })
+      .check(z.refine((input) => input.start <= input.end, 'start must not be after end')),
     /** Page size of cursor-paginated lists (`page_limit`). */
     pageLimit: z
       .number()
@@ -51,3 +59,6 @@ export const v2Requests = (): V2Requests => {
 
 /** What `project.instances.create` takes. */
 export type CreateProjectInstanceInput = z.input<V2Requests['createProjectInstanceInput']>;
+
+/** What `billing.usage` takes: `start` and `end` as `YYYY-MM-DD`, and the organization. */
+export type BillingUsageInput = z.input<V2Requests['billingUsageInput']>;

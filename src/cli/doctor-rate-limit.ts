@@ -18,7 +18,7 @@ export interface RateLimitObservation {
  * @example
  * ```ts
  * const { limiter, seen } = observingLimiter();
- * const aura = openAura(config.aura, true, limiter);
+ * const aura = openAura(config.aura, CLI_DEFAULTS.doctorAura, limiter);
  * ```
  */
 export function observingLimiter(): { limiter: RateLimiter; seen: RateLimitObservation } {

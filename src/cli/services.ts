@@ -1,4 +1,4 @@
-import { AuraClient } from '../aura/client.js';
+import { AuraClient, type AuraClientOptions } from '../aura/client.js';
 import type { RateLimiter } from '../aura/rate-limiter.js';
 import { VERSION } from '../aura/version.js';
 import type { DatabasePerUserPlacement, HostSpec } from '../provisioning/placement.js';
@@ -88,10 +88,13 @@ export async function openStore(config: CliConfig['store'], out: NoteWriter): Pr
   };
 }
 
-/** The Aura client for the CLI; `quick` for doctor (a short timeout, one retry), `rateLimiter` to watch it. */
+/**
+ * The Aura client for the CLI; `tuning` overrides its timeout and retries (`doctor` takes
+ * `CLI_DEFAULTS.doctorAura`), `rateLimiter` to watch it.
+ */
 export function openAura(
   config: CliConfig['aura'],
-  quick = false,
+  tuning: Pick<AuraClientOptions, 'timeoutMs' | 'retry'> = {},
   rateLimiter?: RateLimiter,
 ): AuraClient {
   const dir = config.tokenCacheDir;
@@ -106,7 +109,7 @@ export function openAura(
     ...(dir
       ? { tokenCache: createFileTokenCache({ dir, clientSecret: config.clientSecret }) }
       : {}),
-    ...(quick ? CLI_DEFAULTS.doctorAura : {}),
+    ...tuning,
   });
 }
 

@@ -69,6 +69,8 @@ export interface MockState {
   databases: Map<string, DatabaseRecord[]>;
   /** Instance id -> what it has been billed, kept after the instance is gone. */
   meters: Map<string, MeterState>;
+  /** `organizationId@YYYY-MM-DD` -> billing usage calls that day. */
+  billingUsageCalls: Map<string, number>;
 }
 
 /**
@@ -99,11 +101,12 @@ export function createState(
     multiDatabase,
     databases: new Map(),
     meters: new Map(),
+    billingUsageCalls: new Map(),
   };
 }
 
 /**
- * Forgets instances, snapshots, databases, meters, tokens, the rate window and the recorded requests.
+ * Forgets instances, snapshots, databases, meters, billing usage calls, tokens, the rate window and the recorded requests.
  *
  * @example
  * ```ts
@@ -119,4 +122,5 @@ export function clearState(state: MockState): void {
   state.requests = [];
   state.databases.clear();
   state.meters.clear();
+  state.billingUsageCalls.clear();
 }

@@ -19,7 +19,7 @@ import {
 } from '../doctor-checks.js';
 import { checkRateLimit, observingLimiter } from '../doctor-rate-limit.js';
 import { EXIT_CODES } from '../exit-codes.js';
-import { openAura, openCipher, openStore } from '../services.js';
+import { CLI_DEFAULTS, openAura, openCipher, openStore } from '../services.js';
 import { SETTINGS, type SettingName } from '../settings.js';
 
 const ALL_GROUPS = ['aura', 'store', 'cipher', 'instance', 'placement'] as const;
@@ -79,7 +79,7 @@ async function auraChecks(loaded: LoadedConfig, config: CliConfig): Promise<Chec
     ];
   }
   const { limiter, seen } = observingLimiter();
-  const aura = openAura(config.aura, true, limiter);
+  const aura = openAura(config.aura, CLI_DEFAULTS.doctorAura, limiter);
   const credentials = await checkAuraCredentials(aura, config.aura);
   const results = [credentials.result];
   let tenant: Tenant | undefined;

@@ -60,6 +60,17 @@ export interface MultiDatabaseMockOptions {
    * none of them for databases.
    */
   databaseLimitStatus?: 400 | 402 | 422;
+  /**
+   * Calls of `GET .../billing/usage` an organization may make per day (UTC, by the fake's clock);
+   * past it the fake answers 429 with `Retry-After` up to the next day. Default 10.
+   */
+  billingUsageDailyLimit?: number;
+  /**
+   * The fields of a billing usage row, which Aura does not document. `split` (default):
+   * `instance_id`, `instance_name`, `running_gb_hours`, `paused_gb_hours`, `cost` and `currency`,
+   * as numbers. `total`: `id`, `name`, `gb_hours` and `list_cost`, as numeric strings.
+   */
+  billingUsageShape?: 'split' | 'total';
 }
 
 /** The v2beta1 options after defaults were applied. */
@@ -70,6 +81,8 @@ export interface ResolvedMultiDatabaseOptions {
   databaseNaming: 'caller' | 'auto';
   databasesPerGb: number;
   databaseLimitStatus: 400 | 402 | 422;
+  billingUsageDailyLimit: number;
+  billingUsageShape: 'split' | 'total';
 }
 
 /**
@@ -87,6 +100,8 @@ export const MULTI_DATABASE_DEFAULTS = {
   databaseNaming: 'caller',
   databasesPerGb: 5,
   databaseLimitStatus: 400,
+  billingUsageDailyLimit: 10,
+  billingUsageShape: 'split',
 } as const;
 
 /**
@@ -115,5 +130,8 @@ export function resolveMultiDatabaseOptions(
     databaseNaming: options.databaseNaming ?? MULTI_DATABASE_DEFAULTS.databaseNaming,
     databasesPerGb: options.databasesPerGb ?? MULTI_DATABASE_DEFAULTS.databasesPerGb,
     databaseLimitStatus: options.databaseLimitStatus ?? MULTI_DATABASE_DEFAULTS.databaseLimitStatus,
+    billingUsageDailyLimit:
+      options.billingUsageDailyLimit ?? MULTI_DATABASE_DEFAULTS.billingUsageDailyLimit,
+    billingUsageShape: options.billingUsageShape ?? MULTI_DATABASE_DEFAULTS.billingUsageShape,
   };
 }

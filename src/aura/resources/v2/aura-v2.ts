@@ -2,6 +2,7 @@ import type { Clock } from '../../../kernel/clock.js';
 import type { AuraClient } from '../../client.js';
 import { clientInternals } from '../../client-transport.js';
 import type { Transport } from '../../transport.js';
+import { BillingResource } from './billing.js';
 import { DatabasesResource } from './databases.js';
 import { OrganizationsResource, ProjectsResource } from './organizations.js';
 import type { ProjectRef } from './paths.js';
@@ -15,7 +16,7 @@ export interface AuraProject extends Readonly<ProjectRef> {
 
 /**
  * The Aura API v2beta1 (preview): organizations, projects, project-scoped
- * instances and the databases inside a multi-database instance. Built on an
+ * instances, the databases inside a multi-database instance, and billing usage. Built on an
  * {@link AuraClient}, whose token, rate limiter, timeout and retry rules it
  * shares: v1 and v2 calls count against one budget and one token. A separate
  * class (not `aura.v2`) so that apps that only use v1 do not bundle it.
@@ -36,6 +37,8 @@ export interface AuraProject extends Readonly<ProjectRef> {
 export class AuraV2 {
   readonly organizations: OrganizationsResource;
   readonly projects: ProjectsResource;
+  /** Billing usage per instance (about 10 calls per organization a day). */
+  readonly billing: BillingResource;
   readonly #transport: Transport;
   readonly #clock: Clock;
 
@@ -45,6 +48,7 @@ export class AuraV2 {
     this.#clock = internals.clock;
     this.organizations = new OrganizationsResource(this.#transport);
     this.projects = new ProjectsResource(this.#transport);
+    this.billing = new BillingResource(this.#transport, this.organizations);
   }
 
   /**
