@@ -11,7 +11,6 @@ import {
   startFakeBoltServer,
 } from './client-factory/fake-bolt-server.js';
 import { type GuideStep, guideSteps, installBuiltPackage } from './support/guide-files.js';
-import { createTestDatabase, testPostgres } from './support/postgres.js';
 
 // Every guide's files, saved verbatim into one folder (as a reader following the guides in order
 // has them) beside the built package, and its shell steps run in order: `npx aura-provisioner`
@@ -86,9 +85,6 @@ const DEV_LOGS: Record<string, (log: string) => void> = {
     expect(log.match(/ POST \/oauth\/token 200$/gm), log).toHaveLength(1);
   },
 };
-
-/** pg-boss needs a PostgreSQL server: that guide gives `dev` one (`--database-url`). */
-const NEEDS_POSTGRES_SERVER = new Set(['docs/guides/several-processes.md']);
 
 /** A request the Query API stub answered. */
 interface QueryRequest {
@@ -230,7 +226,6 @@ describe('The guides, file by file, as written, against `aura-provisioner dev`',
     let env = shell;
     let dev: Started | undefined;
     let devLog = '';
-    const databases: { drop(): Promise<void> }[] = [];
     const servers: { run: Started; line: string }[] = [];
     const ran = new Set<string>();
     const stopDev = async () => {
@@ -264,22 +259,16 @@ describe('The guides, file by file, as written, against `aura-provisioner dev`',
         }
         if (/^npx aura-provisioner dev(?! signup)/.test(line)) {
           await stopDev();
-          // The guide's flags; free ports; a `--neo4j` server is the fake Bolt server, a
-          // `--database-url` a database of the suite's PostgreSQL server.
-          const args = words.slice(2);
-          for (const [index, word] of args.entries()) {
-            if (args[index - 1] === '--database-url') {
-              const database = await createTestDatabase();
-              databases.push(database);
-              args[index] = database.url;
-            } else {
-              args[index] = word.replace(
+          // The guide's flags; free ports; a `--neo4j` server is the fake Bolt server.
+          const args = words
+            .slice(2)
+            .map((word) =>
+              word.replace(
                 /\/\/[^:/@]+:([^@]+)@localhost:(7687|7474)$/,
                 (_, password: string, port: string) =>
                   `//${AURA_USER}:${password}@127.0.0.1:${port === '7687' ? new URL(bolt.url).port : queryApi.port}`,
-              );
-            }
-          }
+              ),
+            );
           dev = start([cli, ...args, '--port', '0', '--pg-port', '0'], root, shell);
           await waitForOutput(dev, /^Requests/m, 60_000);
           const exported = [...dev.output.stdout.matchAll(/^export (\w+)=(.*)$/gm)];
@@ -328,23 +317,17 @@ describe('The guides, file by file, as written, against `aura-provisioner dev`',
       for (const { run } of servers) run.child.kill('SIGKILL');
       // After a failure, dev's own exit code says less than the failure: stop it, keep the failure.
       await stopDev().catch(() => {});
-      for (const database of databases) await database.drop();
     }
     return devLog;
   }
 
   for (const [guide, expected] of Object.entries(GUIDES)) {
-    const runs = !NEEDS_POSTGRES_SERVER.has(guide) || testPostgres().kind !== 'pglite';
-    it.runIf(runs)(
-      guide,
-      async () => {
-        const from = bolt.messages.length;
-        const log = await runGuide(guide, expected);
-        boltMessages[guide] = bolt.messages.slice(from);
-        DEV_LOGS[guide]?.(log);
-      },
-      240_000,
-    );
+    it(guide, async () => {
+      const from = bolt.messages.length;
+      const log = await runGuide(guide, expected);
+      boltMessages[guide] = bolt.messages.slice(from);
+      DEV_LOGS[guide]?.(log);
+    }, 240_000);
   }
 
   it('clients.md logged in as the user Aura returned, with its password, on the recorded database', () => {
