@@ -58,6 +58,7 @@ const GUIDES: Record<string, Record<string, Expectation>> = {
   'docs/guides/clients.md': {
     'node clients.mjs': { stdout: /^n = 1 true\n$/ },
     'node client-for-user.mjs': { stdout: /^n = 1\n$/ },
+    'node shared-host.mjs': { stdout: /^n = 1 on \S+ ; USE neo4j refused \(use_clause\)\n$/ },
     'node query.mjs': { stdout: /^n = 1\n$/ },
   },
   'docs/guides/webhooks.md': {
@@ -194,6 +195,8 @@ describe('The guides, file by file, as written, against `aura-provisioner dev`',
   const saved = new Set<string>();
   /** What each guide's files sent the fake Bolt server. */
   const boltMessages: Record<string, BoltMessage[]> = {};
+  /** What each command that ends printed, by its line. */
+  const printed: Record<string, string> = {};
   const timings: string[] = [];
 
   beforeAll(async () => {
@@ -301,6 +304,7 @@ describe('The guides, file by file, as written, against `aura-provisioner dev`',
           const code = await exitWithin(run, line, 60_000);
           expect(code, `${line}:\n${run.output.stdout}\n${run.output.stderr}`).toBe(0);
           if (expectation?.stdout) expect(run.output.stdout, line).toMatch(expectation.stdout);
+          printed[line] = run.output.stdout;
         }
         timings.push(`${guide}: ${line} in ${Date.now() - started} ms`);
       }
@@ -330,7 +334,7 @@ describe('The guides, file by file, as written, against `aura-provisioner dev`',
     }, 240_000);
   }
 
-  it('clients.md logged in as the user Aura returned, with its password, on the recorded database', () => {
+  it('clients.md logged in as the user Aura returned, with its password, on the recorded database (a hosted user: its own)', () => {
     const messages = boltMessages['docs/guides/clients.md'] ?? [];
     const logons = messages.filter((message) => message.name === 'LOGON');
     expect(logons.length).toBeGreaterThan(0);
@@ -341,12 +345,16 @@ describe('The guides, file by file, as written, against `aura-provisioner dev`',
         credentials: 'devpassword',
       });
     }
-    // An instance of the user's own: the record names no database, so the home one (no `db`).
+    // An instance of the user's own: the record names no database, so the home one (no `db`);
+    // the hosted user (shared-host.mjs): its own database on the host, and nothing else sent.
+    const hosted = /^n = 1 on (\S+) /.exec(printed['node shared-host.mjs'] ?? '')?.[1];
+    expect(hosted).toMatch(/\S/);
     const opened = messages
       .filter((message) => message.name === 'BEGIN' || message.name === 'RUN')
       .map((message) => (message.fields[message.name === 'RUN' ? 2 : 0] as { db?: string }).db);
-    expect(opened.length).toBeGreaterThan(0);
-    expect(new Set(opened)).toEqual(new Set([undefined]));
+    expect(new Set(opened)).toEqual(new Set([undefined, hosted]));
+    const statements = messages.filter((m) => m.name === 'RUN').map((m) => m.fields[0]);
+    expect(statements.filter((statement) => String(statement).includes('USE '))).toEqual([]);
   });
 
   it('clients.md posted to the Query API that `dev --neo4j` names, as the user Aura returned, on the recorded database', () => {
