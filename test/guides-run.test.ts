@@ -11,7 +11,6 @@ import {
   startFakeBoltServer,
 } from './client-factory/fake-bolt-server.js';
 import { type GuideStep, guideSteps, installBuiltPackage } from './support/guide-files.js';
-import { createTestDatabase, testPostgres } from './support/postgres.js';
 
 // Every guide's files, saved verbatim into one folder (as a reader following the guides in order
 // has them) beside the built package, and its shell steps run in order: `npx aura-provisioner`
@@ -59,6 +58,7 @@ const GUIDES: Record<string, Record<string, Expectation>> = {
   'docs/guides/clients.md': {
     'node clients.mjs': { stdout: /^n = 1 true\n$/ },
     'node client-for-user.mjs': { stdout: /^n = 1\n$/ },
+    'node shared-host.mjs': { stdout: /^n = 1 on \S+ ; USE neo4j refused \(use_clause\)\n$/ },
     'node query.mjs': { stdout: /^n = 1\n$/ },
   },
   'docs/guides/webhooks.md': {
@@ -86,9 +86,6 @@ const DEV_LOGS: Record<string, (log: string) => void> = {
     expect(log.match(/ POST \/oauth\/token 200$/gm), log).toHaveLength(1);
   },
 };
-
-/** pg-boss needs a PostgreSQL server: that guide gives `dev` one (`--database-url`). */
-const NEEDS_POSTGRES_SERVER = new Set(['docs/guides/several-processes.md']);
 
 /** A request the Query API stub answered. */
 interface QueryRequest {
@@ -198,6 +195,8 @@ describe('The guides, file by file, as written, against `aura-provisioner dev`',
   const saved = new Set<string>();
   /** What each guide's files sent the fake Bolt server. */
   const boltMessages: Record<string, BoltMessage[]> = {};
+  /** What each command that ends printed, by its line. */
+  const printed: Record<string, string> = {};
   const timings: string[] = [];
 
   beforeAll(async () => {
@@ -230,7 +229,6 @@ describe('The guides, file by file, as written, against `aura-provisioner dev`',
     let env = shell;
     let dev: Started | undefined;
     let devLog = '';
-    const databases: { drop(): Promise<void> }[] = [];
     const servers: { run: Started; line: string }[] = [];
     const ran = new Set<string>();
     const stopDev = async () => {
@@ -264,22 +262,16 @@ describe('The guides, file by file, as written, against `aura-provisioner dev`',
         }
         if (/^npx aura-provisioner dev(?! signup)/.test(line)) {
           await stopDev();
-          // The guide's flags; free ports; a `--neo4j` server is the fake Bolt server, a
-          // `--database-url` a database of the suite's PostgreSQL server.
-          const args = words.slice(2);
-          for (const [index, word] of args.entries()) {
-            if (args[index - 1] === '--database-url') {
-              const database = await createTestDatabase();
-              databases.push(database);
-              args[index] = database.url;
-            } else {
-              args[index] = word.replace(
+          // The guide's flags; free ports; a `--neo4j` server is the fake Bolt server.
+          const args = words
+            .slice(2)
+            .map((word) =>
+              word.replace(
                 /\/\/[^:/@]+:([^@]+)@localhost:(7687|7474)$/,
                 (_, password: string, port: string) =>
                   `//${AURA_USER}:${password}@127.0.0.1:${port === '7687' ? new URL(bolt.url).port : queryApi.port}`,
-              );
-            }
-          }
+              ),
+            );
           dev = start([cli, ...args, '--port', '0', '--pg-port', '0'], root, shell);
           await waitForOutput(dev, /^Requests/m, 60_000);
           const exported = [...dev.output.stdout.matchAll(/^export (\w+)=(.*)$/gm)];
@@ -312,6 +304,7 @@ describe('The guides, file by file, as written, against `aura-provisioner dev`',
           const code = await exitWithin(run, line, 60_000);
           expect(code, `${line}:\n${run.output.stdout}\n${run.output.stderr}`).toBe(0);
           if (expectation?.stdout) expect(run.output.stdout, line).toMatch(expectation.stdout);
+          printed[line] = run.output.stdout;
         }
         timings.push(`${guide}: ${line} in ${Date.now() - started} ms`);
       }
@@ -328,26 +321,20 @@ describe('The guides, file by file, as written, against `aura-provisioner dev`',
       for (const { run } of servers) run.child.kill('SIGKILL');
       // After a failure, dev's own exit code says less than the failure: stop it, keep the failure.
       await stopDev().catch(() => {});
-      for (const database of databases) await database.drop();
     }
     return devLog;
   }
 
   for (const [guide, expected] of Object.entries(GUIDES)) {
-    const runs = !NEEDS_POSTGRES_SERVER.has(guide) || testPostgres().kind !== 'pglite';
-    it.runIf(runs)(
-      guide,
-      async () => {
-        const from = bolt.messages.length;
-        const log = await runGuide(guide, expected);
-        boltMessages[guide] = bolt.messages.slice(from);
-        DEV_LOGS[guide]?.(log);
-      },
-      240_000,
-    );
+    it(guide, async () => {
+      const from = bolt.messages.length;
+      const log = await runGuide(guide, expected);
+      boltMessages[guide] = bolt.messages.slice(from);
+      DEV_LOGS[guide]?.(log);
+    }, 240_000);
   }
 
-  it('clients.md logged in as the user Aura returned, with its password, on the recorded database', () => {
+  it('clients.md logged in as the user Aura returned, with its password, on the recorded database (a hosted user: its own)', () => {
     const messages = boltMessages['docs/guides/clients.md'] ?? [];
     const logons = messages.filter((message) => message.name === 'LOGON');
     expect(logons.length).toBeGreaterThan(0);
@@ -358,12 +345,16 @@ describe('The guides, file by file, as written, against `aura-provisioner dev`',
         credentials: 'devpassword',
       });
     }
-    // An instance of the user's own: the record names no database, so the home one (no `db`).
+    // An instance of the user's own: the record names no database, so the home one (no `db`);
+    // the hosted user (shared-host.mjs): its own database on the host, and nothing else sent.
+    const hosted = /^n = 1 on (\S+) /.exec(printed['node shared-host.mjs'] ?? '')?.[1];
+    expect(hosted).toMatch(/\S/);
     const opened = messages
       .filter((message) => message.name === 'BEGIN' || message.name === 'RUN')
       .map((message) => (message.fields[message.name === 'RUN' ? 2 : 0] as { db?: string }).db);
-    expect(opened.length).toBeGreaterThan(0);
-    expect(new Set(opened)).toEqual(new Set([undefined]));
+    expect(new Set(opened)).toEqual(new Set([undefined, hosted]));
+    const statements = messages.filter((m) => m.name === 'RUN').map((m) => m.fields[0]);
+    expect(statements.filter((statement) => String(statement).includes('USE '))).toEqual([]);
   });
 
   it('clients.md posted to the Query API that `dev --neo4j` names, as the user Aura returned, on the recorded database', () => {

@@ -1,4 +1,5 @@
 import { CliUsageError } from './errors.js';
+import { serveWholeExchanges } from './pglite-exchanges.js';
 import { type NoteWriter, openStore } from './services.js';
 
 /** A store for `dev`: the user's PostgreSQL, or an embedded one, migrated and ready. */
@@ -35,8 +36,9 @@ async function startEmbedded(
   }
   const [{ PGlite }, { PGLiteSocketServer }] = modules;
   const db = await PGlite.create();
-  // PGlite is one session; the server multiplexes connections onto it query by query.
+  // PGlite is one session: the server lends it to one connection per exchange or transaction.
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port, maxConnections: 100 });
+  serveWholeExchanges(server, db);
   try {
     await server.start();
   } catch (error) {

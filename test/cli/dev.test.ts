@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliIo, main } from '../../src/cli/main.js';
 import { buildCli } from './built-cli.js';
@@ -186,6 +187,60 @@ describe('aura-provisioner dev', () => {
       expect(noPassword.code).toBe(2);
       expect(noPassword.stderr).toContain('--neo4j needs the password');
     }
+  }, 60_000);
+
+  it("the embedded PostgreSQL serves a pool's concurrent queries and transactions", async () => {
+    const dev = startDev([]);
+    const [, databaseUrl] = await waitFor(() => dev.output.stdout, /^export DATABASE_URL=(\S+)$/m);
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+    try {
+      await pool.query('create table pool_try (n int primary key)');
+      // Each query is an extended-protocol exchange (Parse, Bind, Describe, Execute, Sync); a
+      // large parameter makes its messages arrive in pieces, between other connections' ones.
+      const sums = Promise.all(
+        Array.from({ length: 50 }, (_, n) =>
+          pool.query<{ n: number; product: number; length: number }>(
+            `select ${n} as n, $1::int * ${(n % 7) + 2} as product, length($2::text) as length`,
+            [n, 'x'.repeat(n % 2 === 0 ? 1 : 300_000)],
+          ),
+        ),
+      );
+      const committed = (async () => {
+        const client = await pool.connect();
+        try {
+          await client.query('begin');
+          await client.query('insert into pool_try (n) values ($1), ($2)', [1, 2]);
+          await client.query('commit');
+        } finally {
+          client.release();
+        }
+      })();
+      const rolledBack = (async () => {
+        const client = await pool.connect();
+        try {
+          await client.query('begin');
+          await client.query('insert into pool_try (n) values ($1)', [3]);
+          await client.query('rollback');
+        } finally {
+          client.release();
+        }
+      })();
+      const [answers] = await Promise.all([sums, committed, rolledBack]);
+      // Each answer is its own query's, on its own parameters.
+      expect(answers.map((answer) => answer.rows[0])).toEqual(
+        Array.from({ length: 50 }, (_, n) => ({
+          n,
+          product: n * ((n % 7) + 2),
+          length: n % 2 === 0 ? 1 : 300_000,
+        })),
+      );
+      const kept = await pool.query<{ n: number }>('select n from pool_try order by n');
+      expect(kept.rows).toEqual([{ n: 1 }, { n: 2 }]);
+    } finally {
+      await pool.end();
+      dev.stop();
+    }
+    expect(await dev.exit).toBe(0);
   }, 60_000);
 
   it('a bad flag, or a port in use: exit 2, saying which', async () => {
