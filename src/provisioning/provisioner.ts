@@ -122,6 +122,12 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
     const probeFollowed = record.status === 'creating' && probeTrust.enabled;
     const next = nextCheck(record, { now: clock.now(), probeFollowed });
     const strategy = strategies.of(record);
+    if (!strategy && next.kind !== 'delete' && next.kind !== 'forget') {
+      // Claimed by a provisioner of the other placement: left for one that runs it.
+      logger.warn?.(`a ${record.placement} user is left for a provisioner with that placement`, {
+        userId,
+      });
+    }
     switch (next.kind) {
       case 'delete':
         await deleteUserDatabase(record);
