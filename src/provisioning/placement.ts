@@ -74,6 +74,8 @@ export const PLACEMENT_DEFAULTS = {
   hostIdleCheckMs: 60_000,
   /** A user waiting for a host is looked at again this often, should no host here wake it. */
   hostWaitMs: 30_000,
+  /** Stored records read, at most, when freed slots look for users other processes left waiting. */
+  wakeScanLimit: 100,
   /** A host create not answered by then is looked up by name (it may exist without its password). */
   hostCreateLeaseMs: 300_000,
   /** After a host fails (Aura refused it, it never came up), no new one opens for this long. */

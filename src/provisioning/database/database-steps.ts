@@ -44,15 +44,19 @@ export async function runPlace(rt: DatabaseStepDeps, due: UserDatabaseRecord): P
   const { userId } = due;
   const host = await rt.hosts.reserve(userId);
   if (!host?.instanceId || !host.connectionUrl || !host.username) {
-    // No room yet: a host is on its way. Its readiness wakes this user when this process sees
-    // it; otherwise (another process made the host ready) the check at retryAt does.
+    // No room yet: a host is on its way. Whoever frees a slot or makes a host ready (this
+    // process or another) wakes the users stored as waiting; the check at retryAt is the backstop.
     const retryAt = rt.clock.now() + PLACEMENT_DEFAULTS.hostWaitMs;
     const deferred = await applyEvent(rt, due, {
       type: 'host-awaited',
       reason: WAITING_FOR_HOST,
       retryAt,
     });
-    if (deferred) await rt.scheduler.schedule(userId, retryAt);
+    if (!deferred) return;
+    // A slot handed back between the look at the hosts and the record saying it waits: its
+    // giver looked for waiting users too early to see this one, so look again now.
+    const roomNow = await rt.hosts.hasRoom();
+    await rt.scheduler.schedule(userId, roomNow ? rt.clock.now() : retryAt);
     return;
   }
   const databaseName = due.databaseName ?? databaseNameForUser(userId, rt.prefix);

@@ -28,8 +28,11 @@ import { freeSlotsOf, HOST_LOST, type HostEvent, hostTransition } from './host-t
 export interface HostPoolDeps {
   project: AuraProject;
   hosts: HostStore;
-  /** The users' records: a user waiting here may have been placed by another process since. */
-  users: Pick<CredentialStore, 'get'>;
+  /**
+   * The users' records: a user waiting here may have been placed by another
+   * process since, and users another process left waiting are woken from here.
+   */
+  users: Pick<CredentialStore, 'get' | 'list'>;
   cipher: CredentialCipher;
   clock: Clock;
   logger: Logger;
@@ -38,6 +41,14 @@ export interface HostPoolDeps {
   expectedCreationMs: number;
   emit(event: Omit<ProvisioningEventInfo, 'at'>): void;
 }
+
+/** A ready host a user can be placed on (its address known) with a free slot. */
+const hasRoomFor = (host: HostRecord): boolean =>
+  host.status === 'ready' &&
+  !!host.instanceId &&
+  !!host.connectionUrl &&
+  !!host.username &&
+  freeSlotsOf(host) > 0;
 
 /** Attempts at a compare-and-set on one host before moving on to the next. */
 const CAS_ATTEMPTS = 5;
@@ -109,7 +120,7 @@ export class HostPool {
   async reserve(userId: string): Promise<HostRecord | undefined> {
     const hosts = await this.#deps.hosts.listHosts();
     const candidates = hosts
-      .filter((host) => host.status === 'ready' && host.instanceId && freeSlotsOf(host) > 0)
+      .filter(hasRoomFor)
       .sort((a, b) => b.used - a.used || (a.hostName < b.hostName ? -1 : 1));
     for (const candidate of candidates) {
       let host: HostRecord | null = candidate;
@@ -136,7 +147,18 @@ export class HostPool {
   /** Gives a slot back (a user's database deleted, or a placement undone). */
   async release(instanceId: string): Promise<void> {
     const freed = await this.#applyToHostOf(instanceId, { type: 'slot-released' });
-    if (freed) this.#wakeWaiting();
+    if (freed) await this.#wakeWaiting(1);
+  }
+
+  /**
+   * Whether a ready host has a free slot now. A user that has just been
+   * stored as waiting asks this: a slot handed back (in any process) after
+   * its look at the hosts and before its record said it waits is seen here,
+   * since whoever hands a slot back looks for waiting users after.
+   */
+  async hasRoom(): Promise<boolean> {
+    const hosts = await this.#deps.hosts.listHosts();
+    return hosts.some(hasRoomFor);
   }
 
   /**
@@ -179,7 +201,7 @@ export class HostPool {
    */
   async recount(host: HostRecord, used: number): Promise<HostRecord | undefined> {
     const next = await this.#apply(host, { type: 'recounted', used });
-    if (next && used < host.used) this.#wakeWaiting();
+    if (next && used < host.used) await this.#wakeWaiting(host.used - used);
     return next ?? undefined;
   }
 
@@ -367,7 +389,7 @@ export class HostPool {
       });
       return;
     }
-    let readied = false;
+    let freed = 0;
     for (const host of starting) {
       if (!host.instanceId) continue;
       const status = statuses.get(host.instanceId);
@@ -377,7 +399,7 @@ export class HostPool {
         intervalMs: this.#interval(),
       });
       if (next?.status === 'ready') {
-        readied = true;
+        freed += freeSlotsOf(next);
         this.#deps.emit({
           type: 'ready',
           instanceId: host.instanceId,
@@ -385,7 +407,7 @@ export class HostPool {
         });
       }
     }
-    if (readied) this.#wakeWaiting();
+    if (freed > 0) await this.#wakeWaiting(freed);
   }
 
   /** Between reads of a starting host: a third of the expected creation time, 1 to 10 s. */
@@ -396,10 +418,42 @@ export class HostPool {
     );
   }
 
-  #wakeWaiting(): void {
-    if (this.#waiting.size === 0) return;
+  /**
+   * Wakes the users waiting for room now that `freed` slots are free: those
+   * of this process, and, for the slots they leave, the users any process
+   * stored as waiting (oldest first), so that a slot handed back here does
+   * not stay free while a user of another process waits for its recheck.
+   */
+  async #wakeWaiting(freed: number): Promise<void> {
     const userIds = [...this.#waiting];
+    if (freed > userIds.length) {
+      userIds.push(...(await this.#waitingElsewhere(freed - userIds.length)));
+    }
+    if (userIds.length === 0) return;
     for (const listener of this.#onReady) listener(userIds);
+  }
+
+  /**
+   * Up to `count` users stored as waiting for a host that this process does
+   * not know of, oldest wait first. A waiting user is `pending` and due at its
+   * recheck, at most `hostWaitMs` from now; a failed read wakes nobody (each
+   * waiting user still has its recheck).
+   */
+  async #waitingElsewhere(count: number): Promise<string[]> {
+    const dueBefore = this.#deps.clock.now() + PLACEMENT_DEFAULTS.hostWaitMs;
+    const page = await this.#deps.users
+      .list({ statuses: ['pending'], dueBefore, limit: PLACEMENT_DEFAULTS.wakeScanLimit })
+      .catch((error: unknown) => {
+        this.#deps.logger.warn?.('looking for users waiting for a host failed', {
+          error: String(error),
+        });
+        return { records: [] };
+      });
+    return page.records
+      .filter((r) => r.waitingForHostSince !== null && !this.#waiting.has(r.userId))
+      .sort((a, b) => (a.waitingForHostSince ?? 0) - (b.waitingForHostSince ?? 0))
+      .slice(0, count)
+      .map((r) => r.userId);
   }
 
   /** Forgets the users waiting here whose record is no longer pending (one look at a time). */

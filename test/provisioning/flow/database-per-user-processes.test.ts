@@ -25,3 +25,33 @@ describe('database-per-user: two processes on one store', () => {
     await Promise.all([one.close(), two.close()]);
   }, 60_000);
 });
+
+describe('database-per-user: a slot freed in one process', () => {
+  it('places at once a user another process left waiting for a host (not at its next recheck)', async () => {
+    const h = createHarness({ creationTimeMs: 60_000, databaseCreationTimeMs: 2_000 });
+    // One 2 GB host at most: 9 users (neo4j counted); the tenth waits for a slot.
+    const options = {
+      instance: undefined,
+      placement: { ...PLACEMENT, maxHosts: 1 },
+      reconcileIntervalMs: 0,
+    };
+    const one = h.newProvisioner(options);
+    const two = h.newProvisioner(options);
+    const placed = userIds(9, 34);
+    await h.run(Promise.all(placed.map((u) => one.claimUser(u))));
+    await h.run(Promise.all(placed.map((u) => one.waitUntilReady(u, { timeoutMs: 600_000 }))));
+    const [waiting] = userIds(1, 35) as [string];
+    await h.run(two.provisionUserDatabase(waiting));
+    const deferred = await h.store.get(waiting);
+    expect(deferred?.waitingForHostSince).not.toBeNull();
+
+    const freedAt = h.clock.now();
+    await h.run(one.deprovisionUserDatabase(placed[0] as string));
+    const ready = await h.run(two.waitUntilReady(waiting, { timeoutMs: 600_000 }));
+    // The slot goes to the waiting user within a database create (2 s) and its read, not at the
+    // recheck a waiting user gets every 30 s.
+    expect(ready.status).toBe('ready');
+    expect((ready.readyAt ?? Number.POSITIVE_INFINITY) - freedAt).toBeLessThan(10_000);
+    await Promise.all([one.close(), two.close()]);
+  }, 60_000);
+});
