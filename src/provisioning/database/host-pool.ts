@@ -72,6 +72,8 @@ export class HostPool {
   /** One listing of a host's databases at a time, shared for a moment by the users reading it. */
   readonly #listings = new Map<string, { at: number; databases: Promise<Database[]> }>();
   readonly #firstSeen = new Map<string, number>();
+  /** The capacity this process last warned of, by host (each refusal gives its slot back). */
+  readonly #learned = new Map<string, number>();
   /** The one look at the waiting users' records under way (see `#pruneWaiting`). */
   #pruning: Promise<void> | undefined;
 
@@ -505,14 +507,16 @@ export class HostPool {
    * Aura refused a database for the host's limit: the databases it holds now
    * are its real capacity (whatever 5 per GB or the option said). Stored, so
    * every process and every reconcile count with it; nobody is placed on it
-   * until a slot frees, and the next host opens with this capacity too.
+   * until a slot frees, and the next host opens with this capacity too. The
+   * refused user's slot comes back with it (the user is placed again).
    */
   async learnCapacity(instanceId: string): Promise<void> {
     this.invalidate(instanceId);
     const listed = await this.listDatabases(instanceId);
     const held = listed.filter((d) => d.name?.toLowerCase() !== 'system').length;
     const learned = await this.#applyToHostOf(instanceId, { type: 'capacity-learned', held });
-    if (learned) {
+    if (learned && this.#learned.get(learned.hostName) !== learned.capacity) {
+      this.#learned.set(learned.hostName, learned.capacity);
       this.#deps.logger.warn?.('a host holds fewer databases than assumed: capacity learned', {
         hostName: learned.hostName,
         capacity: learned.capacity,

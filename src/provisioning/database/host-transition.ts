@@ -38,7 +38,11 @@ export type HostEvent =
   | { type: 'slot-released' }
   /** The slots counted again from the host's listing and the records. */
   | { type: 'recounted'; used: number }
-  /** Aura refused a database for the host's limit while it held `held` databases. */
+  /**
+   * Aura refused a user's database for the host's limit while it held `held`
+   * databases: the host holds no more than that, and the refused user's slot
+   * comes back (never below `held`, so the host shows no room it lacks).
+   */
   | { type: 'capacity-learned'; held: number };
 
 /** The outcome of {@link hostTransition}: the patch to write, or why there is nothing to write. */
@@ -137,11 +141,11 @@ export function hostTransition(
       return host.used > 1 ? { ok: true, patch: { used: host.used - 1 } } : unchanged;
     case 'recounted':
       return host.used === event.used ? unchanged : { ok: true, patch: { used: event.used } };
-    case 'capacity-learned':
-      if (host.capacity <= event.held) return unchanged;
-      return {
-        ok: true,
-        patch: { capacity: Math.max(1, event.held), used: Math.max(host.used, event.held) },
-      };
+    case 'capacity-learned': {
+      const capacity = Math.min(host.capacity, Math.max(1, event.held));
+      const used = Math.max(event.held, host.used - 1);
+      if (capacity === host.capacity && used === host.used) return unchanged;
+      return { ok: true, patch: { capacity, used } };
+    }
   }
 }

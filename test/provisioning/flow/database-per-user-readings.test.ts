@@ -155,6 +155,15 @@ describe('database-per-user: capacity is learned from Aura', () => {
       // Four hosts hold the 12 users; each knows it holds 4.
       expect(hosts.filter((host) => host.status === 'ready').length).toBeGreaterThanOrEqual(4);
       expect(hosts.every((host) => host.capacity === 4)).toBe(true);
+      // Each refused user's slot came back: every host counts what it holds, before any reconcile
+      // (a host that counted its refused users would never take a user again).
+      const counted = hosts.map((host) => ({ used: host.used }));
+      const held = hosts.map((host) => ({
+        used: host.instanceId
+          ? h.fake.databases(host.instanceId).filter((db) => db.name !== 'system').length
+          : 0,
+      }));
+      expect(counted).toEqual(held);
       const check = await databasesAgainstRecords(h, users);
       expect(check).toEqual({ missing: [], unowned: [], databases: 12 });
       // A reconcile counts the hosts from their listings and keeps the learned capacity.
@@ -163,6 +172,83 @@ describe('database-per-user: capacity is learned from Aura', () => {
       await provisioner.close();
     }, 60_000);
   }
+});
+
+describe('database-per-user: after a capacity is learned', () => {
+  it('each later signup waits for a database create, not for a host, and the hosts stay full', async () => {
+    const h = createHarness({
+      creationTimeMs: 60_000,
+      databaseCreationTimeMs: 2_000,
+      databasesPerGb: 1,
+      databaseLimitStatus: 402,
+      databaseNaming: 'auto',
+    });
+    const provisioner = h.newProvisioner({
+      instance: undefined,
+      placement: { ...PLACEMENT, host: { ...PLACEMENT.host, memory: '4GB' } },
+      reconcileIntervalMs: 0,
+    });
+    // A first burst teaches the capacity (4 a host, neo4j counted) from Aura's refusal.
+    const first = userIds(12, 36);
+    const start = h.clock.now();
+    await h.run(Promise.all(first.map((u) => provisioner.claimUser(u))));
+    const burst = await h.run(
+      Promise.all(first.map((u) => provisioner.waitUntilReady(u, { timeoutMs: 3_600_000 }))),
+    );
+    const burstWaits = burst.map((r) => (r.readyAt as number) - start).sort((a, b) => a - b);
+    // Then a signup every 20 s, faster than a host opens (60 s): the warm slots keep ahead.
+    const waits: number[] = [];
+    for (const user of userIds(24, 37)) {
+      await h.run(h.clock.sleep(20_000));
+      const at = h.clock.now();
+      await h.run(provisioner.claimUser(user));
+      const ready = await h.run(provisioner.waitUntilReady(user, { timeoutMs: 3_600_000 }));
+      waits.push((ready.readyAt as number) - at);
+    }
+    console.info(
+      `learned capacity: burst of 12 ready after ${burstWaits.map((ms) => ms / 1000).join(', ')} s; ` +
+        `later signups after at most ${Math.max(...waits) / 1000} s`,
+    );
+    expect(Math.max(...waits)).toBeLessThan(10_000);
+    const hosts = await h.store.listHosts();
+    expect(hosts.every((host) => host.capacity === 4)).toBe(true);
+    // Full hosts hold 3 users each; the rest are the warm slots (5), on at most two hosts.
+    const spare = hosts.filter((host) => host.used < host.capacity);
+    expect(spare.length).toBeLessThanOrEqual(2);
+    await provisioner.close();
+  }, 60_000);
+});
+
+describe('database-per-user: a limit known in advance', () => {
+  it('with maxDatabasesPerHost set to what Aura allows, a first burst waits for one host, not two', async () => {
+    const h = createHarness({
+      creationTimeMs: 60_000,
+      databaseCreationTimeMs: 2_000,
+      databasesPerGb: 1,
+      databaseLimitStatus: 402,
+      databaseNaming: 'auto',
+    });
+    const provisioner = h.newProvisioner({
+      instance: undefined,
+      placement: {
+        ...PLACEMENT,
+        host: { ...PLACEMENT.host, memory: '4GB' },
+        maxDatabasesPerHost: 4,
+      },
+      reconcileIntervalMs: 0,
+    });
+    const users = userIds(12, 38);
+    const start = h.clock.now();
+    await h.run(Promise.all(users.map((u) => provisioner.claimUser(u))));
+    const ready = await h.run(
+      Promise.all(users.map((u) => provisioner.waitUntilReady(u, { timeoutMs: 3_600_000 }))),
+    );
+    const waits = ready.map((r) => (r.readyAt as number) - start);
+    // Every host opens at once (60 s), none after a refusal: under two hosts' creation.
+    expect(Math.max(...waits)).toBeLessThan(120_000);
+    expect(h.events.filter((e) => e.type === 'failed')).toEqual([]);
+    await provisioner.close();
+  });
 });
 
 describe('database-per-user: a 200-signup burst under each reading', () => {

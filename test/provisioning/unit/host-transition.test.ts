@@ -182,22 +182,33 @@ describe('hostTransition: slots', () => {
     });
   });
 
-  it('learns a smaller capacity from a refusal, keeping at least what the host holds', () => {
-    expect(
-      hostTransition(ready({ capacity: 20, used: 9 }), { type: 'capacity-learned', held: 12 }, NOW),
-    ).toEqual({ ok: true, patch: { capacity: 12, used: 12 } });
-    expect(
-      hostTransition(
-        ready({ capacity: 20, used: 15 }),
-        { type: 'capacity-learned', held: 12 },
-        NOW,
-      ),
-    ).toEqual({ ok: true, patch: { capacity: 12, used: 15 } });
-    expect(
-      hostTransition(ready({ capacity: 20, used: 3 }), { type: 'capacity-learned', held: 0 }, NOW),
-    ).toEqual({ ok: true, patch: { capacity: 1, used: 3 } });
-    expect(
-      hostTransition(ready({ capacity: 10 }), { type: 'capacity-learned', held: 10 }, NOW),
-    ).toEqual({ ok: false, reason: 'unchanged' });
+  it('learns a smaller capacity from a refusal and gives the refused slot back, never below what the host holds', () => {
+    const learn = (fields: Partial<HostRecord>, held: number) =>
+      hostTransition(ready(fields), { type: 'capacity-learned', held }, NOW);
+    // 9 counted (the refused user's slot among them), 12 held: full at 12.
+    expect(learn({ capacity: 20, used: 9 }, 12)).toEqual({
+      ok: true,
+      patch: { capacity: 12, used: 12 },
+    });
+    // 15 counted: slots taken for creates still on their way stay counted; the refused one goes.
+    expect(learn({ capacity: 20, used: 15 }, 12)).toEqual({
+      ok: true,
+      patch: { capacity: 12, used: 14 },
+    });
+    expect(learn({ capacity: 20, used: 3 }, 0)).toEqual({
+      ok: true,
+      patch: { capacity: 1, used: 2 },
+    });
+    // Already known: each later refusal gives its slot back, down to what the host holds.
+    expect(learn({ capacity: 4, used: 13 }, 4)).toEqual({
+      ok: true,
+      patch: { capacity: 4, used: 12 },
+    });
+    expect(learn({ capacity: 4, used: 4 }, 4)).toEqual({ ok: false, reason: 'unchanged' });
+    // A later refusal never raises a capacity learned before.
+    expect(learn({ capacity: 4, used: 4 }, 6)).toEqual({
+      ok: true,
+      patch: { capacity: 4, used: 6 },
+    });
   });
 });
