@@ -55,3 +55,42 @@ describe('database-per-user: a slot freed in one process', () => {
     await Promise.all([one.close(), two.close()]);
   }, 60_000);
 });
+
+describe('database-per-user: a host made ready by another process', () => {
+  it('places at once the users this process left waiting for it (not at their next recheck)', async () => {
+    const h = createHarness({ creationTimeMs: 70_000, databaseCreationTimeMs: 2_000 });
+    const options = {
+      instance: undefined,
+      placement: PLACEMENT,
+      reconcileIntervalMs: 0,
+      poll: { expectedCreationMs: 70_000 },
+    };
+    let hostReadyAt = 0;
+    const one = h.newProvisioner({
+      ...options,
+      onEvent: (event) => {
+        if (event.type === 'ready' && !event.userId) hostReadyAt ||= h.clock.now();
+      },
+    });
+    // The other process cannot read the project's instances: only `one` can see the host start.
+    const listInstances = /^\/v2beta1\/organizations\/[^/]+\/projects\/[^/]+\/instances$/;
+    const blind = (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = new Request(input, init);
+      if (request.method === 'GET' && listInstances.test(new URL(request.url).pathname)) {
+        return Promise.resolve(new Response('unavailable', { status: 503 }));
+      }
+      return h.fetch(request);
+    };
+    const two = h.newProvisioner({ ...options, aura: h.newClient(blind as typeof fetch) });
+    const users = userIds(3, 39);
+    await h.run(Promise.all(users.map((u) => two.provisionUserDatabase(u))));
+    const ready = await h.run(
+      Promise.all(users.map((u) => two.waitUntilReady(u, { timeoutMs: 600_000 }))),
+    );
+    expect(hostReadyAt).toBeGreaterThan(0);
+    const waited = ready.map((r) => (r.readyAt ?? Number.POSITIVE_INFINITY) - hostReadyAt);
+    // A database create (2 s) and its read after the host runs, not the 30 s recheck.
+    expect(Math.max(...waited)).toBeLessThan(10_000);
+    await Promise.all([one.close(), two.close()]);
+  }, 60_000);
+});
