@@ -1,4 +1,5 @@
 import type { Clock } from '../kernel/clock.js';
+import type { Logger } from '../kernel/logger.js';
 import type { CredentialStore, DatabaseUse } from '../records/store.js';
 import { UserClientConfigurationError } from './errors.js';
 
@@ -23,7 +24,8 @@ export const USE_RECORDING_DEFAULTS = {
 /**
  * Notes when users use their clients and tells the store (`recordUse`) in the background: batched,
  * at most one write per user per `intervalMs`, never on the caller's path (`note` is a `Map`
- * lookup). A store write that fails is dropped: the next use after the interval writes again.
+ * lookup). A store write that fails is logged (a warning) and its users are written again at their
+ * next use, interval or not: a store that keeps failing shows in the logs, not in paused users.
  *
  * @example
  * ```ts
@@ -47,8 +49,9 @@ export function createUseRecorder(options: {
   store: CredentialStore;
   clock: Clock;
   recordUse?: RecordUseOption | undefined;
+  logger?: Logger | undefined;
 }): UseRecorder | undefined {
-  const { store, clock, recordUse } = options;
+  const { store, clock, recordUse, logger } = options;
   if (recordUse === undefined || recordUse === false) return undefined;
   if (typeof store.recordUse !== 'function') {
     throw new UserClientConfigurationError(
@@ -76,7 +79,15 @@ export function createUseRecorder(options: {
     pending = new Map();
     const now = clock.now();
     for (const [userId, at] of queued) if (now - at >= intervalMs) queued.delete(userId);
-    if (uses.length > 0) await write(uses).catch(() => {});
+    if (uses.length === 0) return;
+    await write(uses).catch((error: unknown) => {
+      // Not written: the next use of each of these users writes again.
+      for (const { userId, at } of uses) if (queued.get(userId) === at) queued.delete(userId);
+      logger?.warn?.('recording use failed; written again at the next use', {
+        users: uses.length,
+        error: String(error),
+      });
+    });
   };
   const flush = async () => {
     await batch;

@@ -1,4 +1,5 @@
 import { type Clock, systemClock } from '../kernel/clock.js';
+import type { Logger } from '../kernel/logger.js';
 import type { CredentialCipher } from '../records/cipher.js';
 import type { CredentialStore } from '../records/store.js';
 import { type ProvisioningEventSource, sharedCacheSettings } from './cache-options.js';
@@ -137,6 +138,8 @@ export interface UserQueryClientsOptions extends QueryClientForUserOptions {
    * a query. Needs a store with `recordUse` (every shipped store has it). Default off.
    */
   recordUse?: RecordUseOption;
+  /** Where the clients' background work reports what went wrong (a failed `recordUse` write). */
+  logger?: Logger;
 }
 
 /**

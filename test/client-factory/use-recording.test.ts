@@ -73,6 +73,37 @@ describe('recording use (recordUse option)', () => {
     expect(ok.batches).toEqual([[{ userId: 'u1', at: ok.clock.now() }]]);
   });
 
+  it('logs a failed write without the store error reaching anyone, and writes those users again at their next use', async () => {
+    const warnings: string[] = [];
+    const logger = {
+      warn: (message: string, fields?: Record<string, unknown>) =>
+        warnings.push(`${message} ${JSON.stringify(fields)}`),
+    };
+    const t = clientsOver(recordingWorld(), { recordUse: { intervalMs: 60_000 }, logger });
+    await t.putRecord('u1');
+    const recordUse = t.store.recordUse?.bind(t.store);
+    let failures = 1;
+    t.store.recordUse = async (uses) => {
+      if (failures-- > 0) throw new Error('connection terminated');
+      await recordUse?.(uses);
+    };
+    await t.clients.driverFor('u1');
+    await t.clock.advance(1_000);
+    await settle();
+    expect(warnings).toEqual([
+      'recording use failed; written again at the next use {"users":1,"error":"Error: connection terminated"}',
+    ]);
+    expect((await t.store.get('u1'))?.lastUsedAt).toBeNull();
+    // Used again well within the interval: written this time, not an interval later.
+    await t.clock.advance(5_000);
+    await t.clients.driverFor('u1');
+    const at = t.clock.now();
+    await t.clock.advance(1_000);
+    await settle();
+    expect((await t.store.get('u1'))?.lastUsedAt).toBe(at);
+    await t.clients.closeAll();
+  });
+
   it('counts Query API clients too, and refuses the option for a store without recordUse', async () => {
     const t = recordingWorld();
     await t.putRecord('u1');
