@@ -174,28 +174,37 @@ describe('database-per-user: capacity is learned from Aura', () => {
   }
 });
 
+/**
+ * 4 GB hosts that hold 4 databases (1 per GB, refused with 402, Aura-named), hosts created in
+ * 60 s: `users` sign up at once. Their signup -> ready times, sorted.
+ */
+async function firstBurst(users: string[], maxDatabasesPerHost?: number) {
+  const h = createHarness({
+    creationTimeMs: 60_000,
+    databaseCreationTimeMs: 2_000,
+    databasesPerGb: 1,
+    databaseLimitStatus: 402,
+    databaseNaming: 'auto',
+  });
+  const host = { ...PLACEMENT.host, memory: '4GB' };
+  const provisioner = h.newProvisioner({
+    instance: undefined,
+    placement: { ...PLACEMENT, host, ...(maxDatabasesPerHost ? { maxDatabasesPerHost } : {}) },
+    reconcileIntervalMs: 0,
+  });
+  const start = h.clock.now();
+  await h.run(Promise.all(users.map((u) => provisioner.claimUser(u))));
+  const ready = await h.run(
+    Promise.all(users.map((u) => provisioner.waitUntilReady(u, { timeoutMs: 3_600_000 }))),
+  );
+  const waits = ready.map((r) => (r.readyAt as number) - start).sort((a, b) => a - b);
+  return { h, provisioner, waits };
+}
+
 describe('database-per-user: after a capacity is learned', () => {
   it('each later signup waits for a database create, not for a host, and the hosts stay full', async () => {
-    const h = createHarness({
-      creationTimeMs: 60_000,
-      databaseCreationTimeMs: 2_000,
-      databasesPerGb: 1,
-      databaseLimitStatus: 402,
-      databaseNaming: 'auto',
-    });
-    const provisioner = h.newProvisioner({
-      instance: undefined,
-      placement: { ...PLACEMENT, host: { ...PLACEMENT.host, memory: '4GB' } },
-      reconcileIntervalMs: 0,
-    });
     // A first burst teaches the capacity (4 a host, neo4j counted) from Aura's refusal.
-    const first = userIds(12, 36);
-    const start = h.clock.now();
-    await h.run(Promise.all(first.map((u) => provisioner.claimUser(u))));
-    const burst = await h.run(
-      Promise.all(first.map((u) => provisioner.waitUntilReady(u, { timeoutMs: 3_600_000 }))),
-    );
-    const burstWaits = burst.map((r) => (r.readyAt as number) - start).sort((a, b) => a - b);
+    const { h, provisioner, waits: burstWaits } = await firstBurst(userIds(12, 36));
     // Then a signup every 20 s, faster than a host opens (60 s): the warm slots keep ahead.
     const waits: number[] = [];
     for (const user of userIds(24, 37)) {
@@ -221,29 +230,7 @@ describe('database-per-user: after a capacity is learned', () => {
 
 describe('database-per-user: a limit known in advance', () => {
   it('with maxDatabasesPerHost set to what Aura allows, a first burst waits for one host, not two', async () => {
-    const h = createHarness({
-      creationTimeMs: 60_000,
-      databaseCreationTimeMs: 2_000,
-      databasesPerGb: 1,
-      databaseLimitStatus: 402,
-      databaseNaming: 'auto',
-    });
-    const provisioner = h.newProvisioner({
-      instance: undefined,
-      placement: {
-        ...PLACEMENT,
-        host: { ...PLACEMENT.host, memory: '4GB' },
-        maxDatabasesPerHost: 4,
-      },
-      reconcileIntervalMs: 0,
-    });
-    const users = userIds(12, 38);
-    const start = h.clock.now();
-    await h.run(Promise.all(users.map((u) => provisioner.claimUser(u))));
-    const ready = await h.run(
-      Promise.all(users.map((u) => provisioner.waitUntilReady(u, { timeoutMs: 3_600_000 }))),
-    );
-    const waits = ready.map((r) => (r.readyAt as number) - start);
+    const { h, provisioner, waits } = await firstBurst(userIds(12, 38), 4);
     // Every host opens at once (60 s), none after a refusal: under two hosts' creation.
     expect(Math.max(...waits)).toBeLessThan(120_000);
     expect(h.events.filter((e) => e.type === 'failed')).toEqual([]);
