@@ -52,6 +52,8 @@ const hasRoomFor = (host: HostRecord): boolean =>
 
 /** Attempts at a compare-and-set on one host before moving on to the next. */
 const CAS_ATTEMPTS = 5;
+/** Attempts at a change that must land (a slot handed back, a capacity learned) before giving up. */
+const SETTLE_ATTEMPTS = 1_000;
 
 /**
  * The multi-database instances that hold users' databases: hands out slots
@@ -165,16 +167,24 @@ export class HostPool {
 
   /**
    * Moves the host holding `instanceId` by `event` (a compare-and-set, read
-   * again on a lost race). The new record, or `undefined` when the event does
-   * not move it or the races were all lost.
+   * again on a lost race, until it lands: a slot handed back must not be lost
+   * to a busy host, where many users take slots at once). The new record, or
+   * `undefined` when the event does not move it (or the host is gone).
    */
   async #applyToHostOf(instanceId: string, event: HostEvent): Promise<HostRecord | undefined> {
     const { hosts } = this.#deps;
     let host = (await hosts.listHosts()).find((h) => h.instanceId === instanceId) ?? null;
-    for (let attempt = 0; host && attempt < CAS_ATTEMPTS; attempt++) {
+    // Each lost race is another writer's success, so this ends; the bound is a safety net.
+    for (let attempt = 0; host && attempt < SETTLE_ATTEMPTS; attempt++) {
       const next = await this.#apply(host, event);
       if (next !== null) return next;
       host = await hosts.getHost(host.hostName);
+    }
+    if (host) {
+      this.#deps.logger.warn?.('a host change lost every race; reconcile counts it again', {
+        hostName: host.hostName,
+        event: event.type,
+      });
     }
     return undefined;
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PLACEMENT_DEFAULTS } from '../../../src/provisioning/placement.js';
-import { createHarness, userIds } from '../harness.js';
+import { createHarness, userIds, wrapStore } from '../harness.js';
 import { PLACEMENT } from '../placement.js';
 
 describe('database-per-user: two processes on one store', () => {
@@ -93,4 +93,44 @@ describe('database-per-user: a host made ready by another process', () => {
     expect(Math.max(...waited)).toBeLessThan(10_000);
     await Promise.all([one.close(), two.close()]);
   }, 60_000);
+});
+
+describe('database-per-user: a slot handed back on a busy host', () => {
+  it('lands however many writers change the host first (a slot lost there was never used again)', async () => {
+    const h = createHarness({ creationTimeMs: 60_000, databaseCreationTimeMs: 2_000 });
+    // Another writer changes the host just before each of the first 20 hand-backs' writes, as
+    // dozens of users taking slots at once on one host do: every such write loses its race.
+    let raced = 0;
+    const store = wrapStore(
+      h.store,
+      async (method, args, run) => {
+        const [hostName, , patch] = args as [string, number, { used?: number }];
+        if (method === ('updateHost' as never) && patch.used !== undefined && raced < 20) {
+          const current = await h.store.getHost(hostName);
+          if (current && patch.used < current.used) {
+            raced++;
+            await h.store.updateHost(hostName, current.version, {});
+          }
+        }
+        return run();
+      },
+      { hosts: true },
+    );
+    const provisioner = h.newProvisioner({
+      store,
+      instance: undefined,
+      placement: PLACEMENT,
+      reconcileIntervalMs: 0,
+    });
+    const [first, second] = userIds(2, 40) as [string, string];
+    for (const user of [first, second]) {
+      await h.run(provisioner.provisionUserDatabase(user));
+      await h.run(provisioner.waitUntilReady(user, { timeoutMs: 600_000 }));
+    }
+    expect((await h.store.listHosts())[0]?.used).toBe(3);
+    await h.run(provisioner.deprovisionUserDatabase(first));
+    expect(raced).toBe(20);
+    expect((await h.store.listHosts())[0]?.used).toBe(2);
+    await provisioner.close();
+  });
 });
