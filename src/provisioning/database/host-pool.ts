@@ -78,6 +78,8 @@ export class HostPool {
   readonly #learned = new Map<string, number>();
   /** The one look at the waiting users' records under way (see `#pruneWaiting`). */
   #pruning: Promise<void> | undefined;
+  /** The look that follows it, shared by the callers that asked after it began. */
+  #nextPruning: Promise<void> | undefined;
 
   constructor(deps: HostPoolDeps) {
     this.#deps = deps;
@@ -468,18 +470,34 @@ export class HostPool {
       .map((r) => r.userId);
   }
 
-  /** Forgets the users waiting here whose record is no longer pending (one look at a time). */
+  /**
+   * Forgets the users waiting here whose record is no longer pending. One
+   * look at a time; a look that began before this call may predate a
+   * placement this call must see (another process's), so the call waits for
+   * it and then for a fresh look, which every caller meanwhile shares.
+   */
   #pruneWaiting(): Promise<void> {
-    this.#pruning ??= (async () => {
-      const userIds = [...this.#waiting];
-      const records = await Promise.all(userIds.map((userId) => this.#deps.users.get(userId)));
-      userIds.forEach((userId, i) => {
-        if (records[i]?.status !== 'pending') this.#waiting.delete(userId);
+    if (this.#nextPruning) return this.#nextPruning;
+    const look = (): Promise<void> => {
+      this.#pruning = (async () => {
+        const userIds = [...this.#waiting];
+        const records = await Promise.all(userIds.map((userId) => this.#deps.users.get(userId)));
+        userIds.forEach((userId, i) => {
+          if (records[i]?.status !== 'pending') this.#waiting.delete(userId);
+        });
+      })().finally(() => {
+        this.#pruning = undefined;
       });
-    })().finally(() => {
-      this.#pruning = undefined;
-    });
-    return this.#pruning;
+      return this.#pruning;
+    };
+    if (!this.#pruning) return look();
+    this.#nextPruning = this.#pruning
+      .catch(() => {})
+      .then(() => {
+        this.#nextPruning = undefined;
+        return look();
+      });
+    return this.#nextPruning;
   }
 
   /** Forgets a waiting user (placed elsewhere, deprovisioned). */
