@@ -1,7 +1,7 @@
 import { isAuraError } from '../../aura/errors/base.js';
 import type { Database } from '../../aura/schemas-v2.js';
 import { databaseNameForUser } from '../../records/database-name.js';
-import type { UserDatabaseRecord } from '../../records/record.js';
+import { DATABASE_HELD_ELSEWHERE, type UserDatabaseRecord } from '../../records/record.js';
 import { classifyCreateFailure } from '../classify.js';
 import { PLACEMENT_DEFAULTS } from '../placement.js';
 import { readAllRecords } from '../reconcile-snapshot.js';
@@ -192,7 +192,10 @@ export async function runDatabaseStatus(
       databaseId: found.id,
       databaseName: found.name ?? found.id,
     });
-    if (!renamed) return;
+    if (!renamed) {
+      await letGoIfHeldElsewhere(rt, record, instanceId);
+      return;
+    }
     record = renamed;
   }
   if (!found) {
@@ -245,6 +248,27 @@ export async function runDatabaseStatus(
   } else if (next.nextCheckAt !== null) {
     await rt.scheduler.schedule(userId, next.nextCheckAt, 'high');
   }
+}
+
+/**
+ * After a `database-named` that was not applied: a record that moved is left to whoever moved
+ * it. One whose version is unchanged was refused by the store because another user's record
+ * holds that database (one database, one user): the user's name on the host names another
+ * user's database, so nothing there is provably theirs. It lets go of the host without touching
+ * any database (as a database found lost): failed for an operator to retry, its slot given back.
+ */
+async function letGoIfHeldElsewhere(
+  rt: DatabaseStepDeps,
+  record: UserDatabaseRecord,
+  instanceId: string,
+): Promise<void> {
+  const current = await rt.store.get(record.userId);
+  if (current?.version !== record.version) return;
+  const reason = DATABASE_HELD_ELSEWHERE;
+  const lost = await applyEvent(rt, current, { type: 'lost', reason, reprovision: false });
+  if (!lost) return;
+  await rt.hosts.release(instanceId);
+  rt.emit({ type: 'failed', userId: record.userId, reason, retryable: false });
 }
 
 /**
