@@ -330,6 +330,16 @@ describe('the import rules of docs/ARCHITECTURE.md', () => {
     }
   });
 
+  it("counts a host's free slots in one place, freeSlotsOf, which every summary of a host reuses", () => {
+    const counting = files
+      .map((file) => posix(file))
+      .filter((file) => file !== 'src/provisioning/database/host-transition.ts')
+      .filter((file) =>
+        /capacity\s*-\s*[\w.]*used/.test(readFileSync(path.join(ROOT, file), 'utf8')),
+      );
+    expect(counting, 'files that count free slots themselves').toEqual([]);
+  });
+
   it('has no circular imports between layers', () => {
     const between = resolved
       .map((edge) => ({ from: layerOf(edge.from), to: layerOf(edge.to) }))

@@ -4,8 +4,11 @@ import { createInstanceStrategy } from './instance/index.js';
 import type { PlacementStrategy } from './placement-strategy.js';
 import type { Runtime } from './runtime.js';
 
-/** The database strategy's judgement of the hosts, for surveys run without a provisioner (the CLI). */
-export { judgeHosts } from './database/index.js';
+/**
+ * The database strategy's judgement of the hosts, its summary of one host and its count of a
+ * host's free slots, for surveys and reports made without a provisioner (the CLI).
+ */
+export { freeSlotsOf, hostSummary, judgeHosts } from './database/index.js';
 
 /** The strategies a provisioner runs, and the one each record belongs to. */
 export interface Strategies {

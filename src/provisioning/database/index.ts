@@ -8,6 +8,8 @@ import { discardHostedDatabase } from './unowned-database.js';
 
 export { judgeHosts } from './host-judgement.js';
 export { HostPool } from './host-pool.js';
+export { freeSlotsOf } from './host-transition.js';
+export { hostSummary } from './reconcile-hosts.js';
 
 /**
  * The `database-per-user` placement: a database per user on shared

@@ -7,6 +7,7 @@ import type { Survey } from '../reconcile-survey.js';
 import type { DuplicatePolicy } from '../reconcile-unowned.js';
 import type { Runtime } from '../runtime.js';
 import type { HostPool } from './host-pool.js';
+import { freeSlotsOf } from './host-transition.js';
 import { handleUnownedDatabase } from './unowned-database.js';
 
 /**
@@ -40,14 +41,23 @@ export async function reconcileHosts(
   await hosts.ensureCapacity();
 }
 
-function hostSummary(host: HostRecord, users: ReadonlyMap<string, number>): HostSummary {
+/**
+ * One host as a report shows it: its slots as stored, the free ones, and the users the records
+ * place on it (`users`, from {@link usersByHost}). Pure.
+ *
+ * @example
+ * ```ts
+ * hosts.map((host) => hostSummary(host, usersByHost(records)));
+ * ```
+ */
+export function hostSummary(host: HostRecord, users: ReadonlyMap<string, number>): HostSummary {
   return {
     hostName: host.hostName,
     instanceId: host.instanceId,
     status: host.status,
     capacity: host.capacity,
     used: host.used,
-    free: Math.max(0, host.capacity - host.used),
+    free: freeSlotsOf(host),
     users: host.instanceId ? (users.get(host.instanceId) ?? 0) : 0,
   };
 }
