@@ -330,6 +330,22 @@ describe('the import rules of docs/ARCHITECTURE.md', () => {
     }
   });
 
+  it('lets the shared engine (drift, survey, reconcile) reach the hosts only through the strategy', () => {
+    const wiring = ['src/provisioning/strategies.ts', 'src/provisioning/build-runtime.ts'];
+    const reaching = files
+      .map((file) => posix(file))
+      .filter((file) => file.startsWith('src/provisioning/') && !wiring.includes(file))
+      .filter((file) => !file.startsWith('src/provisioning/database/'))
+      .filter((file) =>
+        /\brt\.hosts\b|Pick<\s*Runtime,[^>]*'hosts'/.test(
+          readFileSync(path.join(ROOT, file), 'utf8'),
+        ),
+      );
+    expect(reaching, 'files that take the hosts from the runtime, not from the strategy').toEqual(
+      [],
+    );
+  });
+
   it("counts a host's free slots in one place, freeSlotsOf, which every summary of a host reuses", () => {
     const counting = files
       .map((file) => posix(file))
