@@ -55,9 +55,9 @@ const KNOWN_CYCLE_EDGES: readonly { from: string; to: string; fix: string }[] = 
 
 /**
  * The placements' folders (see `src/provisioning/strategies.ts`): each strategy's internals are
- * its own. From outside its folder only these imports reach in: the dispatch point, the wiring
- * that builds the runtime, and the runtime's type of the host pool. The two folders never import
- * each other.
+ * its own. From outside its folder only these imports reach in: the dispatch point and the
+ * wiring that builds the runtime (and the host pool, which it hands to the dispatch point, never
+ * to the runtime). The two folders never import each other.
  */
 const STRATEGY_FOLDERS: Readonly<Record<string, readonly string[]>> = {
   'src/provisioning/instance/': [
@@ -67,7 +67,6 @@ const STRATEGY_FOLDERS: Readonly<Record<string, readonly string[]>> = {
   'src/provisioning/database/': [
     'src/provisioning/strategies.ts → src/provisioning/database/index.ts',
     'src/provisioning/build-runtime.ts → src/provisioning/database/index.ts',
-    'src/provisioning/runtime.ts → src/provisioning/database/host-pool.ts',
   ],
 };
 

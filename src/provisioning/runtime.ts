@@ -7,7 +7,6 @@ import type { ProvisioningEventInfo } from '../records/events.js';
 import type { UserDatabaseRecord } from '../records/record.js';
 import type { CredentialStore } from '../records/store.js';
 import { forgetCreating } from './creating-users.js';
-import type { HostPool } from './database/host-pool.js';
 import type { IdleReader } from './idle-reader.js';
 import { plannedWait, waitsForCheck } from './next-check.js';
 import type { NameOwnership } from './ownership.js';
@@ -70,8 +69,6 @@ export interface Runtime {
   /** Spends idle rate budget on extra status reads of the longest-waiting creating users. */
   idleReader: IdleReader;
   probe: ReadinessProbe | undefined;
-  /** The shared hosts, with the `database-per-user` placement; `undefined` otherwise. */
-  hosts: HostPool | undefined;
   /**
    * Whether the probe is followed, per user and overall: a user whose probe said ready while
    * the read still saw creating is read on the status policy from then on, and a probe found
