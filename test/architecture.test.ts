@@ -329,6 +329,12 @@ describe('the import rules of docs/ARCHITECTURE.md', () => {
     }
   });
 
+  it("keeps the hosted user's moves in the database strategy: the shared state machine names none", () => {
+    const shared = readFileSync(path.join(ROOT, 'src/provisioning/transition.ts'), 'utf8');
+    const hosted = [...shared.matchAll(/'(host-awaited|database-[a-z]+)'/g)].map((m) => m[1]);
+    expect(hosted, 'hosted events in src/provisioning/transition.ts').toEqual([]);
+  });
+
   it('lets the shared engine (drift, survey, reconcile) reach the hosts only through the strategy', () => {
     const wiring = ['src/provisioning/strategies.ts', 'src/provisioning/build-runtime.ts'];
     const reaching = files
