@@ -55,9 +55,9 @@ const KNOWN_CYCLE_EDGES: readonly { from: string; to: string; fix: string }[] = 
 
 /**
  * The placements' folders (see `src/provisioning/strategies.ts`): each strategy's internals are
- * its own. From outside its folder only these imports reach in: the dispatch point, the wiring
- * that builds the runtime, and the runtime's type of the host pool. The two folders never import
- * each other.
+ * its own. From outside its folder only these imports reach in: the dispatch point and the
+ * wiring that builds the runtime (and the host pool, which it hands to the dispatch point, never
+ * to the runtime). The two folders never import each other.
  */
 const STRATEGY_FOLDERS: Readonly<Record<string, readonly string[]>> = {
   'src/provisioning/instance/': [
@@ -67,7 +67,6 @@ const STRATEGY_FOLDERS: Readonly<Record<string, readonly string[]>> = {
   'src/provisioning/database/': [
     'src/provisioning/strategies.ts → src/provisioning/database/index.ts',
     'src/provisioning/build-runtime.ts → src/provisioning/database/index.ts',
-    'src/provisioning/runtime.ts → src/provisioning/database/host-pool.ts',
   ],
 };
 
@@ -328,6 +327,38 @@ describe('the import rules of docs/ARCHITECTURE.md', () => {
       // Each allowed edge exists: a stale entry is deleted, not kept as a loophole.
       expect(allowed.filter((edge) => !reaching.includes(edge))).toEqual([]);
     }
+  });
+
+  it("keeps the hosted user's moves in the database strategy: the shared state machine names none", () => {
+    const shared = readFileSync(path.join(ROOT, 'src/provisioning/transition.ts'), 'utf8');
+    const hosted = [...shared.matchAll(/'(host-awaited|database-[a-z]+)'/g)].map((m) => m[1]);
+    expect(hosted, 'hosted events in src/provisioning/transition.ts').toEqual([]);
+  });
+
+  it('lets the shared engine (drift, survey, reconcile) reach the hosts only through the strategy', () => {
+    const wiring = ['src/provisioning/strategies.ts', 'src/provisioning/build-runtime.ts'];
+    const reaching = files
+      .map((file) => posix(file))
+      .filter((file) => file.startsWith('src/provisioning/') && !wiring.includes(file))
+      .filter((file) => !file.startsWith('src/provisioning/database/'))
+      .filter((file) =>
+        /\brt\.hosts\b|Pick<\s*Runtime,[^>]*'hosts'/.test(
+          readFileSync(path.join(ROOT, file), 'utf8'),
+        ),
+      );
+    expect(reaching, 'files that take the hosts from the runtime, not from the strategy').toEqual(
+      [],
+    );
+  });
+
+  it("counts a host's free slots in one place, freeSlotsOf, which every summary of a host reuses", () => {
+    const counting = files
+      .map((file) => posix(file))
+      .filter((file) => file !== 'src/provisioning/database/host-transition.ts')
+      .filter((file) =>
+        /capacity\s*-\s*[\w.]*used/.test(readFileSync(path.join(ROOT, file), 'utf8')),
+      );
+    expect(counting, 'files that count free slots themselves').toEqual([]);
   });
 
   it('has no circular imports between layers', () => {

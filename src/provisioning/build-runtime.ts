@@ -28,13 +28,14 @@ import { InProcessScheduler } from './scheduler.js';
 
 /**
  * Checks the provisioner's options (each mistake a `ProvisioningConfigurationError`)
- * and builds the engine's runtime from them, emitting events to `events`.
+ * and builds the engine's runtime from them, emitting events to `events`, and, with the
+ * `database-per-user` placement, the pool of shared hosts its strategy runs.
  * Internal: `createProvisioner` is the public way in.
  */
 export function buildRuntime(
   options: ProvisionerOptions,
   events: ProvisioningEvents,
-): { rt: Runtime; reconcileIntervalMs: number } {
+): { rt: Runtime; hosts: HostPool | undefined; reconcileIntervalMs: number } {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const prefix = checkPrefix(
@@ -142,7 +143,6 @@ export function buildRuntime(
   const rt: Runtime = {
     aura: options.aura,
     store,
-    hosts,
     cipher: options.cipher,
     scheduler,
     clock,
@@ -177,5 +177,5 @@ export function buildRuntime(
 
   // Attached once `rt` exists: making a user ready takes the whole engine.
   idleReader.onRunning((userId, instanceId) => markRunning(rt, userId, instanceId));
-  return { rt, reconcileIntervalMs };
+  return { rt, hosts, reconcileIntervalMs };
 }

@@ -1,7 +1,18 @@
+import type { HostRecord } from '../records/host-record.js';
 import type { LostCandidate } from './ownership.js';
 import type { Survey } from './reconcile-survey.js';
 import { isLive, type UnownedDeps } from './reconcile-unowned.js';
 import { applyEvent, type Runtime } from './runtime.js';
+
+/** How a placement with shared hosts heals what a survey found gone of them (its strategy's part). */
+export interface LostHosts {
+  /** Marks a host whose instance is gone (`failed`, `host-lost`): whether this call marked it. */
+  markLost(host: HostRecord): Promise<boolean>;
+  /** A fresh look at a hosted user's database the snapshot did not show: whether it is gone. */
+  databaseGone(candidate: LostCandidate): Promise<boolean>;
+  /** Gives back the slot of a database gone from a live host. */
+  release(instanceId: string): Promise<void>;
+}
 
 /**
  * What reconcile does with a user whose instance (or database, or host) is
@@ -38,14 +49,15 @@ const reasonOf = (candidate: LostCandidate) =>
  * since the snapshot is left to the next pass.
  */
 export async function healLost(
-  rt: UnownedDeps & Pick<Runtime, 'hosts'>,
+  rt: UnownedDeps,
   { judged }: Survey,
   policy: LostPolicy,
+  hosts: LostHosts | undefined,
 ): Promise<LostResource[]> {
   const healed: LostResource[] = [];
   for (const host of judged.goneHosts) {
-    if (!rt.hosts || !host.instanceId) continue;
-    if (await rt.hosts.markLost(host)) {
+    if (!hosts || !host.instanceId) continue;
+    if (await hosts.markLost(host)) {
       rt.emit({
         type: 'lost',
         instanceId: host.instanceId,
@@ -61,7 +73,7 @@ export async function healLost(
     }
   }
   for (const candidate of judged.lost) {
-    if (!(await confirmedGone(rt, candidate))) continue;
+    if (!(await confirmedGone(rt, candidate, hosts))) continue;
     const record = await rt.store.get(candidate.userId);
     if (!record || record.instanceId !== candidate.instanceId) continue;
     const reason = reasonOf(candidate);
@@ -80,8 +92,7 @@ export async function healLost(
       reason,
     });
     // Its database is gone from a live host: so is the slot it took (a new one is taken).
-    if (candidate.databaseName && !candidate.hostGone)
-      await rt.hosts?.release(candidate.instanceId);
+    if (candidate.databaseName && !candidate.hostGone) await hosts?.release(candidate.instanceId);
     if (reprovision) await rt.scheduler.schedule(record.userId, rt.clock.now());
     healed.push({
       what: candidate.databaseName ? 'database' : 'instance',
@@ -96,17 +107,11 @@ export async function healLost(
 
 /** A second look, after the records were read: the snapshot's absence is not proof alone. */
 async function confirmedGone(
-  rt: Pick<Runtime, 'aura' | 'hosts'>,
+  rt: Pick<Runtime, 'aura'>,
   candidate: LostCandidate,
+  hosts: LostHosts | undefined,
 ): Promise<boolean> {
   if (candidate.hostGone) return true;
   if (candidate.databaseName === undefined) return !(await isLive(rt, candidate.instanceId));
-  if (!rt.hosts) return false;
-  rt.hosts.invalidate(candidate.instanceId);
-  const databases = await rt.hosts.listDatabases(candidate.instanceId);
-  const { databaseId } = candidate;
-  const wanted = candidate.databaseName.toLowerCase();
-  return !databases.some((database) =>
-    databaseId === undefined ? database.name?.toLowerCase() === wanted : database.id === databaseId,
-  );
+  return hosts ? hosts.databaseGone(candidate) : false;
 }

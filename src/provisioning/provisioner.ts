@@ -92,10 +92,10 @@ export function checkUserId(userId: unknown): string {
 export function createProvisioner(options: ProvisionerOptions): Provisioner {
   const events = new ProvisioningEvents();
   if (options.onEvent) events.subscribe(options.onEvent);
-  const { rt, reconcileIntervalMs } = buildRuntime(options, events);
+  const { rt, hosts, reconcileIntervalMs } = buildRuntime(options, events);
   const { clock, logger, scheduler, probeTrust, prefix } = rt;
 
-  const strategies = createStrategies(rt);
+  const strategies = createStrategies(rt, hosts);
   /**
    * Deletes a user's database as its placement does: their instance, or their database on its
    * host. A hosted record is never handed to the instance delete: that would remove the host.

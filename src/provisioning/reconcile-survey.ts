@@ -13,6 +13,13 @@ import {
 } from './ownership.js';
 import { takeSnapshot } from './reconcile-snapshot.js';
 
+/** What a survey reads of a placement's shared hosts: their records, their project, its judgement. */
+export interface SurveyHosts {
+  records(): Promise<HostRecord[]>;
+  project(): AuraProject;
+  judge: HostJudge;
+}
+
 /** What a survey reads from: the engine's runtime, or the CLI's services. */
 export interface SurveyDeps {
   aura: AuraClient;
@@ -22,10 +29,8 @@ export interface SurveyDeps {
   prefix: string;
   /** How our names are told from another deployment's (resolved once). */
   names(): Promise<NameOwnership>;
-  /** With the `database-per-user` placement: the hosts, and their strategy's judgement. */
-  hosts?:
-    | { records(): Promise<HostRecord[]>; project(): AuraProject; judge: HostJudge }
-    | undefined;
+  /** With the `database-per-user` placement: the hosts, as their strategy reads them. */
+  hosts?: SurveyHosts | undefined;
   reconciling: {
     /** An unowned resource younger than this is never deleted. */
     graceMs: number;

@@ -1,11 +1,11 @@
 import type { UnownedKind } from '../records/events.js';
 import type { RecordPlacement, UserDatabaseRecord } from '../records/record.js';
-import { healLost, type LostPolicy, type LostResource } from './drift.js';
+import { healLost, type LostHosts, type LostPolicy, type LostResource } from './drift.js';
 import type { Snapshot } from './ownership.js';
 import type { OrphanAction, OrphanPolicy, RecordStep } from './reconcile-plan.js';
 import { planRecord } from './reconcile-plan.js';
 import { readAllRecords } from './reconcile-snapshot.js';
-import { type Survey, survey } from './reconcile-survey.js';
+import { type Survey, type SurveyHosts, survey } from './reconcile-survey.js';
 import { type DuplicatePolicy, retryFailed } from './reconcile-unowned.js';
 import { type EventDeps, type Runtime, type ScheduleDeps, tenantOf } from './runtime.js';
 
@@ -24,6 +24,11 @@ export interface ReconcileStrategy {
   resume(record: UserDatabaseRecord, step: Extract<RecordStep, { kind: 'resume' }>): Promise<void>;
   /** Removes what a failed record still holds before its retry. Whether the retry may go on. */
   discard(record: UserDatabaseRecord): Promise<boolean>;
+  /**
+   * The placement's shared hosts, as reconcile reaches them: what the survey reads of them,
+   * and how what it found gone is healed. Absent for a placement without hosts.
+   */
+  readonly hosts?: SurveyHosts & LostHosts;
   /** This placement's resources: those no record owns, by policy; the hosts' slots. */
   reconcileResources(
     found: Survey,
@@ -35,7 +40,7 @@ export interface ReconcileStrategy {
 /** What reconcile works with. */
 export type ReconcileDeps = EventDeps &
   ScheduleDeps &
-  Pick<Runtime, 'aura' | 'spec' | 'prefix' | 'emit' | 'hosts' | 'names' | 'reconciling'>;
+  Pick<Runtime, 'aura' | 'spec' | 'prefix' | 'emit' | 'names' | 'reconciling'>;
 
 /** Options of `reconcile`. */
 export interface ReconcileOptions {
@@ -123,9 +128,10 @@ export async function reconcile(
   },
 ): Promise<ReconcileReport> {
   const report: ReconcileReport = { resumed: 0, retried: 0, orphans: [], lost: [] };
+  const hosts = strategies.find((strategy) => strategy.hosts)?.hosts;
   let found: Survey;
   try {
-    found = await survey(rt, await tenantOf(rt));
+    found = await survey({ ...rt, hosts }, await tenantOf(rt));
   } catch (error) {
     // Aura could not be listed: resuming waiting records needs no proof, so it still happens
     // (best effort: the error callers see is the listing's).
@@ -137,7 +143,7 @@ export async function reconcile(
     throw error;
   }
   await resumeAndRetry(rt, strategies, found.snapshot, options.retryFailed !== false, report);
-  report.lost = await healLost(rt, found, options.lost);
+  report.lost = await healLost(rt, found, options.lost, hosts);
   for (const strategy of strategies) await strategy.reconcileResources(found, options, report);
   return report;
 }

@@ -7,14 +7,18 @@ import type { ProvisioningEventInfo } from '../records/events.js';
 import type { UserDatabaseRecord } from '../records/record.js';
 import type { CredentialStore } from '../records/store.js';
 import { forgetCreating } from './creating-users.js';
-import type { HostPool } from './database/host-pool.js';
 import type { IdleReader } from './idle-reader.js';
 import { plannedWait, waitsForCheck } from './next-check.js';
 import type { NameOwnership } from './ownership.js';
 import type { CreationTimeLearner, PollPolicy } from './poll-policy.js';
 import type { ProbeTrust } from './probe-trust.js';
 import type { PollScheduler } from './scheduler.js';
-import { type ProvisioningEvent, type TransitionContext, transition } from './transition.js';
+import {
+  type ProvisioningEvent,
+  type TransitionContext,
+  type TransitionResult,
+  transition,
+} from './transition.js';
 
 /** The instance every user gets: a create spec without the name (derived from the user id). */
 export type InstanceSpec = Omit<CreateInstanceInput, 'name'>;
@@ -70,8 +74,6 @@ export interface Runtime {
   /** Spends idle rate budget on extra status reads of the longest-waiting creating users. */
   idleReader: IdleReader;
   probe: ReadinessProbe | undefined;
-  /** The shared hosts, with the `database-per-user` placement; `undefined` otherwise. */
-  hosts: HostPool | undefined;
   /**
    * Whether the probe is followed, per user and overall: a user whose probe said ready while
    * the read still saw creating is read on the status policy from then on, and a probe found
@@ -137,12 +139,23 @@ export function contextOf(rt: TransitionDeps, userId: string): TransitionContext
  * `CredentialStoreError`s. A record that leaves `creating` is let go of by the
  * probe's trust and the idle reader.
  */
-export async function applyEvent(
+export function applyEvent(
   rt: EventDeps,
   record: UserDatabaseRecord,
   event: ProvisioningEvent,
 ): Promise<UserDatabaseRecord | null> {
-  const result = transition(record, event, contextOf(rt, record.userId));
+  return applyMove(rt, record, transition(record, event, contextOf(rt, record.userId)));
+}
+
+/**
+ * Writes the move a state machine decided for `record` (the shared {@link transition}, or a
+ * placement's own on top of it, given {@link contextOf} the user), as {@link applyEvent} does.
+ */
+export async function applyMove(
+  rt: EventDeps,
+  record: UserDatabaseRecord,
+  result: TransitionResult,
+): Promise<UserDatabaseRecord | null> {
   if (!result.ok) {
     rt.logger.debug?.('provisioning event ignored', {
       userId: record.userId,

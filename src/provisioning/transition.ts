@@ -1,6 +1,5 @@
 import type { UserDatabasePatch, UserDatabaseRecord } from '../records/record.js';
 import { idleTransition } from './idle/idle-transition.js';
-import { PLACEMENT_DEFAULTS } from './placement.js';
 import type { PollPolicy } from './poll-policy.js';
 import {
   failedRetryAt,
@@ -31,11 +30,6 @@ export type ProvisioningEvent =
    * nothing (a 429, or the request never left): the attempt is not counted.
    */
   | { type: 'create-deferred'; reason: string; retryAt: number; refused: boolean }
-  /**
-   * Placement `database-per-user`: no host has a free slot yet. The user waits
-   * (`waitingForHostSince`), woken by a host with room, or looked at again at `retryAt`.
-   */
-  | { type: 'host-awaited'; reason: string; retryAt: number }
   /** Aura refused the create for good or for now (`retryable`). */
   | { type: 'create-rejected'; reason: string; retryable: boolean }
   /** A status read of the creating instance. */
@@ -56,39 +50,6 @@ export type ProvisioningEvent =
    * attempts and history kept) or failed for an operator to retry.
    */
   | { type: 'lost'; reason: string; reprovision: boolean }
-  /**
-   * Placement `database-per-user`: a slot on a host is taken; the user's
-   * database is about to be created there (its name is fixed, so a lost
-   * answer is settled by listing the host's databases). First read at `readAt`.
-   */
-  | {
-      type: 'database-placed';
-      instanceId: string;
-      connectionUrl: string;
-      username: string;
-      databaseName: string;
-      readAt: number;
-    }
-  /** A listing of the host shows the user's database: `online` or not yet; next read at `readAt`. */
-  | { type: 'database-seen'; online: boolean; readAt: number }
-  /** The listing does not show it: the create is sent again (a duplicate is refused by name). */
-  | { type: 'database-resent'; readAt: number }
-  /**
-   * Aura answered the create (or a listing or a settled lost answer names the
-   * user's database): the record takes the database's id, and the name Aura
-   * reports (it may assign its own). Stored at once: the id owns the database.
-   */
-  | { type: 'database-named'; databaseId: string; databaseName: string }
-  /**
-   * Another user's lost create answer on the same host is about to be settled:
-   * the record's version moves, so an answer still on its way for it cannot be
-   * stored afterwards (it no longer matches the version it was sent from).
-   */
-  | { type: 'database-fenced' }
-  /** The host cannot take it after all (full): back to pending, to be placed again. */
-  | { type: 'database-unplaced' }
-  /** Aura refused the database for good or for now (`retryable`). */
-  | { type: 'database-rejected'; reason: string; retryable: boolean }
   /**
    * The idle policy pauses the user's instance (about to be asked of Aura; again, for an
    * instance Aura resumed on its own): the record says paused from now on.
@@ -114,8 +75,8 @@ export type TransitionResult =
   | { ok: true; patch: UserDatabasePatch }
   | { ok: false; reason: string };
 
-/** Reasons a record fails with that a later retry may cure. */
-const failed = (
+/** The move to `failed` with `reason`: retried later when `retryable` and attempts are left. */
+export const failed = (
   record: UserDatabaseRecord,
   reason: string,
   retryable: boolean,
@@ -135,7 +96,8 @@ const failed = (
 /** The statuses whose instance (or database) can be found lost. */
 const LOSABLE = new Set<UserDatabaseRecord['status']>(['ready', 'creating', 'paused', 'resuming']);
 
-const refuse = (record: UserDatabaseRecord, event: ProvisioningEvent): TransitionResult => ({
+/** Why an event does not apply to a record in its status. */
+export const refuse = (record: UserDatabaseRecord, event: { type: string }): TransitionResult => ({
   ok: false,
   reason: `${event.type} does not apply to a ${record.status} record`,
 });
@@ -152,61 +114,6 @@ const WITHOUT_RESOURCE = {
   readyAt: null,
 } as const satisfies UserDatabasePatch;
 
-/** The `creating` moves of a user whose database lives on a host (placement `database-per-user`). */
-function hostedTransition(
-  record: UserDatabaseRecord,
-  event: ProvisioningEvent,
-  ctx: TransitionContext,
-  since: number,
-): TransitionResult {
-  const { now } = ctx;
-  switch (event.type) {
-    case 'database-seen':
-      if (event.online) {
-        return {
-          ok: true,
-          patch: { status: 'ready', readyAt: now, nextCheckAt: null, lastError: null },
-        };
-      }
-      if (now - since >= PLACEMENT_DEFAULTS.databaseDeadlineMs) {
-        return failed(record, 'database-deadline-exceeded', true, ctx);
-      }
-      return { ok: true, patch: { nextCheckAt: event.readAt } };
-    case 'database-resent':
-      if (record.attempts >= ctx.maxCreateAttempts) {
-        return failed(record, 'too-many-create-attempts', true, ctx);
-      }
-      return {
-        ok: true,
-        patch: { attempts: record.attempts + 1, createRequestedAt: now, nextCheckAt: event.readAt },
-      };
-    case 'database-named':
-      return {
-        ok: true,
-        patch: { databaseId: event.databaseId, databaseName: event.databaseName },
-      };
-    case 'database-fenced':
-      return { ok: true, patch: { nextCheckAt: record.nextCheckAt } };
-    case 'database-unplaced':
-      return {
-        ok: true,
-        patch: {
-          status: 'pending',
-          instanceId: null,
-          connectionUrl: null,
-          username: null,
-          databaseId: null,
-          createRequestedAt: null,
-          nextCheckAt: now,
-        },
-      };
-    case 'database-rejected':
-      return failed(record, event.reason, event.retryable, ctx);
-    default:
-      return refuse(record, event);
-  }
-}
-
 /**
  * The provisioning state machine, as a pure function: given a record and an
  * event, the patch to compare-and-set, or why the event does not apply.
@@ -219,10 +126,9 @@ function hostedTransition(
  * failed --retry--> pending                    any --deprovision--> deleting
  * ready --lost--> pending (reprovision) or failed
  * ```
- * With the `database-per-user` placement, a user's database is created on a
- * shared host: `pending --database-placed--> creating --database-seen online--> ready`,
- * `creating --database-unplaced--> pending` (the host was full after all),
- * `creating --database-resent / database-rejected / deadline--> creating / failed`.
+ * The moves both placements share (`retry`, `deprovision`, `lost`) and those of
+ * `instance-per-user`; a `database-per-user` user's database moves are its
+ * strategy's (`database/hosted-transition.ts`), which hands every other event here.
  * A failed record is retryable when its `nextCheckAt` is set. The idle policy
  * (instance-per-user only, see `idle/idle-transition.ts`):
  * `ready --pause-requested--> paused --resume-requested--> resuming --status running--> ready`.
@@ -293,43 +199,14 @@ export function transition(
           };
         case 'create-rejected':
           return failed(record, event.reason, event.retryable, ctx);
-        case 'host-awaited':
-          return {
-            ok: true,
-            patch: {
-              lastError: event.reason,
-              nextCheckAt: event.retryAt,
-              waitingForHostSince: record.waitingForHostSince ?? now,
-              attempts: Math.max(0, record.attempts - 1),
-            },
-          };
-        case 'database-placed':
-          return {
-            ok: true,
-            patch: {
-              status: 'creating',
-              instanceId: event.instanceId,
-              connectionUrl: event.connectionUrl,
-              username: event.username,
-              encryptedPassword: null,
-              databaseName: event.databaseName,
-              databaseId: null,
-              attempts: record.attempts + 1,
-              createRequestedAt: now,
-              lastError: null,
-              waitingForHostSince: null,
-              nextCheckAt: event.readAt,
-            },
-          };
         default:
           return refuse(record, event);
       }
     case 'creating': {
       const since = record.createRequestedAt ?? record.updatedAt;
-      // A hosted user's instance is the host: its status says nothing about the user's database.
-      if (record.placement === 'database-per-user') {
-        return hostedTransition(record, event, ctx, since);
-      }
+      // A hosted user's instance is the host: its status says nothing about the user's database
+      // (the database strategy's own moves, `database/hosted-transition.ts`, read that).
+      if (record.placement === 'database-per-user') return refuse(record, event);
       if (event.type === 'status-seen') {
         if (event.status === 'running') {
           return {

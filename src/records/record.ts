@@ -104,6 +104,13 @@ export interface UserDatabaseRecord {
   updatedAt: number;
 }
 
+/**
+ * The `lastError` of a `database-per-user` record that let go of its database because another
+ * user's record holds it (one database, one user): it fails, holding nothing, for an operator
+ * to retry.
+ */
+export const DATABASE_HELD_ELSEWHERE = 'database-held-by-another-user';
+
 /** What `claim` inserts. The store sets `version`, `createdAt` and `updatedAt` (and `lastUsedAt` to `null`). */
 export type NewUserDatabaseRecord = Omit<
   UserDatabaseRecord,

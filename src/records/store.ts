@@ -56,7 +56,10 @@ export type ListOrder = 'due' | 'userId';
 /**
  * Where provisioning keeps one record per user. Implementations must make
  * `claim` atomic (insert if absent) and `update` a compare-and-set on
- * `version`, so that any number of processes can race safely. Every
+ * `version`, so that any number of processes can race safely. One database,
+ * one user: no two records ever hold the same `instanceId` and `databaseId`
+ * (both set), whichever writes first (the SQL stores keep it with a partial
+ * unique index on `(instance_id, database_id)`). Every
  * store passes the shared conformance suite (`test/stores/store-conformance.ts`).
  *
  * Shipped: `MemoryCredentialStore`, `PostgresCredentialStore`
@@ -68,13 +71,28 @@ export interface CredentialStore {
   /**
    * Inserts `record` with `version` 1 if the user has none; otherwise
    * returns the existing record untouched. Exactly one of any number of
-   * concurrent claims for a user gets `claimed: true`.
+   * concurrent claims for a user gets `claimed: true`. A new record whose
+   * `instanceId` and `databaseId` another record holds is not inserted: a
+   * `CredentialStoreError`, as for an `instanceName` another record has.
    */
   claim(record: NewUserDatabaseRecord): Promise<ClaimResult>;
   /**
    * Applies `patch` if the record's version is still `expectedVersion`,
    * bumping the version and `updatedAt`. Returns the new record, or `null`
-   * if the record changed meanwhile or is gone (the caller re-reads).
+   * if the record changed meanwhile or is gone (the caller re-reads). Also
+   * `null`, with nothing changed and nothing thrown, when the patched record
+   * would hold the `instanceId` and `databaseId` another record holds: of
+   * two records racing to take one database, exactly one gets it. A caller
+   * that re-reads and finds its version unchanged knows the database was
+   * another user's.
+   *
+   * @example
+   * ```ts
+   * const named = await store.update(userId, record.version, { databaseId: 'db-1' });
+   * if (named === null && (await store.get(userId))?.version === record.version) {
+   *   // another user's record holds db-1 on this instance
+   * }
+   * ```
    */
   update(
     userId: string,

@@ -1,5 +1,5 @@
 import { type Clock, systemClock } from '../kernel/clock.js';
-import { ProvisioningConfigurationError } from '../records/errors.js';
+import { CredentialStoreError, ProvisioningConfigurationError } from '../records/errors.js';
 import type {
   HostClaimResult,
   HostPatch,
@@ -76,6 +76,11 @@ export class MemoryCredentialStore implements CredentialStore, HostStore {
   async claim(record: NewUserDatabaseRecord): Promise<ClaimResult> {
     const existing = this.#records.get(record.userId);
     if (existing) return { claimed: false, record: { ...existing } };
+    if (this.#holdsDatabase(record)) {
+      throw new CredentialStoreError('claim', 'another record holds the database', {
+        userId: record.userId,
+      });
+    }
     const now = this.#clock.now();
     const inserted: UserDatabaseRecord = {
       ...record,
@@ -105,8 +110,30 @@ export class MemoryCredentialStore implements CredentialStore, HostStore {
       createdAt: current.createdAt,
       updatedAt: this.#clock.now(),
     };
+    // Only a patch that moves the instance or the database id can make the pair clash.
+    const moves = patch.instanceId !== undefined || patch.databaseId !== undefined;
+    if (moves && this.#holdsDatabase(updated)) return null;
     this.#records.set(userId, updated);
     return { ...updated };
+  }
+
+  /**
+   * Whether a record other than `record`'s user holds its database: the same instance and
+   * database id, both set (as the SQL stores' partial unique index sees it).
+   */
+  #holdsDatabase(record: Pick<UserDatabaseRecord, 'userId' | 'instanceId' | 'databaseId'>) {
+    const { userId, instanceId, databaseId } = record;
+    if (instanceId === null || databaseId === null) return false;
+    for (const other of this.#records.values()) {
+      if (
+        other.userId !== userId &&
+        other.instanceId === instanceId &&
+        other.databaseId === databaseId
+      ) {
+        return true;
+      }
+    }
+    return false;
   }
 
   async delete(userId: string, expectedVersion?: number): Promise<boolean> {

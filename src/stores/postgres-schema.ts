@@ -1,5 +1,9 @@
 import type { HostRecord } from '../records/host-record.js';
-import { PROVISIONING_STATUSES, RECORD_PLACEMENTS } from '../records/record.js';
+import {
+  DATABASE_HELD_ELSEWHERE,
+  PROVISIONING_STATUSES,
+  RECORD_PLACEMENTS,
+} from '../records/record.js';
 import {
   POSTGRES_STORE_DEFAULTS,
   parseTableName,
@@ -99,6 +103,39 @@ export function userDatabasesTableStatements(table: TableName, columns: Resolved
     `alter table ${table.qualified} add column if not exists ${col('waitingForHostSince')} timestamptz`,
     `alter table ${table.qualified} add column if not exists ${col('databaseId')} text`,
     `alter table ${table.qualified} add column if not exists ${col('lastUsedAt')} ${COLUMN_TYPES.lastUsedAt(col('lastUsedAt'))}`,
+    ...databaseUniqueStatements(table, columns),
+  ];
+}
+
+/**
+ * One database, one user: a partial unique index on (instance id, database id), database id
+ * set. An earlier version could, in a race, leave two records holding one database; before the
+ * index is made, the record that became ready first (then the oldest, then the lowest user id)
+ * keeps it, and each other one lets go of everything it held, as a database found lost: it
+ * fails with `database-held-by-another-user` for an operator to retry (a `deleting` one stays
+ * deleting, with nothing left to delete but its row). Nothing else changes, so running it again
+ * changes nothing.
+ */
+function databaseUniqueStatements(table: TableName, columns: ResolvedColumns): string[] {
+  const col = (field: UserDatabaseField) => columns.of(field).quoted;
+  const [t, status] = [table.qualified, col('status')];
+  const rank = (alias: string) =>
+    `(coalesce(${alias}.${col('readyAt')}, 'infinity'), ${alias}.${col('createdAt')}, ${alias}.${col('userId')})`;
+  const released = (
+    [
+      'instanceId',
+      'connectionUrl',
+      'username',
+      'encryptedPassword',
+      'databaseName',
+      'databaseId',
+      'createRequestedAt',
+      'readyAt',
+    ] as const
+  ).map((field) => `${col(field)} = null`);
+  return [
+    `update ${t} as mine set ${status} = case when mine.${status} = 'deleting' then 'deleting' else 'failed' end, ${col('lastError')} = '${DATABASE_HELD_ELSEWHERE}', ${col('nextCheckAt')} = case when mine.${status} = 'deleting' then now() end, ${released.join(', ')}, ${col('version')} = mine.${col('version')} + 1, ${col('updatedAt')} = now() where mine.${col('databaseId')} is not null and exists (select 1 from ${t} as other where other.${col('instanceId')} = mine.${col('instanceId')} and other.${col('databaseId')} = mine.${col('databaseId')} and ${rank('other')} < ${rank('mine')})`,
+    `create unique index if not exists ${indexName(table, '_instance_database_key')} on ${t} (${col('instanceId')}, ${col('databaseId')}) where ${col('databaseId')} is not null`,
   ];
 }
 

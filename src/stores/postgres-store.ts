@@ -35,7 +35,13 @@ import { PostgresHostTable } from './postgres-hosts.js';
 import { listPage, listStatement } from './postgres-list.js';
 import { compareAndSetUpdate, firstRowValues, insertIfAbsentSql } from './postgres-row.js';
 import { userDatabasesTableStatements } from './postgres-schema.js';
-import { checkUserId, checkUses, checkVersion, PATCHABLE_FIELDS } from './store-arguments.js';
+import {
+  checkUserId,
+  checkUses,
+  checkVersion,
+  isDatabaseClash,
+  PATCHABLE_FIELDS,
+} from './store-arguments.js';
 
 /** What a query answers: the rows (keyed by column name), and optionally their count. */
 export interface PostgresQueryResult {
@@ -193,7 +199,11 @@ export class PostgresCredentialStore implements CredentialStore, HostStore {
     );
   }
 
-  /** See {@link CredentialStore.update}: one `update ... where user_id = $1 and version = $2`. */
+  /**
+   * See {@link CredentialStore.update}: one `update ... where user_id = $1 and version = $2`.
+   * A database id another record holds on the same instance (the unique index `migrate()`
+   * makes) answers `null`, the record unchanged.
+   */
   async update(
     userId: string,
     expectedVersion: number,
@@ -209,10 +219,17 @@ export class PostgresCredentialStore implements CredentialStore, HostStore {
       PATCHABLE_FIELDS,
       this.#clock.now(),
     );
-    const rows = await this.#query('update', userId, text, values, [
-      patch?.encryptedPassword,
-      patch?.connectionUrl,
-    ]);
+    let rows: Record<string, unknown>[];
+    try {
+      rows = await this.#query('update', userId, text, values, [
+        patch?.encryptedPassword,
+        patch?.connectionUrl,
+      ]);
+    } catch (error) {
+      // Another record holds the database (the unique index): not applied, as a lost race.
+      if (isDatabaseClash(error, patch)) return null;
+      throw error;
+    }
     return rows[0] === undefined ? null : this.#parse('update', userId, rows[0]);
   }
 

@@ -1,4 +1,5 @@
 import { ProvisioningConfigurationError } from '../records/errors.js';
+import type { UserDatabasePatch } from '../records/record.js';
 import type { DatabaseUse } from '../records/store.js';
 import { USER_DATABASE_FIELDS, type UserDatabaseField } from './postgres-columns.js';
 
@@ -54,4 +55,16 @@ export function checkUses(uses: readonly DatabaseUse[]): DatabaseUse[] {
     latest.set(use.userId, Math.max(use.at, latest.get(use.userId) ?? 0));
   }
   return [...latest].map(([userId, at]) => ({ userId, at }));
+}
+
+/**
+ * Whether a failed `update` was refused by the one-database-one-user guarantee: a unique
+ * violation (SQLSTATE `23505`, the `cause` of the store's error) on a patch that sets an
+ * instance or a database id, and no instance name (the only other unique column a patch can
+ * set). The store answers `null` for it, as for a lost compare-and-set.
+ */
+export function isDatabaseClash(error: unknown, patch: UserDatabasePatch | undefined): boolean {
+  const code = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+  const moves = typeof patch?.databaseId === 'string' || typeof patch?.instanceId === 'string';
+  return code === '23505' && moves && patch?.instanceName === undefined;
 }

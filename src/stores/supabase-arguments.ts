@@ -1,4 +1,4 @@
-export { checkUserId, checkUses, checkVersion } from './store-arguments.js';
+export { checkUserId, checkUses, checkVersion, isDatabaseClash } from './store-arguments.js';
 
 import { ProvisioningConfigurationError } from '../records/errors.js';
 import type { ResolvedColumns, UserDatabaseField } from './postgres-columns.js';

@@ -37,6 +37,7 @@ import {
   checkUserId,
   checkUses,
   checkVersion,
+  isDatabaseClash,
 } from './supabase-arguments.js';
 import { claimRow, patchBody } from './supabase-body.js';
 import type { FilterBuilder, SupabaseClientLike, TableBuilder } from './supabase-builder.js';
@@ -213,7 +214,10 @@ export class SupabaseCredentialStore implements CredentialStore, HostStore {
    * See {@link CredentialStore.update}: one PATCH filtered on `user_id` and
    * `version`. PostgREST cannot say `version + 1`, so the store sends
    * `expectedVersion + 1`; the filter on `version` makes that the same thing
-   * (a racing update that committed first leaves no row to match).
+   * (a racing update that committed first leaves no row to match). A database id another
+   * record holds on the same instance, which the unique index of
+   * `20261207000300_aura_provisioner_database_unique.sql` refuses (409, `23505`), answers
+   * `null`, the record unchanged.
    */
   async update(
     userId: string,
@@ -224,13 +228,20 @@ export class SupabaseCredentialStore implements CredentialStore, HostStore {
     checkVersion(expectedVersion);
     const values = patchBody(this.#columns, patch, expectedVersion, this.#clock.now());
     const secrets = [patch?.encryptedPassword, patch?.connectionUrl];
-    const rows = await this.#run('update', userId, secrets, (table) =>
-      table
-        .update(values)
-        .eq(this.#column('userId'), userId)
-        .eq(this.#column('version'), expectedVersion)
-        .select(this.#select),
-    );
+    let rows: Record<string, unknown>[];
+    try {
+      rows = await this.#run('update', userId, secrets, (table) =>
+        table
+          .update(values)
+          .eq(this.#column('userId'), userId)
+          .eq(this.#column('version'), expectedVersion)
+          .select(this.#select),
+      );
+    } catch (error) {
+      // Another record holds the database (409, 23505 on the unique index): not applied.
+      if (isDatabaseClash(error, patch)) return null;
+      throw error;
+    }
     return rows[0] === undefined ? null : this.#parse('update', userId, rows[0]);
   }
 

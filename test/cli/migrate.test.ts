@@ -75,7 +75,7 @@ describe('aura-provisioner migrate', () => {
       table,
       hostsTable: hostsOf(table),
       changes: [
-        `created table ${table} and its 3 indexes`,
+        `created table ${table} and its 4 indexes`,
         `created table ${hostsOf(table)} and its 1 index`,
       ],
       readable: true,
@@ -96,9 +96,10 @@ describe('aura-provisioner migrate', () => {
     );
   });
 
-  it('completes an older table (no list index) and keeps its rows', async () => {
+  it('completes an older table (no list index, no unique database index) and keeps its rows', async () => {
     const table = await freshTable();
-    // The table as an early release created it: the columns, without the index list() uses.
+    // The table as an early release created it: the columns, without the index list() uses
+    // nor the one that keeps a database to one user.
     const [createTable] = createUserDatabasesTableSql({ table }).split(';\n');
     await pool.query(createTable as string);
     const store = new PostgresCredentialStore({ client: pool, table });
@@ -107,9 +108,9 @@ describe('aura-provisioner migrate', () => {
     const run = await runCli(['migrate'], { ...env, AURA_PROVISIONER_TABLE: table });
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(
-      `Migrated: added 1 missing index to ${table}; created table ${hostsOf(table)} and its 1 index.\n`,
+      `Migrated: added 2 missing indexes to ${table}; created table ${hostsOf(table)} and its 1 index.\n`,
     );
-    expect(await indexCount(table)).toBe(3);
+    expect(await indexCount(table)).toBe(4);
     expect(await store.get('kept-user')).toMatchObject({ userId: 'kept-user', status: 'pending' });
   });
 

@@ -9,7 +9,7 @@ import { describeStoreConformance } from '../stores/store-conformance.js';
 import { createTestPool, createTestSchema } from '../support/postgres.js';
 
 // The seed app's table (uuid ids, a surrogate key, its own column names), plus
-// the columns the store needs that the seed did not have.
+// the columns and the unique index the store needs that the seed did not have.
 const seedTable = (table: string) => `
   create table ${table} (
     id uuid primary key default gen_random_uuid(),
@@ -33,7 +33,8 @@ const seedTable = (table: string) => `
     waiting_for_host_since timestamptz,
     database_id text,
     last_used_at timestamptz
-  )`;
+  );
+  create unique index on ${table} (aura_instance_id, database_id) where database_id is not null`;
 
 const SEED_COLUMNS: UserDatabaseColumns = {
   instanceId: 'aura_instance_id',

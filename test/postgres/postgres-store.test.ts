@@ -11,6 +11,7 @@ import { createTestClock } from '../../src/testing/test-clock.js';
 import { describeHostStoreConformance } from '../stores/host-store-conformance.js';
 import { describeStoreConformance } from '../stores/store-conformance.js';
 import { createTestPool, createTestSchema } from '../support/postgres.js';
+import { expectHeldOnce, insertHeldTwice } from './held-twice.js';
 
 // Several connections, so concurrent claims and updates really race in the server.
 let pool: pg.Pool;
@@ -341,6 +342,29 @@ describe('PostgresCredentialStore host records', () => {
     await expect(
       pool.query(`update ${table} set status = 'asleep' where user_id = 'kept-user'`),
     ).rejects.toThrow(/user_databases_status_check/);
+  });
+
+  it('migrate() upgrades a table where two records hold one database: the first ready keeps it, the others let go of it', async () => {
+    const { schema, drop } = await createTestSchema(pool);
+    drops.push(drop);
+    const table = `${schema}.user_databases`;
+    // The table as the release before the unique index made it.
+    await pool.query(
+      createUserDatabasesTableSql({ table })
+        .split(';\n\n')
+        .filter((statement) => !/unique index|^update/.test(statement))
+        .join(';\n\n'),
+    );
+    await insertHeldTwice(pool, table);
+    const store = new PostgresCredentialStore({ client: pool, table, clock: createTestClock() });
+    await store.migrate();
+    const once = (await pool.query(`select * from ${table} order by user_id`)).rows;
+    await store.migrate();
+    expect((await pool.query(`select * from ${table} order by user_id`)).rows).toEqual(once);
+    await expectHeldOnce(store);
+    // From now on the index refuses a second holder: the update is not applied.
+    const kept = await store.get('other-db');
+    expect(await store.update('other-db', kept?.version ?? 0, { databaseId: 'db-1' })).toBeNull();
   });
 
   it('takes the hosts table from hostsTable, and refuses the user table as hosts table', async () => {

@@ -7,12 +7,14 @@ import { createUserDatabasesTableSql } from '../../src/stores/postgres-schema.js
 import { PostgresCredentialStore } from '../../src/stores/postgres-store.js';
 import { createTestClock } from '../../src/testing/test-clock.js';
 import { createTestDatabase, createTestPool } from '../support/postgres.js';
+import { expectHeldOnce, insertHeldTwice } from './held-twice.js';
 
 const MIGRATIONS_DIR = new URL('../../supabase/migrations/', import.meta.url);
 const USER_MIGRATION = '20261125000000_aura_provisioner_user_databases.sql';
 const HOSTS_MIGRATION = '20261204000000_aura_provisioner_hosts.sql';
 const PLACEMENT_MIGRATION = '20261207000000_aura_provisioner_placement.sql';
 const IDLE_MIGRATION = '20261207000100_aura_provisioner_idle.sql';
+const UNIQUE_MIGRATION = '20261207000300_aura_provisioner_database_unique.sql';
 /** Every shipped migration, in the order the Supabase CLI applies them (by file name). */
 const MIGRATIONS = readdirSync(MIGRATIONS_DIR)
   .filter((name) => name.endsWith('.sql'))
@@ -234,6 +236,7 @@ describe('the Supabase hosts migration', () => {
       HOSTS_MIGRATION,
       PLACEMENT_MIGRATION,
       IDLE_MIGRATION,
+      UNIQUE_MIGRATION,
     ]);
     const statements = migration(HOSTS_MIGRATION).replace(/--[^\n]*/g, '');
     expect(statements).not.toContain('user_databases');
@@ -336,8 +339,8 @@ describe('the Supabase hosts migration', () => {
 });
 
 describe('the Supabase idle migration', () => {
-  it('ships after the others, and touches only user_databases', () => {
-    expect(MIGRATIONS.at(-1)).toBe(IDLE_MIGRATION);
+  it('ships after the placement migration, and touches only user_databases', () => {
+    expect(MIGRATIONS.indexOf(IDLE_MIGRATION)).toBe(MIGRATIONS.indexOf(PLACEMENT_MIGRATION) + 1);
     const statements = migration(IDLE_MIGRATION).replace(/--[^\n]*/g, '');
     expect(statements).not.toContain('aura_hosts');
   });
@@ -365,5 +368,50 @@ describe('the Supabase idle migration', () => {
     const { rows } = await pool.query('select status, last_used_at from legacy.user_databases');
     expect(rows).toEqual([{ status: 'ready', last_used_at: null }]);
     await pool.query(`update legacy.user_databases set status = 'paused'`);
+  });
+});
+
+describe('the Supabase database-unique migration', () => {
+  it('upgrades a table where two rows hold one database as migrate() does, and runs twice', async () => {
+    const previous = await createTestDatabase();
+    const old = createTestPool({ url: previous.url, max: 1 });
+    try {
+      await old.query(SUPABASE_STAND_IN);
+      for (const name of MIGRATIONS.filter((m) => m !== UNIQUE_MIGRATION)) {
+        await old.query(migration(name));
+      }
+      await insertHeldTwice(old, 'public.user_databases');
+      await old.query(migration(UNIQUE_MIGRATION));
+      const once = (await old.query('select * from public.user_databases order by user_id')).rows;
+      await old.query(migration(UNIQUE_MIGRATION));
+      const twice = (await old.query('select * from public.user_databases order by user_id')).rows;
+      expect(twice).toEqual(once);
+      await expectHeldOnce(new PostgresCredentialStore({ client: old, clock: createTestClock() }));
+      await expect(
+        old.query(
+          `update public.user_databases set instance_id = 'host0001', database_id = 'db-1' where user_id = 'other-host'`,
+        ),
+      ).rejects.toThrow(/user_databases_instance_database_key/);
+    } finally {
+      await old.end();
+      await previous.drop();
+    }
+  });
+
+  it('makes the unique index migrate() makes, and touches only user_databases', async () => {
+    await pool.query('create schema plain_unique');
+    await pool.query(createUserDatabasesTableSql({ table: 'plain_unique.user_databases' }));
+    const indexes = async (schema: string) =>
+      (
+        await pool.query(
+          `select indexname, replace(indexdef, $1 || '.', '') as def from pg_indexes
+            where schemaname = $1 and tablename = 'user_databases' and indexname like '%database_key'`,
+          [schema],
+        )
+      ).rows;
+    expect(await indexes('public')).toEqual(await indexes('plain_unique'));
+    expect(await indexes('public')).toHaveLength(1);
+    const statements = migration(UNIQUE_MIGRATION).replace(/--[^\n]*/g, '');
+    expect(statements).not.toContain('aura_hosts');
   });
 });

@@ -148,6 +148,74 @@ export function describeStoreConformance(
       expect(cleared?.databaseName).toBe('293fd870');
     });
 
+    describe('one database, one user', () => {
+      /** Claims `n` hosted users placed on `host`, creating, with no database id yet. */
+      const placedOn = async (host: string, ...ns: number[]) => {
+        const records: UserDatabaseRecord[] = [];
+        for (const n of ns) {
+          const record = await claimed(
+            pendingRecord(n, { placement: 'database-per-user', status: 'creating' }),
+          );
+          const placed = await store.update(record.userId, 1, {
+            instanceId: host,
+            databaseName: `u-${n}`,
+          });
+          if (placed) records.push(placed);
+        }
+        return records;
+      };
+
+      it('gives a database to exactly one of 10 records racing for it; the others are not applied, unchanged, and nothing throws', async () => {
+        const racers = await placedOn('host1234', ...Array.from({ length: 10 }, (_, i) => i + 1));
+        const results = await Promise.all(
+          racers.map((r) =>
+            store.update(r.userId, r.version, { databaseId: 'db-1', databaseName: 'db-1' }),
+          ),
+        );
+        const winners = results.filter((result) => result !== null);
+        expect(winners).toHaveLength(1);
+        expect(winners[0]).toMatchObject({ databaseId: 'db-1', instanceId: 'host1234' });
+        for (const [i, result] of results.entries()) {
+          if (result === null) expect(await store.get(racers[i]?.userId ?? '')).toEqual(racers[i]);
+        }
+      });
+
+      it('holds the pair only: the same id on another instance, or once let go, is free', async () => {
+        const [a, b] = await placedOn('host1234', 1, 2);
+        const [c] = await placedOn('host5678', 3);
+        if (!a || !b || !c) throw new Error('not placed');
+        const held = await store.update(a.userId, a.version, { databaseId: 'db-1' });
+        expect(held?.databaseId).toBe('db-1');
+        expect(await store.update(c.userId, c.version, { databaseId: 'db-1' })).toMatchObject({
+          instanceId: 'host5678',
+          databaseId: 'db-1',
+        });
+        // Moving onto the held pair by the instance id is refused too.
+        expect(await store.update(c.userId, c.version + 1, { instanceId: 'host1234' })).toBeNull();
+        expect(await store.update(b.userId, b.version, { databaseId: 'db-1' })).toBeNull();
+        await store.update(a.userId, held?.version ?? 0, { databaseId: null });
+        expect(await store.update(b.userId, b.version, { databaseId: 'db-1' })).toMatchObject({
+          databaseId: 'db-1',
+          version: b.version + 1,
+        });
+      });
+
+      it('refuses a claim holding a database another record holds, with a typed error, inserting nothing', async () => {
+        const [a] = await placedOn('host1234', 1);
+        await store.update(a?.userId ?? '', a?.version ?? 0, { databaseId: 'db-1' });
+        const copy = pendingRecord(2, {
+          placement: 'database-per-user',
+          instanceId: 'host1234',
+          databaseId: 'db-1',
+        });
+        await expect(store.claim(copy)).rejects.toMatchObject({
+          name: 'CredentialStoreError',
+          operation: 'claim',
+        });
+        expect(await store.get(userId(2))).toBeNull();
+      });
+    });
+
     it('refuses an update at a stale version and changes nothing', async () => {
       const record = await claimed(pendingRecord(1));
       const current = await store.update(record.userId, 1, { attempts: 1 });

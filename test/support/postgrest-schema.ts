@@ -25,7 +25,8 @@ const TYPES = {
 /**
  * The table of the shipped Supabase migration, under the given column
  * names: `user_id text collate "C" primary key`, checks on status, placement
- * (default `instance-per-user`), version and attempts, `instance_name` unique, `created_at`/`updated_at` default now().
+ * (default `instance-per-user`), version and attempts, `instance_name` unique, `(instance_id,
+ * database_id)` unique where both are set, `created_at`/`updated_at` default now().
  */
 export function userDatabasesTable(
   options: {
@@ -65,6 +66,10 @@ export function userDatabasesTable(
       [col('userId')]: `${name}_pkey`,
       [col('instanceName')]: `${name}_${col('instanceName')}_key`,
     },
+    // 20261207000300_aura_provisioner_database_unique.sql: one database, one user.
+    uniqueIndexes: [
+      { name: `${name}_instance_database_key`, columns: [col('instanceId'), col('databaseId')] },
+    ],
   };
 }
 

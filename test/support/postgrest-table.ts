@@ -47,6 +47,8 @@ export interface TableDef {
   columns: ColumnDef[];
   /** Unique constraints of one column each, the primary key first: constraint name by column. */
   unique: Record<string, string>;
+  /** Unique indexes on several columns; a row with any of them null never clashes. */
+  uniqueIndexes?: { name: string; columns: string[] }[];
 }
 
 const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
@@ -194,6 +196,15 @@ export function checkRow(table: TableDef, row: Row, others: readonly Row[]): voi
     if (value !== null && others.some((other) => other[name] === value)) {
       const message = `duplicate key value violates unique constraint "${constraint}"`;
       throw new PgError(409, '23505', message, `Key (${name})=(${value}) already exists.`);
+    }
+  }
+  for (const { name, columns } of table.uniqueIndexes ?? []) {
+    const values = columns.map((column) => row[column] ?? null);
+    if (values.includes(null)) continue;
+    if (others.some((other) => columns.every((column, i) => other[column] === values[i]))) {
+      const message = `duplicate key value violates unique constraint "${name}"`;
+      const key = `Key (${columns.join(', ')})=(${values.join(', ')}) already exists.`;
+      throw new PgError(409, '23505', message, key);
     }
   }
 }

@@ -1,3 +1,4 @@
+import { freeSlotsOf } from '../../provisioning/strategies.js';
 import type { HostRecord } from '../../records/host-record.js';
 import type { Command } from '../command.js';
 import { requireConfig } from '../config.js';
@@ -25,7 +26,7 @@ const lineOf = (host: HostRecord): HostLine => ({
   connectionUrl: host.connectionUrl,
   capacity: host.capacity,
   used: host.used,
-  free: Math.max(0, host.capacity - host.used),
+  free: freeSlotsOf(host),
   lastError: host.lastError,
 });
 

@@ -1,6 +1,7 @@
-import { usersByHost } from '../../provisioning/reconcile.js';
+import { type HostSummary, usersByHost } from '../../provisioning/reconcile.js';
 import { planRecord } from '../../provisioning/reconcile-plan.js';
 import { unownedAction } from '../../provisioning/reconcile-unowned.js';
+import { hostSummary } from '../../provisioning/strategies.js';
 import type { UnownedKind } from '../../records/events.js';
 import type { CommandContext } from '../command.js';
 import { requireConfig } from '../config.js';
@@ -41,16 +42,7 @@ export interface DryRunReport {
    * the records place on it, and the slots counted from its listing (`counted`), which
    * reconcile sets.
    */
-  hosts?: {
-    hostName: string;
-    status: string;
-    instanceId: string | null;
-    capacity: number;
-    used: number;
-    free: number;
-    users: number;
-    counted: number | null;
-  }[];
+  hosts?: (HostSummary & { counted: number | null })[];
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -164,13 +156,7 @@ export async function runDryRun(
     }));
     const placed = usersByHost(snapshot.records);
     report.hosts = snapshot.hosts.map((host) => ({
-      hostName: host.hostName,
-      status: host.status,
-      instanceId: host.instanceId,
-      capacity: host.capacity,
-      used: host.used,
-      free: Math.max(0, host.capacity - host.used),
-      users: host.instanceId ? (placed.get(host.instanceId) ?? 0) : 0,
+      ...hostSummary(host, placed),
       counted: (host.instanceId && judged.slots.get(host.instanceId)) || null,
     }));
   }

@@ -1,11 +1,12 @@
 import { isAuraError } from '../../aura/errors/base.js';
 import type { Database } from '../../aura/schemas-v2.js';
 import { databaseNameForUser } from '../../records/database-name.js';
-import type { UserDatabaseRecord } from '../../records/record.js';
+import { DATABASE_HELD_ELSEWHERE, type UserDatabaseRecord } from '../../records/record.js';
 import { classifyCreateFailure } from '../classify.js';
 import { PLACEMENT_DEFAULTS } from '../placement.js';
 import { readAllRecords } from '../reconcile-snapshot.js';
-import { applyEvent, type EventDeps, type Runtime } from '../runtime.js';
+import { applyMove, contextOf, type EventDeps, type Runtime } from '../runtime.js';
+import type { ProvisioningEvent } from '../transition.js';
 import {
   isDatabaseOnline,
   isLimitRefusal,
@@ -13,10 +14,19 @@ import {
   settleLostCreate,
 } from './database-naming.js';
 import type { HostPool } from './host-pool.js';
+import { type HostedEvent, hostedTransition } from './hosted-transition.js';
 
 /** What the steps of a hosted user (placement `database-per-user`) work with. */
 export type DatabaseStepDeps = EventDeps &
   Pick<Runtime, 'scheduler' | 'clock' | 'logger' | 'emit' | 'prefix'> & { hosts: HostPool };
+
+/** Applies `event` to a hosted user's record through {@link hostedTransition} and a compare-and-set. */
+const applyHosted = (
+  rt: EventDeps,
+  record: UserDatabaseRecord,
+  event: HostedEvent | ProvisioningEvent,
+): Promise<UserDatabaseRecord | null> =>
+  applyMove(rt, record, hostedTransition(record, event, contextOf(rt, record.userId)));
 
 /** The `lastError` of a user waiting for room on a host: a reason for people to read. */
 const WAITING_FOR_HOST = 'waiting-for-host';
@@ -47,7 +57,7 @@ export async function runPlace(rt: DatabaseStepDeps, due: UserDatabaseRecord): P
     // No room yet: a host is on its way. Whoever frees a slot or makes a host ready (this
     // process or another) wakes the users stored as waiting; the check at retryAt is the backstop.
     const retryAt = rt.clock.now() + PLACEMENT_DEFAULTS.hostWaitMs;
-    const deferred = await applyEvent(rt, due, {
+    const deferred = await applyHosted(rt, due, {
       type: 'host-awaited',
       reason: WAITING_FOR_HOST,
       retryAt,
@@ -60,7 +70,7 @@ export async function runPlace(rt: DatabaseStepDeps, due: UserDatabaseRecord): P
     return;
   }
   const databaseName = due.databaseName ?? databaseNameForUser(userId, rt.prefix);
-  const placed = await applyEvent(rt, due, {
+  const placed = await applyHosted(rt, due, {
     type: 'database-placed',
     instanceId: host.instanceId,
     connectionUrl: host.connectionUrl,
@@ -99,7 +109,7 @@ async function sendCreate(rt: DatabaseStepDeps, record: UserDatabaseRecord): Pro
     // it names the user's database, and the status read's listing gives the name of that id.
     const name = created.name;
     named =
-      (await applyEvent(rt, record, {
+      (await applyHosted(rt, record, {
         type: 'database-named',
         databaseId: created.id,
         databaseName: name ?? databaseName,
@@ -119,11 +129,11 @@ async function sendCreate(rt: DatabaseStepDeps, record: UserDatabaseRecord): Pro
       // The host holds fewer than we counted on: what it holds is its capacity. Place the user
       // again, elsewhere (a host opens ahead of them if none has room).
       await rt.hosts.learnCapacity(instanceId);
-      const unplaced = await applyEvent(rt, record, { type: 'database-unplaced' });
+      const unplaced = await applyHosted(rt, record, { type: 'database-unplaced' });
       if (unplaced) await rt.scheduler.schedule(userId, rt.clock.now());
       return;
     }
-    const rejected = await applyEvent(rt, record, {
+    const rejected = await applyHosted(rt, record, {
       type: 'database-rejected',
       reason: failure.reason,
       retryable: failure.retryable,
@@ -160,7 +170,7 @@ export async function runDatabaseStatus(
     databases = await rt.hosts.listDatabases(instanceId);
   } catch (error) {
     if (isAuraError(error, 'not_found')) {
-      const failed = await applyEvent(rt, record, {
+      const failed = await applyHosted(rt, record, {
         type: 'database-rejected',
         reason: 'host-not-found',
         retryable: true,
@@ -191,12 +201,15 @@ export async function runDatabaseStatus(
     (found.id !== record.databaseId || !sameName(found.name ?? found.id, databaseName))
   ) {
     // The listing names the database (Aura answered its id alone, or named it otherwise).
-    const renamed = await applyEvent(rt, record, {
+    const renamed = await applyHosted(rt, record, {
       type: 'database-named',
       databaseId: found.id,
       databaseName: found.name ?? found.id,
     });
-    if (!renamed) return;
+    if (!renamed) {
+      await letGoIfHeldElsewhere(rt, record, instanceId);
+      return;
+    }
     record = renamed;
   }
   if (!found) {
@@ -213,7 +226,7 @@ export async function runDatabaseStatus(
     }
     if (settled.kind === 'wait') {
       // Something no record owns is there but not provably this user's: create nothing more.
-      const waited = await applyEvent(rt, record, {
+      const waited = await applyHosted(rt, record, {
         type: 'database-seen',
         online: false,
         readAt: nextDatabaseRead(rt, since, now),
@@ -225,7 +238,7 @@ export async function runDatabaseStatus(
       }
       return;
     }
-    const resent = await applyEvent(rt, record, {
+    const resent = await applyHosted(rt, record, {
       type: 'database-resent',
       readAt: now + rt.hosts.placement.expectedDatabaseCreationMs,
     });
@@ -236,7 +249,7 @@ export async function runDatabaseStatus(
     return;
   }
   const online = isDatabaseOnline(found);
-  const next = await applyEvent(rt, record, {
+  const next = await applyHosted(rt, record, {
     type: 'database-seen',
     online,
     readAt: nextDatabaseRead(rt, since, now),
@@ -249,6 +262,27 @@ export async function runDatabaseStatus(
   } else if (next.nextCheckAt !== null) {
     await rt.scheduler.schedule(userId, next.nextCheckAt, 'high');
   }
+}
+
+/**
+ * After a `database-named` that was not applied: a record that moved is left to whoever moved
+ * it. One whose version is unchanged was refused by the store because another user's record
+ * holds that database (one database, one user): the user's name on the host names another
+ * user's database, so nothing there is provably theirs. It lets go of the host without touching
+ * any database (as a database found lost): failed for an operator to retry, its slot given back.
+ */
+async function letGoIfHeldElsewhere(
+  rt: DatabaseStepDeps,
+  record: UserDatabaseRecord,
+  instanceId: string,
+): Promise<void> {
+  const current = await rt.store.get(record.userId);
+  if (current?.version !== record.version) return;
+  const reason = DATABASE_HELD_ELSEWHERE;
+  const lost = await applyHosted(rt, current, { type: 'lost', reason, reprovision: false });
+  if (!lost) return;
+  await rt.hosts.release(instanceId);
+  rt.emit({ type: 'failed', userId: record.userId, reason, retryable: false });
 }
 
 /**
@@ -291,11 +325,11 @@ async function adopt(
 ): Promise<boolean> {
   if (!settled.record) return false;
   for (const other of settled.fence) {
-    if (!(await applyEvent(rt, other, { type: 'database-fenced' }))) return false;
+    if (!(await applyHosted(rt, other, { type: 'database-fenced' }))) return false;
     // A read of theirs under way now fails its compare-and-set: they are read again, afresh.
     await rt.scheduler.schedule(other.userId, rt.clock.now(), 'high');
   }
-  const adopted = await applyEvent(rt, settled.record, {
+  const adopted = await applyHosted(rt, settled.record, {
     type: 'database-named',
     databaseId: settled.databaseId,
     databaseName: settled.databaseName,

@@ -3,11 +3,13 @@ import type { Runtime } from '../runtime.js';
 import { runDatabaseDelete, runDatabaseStatus, runPlace } from './database-steps.js';
 import type { HostPool } from './host-pool.js';
 import { keepHosts } from './host-upkeep.js';
-import { reconcileHosts } from './reconcile-hosts.js';
+import { reconciledHosts, reconcileHosts } from './reconcile-hosts.js';
 import { discardHostedDatabase } from './unowned-database.js';
 
 export { judgeHosts } from './host-judgement.js';
 export { HostPool } from './host-pool.js';
+export { freeSlotsOf } from './host-transition.js';
+export { hostSummary } from './reconcile-hosts.js';
 
 /**
  * The `database-per-user` placement: a database per user on shared
@@ -33,6 +35,7 @@ export function createDatabaseStrategy(rt: Runtime & { hosts: HostPool }): Place
       await rt.scheduler.schedule(record.userId, step.at, step.priority);
     },
     discard: (record) => discardHostedDatabase(rt, rt.hosts, record),
+    hosts: reconciledHosts(rt.hosts),
     reconcileResources: (found, policies, report) =>
       reconcileHosts(rt, rt.hosts, found, policies, report),
   };

@@ -1,12 +1,15 @@
 import type { HostRecord } from '../../records/host-record.js';
+import type { LostHosts } from '../drift.js';
+import type { LostCandidate } from '../ownership.js';
 import { PLACEMENT_DEFAULTS } from '../placement.js';
 import type { HostSummary, ReconcileReport } from '../reconcile.js';
 import { usersByHost } from '../reconcile.js';
 import type { OrphanPolicy } from '../reconcile-plan.js';
-import type { Survey } from '../reconcile-survey.js';
+import type { Survey, SurveyHosts } from '../reconcile-survey.js';
 import type { DuplicatePolicy } from '../reconcile-unowned.js';
 import type { Runtime } from '../runtime.js';
 import type { HostPool } from './host-pool.js';
+import { freeSlotsOf } from './host-transition.js';
 import { handleUnownedDatabase } from './unowned-database.js';
 
 /**
@@ -40,14 +43,52 @@ export async function reconcileHosts(
   await hosts.ensureCapacity();
 }
 
-function hostSummary(host: HostRecord, users: ReadonlyMap<string, number>): HostSummary {
+/**
+ * One host as a report shows it: its slots as stored, the free ones, and the users the records
+ * place on it (`users`, from {@link usersByHost}). Pure.
+ *
+ * @example
+ * ```ts
+ * hosts.map((host) => hostSummary(host, usersByHost(records)));
+ * ```
+ */
+export function hostSummary(host: HostRecord, users: ReadonlyMap<string, number>): HostSummary {
   return {
     hostName: host.hostName,
     instanceId: host.instanceId,
     status: host.status,
     capacity: host.capacity,
     used: host.used,
-    free: Math.max(0, host.capacity - host.used),
+    free: freeSlotsOf(host),
     users: host.instanceId ? (users.get(host.instanceId) ?? 0) : 0,
   };
+}
+
+/**
+ * The hosts as reconcile reaches them through the strategy: read by the survey, and healed
+ * where it found them (or a user's database on them) gone.
+ */
+export function reconciledHosts(hosts: HostPool): SurveyHosts & LostHosts {
+  return {
+    records: () => hosts.records(),
+    project: () => hosts.project(),
+    judge: hosts.judge,
+    markLost: (host) => hosts.markLost(host),
+    release: (instanceId) => hosts.release(instanceId),
+    databaseGone: (candidate) => databaseGone(hosts, candidate),
+  };
+}
+
+/**
+ * A second look at a hosted user's database the snapshot did not show, after the records were
+ * read: a fresh listing of its host, by the database's id once stored, else by its name.
+ */
+async function databaseGone(hosts: HostPool, candidate: LostCandidate): Promise<boolean> {
+  hosts.invalidate(candidate.instanceId);
+  const databases = await hosts.listDatabases(candidate.instanceId);
+  const { databaseId } = candidate;
+  const wanted = candidate.databaseName?.toLowerCase();
+  return !databases.some((database) =>
+    databaseId === undefined ? database.name?.toLowerCase() === wanted : database.id === databaseId,
+  );
 }

@@ -149,62 +149,6 @@ describe('transition from pending', () => {
     });
   });
 
-  it('host-awaited keeps the user pending and waiting (database-per-user), from the first wait on', () => {
-    const event: ProvisioningEvent = {
-      type: 'host-awaited',
-      reason: 'waiting-for-host',
-      retryAt: NOW + 30 * SECOND,
-    };
-    const hosted = record({ placement: 'database-per-user', attempts: 0 });
-    expect(patchOf(hosted, event)).toEqual({
-      lastError: 'waiting-for-host',
-      nextCheckAt: NOW + 30 * SECOND,
-      waitingForHostSince: NOW,
-      attempts: 0,
-    });
-    const since = NOW - 90 * SECOND;
-    expect(patchOf({ ...hosted, waitingForHostSince: since }, event)).toMatchObject({
-      waitingForHostSince: since,
-    });
-  });
-
-  it('database-placed ends the wait for a host', () => {
-    const waiting = record({ placement: 'database-per-user', waitingForHostSince: NOW - 1 });
-    const event: ProvisioningEvent = {
-      type: 'database-placed',
-      instanceId: 'h1',
-      connectionUrl: 'neo4j+s://h1.databases.neo4j.io',
-      username: 'neo4j',
-      databaseName: 'db-user-1',
-      readAt: NOW + 5 * SECOND,
-    };
-    expect(patchOf(waiting, event)).toMatchObject({
-      status: 'creating',
-      waitingForHostSince: null,
-      databaseId: null,
-      lastError: null,
-    });
-  });
-
-  it('database-named stores the id Aura answered with the name; database-fenced moves only the version', () => {
-    const placed = record({
-      placement: 'database-per-user',
-      status: 'creating',
-      instanceId: 'h1',
-      databaseName: 'db-user-1',
-      createRequestedAt: NOW - SECOND,
-    });
-    const named: ProvisioningEvent = {
-      type: 'database-named',
-      databaseId: 'd-293fd870',
-      databaseName: '293fd870',
-    };
-    expect(patchOf(placed, named)).toEqual({ databaseId: 'd-293fd870', databaseName: '293fd870' });
-    expect(patchOf(placed, { type: 'database-fenced' })).toEqual({ nextCheckAt: NOW });
-    const unplaced = patchOf({ ...placed, databaseId: 'd1' }, { type: 'database-unplaced' });
-    expect(unplaced).toMatchObject({ status: 'pending', instanceId: null, databaseId: null });
-  });
-
   it.each([
     [1, true, NOW + 60 * SECOND],
     [3, true, NOW + 240 * SECOND],
