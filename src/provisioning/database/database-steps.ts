@@ -50,8 +50,15 @@ const sameName = (a: string | undefined, b: string) => a?.toLowerCase() === b.to
  * create is sent, so whatever happens to the answer, the status step finds
  * the database by its name on that host or sends the create again.
  */
-export async function runPlace(rt: DatabaseStepDeps, due: UserDatabaseRecord): Promise<void> {
-  const { userId } = due;
+export async function runPlace(rt: DatabaseStepDeps, stepped: UserDatabaseRecord): Promise<void> {
+  const { userId } = stepped;
+  // The user is this process's before a slot is taken: another process stepping the same user
+  // (a signup both received, a wake) stops here, rather than taking a slot it hands back later.
+  const due = await applyHosted(rt, stepped, {
+    type: 'placement-leased',
+    until: rt.clock.now() + PLACEMENT_DEFAULTS.placementLeaseMs,
+  });
+  if (!due) return;
   const host = await rt.hosts.reserve(userId);
   if (!host?.instanceId || !host.connectionUrl || !host.username) {
     // No room yet: a host is on its way. Whoever frees a slot or makes a host ready (this

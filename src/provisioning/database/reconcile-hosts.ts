@@ -14,8 +14,9 @@ import { handleUnownedDatabase } from './unowned-database.js';
 
 /**
  * The hosts' part: unowned databases judged and handled, each ready host's
- * slots set from the snapshot (up at once; down only on a host nobody
- * touched lately, since a slot is taken before its user's record says so),
+ * slots set from the snapshot (up at once when the host did not change
+ * since; down only on a host nobody touched lately, since a slot is taken
+ * before its user's record says so),
  * and hosts opened if the warm capacity is short.
  */
 export async function reconcileHosts(
@@ -35,7 +36,14 @@ export async function reconcileHosts(
     let current = host;
     const counted = host.instanceId ? judged.slots.get(host.instanceId) : undefined;
     const quiet = host.updatedAt < snapshot.takenAt - PLACEMENT_DEFAULTS.hostQuietMs;
-    if (host.status === 'ready' && counted !== undefined && (counted > host.used || quiet)) {
+    // Up only from a snapshot no later than the host's count: a slot handed back since (a retry's
+    // discarded database) would otherwise be counted again, and lost until the host is quiet.
+    const counts = host.updatedAt < snapshot.takenAt && counted !== undefined;
+    if (
+      host.status === 'ready' &&
+      counted !== undefined &&
+      ((counts && counted > host.used) || quiet)
+    ) {
       current = (await hosts.recount(host, counted)) ?? host;
     }
     report.hosts.push(hostSummary(current, users));

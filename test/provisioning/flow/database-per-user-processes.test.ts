@@ -134,3 +134,43 @@ describe('database-per-user: a slot handed back on a busy host', () => {
     await provisioner.close();
   });
 });
+
+describe('database-per-user: one user stepped by two processes at once', () => {
+  it('takes one slot for them: the other process stops before taking one it would hand back', async () => {
+    const h = createHarness({ creationTimeMs: 60_000, databaseCreationTimeMs: 2_000 });
+    let taken = 0;
+    const store = wrapStore(
+      h.store,
+      async (method, args, run) => {
+        const [hostName, , patch] = args as [string, number, { used?: number }];
+        if (method === ('updateHost' as never) && patch.used !== undefined) {
+          const before = await h.store.getHost(hostName);
+          const after = (await run()) as { used: number } | null;
+          if (before && after && after.used > before.used) taken++;
+          return after;
+        }
+        return run();
+      },
+      { hosts: true },
+    );
+    const options = { store, instance: undefined, placement: PLACEMENT, reconcileIntervalMs: 0 };
+    const one = h.newProvisioner(options);
+    const two = h.newProvisioner(options);
+    // A host with room first, so both processes find a slot for every user at once.
+    const [early] = userIds(1, 41) as [string];
+    await h.run(one.provisionUserDatabase(early));
+    await h.run(one.waitUntilReady(early, { timeoutMs: 600_000 }));
+    taken = 0;
+    const users = userIds(5, 42);
+    // The same signups reach both processes in the same tick (a webhook delivered twice).
+    await h.run(
+      Promise.all(
+        users.flatMap((u) => [one.provisionUserDatabase(u), two.provisionUserDatabase(u)]),
+      ),
+    );
+    await h.run(Promise.all(users.map((u) => one.waitUntilReady(u, { timeoutMs: 600_000 }))));
+    expect(taken).toBe(users.length);
+    expect((await h.store.listHosts())[0]?.used).toBe(users.length + 2);
+    await Promise.all([one.close(), two.close()]);
+  });
+});
