@@ -74,8 +74,6 @@ export const PLACEMENT_DEFAULTS = {
   hostIdleCheckMs: 60_000,
   /** A user waiting for a host is looked at again this often, should no host here wake it. */
   hostWaitMs: 30_000,
-  /** A user being placed is its placer's this long (should the placer stop, it is due again after). */
-  placementLeaseMs: 30_000,
   /** Stored records read, at most, when freed slots look for users other processes left waiting. */
   wakeScanLimit: 100,
   /** A host create not answered by then is looked up by name (it may exist without its password). */

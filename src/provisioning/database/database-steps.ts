@@ -52,12 +52,9 @@ const sameName = (a: string | undefined, b: string) => a?.toLowerCase() === b.to
  */
 export async function runPlace(rt: DatabaseStepDeps, stepped: UserDatabaseRecord): Promise<void> {
   const { userId } = stepped;
-  // The user is this process's before a slot is taken: another process stepping the same user
-  // (a signup both received, a wake) stops here, rather than taking a slot it hands back later.
-  const due = await applyHosted(rt, stepped, {
-    type: 'placement-leased',
-    until: rt.clock.now() + PLACEMENT_DEFAULTS.placementLeaseMs,
-  });
+  // One placer of those that read the same record: another process stepping the same user (a
+  // signup both received, a wake) stops here, rather than taking a slot it hands back later.
+  const due = await applyHosted(rt, stepped, { type: 'placement-claimed' });
   if (!due) return;
   const host = await rt.hosts.reserve(userId);
   if (!host?.instanceId || !host.connectionUrl || !host.username) {

@@ -15,12 +15,12 @@ import {
  */
 export type HostedEvent =
   /**
-   * A process is about to take a slot for the user: the record is its own
-   * until `until` (a compare-and-set, so of two processes stepping one user
-   * only one takes a slot). No longer waiting meanwhile; should the process
-   * stop, the user is due again at `until`.
+   * A process is about to take a slot for the user: the record's version
+   * moves (a compare-and-set), so of the processes that stepped the user from
+   * one read (a signup delivered to both, a wake) only one takes a slot.
+   * Nothing else changes: should that process stop, the user is as due as before.
    */
-  | { type: 'placement-leased'; until: number }
+  | { type: 'placement-claimed' }
   /**
    * No host has a free slot yet. The user waits (`waitingForHostSince`), woken
    * by a host with room, or looked at again at `retryAt`.
@@ -61,7 +61,7 @@ export type HostedEvent =
   | { type: 'database-rejected'; reason: string; retryable: boolean };
 
 const HOSTED_EVENTS: ReadonlySet<string> = new Set<HostedEvent['type']>([
-  'placement-leased',
+  'placement-claimed',
   'host-awaited',
   'database-placed',
   'database-seen',
@@ -81,7 +81,7 @@ const isHosted = (event: HostedEvent | ProvisioningEvent): event is HostedEvent 
  * {@link transition} (`retry`, `deprovision`, `lost`).
  *
  * ```
- * pending --placement-leased--> pending (its placer's for a moment)
+ * pending --placement-claimed--> pending (one placer of those that read it)
  * pending --host-awaited--> pending (waiting)   pending --database-placed--> creating
  * creating --database-seen online--> ready      creating --database-unplaced--> pending
  * creating --database-named / database-fenced / database-resent--> creating
@@ -114,8 +114,8 @@ function placing(
   { now }: TransitionContext,
 ): TransitionResult {
   switch (event.type) {
-    case 'placement-leased':
-      return { ok: true, patch: { nextCheckAt: event.until, waitingForHostSince: null } };
+    case 'placement-claimed':
+      return { ok: true, patch: {} };
     case 'host-awaited':
       return {
         ok: true,
