@@ -269,7 +269,7 @@ describe('aura-provisioner dev', { timeout: 60_000 }, () => {
 });
 
 // As a user runs it: the built CLI in a child process, stopped with a real Ctrl-C (SIGINT).
-describe('aura-provisioner dev as a child process', () => {
+describe('aura-provisioner dev as a child process', { timeout: 60_000 }, () => {
   let bundle = '';
   let remove = async () => {};
   let child: ChildProcess | undefined;
