@@ -15,7 +15,8 @@ import { type GuideStep, guideSteps, installBuiltPackage } from './support/guide
 // Every guide's files, saved verbatim into one folder (as a reader following the guides in order
 // has them) beside the built package, and its shell steps run in order: `npx aura-provisioner`
 // is the built CLI, `dev` a child process on free ports, `node <file>` a child process that must
-// print what the guide says and end by itself (a server: start, then stop on Ctrl-C).
+// print what the guide says and end by itself (a server: start, then stop on Ctrl-C). Each `dev`
+// line gets a `dev` of its own, fresh; the next one boots while the steps before it run.
 
 /** What a command prints: on stdout when it ends, or (a server) once it is up. */
 interface Expectation {
@@ -33,6 +34,8 @@ const SIGNUP = '2d4e6f80-1a3b-4c5d-8e7f-9a0b1c2d3e4f';
  */
 const AURA_USER = 'aura-user-7b0c';
 const URL_OF_INSTANCE = /neo4j\+s:\/\/[0-9a-f]{8}\.databases\.neo4j\.io/.source;
+/** A guide's line that starts `dev` (`dev signup` is a command against it). */
+const DEV_LINE = /^npx aura-provisioner dev(?! signup)/;
 
 /** The README and the guides, in the order a reader follows them, and what each step prints. */
 const GUIDES: Record<string, Record<string, Expectation>> = {
@@ -198,14 +201,66 @@ describe('The guides, file by file, as written, against `aura-provisioner dev`',
   /** What each command that ends printed, by its line. */
   const printed: Record<string, string> = {};
   const timings: string[] = [];
+  /** Each guide's port for its app (`PORT`), picked once. */
+  const ports = new Map<string, Promise<number>>();
+  const portOf = (guide: string) => {
+    if (!ports.has(guide)) ports.set(guide, freePort());
+    return ports.get(guide) as Promise<number>;
+  };
+  /** `dev` runs in a shell of its own: this one. */
+  const devShell = async (guide: string): Promise<Record<string, string>> => ({
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    PORT: String(await portOf(guide)),
+  });
+  /** Every guide's `dev` lines, in the order they run; `run` once started. */
+  const devs: { guide: string; line: string; run?: Promise<Started> }[] = [];
+  const launch = (entry: (typeof devs)[number]) => {
+    // The guide's flags; free ports; a `--neo4j` server is the fake Bolt server.
+    const args = entry.line
+      .split(/\s+/)
+      .slice(2)
+      .map((word) =>
+        word.replace(
+          /\/\/[^:/@]+:([^@]+)@localhost:(7687|7474)$/,
+          (_, password: string, port: string) =>
+            `//${AURA_USER}:${password}@127.0.0.1:${port === '7687' ? new URL(bolt.url).port : queryApi.port}`,
+        ),
+      );
+    entry.run ??= devShell(entry.guide).then((shell) =>
+      start([cli, ...args, '--port', '0', '--pg-port', '0'], root, shell),
+    );
+    return entry.run;
+  };
+  /**
+   * A fresh `dev` for `line` of `guide` (started ahead, or now), and the next guide line's `dev`
+   * started booting; one left behind by a guide that failed is stopped.
+   */
+  async function takeDev(guide: string, line: string): Promise<Started> {
+    const at = devs.findIndex((entry) => entry.guide === guide && entry.line === line);
+    expect(at, `${guide}: \`${line}\` not among the dev lines`).toBeGreaterThanOrEqual(0);
+    const [entry, ...skipped] = devs.splice(0, at + 1).reverse();
+    for (const left of skipped) void left.run?.then((run) => run.child.kill('SIGKILL'));
+    const run = launch(entry as (typeof devs)[number]);
+    if (devs[0]) void launch(devs[0]);
+    return run;
+  }
 
   beforeAll(async () => {
     ({ root, remove } = await installBuiltPackage());
     cli = join(root, 'node_modules', 'aura-provisioner', 'dist', 'cli.js');
     bolt = await startFakeBoltServer();
     queryApi = await startQueryApiStub();
+    for (const guide of Object.keys(GUIDES)) {
+      for (const step of await guideSteps(guide)) {
+        if (step.kind === 'command' && DEV_LINE.test(step.line))
+          devs.push({ guide, line: step.line });
+      }
+    }
+    if (devs[0]) void launch(devs[0]);
   }, 180_000);
   afterAll(async () => {
+    for (const left of devs.splice(0)) (await left.run)?.child.kill('SIGKILL');
     await bolt?.close();
     queryApi?.server.close();
     await remove?.();
@@ -219,14 +274,8 @@ describe('The guides, file by file, as written, against `aura-provisioner dev`',
   async function runGuide(guide: string, expected: Record<string, Expectation>): Promise<string> {
     const steps: GuideStep[] = await guideSteps(guide);
     expect(steps.length, `${guide} has no titled blocks`).toBeGreaterThan(0);
-    const port = await freePort();
-    // `dev` runs in a shell of its own; the files, in one where what it printed is exported.
-    const shell: Record<string, string> = {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      PORT: String(port),
-    };
-    let env = shell;
+    // The files run in a shell where what `dev` printed is exported.
+    let env = await devShell(guide);
     let dev: Started | undefined;
     let devLog = '';
     const servers: { run: Started; line: string }[] = [];
@@ -260,19 +309,9 @@ describe('The guides, file by file, as written, against `aura-provisioner dev`',
           }
           continue;
         }
-        if (/^npx aura-provisioner dev(?! signup)/.test(line)) {
+        if (DEV_LINE.test(line)) {
           await stopDev();
-          // The guide's flags; free ports; a `--neo4j` server is the fake Bolt server.
-          const args = words
-            .slice(2)
-            .map((word) =>
-              word.replace(
-                /\/\/[^:/@]+:([^@]+)@localhost:(7687|7474)$/,
-                (_, password: string, port: string) =>
-                  `//${AURA_USER}:${password}@127.0.0.1:${port === '7687' ? new URL(bolt.url).port : queryApi.port}`,
-              ),
-            );
-          dev = start([cli, ...args, '--port', '0', '--pg-port', '0'], root, shell);
+          dev = await takeDev(guide, line);
           await waitForOutput(dev, /^Requests/m, 60_000);
           const exported = [...dev.output.stdout.matchAll(/^export (\w+)=(.*)$/gm)];
           env = {

@@ -1,5 +1,4 @@
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AuraClient } from '../../src/aura/client.js';
 import { PLACEMENT_DEFAULTS } from '../../src/provisioning/placement.js';
 import { createProvisioner } from '../../src/provisioning/provisioner.js';
@@ -8,38 +7,25 @@ import { PostgresCredentialStore } from '../../src/stores/postgres-store.js';
 import { createAuraMock } from '../../src/testing/index.js';
 import { KEY, userIds } from '../provisioning/harness.js';
 import { PLACEMENT } from '../provisioning/placement.js';
-import { createTestPool, createTestSchema, testPostgres, uniqueName } from '../support/postgres.js';
+import { testPostgres } from '../support/postgres.js';
 import {
-  buildPackage,
-  removePackage,
+  createWorkerSchema,
   spawnWorker,
-  stopWorker,
+  stopWorkers,
   type Worker,
-} from './support/workers.js';
+  waitUntil,
+  workerProcessFile,
+} from '../support/worker-processes.js';
 
-const real = testPostgres().kind !== 'pglite';
+const { real, pool } = workerProcessFile();
 const USERS = 60;
 /** A new host takes this long in the fake; the one running before the burst took 0.5 s. */
 const HOST_CREATION_MS = 15_000;
 const SCHEDULER = { pollIntervalMs: 100, heartbeatSeconds: 10, holdMs: 300 };
-/** Waits for what the worker processes do (real time: nothing here is simulated). */
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-let pool: pg.Pool;
-beforeAll(async () => {
-  pool = createTestPool();
-  await buildPackage();
-});
-afterAll(async () => {
-  await pool.end();
-  await removePackage();
-});
 
 describe.runIf(real)('database-per-user on pg-boss workers in real processes', () => {
   it(`${USERS} signups at once, claimed through two workers: the minimum hosts, and users who fit on the running host ready in seconds`, async () => {
-    const { schema, drop } = await createTestSchema(pool);
-    const table = `${schema}.user_databases`;
-    const bossSchema = uniqueName('boss');
+    const { table, bossSchema, drop } = await createWorkerSchema(pool);
     const store = new PostgresCredentialStore({ client: pool, table });
     await store.migrate();
     let hostCreates = 0;
@@ -98,8 +84,11 @@ describe.runIf(real)('database-per-user on pg-boss workers in real processes', (
         Number(
           (await pool.query(`select count(*) from ${table} where status = 'ready'`)).rows[0].count,
         );
-      const deadline = Date.now() + 75_000;
-      while ((await count()) < USERS + 1 && Date.now() < deadline) await sleep(250);
+      // Real time: nothing here is simulated.
+      await waitUntil(async () => (await count()) >= USERS + 1, {
+        everyMs: 250,
+        timeoutMs: 75_000,
+      });
       expect(await count()).toBe(USERS + 1);
 
       // Time to ready per user: the first `provisioned` line of either worker.
@@ -158,9 +147,8 @@ describe.runIf(real)('database-per-user on pg-boss workers in real processes', (
         expect(host.used).toBe(host.instanceId ? fake.databases(host.instanceId).length : 0);
       }
     } finally {
-      await Promise.all(workers.map((w) => stopWorker(w)));
+      await stopWorkers(workers);
       await server.close();
-      await pool.query(`drop schema if exists "${bossSchema}" cascade`);
       await drop();
     }
   }, 120_000);

@@ -1,5 +1,4 @@
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AuraClient } from '../../src/aura/client.js';
 import { createProvisioner } from '../../src/provisioning/provisioner.js';
 import { PgBossScheduler } from '../../src/scale/pg-boss-scheduler.js';
@@ -8,28 +7,17 @@ import { createAesGcmCipher } from '../../src/stores/cipher-aes-gcm.js';
 import { PostgresCredentialStore } from '../../src/stores/postgres-store.js';
 import { createAuraMock } from '../../src/testing/index.js';
 import { KEY, SPEC, userIds } from '../provisioning/harness.js';
-import { createTestPool, createTestSchema, testPostgres, uniqueName } from '../support/postgres.js';
+import { testPostgres } from '../support/postgres.js';
 import {
-  buildPackage,
-  removePackage,
+  createWorkerSchema,
   spawnWorker,
-  stopWorker,
+  stopWorkers,
   type Worker,
-} from './support/workers.js';
+  waitUntil,
+  workerProcessFile,
+} from '../support/worker-processes.js';
 
-const real = testPostgres().kind !== 'pglite';
-
-let pool: pg.Pool;
-beforeAll(async () => {
-  pool = createTestPool();
-  await buildPackage();
-});
-afterAll(async () => {
-  await pool.end();
-  await removePackage();
-});
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const { real, pool } = workerProcessFile();
 const USERS = 300;
 // Aura's budget and timings scaled down 30 times (creation 0.3-1.5 s instead of 9-45 s); the
 // limiter's margin is not scaled (see shared-rate-limit.test.ts).
@@ -76,10 +64,8 @@ function checksByUser(workers: Worker[], killed: Worker, killedAt: number) {
 
 describe.runIf(real)('PgBossScheduler across processes', () => {
   it('three workers share 300 pending users, one check per user at a time, and survive a SIGKILL', async () => {
-    const { schema, drop } = await createTestSchema(pool);
-    const table = `${schema}.user_databases`;
+    const { schema, table, bossSchema, drop } = await createWorkerSchema(pool);
     const limiterTable = `${schema}.aura_rate_limits`;
-    const bossSchema = uniqueName('boss');
     const store = new PostgresCredentialStore({ client: pool, table });
     await store.migrate();
     await createPostgresRateLimiter({ client: pool, table: limiterTable }).migrate();
@@ -139,7 +125,9 @@ describe.runIf(real)('PgBossScheduler across processes', () => {
       };
       const provisioned = () =>
         workers.flatMap((w) => w.lines).filter((l) => l.e === 'provisioned');
-      while (provisioned().length < 60 || openOn(victim).size === 0) await sleep(20);
+      await waitUntil(() => provisioned().length >= 60 && openOn(victim).size > 0, {
+        everyMs: 20,
+      });
       victim.process.kill('SIGKILL');
       const killedAt = Date.now();
       const heldByVictim = openOn(victim);
@@ -150,8 +138,10 @@ describe.runIf(real)('PgBossScheduler across processes', () => {
           (await pool.query(`select count(*) from ${table} where status = $1`, [status])).rows[0]
             .count,
         );
-      const deadline = Date.now() + 75_000;
-      while ((await count('ready')) < USERS && Date.now() < deadline) await sleep(250);
+      await waitUntil(async () => (await count('ready')) >= USERS, {
+        everyMs: 250,
+        timeoutMs: 75_000,
+      });
 
       expect(await count('ready')).toBe(USERS);
       // One instance per user, none extra.
@@ -181,11 +171,10 @@ describe.runIf(real)('PgBossScheduler across processes', () => {
         expect(after.length).toBeGreaterThan(0);
       }
     } finally {
-      await Promise.all(workers.map((w) => stopWorker(w)));
+      await stopWorkers(workers);
       await provisioner.close();
       await web.close();
       await server.close();
-      await pool.query(`drop schema if exists "${bossSchema}" cascade`);
       await drop();
     }
   }, 120_000);

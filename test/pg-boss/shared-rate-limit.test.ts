@@ -1,29 +1,20 @@
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createPostgresRateLimiter } from '../../src/scale/postgres-rate-limiter.js';
 import { type AuraMock, createAuraMock, type LoopbackServer } from '../../src/testing/index.js';
-import { createTestPool, createTestSchema, testPostgres } from '../support/postgres.js';
+import { createTestSchema, testPostgres } from '../support/postgres.js';
 import { busiestWindow } from '../support/windows.js';
 import {
-  buildPackage,
-  removePackage,
   spawnWorker,
-  stopWorker,
+  stopWorkers,
   type Worker,
-} from './support/workers.js';
+  workerProcessFile,
+} from '../support/worker-processes.js';
 
-const real = testPostgres().kind !== 'pglite';
-
-let pool: pg.Pool;
+const { real, pool } = workerProcessFile();
 const drops: (() => Promise<void>)[] = [];
-beforeAll(async () => {
-  pool = createTestPool();
-  await buildPackage();
-});
+// After hooks run last-registered first: the schemas go before the pool.
 afterAll(async () => {
   for (const drop of drops) await drop();
-  await pool.end();
-  await removePackage();
 });
 
 interface Burst {
@@ -79,7 +70,7 @@ async function burst(options: {
     await Promise.all(workers.map((w) => w.waitFor((line) => line.e === 'done', 30_000)));
     return { fake, server, workers, elapsedMs: performance.now() - started };
   } finally {
-    await Promise.all(workers.map((w) => stopWorker(w)));
+    await stopWorkers(workers);
     await server.close();
   }
 }

@@ -1,41 +1,28 @@
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PLACEMENT_DEFAULTS } from '../../../src/provisioning/placement.js';
 import { PostgresCredentialStore } from '../../../src/stores/postgres-store.js';
+import { testPostgres } from '../../support/postgres.js';
 import {
-  buildPackage,
-  removePackage,
+  createWorkerSchema,
   spawnWorker,
   stopWorker,
   type Worker,
-} from '../../pg-boss/support/workers.js';
-import { createTestPool, createTestSchema, testPostgres } from '../../support/postgres.js';
+  waitUntil,
+  workerProcessFile,
+} from '../../support/worker-processes.js';
 import { createHarness, KEY, userIds, wrapStore } from '../harness.js';
 import { PLACEMENT } from '../placement.js';
 
-const real = testPostgres().kind !== 'pglite';
+const { real, pool } = workerProcessFile();
 const USERS = 30;
 const DATABASE_CREATE = { method: 'POST', path: /^\/v2beta1\/.*\/databases$/ };
-/** Polls what the child process did, while it runs. */
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-let pool: pg.Pool;
-beforeAll(async () => {
-  pool = createTestPool();
-  await buildPackage();
-});
-afterAll(async () => {
-  await pool.end();
-  await removePackage();
-});
 
 describe.runIf(real).each([
   ['named as asked', 'caller'],
   ['named by Aura', 'auto'],
 ] as const)('database-per-user (databases %s): a real process SIGKILLed mid-burst', (_, naming) => {
   it(`${USERS} signups; killed with creates unanswered; reconcile in another process ends with one database per user`, async () => {
-    const { schema, drop } = await createTestSchema(pool);
-    const table = `${schema}.user_databases`;
+    const { table, drop } = await createWorkerSchema(pool);
     // The fake runs on real time while the child works, then on the simulated clock of the
     // process that recovers (started where real time stood).
     let simulated: { now(): number } | undefined;
@@ -70,10 +57,12 @@ describe.runIf(real).each([
       const made = () =>
         h.fake.instances.flatMap((i) => h.fake.databases(i.id)).filter((db) => db.name !== 'neo4j')
           .length;
+      // Polls what the child process did, while it runs.
       const deadline = Date.now() + 40_000;
-      while (made() < 10 && Date.now() < deadline) await sleep(5);
+      const within = () => ({ everyMs: 5, timeoutMs: deadline - Date.now() });
+      await waitUntil(() => made() >= 10, within());
       h.fake.faults.createSucceedsThenTimeout(3, { match: DATABASE_CREATE });
-      while (made() < 13 && Date.now() < deadline) await sleep(5);
+      await waitUntil(() => made() >= 13, within());
       child.process.kill('SIGKILL');
       await child.exited;
       const killed = (await postgres.list({ limit: 1000 })).records;

@@ -1,10 +1,18 @@
+/**
+ * Tests that run bench/scale-worker.mjs in real processes: the package built for them, a worker
+ * spawned with its config and read line by line, stopped or killed, and the frame of such a test
+ * file (a pool on the run's PostgreSQL, a schema per test, waits on what the processes do).
+ */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import type pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
+import { createTestPool, createTestSchema, testPostgres, uniqueName } from './postgres.js';
 
-const repo = fileURLToPath(new URL('../../../', import.meta.url));
+const repo = fileURLToPath(new URL('../../', import.meta.url));
 const node = `${repo}node_modules/.bin/node`;
 const worker = `${repo}bench/scale-worker.mjs`;
 // Inside node_modules, so that the build's own imports (pg, pg-boss) resolve from the repo.
@@ -129,4 +137,62 @@ export async function stopWorker(w: Worker, graceMs = 10_000): Promise<void> {
   const timer = setTimeout(() => w.process.kill('SIGKILL'), graceMs);
   await w.exited;
   clearTimeout(timer);
+}
+
+/** Stops every worker of a test (see {@link stopWorker}). */
+export async function stopWorkers(workers: Worker[]): Promise<void> {
+  await Promise.all(workers.map((w) => stopWorker(w)));
+}
+
+/**
+ * The frame of a test file whose tests run worker processes: a pool on the run's PostgreSQL,
+ * and the package built for the workers before the file's tests; both released after them.
+ * `real`: whether that PostgreSQL is a server (several processes need one; PGlite is one session).
+ *
+ * @example
+ * const { real, pool } = workerProcessFile();
+ * describe.runIf(real)('across processes', () => { ... });
+ */
+export function workerProcessFile(): { real: boolean; pool: pg.Pool } {
+  const pool = createTestPool();
+  beforeAll(async () => void (await buildPackage()));
+  afterAll(async () => {
+    await pool.end();
+    await removePackage();
+  });
+  return { real: testPostgres().kind !== 'pglite', pool };
+}
+
+/**
+ * A schema of one test's own: `table` (the credential store's, `<schema>.user_databases`) in
+ * it, a pg-boss schema name beside it, and `drop` for both.
+ */
+export async function createWorkerSchema(
+  pool: pg.Pool,
+): Promise<{ schema: string; table: string; bossSchema: string; drop: () => Promise<void> }> {
+  const { schema, drop } = await createTestSchema(pool);
+  const bossSchema = uniqueName('boss');
+  return {
+    schema,
+    table: `${schema}.user_databases`,
+    bossSchema,
+    async drop() {
+      await pool.query(`drop schema if exists "${bossSchema}" cascade`);
+      await drop();
+    },
+  };
+}
+
+/**
+ * Checks `done` every `everyMs` (real time: it watches other processes) until it holds or
+ * `timeoutMs` has passed; the test's expectations then say what held.
+ */
+export async function waitUntil(
+  done: () => boolean | Promise<boolean>,
+  { everyMs, timeoutMs = Number.POSITIVE_INFINITY }: { everyMs: number; timeoutMs?: number },
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done()) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
 }
