@@ -11,6 +11,7 @@ import {
   isLimitRefusal,
   type LostCreate,
   settleLostCreate,
+  UNKNOWN_HOST,
 } from './database-naming.js';
 import type { HostPool } from './host-pool.js';
 
@@ -269,8 +270,10 @@ async function settle(
     await rt.scheduler.schedule(record.userId, rt.clock.now(), 'high');
     return undefined;
   }
+  const host = (await rt.hosts.records()).find((h) => h.instanceId === instanceId);
   const settled = settleLostCreate(current, databases, onHost, {
     prefix: rt.prefix,
+    host: host ?? UNKNOWN_HOST,
     firstSeen: (id) => rt.hosts.firstSeen(id),
   });
   return { ...settled, record: current };

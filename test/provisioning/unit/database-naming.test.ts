@@ -23,7 +23,11 @@ const placed = (user: string, databaseName: string, fields: Partial<UserDatabase
   ...fields,
 });
 const wish = (n: number) => `ap-u${String(n).padStart(25, '0')}`;
-const context = { prefix: 'ap-', firstSeen: () => undefined };
+const context = {
+  prefix: 'ap-',
+  host: { defaultDatabaseIds: ['d0'], readyAt: NOW - 3_600_000 },
+  firstSeen: () => undefined,
+};
 
 describe('settleLostCreate', () => {
   const me = placed('me', wish(1));

@@ -139,7 +139,13 @@ describe('judgeSnapshot: instances', () => {
 
 describe('judgeSnapshot: hosts', () => {
   const host = {
-    ...newHostRecord('ap-host-0001', 10, { status: 'ready', instanceId: 'h1', used: 4 }),
+    ...newHostRecord('ap-host-0001', 10, {
+      status: 'ready',
+      instanceId: 'h1',
+      used: 4,
+      defaultDatabaseIds: ['d0'],
+      readyAt: NOW - 3_600_000,
+    }),
     version: 1,
     createdAt: NOW - 3_600_000,
     updatedAt: NOW - 3_600_000,
