@@ -27,6 +27,8 @@ export const SUPABASE_MIGRATIONS = [
   'supabase/migrations/20261125000000_aura_provisioner_user_databases.sql',
   'supabase/migrations/20261204000000_aura_provisioner_hosts.sql',
   'supabase/migrations/20261207000000_aura_provisioner_placement.sql',
+  'supabase/migrations/20261207000100_aura_provisioner_idle.sql',
+  'supabase/migrations/20261207000200_aura_provisioner_host_default_database.sql',
 ] as const;
 
 /** {@link SUPABASE_MIGRATIONS} for a message: `a.sql, b.sql and c.sql`. */
