@@ -260,6 +260,9 @@ async function settle(
   instanceId: string,
   databases: readonly Database[],
 ): Promise<(LostCreate & { record?: UserDatabaseRecord }) | undefined> {
+  // The host's own databases are never a user's: read before the records, so that nothing
+  // comes between the read of the records and the settlement made from it.
+  const host = (await rt.hosts.records()).find((h) => h.instanceId === instanceId);
   const { records } = await readAllRecords(rt.store);
   const onHost = records.filter(
     (r) => r.placement === 'database-per-user' && r.instanceId === instanceId,
@@ -270,7 +273,6 @@ async function settle(
     await rt.scheduler.schedule(record.userId, rt.clock.now(), 'high');
     return undefined;
   }
-  const host = (await rt.hosts.records()).find((h) => h.instanceId === instanceId);
   const settled = settleLostCreate(current, databases, onHost, {
     prefix: rt.prefix,
     host: host ?? UNKNOWN_HOST,
