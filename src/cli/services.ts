@@ -28,6 +28,7 @@ export const SUPABASE_MIGRATIONS = [
   'supabase/migrations/20261204000000_aura_provisioner_hosts.sql',
   'supabase/migrations/20261207000000_aura_provisioner_placement.sql',
   'supabase/migrations/20261207000100_aura_provisioner_idle.sql',
+  'supabase/migrations/20261207000200_aura_provisioner_host_default_database.sql',
   'supabase/migrations/20261207000300_aura_provisioner_database_unique.sql',
 ] as const;
 

@@ -23,10 +23,19 @@ export interface HostRecord {
   username: string | null;
   /** The password, encrypted by the cipher. Never plaintext. */
   encryptedPassword: string | null;
-  /** How many databases the instance may hold, `neo4j` counted. */
+  /** How many databases the instance may hold, its default database (`neo4j`) counted. */
   capacity: number;
-  /** Slots taken: 1 for `neo4j`, plus one per user placed on the host. */
+  /** Slots taken: 1 for the default database (`neo4j`), plus one per user placed on the host. */
   used: number;
+  /**
+   * The ids of the host's own databases (its default database, which Aura
+   * never deletes), which no user ever owns: the `default_database_id` of
+   * Aura's answer to the create, else the databases the host listed when it
+   * became ready, before anyone was placed on it. `null` while unknown (a host
+   * made by an earlier version, or one whose listing failed): reconcile then
+   * deletes no database on it that Aura named (see the multi-database guide).
+   */
+  defaultDatabaseIds: string[] | null;
   /** Create attempts made. */
   attempts: number;
   /** Why the host failed or the last attempt went wrong. No secrets. */
@@ -107,6 +116,7 @@ export function newHostRecord(
     encryptedPassword: null,
     capacity,
     used: 1,
+    defaultDatabaseIds: null,
     attempts: 0,
     lastError: null,
     nextCheckAt: null,

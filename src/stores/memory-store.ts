@@ -20,7 +20,7 @@ import type {
   RecordPage,
 } from '../records/store.js';
 import { compareListPosition, decodeListCursor, encodeListCursor } from './list-cursor.js';
-import { checkUses } from './store-arguments.js';
+import { checkDatabaseIds, checkUses } from './store-arguments.js';
 
 /** Options of {@link MemoryCredentialStore}. */
 export interface MemoryCredentialStoreOptions {
@@ -185,16 +185,17 @@ export class MemoryCredentialStore implements CredentialStore, HostStore {
 
   async getHost(hostName: string): Promise<HostRecord | null> {
     const host = this.#hosts.get(hostName);
-    return host ? { ...host } : null;
+    return host ? copyHost(host) : null;
   }
 
   async claimHost(record: NewHostRecord): Promise<HostClaimResult> {
     const existing = this.#hosts.get(record.hostName);
-    if (existing) return { claimed: false, record: { ...existing } };
+    checkDatabaseIds(record.defaultDatabaseIds);
+    if (existing) return { claimed: false, record: copyHost(existing) };
     const now = this.#clock.now();
-    const inserted: HostRecord = { ...record, version: 1, createdAt: now, updatedAt: now };
+    const inserted = copyHost({ ...record, version: 1, createdAt: now, updatedAt: now });
     this.#hosts.set(record.hostName, inserted);
-    return { claimed: true, record: { ...inserted } };
+    return { claimed: true, record: copyHost(inserted) };
   }
 
   async updateHost(
@@ -202,18 +203,19 @@ export class MemoryCredentialStore implements CredentialStore, HostStore {
     expectedVersion: number,
     patch: HostPatch,
   ): Promise<HostRecord | null> {
+    checkDatabaseIds(patch?.defaultDatabaseIds);
     const current = this.#hosts.get(hostName);
     if (!current || current.version !== expectedVersion) return null;
-    const updated: HostRecord = {
+    const updated = copyHost({
       ...current,
       ...definedEntries(patch),
       hostName: current.hostName,
       version: current.version + 1,
       createdAt: current.createdAt,
       updatedAt: this.#clock.now(),
-    };
+    });
     this.#hosts.set(hostName, updated);
-    return { ...updated };
+    return copyHost(updated);
   }
 
   async deleteHost(hostName: string, expectedVersion?: number): Promise<boolean> {
@@ -226,8 +228,16 @@ export class MemoryCredentialStore implements CredentialStore, HostStore {
   async listHosts(): Promise<HostRecord[]> {
     return [...this.#hosts.values()]
       .sort((a, b) => (a.hostName < b.hostName ? -1 : a.hostName > b.hostName ? 1 : 0))
-      .map((host) => ({ ...host }));
+      .map(copyHost);
   }
+}
+
+/** A copy of a host record that shares no array with it. */
+function copyHost(host: HostRecord): HostRecord {
+  return {
+    ...host,
+    defaultDatabaseIds: host.defaultDatabaseIds ? [...host.defaultDatabaseIds] : null,
+  };
 }
 
 /** The patch without keys set to `undefined`, which SQL and JSON stores drop too. */

@@ -27,8 +27,12 @@ export type UserDatabaseField = keyof UserDatabaseRecord;
  */
 export type UserDatabaseColumns = Partial<Record<UserDatabaseField, string>>;
 
-/** How a field is stored: its SQL type in the DDL and how a value is read back. */
-export type ColumnKind = 'text' | 'integer' | 'version' | 'timestamp';
+/**
+ * How a field is stored: its SQL type in the DDL and how a value is read back.
+ * `list`: a list of ids in one text column, comma-separated (every client
+ * sends and reads text alike; ids hold no comma).
+ */
+export type ColumnKind = 'text' | 'integer' | 'version' | 'timestamp' | 'list';
 
 /** A field's default column and how it is stored. */
 export interface FieldSpec {

@@ -37,6 +37,8 @@ const HOST_COLUMN_SPECS: Readonly<Record<HostField, FieldSpec>> = {
   readyAt: { column: 'ready_at', kind: 'timestamp', nullable: true },
   createdAt: { column: 'created_at', kind: 'timestamp', nullable: false },
   updatedAt: { column: 'updated_at', kind: 'timestamp', nullable: false },
+  // Added after the first release: last, where `alter table ... add column` puts it.
+  defaultDatabaseIds: { column: 'default_database_ids', kind: 'list', nullable: true },
 };
 
 /** The hosts table's columns, resolved and quoted once. */
@@ -80,6 +82,7 @@ const HOST_COLUMN_TYPES: Readonly<Record<HostField, (quoted: string) => string>>
   hostName: () => 'text collate "C" primary key',
   capacity: (c) => `integer not null check (${c} >= 1)`,
   used: (c) => `integer not null default 1 check (${c} >= 0)`,
+  defaultDatabaseIds: () => 'text',
 };
 
 /** The DDL of the hosts table, one statement per entry, for `migrate()` to run one at a time. */
@@ -88,10 +91,14 @@ export function hostsTableStatements(table: TableName): string[] {
     (column) => `  ${column.quoted} ${HOST_COLUMN_TYPES[column.field](column.quoted)}`,
   );
   const password = HOST_COLUMNS.of('encryptedPassword').quoted;
+  const defaults = HOST_COLUMNS.of('defaultDatabaseIds').quoted;
   // listHosts() reads the primary key's order: no other index.
   return [
     `create table if not exists ${table.qualified} (\n${definitions.join(',\n')}\n)`,
     `comment on column ${table.qualified}.${password} is 'Neo4j password of the host instance, encrypted by the CredentialCipher (AES-256-GCM). Never plaintext.'`,
+    // Upgrades a table made by an earlier version.
+    `alter table ${table.qualified} add column if not exists ${defaults} text`,
+    `comment on column ${table.qualified}.${defaults} is 'Ids of the host''s own databases (its default), comma-separated; null while unknown.'`,
   ];
 }
 

@@ -5,6 +5,7 @@ import {
   type UserDatabaseRecord,
 } from '../records/record.js';
 import type { ColumnKind, ResolvedColumn, ResolvedColumns, TableName } from './postgres-columns.js';
+import { checkDatabaseIds } from './store-arguments.js';
 
 /**
  * A row that does not read as a record. The message names the column, never its value.
@@ -54,6 +55,8 @@ function readValue(kind: ColumnKind, value: unknown): unknown {
     }
     case 'timestamp':
       return readTimestamp(value);
+    case 'list':
+      return typeof value === 'string' ? value.split(',').filter((id) => id !== '') : undefined;
   }
 }
 
@@ -95,6 +98,11 @@ export function recordFromRow<R = UserDatabaseRecord>(
  */
 export function toParameter(column: ResolvedColumn<string>, value: unknown): unknown {
   if (value === null || value === undefined) return null;
+  if (column.kind === 'list') {
+    // A list of ids, comma-separated in its text column (the only list: a host's database ids).
+    checkDatabaseIds(value);
+    return value.join(',');
+  }
   if (column.kind !== 'timestamp') return value;
   const date = new Date(typeof value === 'number' ? value : Number.NaN);
   if (Number.isNaN(date.getTime())) {

@@ -36,6 +36,23 @@ export function checkVersion(version: unknown): asserts version is number {
 }
 
 /**
+ * Throws unless `ids` (a host's `defaultDatabaseIds`) is `null`, `undefined`
+ * or a list of non-empty ids without commas (a text column keeps them
+ * comma-separated): nothing is written for a bad one.
+ */
+export function checkDatabaseIds(ids: unknown): asserts ids is string[] | null | undefined {
+  if (ids === null || ids === undefined) return;
+  const ok =
+    Array.isArray(ids) &&
+    ids.every((id) => typeof id === 'string' && id !== '' && !id.includes(','));
+  if (!ok) {
+    throw new ProvisioningConfigurationError(
+      'defaultDatabaseIds must be a list of non-empty ids without commas',
+    );
+  }
+}
+
+/**
  * Checks a batch of uses and keeps each user's latest: a store writes one row per user.
  * Throws {@link ProvisioningConfigurationError} for a bad user id or time; nothing is written then.
  *

@@ -50,7 +50,7 @@ export interface AuraMock {
   addInstance(seed: SeedInstance): MockInstance;
   /** Forces a status that holds until a request changes it, e.g. `loading failed`. */
   setInstanceStatus(id: string, status: InstanceStatus): void;
-  /** The databases of a multi-database instance (v2beta1), `neo4j` first; `[]` if none or gone. */
+  /** The databases of a multi-database instance (v2beta1), its default first; `[]` if none or gone. */
   databases(instanceId: string): MockDatabase[];
   /**
    * What every instance has been billed up to the clock's now, in GB-hours of memory, running
@@ -126,6 +126,7 @@ export function createAuraMock(options: AuraMockOptions = {}): AuraMock {
         instanceId: db.instanceId,
         status: databaseStatus(db, now(), state.multiDatabase.databaseNaming),
         createdAt: isoSeconds(db.createdAt),
+        isDefault: db.isDefault === true,
       })),
     bill: () => billOf(meteredUntil(state, now())),
     faults: faults.api,

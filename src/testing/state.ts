@@ -38,6 +38,8 @@ export interface DatabaseRecord {
   createdAt: number;
   /** Its status reads `creating` before this time, `online` after (the fake's guess). */
   onlineAt: number;
+  /** The instance's default database, which cannot be deleted. */
+  isDefault?: boolean;
 }
 
 /** A snapshot as the fake stores it. */

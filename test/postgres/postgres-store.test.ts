@@ -270,6 +270,7 @@ describe('PostgresCredentialStore host records', () => {
       'ready_at',
       'created_at',
       'updated_at',
+      'default_database_ids',
     ]);
     expect(rows[0]).toMatchObject({ data_type: 'text', is_nullable: 'NO', collation_name: 'C' });
     await store.claimHost(newHostRecord('ap-host-0001', 20, { nextCheckAt: Date.UTC(2026, 0, 2) }));

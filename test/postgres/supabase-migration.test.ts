@@ -14,6 +14,7 @@ const USER_MIGRATION = '20261125000000_aura_provisioner_user_databases.sql';
 const HOSTS_MIGRATION = '20261204000000_aura_provisioner_hosts.sql';
 const PLACEMENT_MIGRATION = '20261207000000_aura_provisioner_placement.sql';
 const IDLE_MIGRATION = '20261207000100_aura_provisioner_idle.sql';
+const HOST_DEFAULTS_MIGRATION = '20261207000200_aura_provisioner_host_default_database.sql';
 const UNIQUE_MIGRATION = '20261207000300_aura_provisioner_database_unique.sql';
 /** Every shipped migration, in the order the Supabase CLI applies them (by file name). */
 const MIGRATIONS = readdirSync(MIGRATIONS_DIR)
@@ -236,6 +237,7 @@ describe('the Supabase hosts migration', () => {
       HOSTS_MIGRATION,
       PLACEMENT_MIGRATION,
       IDLE_MIGRATION,
+      HOST_DEFAULTS_MIGRATION,
       UNIQUE_MIGRATION,
     ]);
     const statements = migration(HOSTS_MIGRATION).replace(/--[^\n]*/g, '');
@@ -339,8 +341,10 @@ describe('the Supabase hosts migration', () => {
 });
 
 describe('the Supabase idle migration', () => {
-  it('ships after the placement migration, and touches only user_databases', () => {
-    expect(MIGRATIONS.indexOf(IDLE_MIGRATION)).toBe(MIGRATIONS.indexOf(PLACEMENT_MIGRATION) + 1);
+  it('ships after the user and host migrations, and touches only user_databases', () => {
+    expect(MIGRATIONS.indexOf(IDLE_MIGRATION)).toBeGreaterThan(
+      MIGRATIONS.indexOf(PLACEMENT_MIGRATION),
+    );
     const statements = migration(IDLE_MIGRATION).replace(/--[^\n]*/g, '');
     expect(statements).not.toContain('aura_hosts');
   });
@@ -413,5 +417,37 @@ describe('the Supabase database-unique migration', () => {
     expect(await indexes('public')).toHaveLength(1);
     const statements = migration(UNIQUE_MIGRATION).replace(/--[^\n]*/g, '');
     expect(statements).not.toContain('aura_hosts');
+  });
+});
+
+describe("the Supabase hosts' default database migration", () => {
+  it('ships before the database-unique migration, and touches only aura_hosts', () => {
+    expect(MIGRATIONS.indexOf(HOST_DEFAULTS_MIGRATION)).toBe(
+      MIGRATIONS.indexOf(UNIQUE_MIGRATION) - 1,
+    );
+    const statements = migration(HOST_DEFAULTS_MIGRATION).replace(/--[^\n]*/g, '');
+    expect(statements).not.toContain('user_databases');
+  });
+
+  it('upgrades a hosts table of the earlier migration, keeping its rows unknown, and runs twice', async () => {
+    await pool.query('create schema legacy_hosts');
+    const hosts = migration(HOSTS_MIGRATION).replaceAll('public.', 'legacy_hosts.');
+    await pool.query(hosts.replace(/grant [^;]*;|revoke [^;]*;/g, ''));
+    await pool.query(
+      `insert into legacy_hosts.aura_hosts (host_name, status, capacity, used) values ('ap-host-0001', 'ready', 10, 3)`,
+    );
+    const upgrade = migration(HOST_DEFAULTS_MIGRATION).replaceAll('public.', 'legacy_hosts.');
+    await pool.query(upgrade);
+    await pool.query(upgrade);
+    const store = new PostgresCredentialStore({
+      client: pool,
+      table: 'legacy_hosts.user_databases',
+      clock: createTestClock(),
+    });
+    const [kept] = await store.listHosts();
+    expect(kept).toMatchObject({ hostName: 'ap-host-0001', used: 3, defaultDatabaseIds: null });
+    const known = await store.updateHost('ap-host-0001', 1, { defaultDatabaseIds: ['a1', 'b2'] });
+    expect(known?.defaultDatabaseIds).toEqual(['a1', 'b2']);
+    expect(await store.getHost('ap-host-0001')).toEqual(known);
   });
 });

@@ -115,6 +115,37 @@ export function describeHostStoreConformance(
       expect(next?.nextCheckAt).toBe(5);
     });
 
+    it("keeps a host's default database ids: unknown (null) at first, a list once set, as copies", async () => {
+      const claimed = (await store.claimHost(newHostRecord(hostName(1), 20))).record;
+      expect(claimed.defaultDatabaseIds).toBeNull();
+      const ids = ['293fd870', 'c7a2e4b1'];
+      const next = await store.updateHost(hostName(1), claimed.version, {
+        defaultDatabaseIds: ids,
+      });
+      expect(next?.defaultDatabaseIds).toEqual(ids);
+      ids.push('changed-after-the-update');
+      next?.defaultDatabaseIds?.push('changed-after-the-read');
+      expect((await store.getHost(hostName(1)))?.defaultDatabaseIds).toEqual([
+        '293fd870',
+        'c7a2e4b1',
+      ]);
+      expect((await store.listHosts())[0]?.defaultDatabaseIds).toEqual(['293fd870', 'c7a2e4b1']);
+      const claimedWith = await store.claimHost(
+        newHostRecord(hostName(2), 20, { defaultDatabaseIds: ['d0'] }),
+      );
+      expect(claimedWith.record.defaultDatabaseIds).toEqual(['d0']);
+    });
+
+    it('refuses a default database id that is empty or holds a comma, storing nothing', async () => {
+      const claimed = (await store.claimHost(newHostRecord(hostName(1), 20))).record;
+      for (const bad of [[''], ['a,b']]) {
+        await expect(
+          store.updateHost(hostName(1), claimed.version, { defaultDatabaseIds: bad }),
+        ).rejects.toThrow(/defaultDatabaseIds/);
+      }
+      expect(await store.getHost(hostName(1))).toEqual(claimed);
+    });
+
     it('answers null when updating a host that does not exist', async () => {
       expect(await store.updateHost(hostName(9), 1, { used: 2 })).toBeNull();
     });

@@ -20,6 +20,7 @@ const TYPES = {
   integer: 'integer',
   version: 'bigint',
   timestamp: 'timestamptz',
+  list: 'text',
 } as const;
 
 /**
@@ -92,7 +93,8 @@ export function seedStyleTable(columns: UserDatabaseColumns, now?: () => number)
 }
 
 /**
- * The hosts table of the shipped migration `20261204000000_aura_provisioner_hosts.sql`:
+ * The hosts table of the shipped migrations `20261204000000_aura_provisioner_hosts.sql`
+ * and `20261207000200_aura_provisioner_host_default_database.sql`:
  * `host_name text collate "C" primary key`, checks on status, version,
  * capacity, used and attempts, `created_at`/`updated_at` default now().
  */

@@ -76,6 +76,23 @@ describe('v2beta1 databases in the fake', () => {
     expect(created.body.data.default_database_id).toBe(neo4j?.id);
   });
 
+  it('plays a default database Aura named, its id in the create answer or not', async () => {
+    for (const defaultDatabaseIdInAnswer of [true, false]) {
+      const fake = createAuraMock({
+        clock: createTestClock(),
+        defaultDatabaseName: 'assigned',
+        defaultDatabaseIdInAnswer,
+      });
+      const created = await client(fake).call('POST', `${PROJECT}/instances`, SPEC);
+      const [only, ...rest] = fake.databases(created.body.data.id);
+      expect(rest).toEqual([]);
+      expect(only).toMatchObject({ name: '293fd870', isDefault: true });
+      expect(created.body.data.default_database_id).toBe(
+        defaultDatabaseIdInAnswer ? only?.id : undefined,
+      );
+    }
+  });
+
   it('holds 5 databases per GB, neo4j counted: a 2GB instance takes 9 more, then refuses', async () => {
     const { api, databases, fake, id } = await withInstance('2GB');
     for (let i = 0; i < 9; i++) {
@@ -92,6 +109,22 @@ describe('v2beta1 databases in the fake', () => {
     for (let i = 0; i < 99; i++) await api.call('POST', databases, { name: `db-${i}` });
     expect((await api.call('POST', databases, { name: 'db-100' })).status).toBe(400);
     expect((await api.call('GET', databases)).body.data).toHaveLength(100);
+  });
+
+  it('refuses to delete the default database whatever its name, with databases Aura names too', async () => {
+    const { api, databases, fake, id } = await withInstance('2GB', {
+      databaseNaming: 'auto',
+      defaultDatabaseName: 'assigned',
+    });
+    const made = await api.call('POST', databases, {});
+    const [own, other] = fake.databases(id);
+    expect([own?.isDefault, other?.isDefault, other?.id]).toEqual([true, false, made.body.data.id]);
+    expect(other?.name).toMatch(/^[0-9a-f]{8}$/);
+    expect(other?.name).not.toBe(own?.name);
+    const refused = await api.call('DELETE', `${databases}/${own?.id}`);
+    expect([refused.status, refused.body.errors[0].reason]).toEqual([400, 'invalid-request']);
+    expect((await api.call('DELETE', `${databases}/${other?.id}`)).status).toBe(202);
+    expect(fake.databases(id)).toEqual([own]);
   });
 
   it('refuses to delete neo4j and deletes any other database', async () => {

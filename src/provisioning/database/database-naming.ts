@@ -1,11 +1,71 @@
 import { type AuraError, isAuraError } from '../../aura/errors/base.js';
 import type { Database } from '../../aura/schemas-v2.js';
+import type { HostRecord } from '../../records/host-record.js';
 import { isOwnInstanceName } from '../../records/instance-name.js';
 import type { UserDatabaseRecord } from '../../records/record.js';
 import { PLACEMENT_DEFAULTS } from '../placement.js';
 
 /** Databases every multi-database instance has, which no user ever owns. */
 export const BUILT_IN_DATABASES: ReadonlySet<string> = new Set(['neo4j', 'system']);
+
+/** What a host record tells of the host's own databases. */
+export type HostDefaults = Pick<HostRecord, 'defaultDatabaseIds' | 'readyAt'>;
+
+/** A host of which nothing is known (no record of it): none of its databases is proven not its default. */
+export const UNKNOWN_HOST: HostDefaults = { defaultDatabaseIds: null, readyAt: null };
+
+/**
+ * What a listed database is to its host, whoever owns it: `own` (named
+ * `neo4j` or `system`, or an id the host record stores: the host's default,
+ * never a user's), `maybe-own` (on a host that stores no ids, a name Aura gave
+ * that nothing proves is not its default: reported, never deleted nor
+ * adopted), or `other`. On such a host a name of our making is never the
+ * default, nor is a database Aura made (`created_at`) after the host became
+ * ready, the clock skew allowed: the default is made with the instance. Pure.
+ *
+ * @example
+ * ```ts
+ * hostDatabaseRole({ id: 'a1', name: '293fd870' }, { defaultDatabaseIds: ['a1'], readyAt: 0 }, 'ap-'); // 'own'
+ * ```
+ */
+export function hostDatabaseRole(
+  database: Pick<Database, 'id' | 'name' | 'createdAt'>,
+  host: HostDefaults,
+  prefix: string,
+): 'own' | 'maybe-own' | 'other' {
+  const name = (database.name ?? database.id).toLowerCase();
+  if (BUILT_IN_DATABASES.has(name) || host.defaultDatabaseIds?.includes(database.id)) return 'own';
+  if (host.defaultDatabaseIds !== null || isOwnInstanceName(name, prefix)) return 'other';
+  const created = database.createdAt ? Date.parse(database.createdAt) : Number.NaN;
+  const madeLater =
+    host.readyAt !== null && created > host.readyAt + PLACEMENT_DEFAULTS.clockSkewMs;
+  return madeLater ? 'other' : 'maybe-own';
+}
+
+/**
+ * The slots a host's listing shows taken: every listed database but `system`,
+ * and one for the host's default while none of its own is listed (the default
+ * counts toward the limit). Reconcile's count and a learned capacity both use
+ * it, so the two agree. Pure.
+ *
+ * @example
+ * ```ts
+ * slotsListed([{ id: 'a1', name: 'neo4j' }, { id: 'b2', name: 'ap-u...' }], host); // 2
+ * ```
+ */
+export function slotsListed(
+  listing: readonly Pick<Database, 'id' | 'name'>[],
+  host: HostDefaults,
+): number {
+  const names = listing.map((d) => (d.name ?? d.id).toLowerCase());
+  const listed = names.filter((name) => name !== 'system').length;
+  const ownListed = listing.some(
+    (d, i) =>
+      names[i] !== 'system' &&
+      (names[i] === 'neo4j' || host.defaultDatabaseIds?.includes(d.id) === true),
+  );
+  return listed + (ownListed ? 0 : 1);
+}
 
 const LIMIT_WORDS = /limit|quota|capacity|maximum|at most|too many|full/i;
 
@@ -108,7 +168,7 @@ export type LostCreate =
  * Settles a create whose answer was lost, from the host's listing and every
  * record placed on the host. Aura may have named the database itself, so the
  * asked-for name proves nothing. The databases no record owns (by id, then
- * name; built-in ones and our asked-for names aside) are matched to the users
+ * name; the host's own and our asked-for names aside) are matched to the users
  * waiting for an answer on the host: oldest create first, each to the oldest
  * database made after its create was sent (Aura's `created_at`, or first
  * listed by this process after that) and not matched before. This user's
@@ -122,7 +182,7 @@ export type LostCreate =
  *
  * @example
  * ```ts
- * settleLostCreate(record, databases, recordsOnHost, { prefix: 'ap-', firstSeen: () => undefined });
+ * settleLostCreate(record, databases, recordsOnHost, { prefix: 'ap-', host, firstSeen: () => undefined });
  * ```
  */
 export function settleLostCreate(
@@ -131,6 +191,8 @@ export function settleLostCreate(
   onHost: readonly UserDatabaseRecord[],
   context: {
     prefix: string;
+    /** The host's record (its own databases; see {@link hostDatabaseRole}). */
+    host: HostDefaults;
     /** When this process first listed a database (by id), if it ever did. */
     firstSeen: (databaseId: string) => number | undefined;
   },
@@ -139,8 +201,13 @@ export function settleLostCreate(
   const owners = ownersOf(databases, onHost);
   const unowned = databases.filter((d) => {
     const name = (d.name ?? d.id).toLowerCase();
-    // One of our asked-for names belongs to the user it was asked for, never to another.
-    return !BUILT_IN_DATABASES.has(name) && !owners.has(d.id) && !isOwnInstanceName(name, prefix);
+    // One of our asked-for names belongs to the user it was asked for, never to another; what
+    // may be the host's own default is never a user's.
+    return (
+      hostDatabaseRole(d, context.host, prefix) === 'other' &&
+      !owners.has(d.id) &&
+      !isOwnInstanceName(name, prefix)
+    );
   });
   if (unowned.length === 0) return { kind: 'resend' };
   // The host shows how Aura names its databases: a user's asked-for name listed means names are

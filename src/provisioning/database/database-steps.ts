@@ -12,6 +12,7 @@ import {
   isLimitRefusal,
   type LostCreate,
   settleLostCreate,
+  UNKNOWN_HOST,
 } from './database-naming.js';
 import type { HostPool } from './host-pool.js';
 import { type HostedEvent, hostedTransition } from './hosted-transition.js';
@@ -301,6 +302,9 @@ async function settle(
   instanceId: string,
   databases: readonly Database[],
 ): Promise<(LostCreate & { record?: UserDatabaseRecord }) | undefined> {
+  // The host's own databases are never a user's: read before the records, so that nothing
+  // comes between the read of the records and the settlement made from it.
+  const host = (await rt.hosts.records()).find((h) => h.instanceId === instanceId);
   const { records } = await readAllRecords(rt.store);
   const onHost = records.filter(
     (r) => r.placement === 'database-per-user' && r.instanceId === instanceId,
@@ -313,6 +317,7 @@ async function settle(
   }
   const settled = settleLostCreate(current, databases, onHost, {
     prefix: rt.prefix,
+    host: host ?? UNKNOWN_HOST,
     firstSeen: (id) => rt.hosts.firstSeen(id),
   });
   return { ...settled, record: current };

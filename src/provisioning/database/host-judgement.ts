@@ -10,15 +10,17 @@ import {
   type UnownedDatabase,
 } from '../ownership.js';
 import {
-  BUILT_IN_DATABASES,
+  hostDatabaseRole,
   madeAfterCreate,
   ownersOf,
+  slotsListed,
   waitingForAnswer,
 } from './database-naming.js';
 
 /**
  * The hosts' part of `judgeSnapshot`: each host's databases that no record
- * owns (by id first, then by name; see `ownersOf`) and what each is, the ready
+ * owns (by id first, then by name; see `ownersOf`) and what each is (the
+ * host's own never; what may be its default `unproven`: see `hostDatabaseRole`), the ready
  * users whose database (or whole host) is gone, and each ready host's slots.
  * A database Aura named that may be the answer to a create still unanswered
  * on its host stays `young`. Pure.
@@ -65,7 +67,8 @@ export const judgeHosts: HostJudge = (snapshot, ctx, readyBefore) => {
     const waiting = waitingForAnswer(listing, users);
     for (const database of listing) {
       const name = (database.name ?? database.id).toLowerCase();
-      if (BUILT_IN_DATABASES.has(name) || owners.has(database.id)) continue;
+      const role = hostDatabaseRole(database, host, ctx.prefix);
+      if (role === 'own' || owners.has(database.id)) continue;
       const key = `${host.instanceId}/${database.id}`;
       const created = ageOf(database.createdAt, ctx.now);
       const seen = ctx.firstSeen?.get(key);
@@ -78,8 +81,10 @@ export const judgeHosts: HostJudge = (snapshot, ctx, readyBefore) => {
       const mayBeAnswer = !ownShape && waiting.some((u) => madeAfterCreate(u, database, seen));
       // The host is ours (a host record holds it): what is on it needs no tag to be ours,
       // whether its name is of our making or Aura's.
+      const kind = mayBeAnswer ? 'young' : kindOf('ours', ageMs, duplicateOf, snapshot, ctx);
       judged.unownedDatabases.push({
-        kind: mayBeAnswer ? 'young' : kindOf('ours', ageMs, duplicateOf, snapshot, ctx),
+        // Perhaps the host's default (see `hostDatabaseRole`): reported, never deleted.
+        kind: role === 'maybe-own' ? 'unproven' : kind,
         hostName: host.hostName,
         instanceId: host.instanceId,
         databaseId: database.id,
@@ -88,13 +93,10 @@ export const judgeHosts: HostJudge = (snapshot, ctx, readyBefore) => {
         ageMs,
       } satisfies UnownedDatabase);
     }
-    // What takes room on the host: every listed database (`system` aside), `neo4j` (listed or
-    // not yet), and the databases placed here that are not listed yet.
-    const names = listing.map((d) => (d.name ?? d.id).toLowerCase());
-    const listed = names.filter((name) => name !== 'system').length;
-    const neo4j = names.includes('neo4j') ? 0 : 1;
+    // What takes room on the host: what its listing shows (its default counted, listed or not
+    // yet), and the databases placed here that are not listed yet.
     const unlisted = users.filter((user) => !owning.has(user)).length;
-    judged.slots.set(host.instanceId, listed + neo4j + unlisted);
+    judged.slots.set(host.instanceId, slotsListed(listing, host) + unlisted);
   }
   return judged;
 };

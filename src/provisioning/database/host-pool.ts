@@ -21,6 +21,7 @@ import {
   PLACEMENT_DEFAULTS,
   type ResolvedPlacement,
 } from '../placement.js';
+import { slotsListed, UNKNOWN_HOST } from './database-naming.js';
 import { judgeHosts } from './host-judgement.js';
 import { freeSlotsOf, HOST_LOST, type HostEvent, hostTransition } from './host-transition.js';
 
@@ -377,6 +378,7 @@ export class HostPool {
       username: created.username ?? null,
       encryptedPassword,
       readAt: clock.now() + this.#deps.expectedCreationMs,
+      defaultDatabaseId: created.defaultDatabaseId,
     });
     if (!stored) {
       // The record moved on meanwhile (deleted by an operator): the instance is nobody's.
@@ -411,6 +413,7 @@ export class HostPool {
         type: 'status-seen',
         status,
         intervalMs: this.#interval(),
+        listedIds: await this.#ownDatabaseIds(host, status),
       });
       if (next?.status === 'ready') {
         freed += freeSlotsOf(next);
@@ -422,6 +425,25 @@ export class HostPool {
       }
     }
     if (freed > 0) await this.#wakeWaiting(freed);
+  }
+
+  /**
+   * The ids of the databases a running host lists before it is ready (so
+   * before anyone is placed on it: the compare-and-set that makes it ready
+   * proves it was not meanwhile), when Aura's create answer named no default
+   * database. `undefined` when not needed or the listing failed.
+   */
+  async #ownDatabaseIds(host: HostRecord, status: string | undefined) {
+    if (status !== 'running' || host.defaultDatabaseIds !== null || !host.instanceId) return;
+    try {
+      return (await this.#deps.project.databases.list(host.instanceId)).map((d) => d.id);
+    } catch (error) {
+      this.#deps.logger.warn?.("listing a new host's databases failed", {
+        hostName: host.hostName,
+        error: String(error),
+      });
+      return undefined;
+    }
   }
 
   /** Between reads of a starting host: a third of the expected creation time, 1 to 10 s. */
@@ -541,7 +563,9 @@ export class HostPool {
   async learnCapacity(instanceId: string): Promise<void> {
     this.invalidate(instanceId);
     const listed = await this.listDatabases(instanceId);
-    const held = listed.filter((d) => d.name?.toLowerCase() !== 'system').length;
+    const host = (await this.#deps.hosts.listHosts()).find((h) => h.instanceId === instanceId);
+    // Counted as reconcile counts a host's slots: the default takes one, listed or not.
+    const held = slotsListed(listed, host ?? UNKNOWN_HOST);
     const learned = await this.#applyToHostOf(instanceId, { type: 'capacity-learned', held });
     if (learned && this.#learned.get(learned.hostName) !== learned.capacity) {
       this.#learned.set(learned.hostName, learned.capacity);

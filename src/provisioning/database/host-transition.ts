@@ -27,9 +27,20 @@ export type HostEvent =
       encryptedPassword: string;
       /** When the new host is first read. */
       readAt: number;
+      /** Aura's `default_database_id`, when its answer carried one. */
+      defaultDatabaseId?: string | undefined;
     }
-  /** A starting host's instance status, from a list of the project's instances. */
-  | { type: 'status-seen'; status: string | undefined; intervalMs: number }
+  /**
+   * A starting host's instance status, from a list of the project's instances;
+   * with a running one, the ids of the databases it lists now (before anyone
+   * is placed on it), if they were read.
+   */
+  | {
+      type: 'status-seen';
+      status: string | undefined;
+      intervalMs: number;
+      listedIds?: string[] | undefined;
+    }
   /** The host's instance is gone behind the library. */
   | { type: 'lost' }
   /** A user takes a slot. */
@@ -111,6 +122,7 @@ export function hostTransition(
           connectionUrl: event.connectionUrl,
           username: event.username,
           encryptedPassword: event.encryptedPassword,
+          ...(event.defaultDatabaseId ? { defaultDatabaseIds: [event.defaultDatabaseId] } : {}),
           createRequestedAt: now,
           lastError: null,
           nextCheckAt: event.readAt,
@@ -119,7 +131,17 @@ export function hostTransition(
     case 'status-seen':
       if (host.status !== 'creating') return refuse;
       if (event.status === 'running') {
-        return { ok: true, patch: { status: 'ready', readyAt: now, nextCheckAt: null } };
+        // What a host lists before it takes anyone is its own; a listing of nothing proves nothing.
+        const listed = host.defaultDatabaseIds === null && event.listedIds?.length;
+        return {
+          ok: true,
+          patch: {
+            status: 'ready',
+            readyAt: now,
+            nextCheckAt: null,
+            ...(listed ? { defaultDatabaseIds: event.listedIds } : {}),
+          },
+        };
       }
       if (event.status === 'loading failed' || event.status === 'destroying') {
         return {

@@ -4,7 +4,7 @@ import type { Route, RouteContext } from '../router.js';
 import type { InstanceRecord } from '../state.js';
 import {
   addDatabase,
-  DEFAULT_DATABASE,
+  assignedName,
   databaseCapacity,
   databaseNameProblem,
   databasesOf,
@@ -64,7 +64,7 @@ function createDatabase(context: RouteContext): Reply {
   if (problem) return auraError(400, 'invalid-request', problem, 'name');
   if (record.phase.status !== 'running') return ongoingOperation(record.phase.status);
   const databases = databasesOf(state, record.id, now);
-  const name = naming === 'auto' ? autoName(databases) : (body?.name as string);
+  const name = naming === 'auto' ? assignedName(databases) : (body?.name as string);
   if (databases.some((db) => db.name.toLowerCase() === name.toLowerCase())) {
     return auraError(409, 'database-already-exists', `A database named ${name} exists already`);
   }
@@ -87,14 +87,6 @@ const LIMIT_REASONS = {
   422: 'unprocessable',
 };
 
-/** A name as Aura's current page shows one (`293fd870`): 8 hex digits, unused on the instance. */
-function autoName(databases: readonly { name: string }[]): string {
-  for (let n = databases.length; ; n++) {
-    const name = ((0x293fd870 + n * 0x9e3779b1) % 2 ** 32).toString(16).padStart(8, '0');
-    if (!databases.some((db) => db.name === name)) return name;
-  }
-}
-
 /** The database in the path, or a 404. */
 function databaseOf(context: RouteContext, record: InstanceRecord) {
   const id = context.params.databaseId ?? '';
@@ -111,14 +103,15 @@ function getDatabase(context: RouteContext): Reply {
   return isReply(database) ? database : dataReply(200, databaseWire(database, context.now, naming));
 }
 
-/** `DELETE .../databases/{id}`: 202 and gone at once; `neo4j` cannot be deleted (400). */
+/** `DELETE .../databases/{id}`: 202 and gone at once; the default database cannot be deleted (400). */
 function deleteDatabase(context: RouteContext): Reply {
   const record = multiDatabaseInstance(context);
   if (isReply(record)) return record;
   const database = databaseOf(context, record);
   if (isReply(database)) return database;
-  if (database.name === DEFAULT_DATABASE) {
-    return auraError(400, 'invalid-request', 'The default database neo4j cannot be deleted');
+  if (database.isDefault) {
+    const message = `The default database ${database.name} cannot be deleted`;
+    return auraError(400, 'invalid-request', message);
   }
   if (record.phase.status !== 'running') return ongoingOperation(record.phase.status);
   removeDatabase(context.state, record.id, database.id);

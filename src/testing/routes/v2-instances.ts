@@ -5,7 +5,7 @@ import type { Reply } from '../reply.js';
 import { auraError, dataReply } from '../reply.js';
 import type { Route, RouteContext } from '../router.js';
 import type { InstanceRecord } from '../state.js';
-import { addDatabase, DEFAULT_DATABASE } from '../v2/database-registry.js';
+import { addDefaultDatabase } from '../v2/database-registry.js';
 import { validateProjectInstance } from '../v2/instance-body.js';
 import {
   createdProjectInstanceWire,
@@ -57,7 +57,7 @@ function listInstances(context: RouteContext): Reply {
   return { status: 200, body };
 }
 
-/** `POST .../instances`: 202 with the password; a multi-database one starts with `neo4j`. */
+/** `POST .../instances`: 202 with the password; a multi-database one starts with its default database. */
 function createInstance(context: RouteContext): Reply {
   const { state, incoming, now } = context;
   const refused = requireJson(context) ?? requireParsedBody(context);
@@ -100,10 +100,11 @@ function createInstance(context: RouteContext): Reply {
   const fails = options.failCreation(specOf(record));
   record.phase = enter('creating', now, durations, fails ? 'loading failed' : undefined);
   state.instances.set(record.id, record);
-  const neo4j = spec.multiDatabase
-    ? addDatabase(state, record, DEFAULT_DATABASE, now, durations.creating)
+  const defaultDatabase = spec.multiDatabase
+    ? addDefaultDatabase(state, record, now, durations.creating)
     : undefined;
-  return dataReply(202, createdProjectInstanceWire(record, neo4j?.id));
+  const announced = state.multiDatabase.defaultDatabaseIdInAnswer ? defaultDatabase : undefined;
+  return dataReply(202, createdProjectInstanceWire(record, announced?.id));
 }
 
 /** `GET .../instances/{id}`. */

@@ -2,8 +2,43 @@ import { findInstance } from '../instance-registry.js';
 import { uniqueId } from '../random-ids.js';
 import type { DatabaseRecord, InstanceRecord, MockState } from '../state.js';
 
-/** The database every multi-database instance starts with; it cannot be deleted. */
-export const DEFAULT_DATABASE = 'neo4j';
+/**
+ * A name as Aura's current page shows one (`293fd870`): 8 hex digits, unused on the instance.
+ *
+ * @example
+ * ```ts
+ * assignedName([]); // '293fd870'
+ * ```
+ */
+export function assignedName(databases: readonly { name: string }[]): string {
+  for (let n = databases.length; ; n++) {
+    const name = ((0x293fd870 + n * 0x9e3779b1) % 2 ** 32).toString(16).padStart(8, '0');
+    if (!databases.some((db) => db.name === name)) return name;
+  }
+}
+
+/**
+ * Adds the default database a multi-database instance starts with (it cannot
+ * be deleted): `neo4j`, or a name Aura assigned, as the fake's
+ * `defaultDatabaseName` says.
+ *
+ * @example
+ * ```ts
+ * addDefaultDatabase(state, record, now, durations.creating).name; // 'neo4j'
+ * ```
+ */
+export function addDefaultDatabase(
+  state: MockState,
+  instance: InstanceRecord,
+  now: number,
+  readyMs: number,
+): DatabaseRecord {
+  const assigned = state.multiDatabase.defaultDatabaseName === 'assigned';
+  const name = assigned ? assignedName(databasesOf(state, instance.id, now)) : 'neo4j';
+  const record = addDatabase(state, instance, name, now, readyMs);
+  record.isDefault = true;
+  return record;
+}
 
 /**
  * Neo4j's naming rule (3–63 ASCII letters, digits, dots and dashes, starting

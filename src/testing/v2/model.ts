@@ -15,4 +15,6 @@ export interface MockDatabase {
   status: string;
   /** ISO 8601, whole seconds. */
   createdAt: string;
+  /** Whether it is the instance's default database (`defaultDatabaseName`), which cannot be deleted. */
+  isDefault: boolean;
 }

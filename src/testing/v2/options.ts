@@ -50,6 +50,17 @@ export interface MultiDatabaseMockOptions {
    */
   databaseNaming?: 'caller' | 'auto';
   /**
+   * The name of the default database a multi-database instance starts with, which cannot be
+   * deleted (`DELETE` answers 400). `neo4j` (default), as Aura's preview page documents; or
+   * `assigned`: 8 hex digits (`293fd870`), as Aura's current page says every database is named.
+   */
+  defaultDatabaseName?: 'neo4j' | 'assigned';
+  /**
+   * Whether the answer to a multi-database instance's create carries `default_database_id`, the
+   * id of its default database. Default `true`; Aura documents the field as optional.
+   */
+  defaultDatabaseIdInAnswer?: boolean;
+  /**
    * Databases an instance holds per GB of memory, `neo4j` counted, 100 at most. Default 5 (the
    * preview page); Aura's current page says "a 4GB instance supports up to 4 databases" (1).
    */
@@ -79,6 +90,8 @@ export interface ResolvedMultiDatabaseOptions {
   databaseCreationTimeMs: number;
   instancePageLimit: number;
   databaseNaming: 'caller' | 'auto';
+  defaultDatabaseName: 'neo4j' | 'assigned';
+  defaultDatabaseIdInAnswer: boolean;
   databasesPerGb: number;
   databaseLimitStatus: 400 | 402 | 422;
   billingUsageDailyLimit: number;
@@ -98,6 +111,8 @@ export const MULTI_DATABASE_DEFAULTS = {
   databaseCreationTimeMs: 5_000,
   instancePageLimit: 100,
   databaseNaming: 'caller',
+  defaultDatabaseName: 'neo4j',
+  defaultDatabaseIdInAnswer: true,
   databasesPerGb: 5,
   databaseLimitStatus: 400,
   billingUsageDailyLimit: 10,
@@ -128,6 +143,9 @@ export function resolveMultiDatabaseOptions(
       options.databaseCreationTimeMs ?? MULTI_DATABASE_DEFAULTS.databaseCreationTimeMs,
     instancePageLimit: options.instancePageLimit ?? MULTI_DATABASE_DEFAULTS.instancePageLimit,
     databaseNaming: options.databaseNaming ?? MULTI_DATABASE_DEFAULTS.databaseNaming,
+    defaultDatabaseName: options.defaultDatabaseName ?? MULTI_DATABASE_DEFAULTS.defaultDatabaseName,
+    defaultDatabaseIdInAnswer:
+      options.defaultDatabaseIdInAnswer ?? MULTI_DATABASE_DEFAULTS.defaultDatabaseIdInAnswer,
     databasesPerGb: options.databasesPerGb ?? MULTI_DATABASE_DEFAULTS.databasesPerGb,
     databaseLimitStatus: options.databaseLimitStatus ?? MULTI_DATABASE_DEFAULTS.databaseLimitStatus,
     billingUsageDailyLimit:

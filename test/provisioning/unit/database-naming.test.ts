@@ -4,6 +4,7 @@ import {
   isDatabaseOnline,
   isLimitRefusal,
   settleLostCreate,
+  UNKNOWN_HOST,
 } from '../../../src/provisioning/database/database-naming.js';
 import { newRecord, type UserDatabaseRecord } from '../../../src/records/record.js';
 
@@ -23,7 +24,11 @@ const placed = (user: string, databaseName: string, fields: Partial<UserDatabase
   ...fields,
 });
 const wish = (n: number) => `ap-u${String(n).padStart(25, '0')}`;
-const context = { prefix: 'ap-', firstSeen: () => undefined };
+const context = {
+  prefix: 'ap-',
+  host: { defaultDatabaseIds: ['d0'], readyAt: NOW - 3_600_000 },
+  firstSeen: () => undefined,
+};
 
 describe('settleLostCreate', () => {
   const me = placed('me', wish(1));
@@ -48,6 +53,23 @@ describe('settleLostCreate', () => {
       databaseId: 'd2',
       databaseName: 'a1b2c3d4',
       fence: [],
+    });
+  });
+
+  it("never adopts the host's default database, whatever its name, nor one that may be it", () => {
+    const listing = [{ id: 'dflt', name: 'c9d0e1f2' }];
+    const known = { ...context, host: { defaultDatabaseIds: ['dflt'], readyAt: NOW - 1 } };
+    expect(settleLostCreate(me, listing, [me], known)).toEqual({ kind: 'resend' });
+    // A host that stores no default: nothing proves this one is not it.
+    expect(settleLostCreate(me, listing, [me], { ...context, host: UNKNOWN_HOST })).toEqual({
+      kind: 'resend',
+    });
+    // Unless Aura's created_at shows it was made after the host became ready.
+    const later = [{ ...listing[0], id: 'later', createdAt: new Date(NOW + 1_000).toISOString() }];
+    const legacy = { ...context, host: { defaultDatabaseIds: null, readyAt: NOW - 3_600_000 } };
+    expect(settleLostCreate(me, later, [me], legacy)).toMatchObject({
+      kind: 'adopt',
+      databaseId: 'later',
     });
   });
 

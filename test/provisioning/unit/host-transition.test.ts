@@ -90,6 +90,8 @@ describe('hostTransition: opening a host', () => {
         nextCheckAt: NOW + 60_000,
       },
     });
+    const withDefault = hostTransition(host(), { ...ACCEPTED, defaultDatabaseId: 'd0' }, NOW);
+    expect(withDefault).toMatchObject({ patch: { defaultDatabaseIds: ['d0'] } });
   });
 
   it.each<ProvisioningStatus>(['creating', 'ready', 'failed', 'deleting'])(
@@ -129,6 +131,25 @@ describe('hostTransition: a starting host', () => {
     expect(seen('destroying')).toMatchObject({ patch: { lastError: 'instance-destroying' } });
     expect(seen('creating')).toEqual({ ok: true, patch: { nextCheckAt: NOW + 5_000 } });
     expect(seen(undefined)).toEqual({ ok: true, patch: { nextCheckAt: NOW + 5_000 } });
+  });
+
+  it('keeps what a running host lists before it is ready as its own, unless known or nothing was listed', () => {
+    const running = (listedIds: string[] | undefined, from = starting) =>
+      hostTransition(
+        from,
+        { type: 'status-seen', status: 'running', intervalMs: 5_000, listedIds },
+        NOW,
+      );
+    expect(running(['d0'])).toMatchObject({ patch: { defaultDatabaseIds: ['d0'] } });
+    expect(running([])).toEqual({
+      ok: true,
+      patch: { status: 'ready', readyAt: NOW, nextCheckAt: null },
+    });
+    const known = host({ status: 'creating', instanceId: 'h1', defaultDatabaseIds: ['d1'] });
+    expect(running(['d0', 'd1'], known)).toEqual({
+      ok: true,
+      patch: { status: 'ready', readyAt: NOW, nextCheckAt: null },
+    });
   });
 
   it('takes a status only while creating', () => {

@@ -139,7 +139,13 @@ describe('judgeSnapshot: instances', () => {
 
 describe('judgeSnapshot: hosts', () => {
   const host = {
-    ...newHostRecord('ap-host-0001', 10, { status: 'ready', instanceId: 'h1', used: 4 }),
+    ...newHostRecord('ap-host-0001', 10, {
+      status: 'ready',
+      instanceId: 'h1',
+      used: 4,
+      defaultDatabaseIds: ['d0'],
+      readyAt: NOW - 3_600_000,
+    }),
     version: 1,
     createdAt: NOW - 3_600_000,
     updatedAt: NOW - 3_600_000,
@@ -269,6 +275,53 @@ describe('judgeSnapshot: hosts', () => {
     expect(judged.lost).toEqual([]);
     // neo4j, users 1 and 2, and the four unowned: 7 slots taken (system never counts).
     expect(judged.slots.get('h1')).toBe(7);
+  });
+
+  it('never judges the default database Aura named, by the id the host record stores; counts it once', () => {
+    const listing = [
+      { id: 'dflt', name: '293fd870', createdAt: OLD },
+      { id: 'd1', name: dbName(1), createdAt: OLD },
+      { id: 'stray', name: 'a1b2c3d4', createdAt: OLD },
+    ];
+    const judged = judgeSnapshot(
+      snapshot({
+        hosts: [{ ...host, defaultDatabaseIds: ['dflt'] }],
+        databases: new Map([['h1', listing]]),
+        records: [hosted(1)],
+      }),
+      context,
+    );
+    expect(judged.unownedDatabases.map((d) => [d.databaseName, d.kind])).toEqual([
+      ['a1b2c3d4', 'orphan'],
+    ]);
+    // The default, user 1 and the stray: the default is listed, so not counted again.
+    expect(judged.slots.get('h1')).toBe(3);
+  });
+
+  it('on a host that stores no default, deletes nothing Aura named unless made after the host was ready', () => {
+    const readyAt = NOW - 3_600_000;
+    const legacy = { ...host, defaultDatabaseIds: null, readyAt };
+    const at = (ms: number) => new Date(ms).toISOString();
+    const listing = [
+      { id: 'dflt', name: '293fd870', createdAt: at(readyAt - 60_000) },
+      { id: 'no-age', name: 'c9d0e1f2' },
+      { id: 'within-skew', name: 'e5f6a7b8', createdAt: at(readyAt + 30_000) },
+      { id: 'later', name: 'a1b2c3d4', createdAt: at(readyAt + 120_000) },
+      { id: 'ours', name: dbName(9), createdAt: OLD },
+    ];
+    const judged = judgeSnapshot(
+      snapshot({ hosts: [legacy], databases: new Map([['h1', listing]]), records: [] }),
+      { ...context, firstSeen: new Map([['h1/no-age', NOW - GRACE - 1]]) },
+    );
+    expect(judged.unownedDatabases.map((d) => [d.databaseName, d.kind])).toEqual([
+      ['293fd870', 'unproven'],
+      ['c9d0e1f2', 'unproven'],
+      ['e5f6a7b8', 'unproven'],
+      ['a1b2c3d4', 'orphan'],
+      [dbName(9), 'orphan'],
+    ]);
+    // Which listed one is the default is unknown: one more slot is counted for it.
+    expect(judged.slots.get('h1')).toBe(6);
   });
 
   it('keeps young what Aura may have made for a user whose create is unsettled on the host', () => {
