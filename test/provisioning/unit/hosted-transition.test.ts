@@ -3,44 +3,9 @@ import {
   type HostedEvent,
   hostedTransition,
 } from '../../../src/provisioning/database/hosted-transition.js';
-import { DEFAULT_POLL_POLICY } from '../../../src/provisioning/poll-policy.js';
-import type { ProvisioningEvent, TransitionContext } from '../../../src/provisioning/transition.js';
+import type { ProvisioningEvent } from '../../../src/provisioning/transition.js';
 import { PROVISIONING_STATUSES, type UserDatabaseRecord } from '../../../src/records/record.js';
-
-const NOW = Date.UTC(2026, 0, 1, 12);
-const SECOND = 1_000;
-const ctx: TransitionContext = {
-  now: NOW,
-  policy: DEFAULT_POLL_POLICY,
-  createLeaseMs: 180 * SECOND,
-  maxCreateAttempts: 5,
-  failedRetryBaseMs: 60 * SECOND,
-  failedRetryMaxMs: 30 * 60 * SECOND,
-};
-
-const record = (fields: Partial<UserDatabaseRecord> = {}): UserDatabaseRecord => ({
-  userId: 'user-1',
-  status: 'pending',
-  placement: 'instance-per-user',
-  version: 3,
-  instanceName: 'ap-h0000000000000000000000001',
-  instanceId: null,
-  connectionUrl: null,
-  username: null,
-  encryptedPassword: null,
-  databaseName: null,
-  attempts: 1,
-  lastError: null,
-  nextCheckAt: NOW,
-  waitingForHostSince: null,
-  databaseId: null,
-  createRequestedAt: null,
-  readyAt: null,
-  createdAt: NOW - 60 * SECOND,
-  updatedAt: NOW - 30 * SECOND,
-  lastUsedAt: null,
-  ...fields,
-});
+import { ctx, NOW, record, SECOND } from './transition-fixtures.js';
 
 const patchOf = (r: UserDatabaseRecord, event: HostedEvent | ProvisioningEvent) => {
   const result = hostedTransition(r, event, ctx);
