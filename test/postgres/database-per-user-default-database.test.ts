@@ -1,11 +1,11 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuraV2 } from '../../src/aura/resources/v2/aura-v2.js';
-import { PostgresCredentialStore } from '../../src/stores/postgres-store.js';
 import type { AuraMockOptions } from '../../src/testing/index.js';
-import { createHarness, userIds, wrapStore } from '../provisioning/harness.js';
+import { createHarness, userIds } from '../provisioning/harness.js';
 import { PLACEMENT } from '../provisioning/placement.js';
-import { createTestPool, createTestSchema } from '../support/postgres.js';
+import { createTestPool } from '../support/postgres.js';
+import { hostedStore } from './hosted-store.js';
 
 /**
  * Aura's pages disagree on a multi-database instance's default database, which cannot be
@@ -39,18 +39,7 @@ afterAll(async () => {
 /** Five users ready on one host of a migrated PostgreSQL store, and a database made by hand. */
 async function signupsThenStray(mock: AuraMockOptions) {
   const h = createHarness({ creationTimeMs: 90_000, databaseCreationTimeMs: 3_000, ...mock });
-  const { schema, drop } = await createTestSchema(pool);
-  drops.push(drop);
-  const postgres = new PostgresCredentialStore({
-    client: pool,
-    table: `${schema}.user_databases`,
-    clock: h.clock,
-  });
-  await postgres.migrate();
-  // Queries run on real time: the simulated clock waits for each.
-  const store = wrapStore(postgres, (_method, _args, run) => h.clock.track(run()), {
-    hosts: true,
-  });
+  const { postgres, store } = await hostedStore(pool, h.clock, drops);
   const provisioner = h.newProvisioner({
     store,
     instance: undefined,

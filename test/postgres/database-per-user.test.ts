@@ -1,10 +1,10 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLACEMENT_DEFAULTS } from '../../src/provisioning/placement.js';
-import { PostgresCredentialStore } from '../../src/stores/postgres-store.js';
-import { createHarness, userIds, wrapStore } from '../provisioning/harness.js';
+import { createHarness, userIds } from '../provisioning/harness.js';
 import { PLACEMENT } from '../provisioning/placement.js';
-import { createTestPool, createTestSchema } from '../support/postgres.js';
+import { createTestPool } from '../support/postgres.js';
+import { hostedStore } from './hosted-store.js';
 
 let pool: pg.Pool;
 const drops: (() => Promise<void>)[] = [];
@@ -16,27 +16,10 @@ afterAll(async () => {
   await pool.end();
 });
 
-/** A PostgreSQL store in a schema of its own, migrated, on the harness's simulated clock. */
-async function hostedStore(h: ReturnType<typeof createHarness>) {
-  const { schema, drop } = await createTestSchema(pool);
-  drops.push(drop);
-  const postgres = new PostgresCredentialStore({
-    client: pool,
-    table: `${schema}.user_databases`,
-    clock: h.clock,
-  });
-  await postgres.migrate();
-  // Queries run on real time: the simulated clock waits for each.
-  const store = wrapStore(postgres, (_method, _args, run) => h.clock.track(run()), {
-    hosts: true,
-  });
-  return { postgres, store };
-}
-
 describe('database-per-user on a real PostgreSQL store, two processes at once', () => {
   it('gives 40 users (each signed up twice, once per process) one database each, slots counted exactly', async () => {
     const h = createHarness({ creationTimeMs: 90_000, databaseCreationTimeMs: 3_000 });
-    const { postgres, store } = await hostedStore(h);
+    const { postgres, store } = await hostedStore(pool, h.clock, drops);
     const options = { store, instance: undefined, placement: PLACEMENT, reconcileIntervalMs: 0 };
     const one = h.newProvisioner(options);
     const two = h.newProvisioner(options);
@@ -81,7 +64,7 @@ describe('database-per-user on a real PostgreSQL store, two processes at once', 
 
   it('60 signups at once, each claimed by both: hosts opened are the minimum the users and the warm slots need', async () => {
     const h = createHarness({ creationTimeMs: 60_000, databaseCreationTimeMs: 2_000 });
-    const { postgres, store } = await hostedStore(h);
+    const { postgres, store } = await hostedStore(pool, h.clock, drops);
     const placement = { ...PLACEMENT, host: { ...PLACEMENT.host, memory: '4GB' } };
     const options = { store, instance: undefined, placement, reconcileIntervalMs: 0 };
     const one = h.newProvisioner(options);
