@@ -6,14 +6,13 @@
 // own is paused again, the idle policy's share of the API budget, and signup -> ready of new users
 // with the policy on and off.
 import {
-  AuraClient,
   createInsecurePlaintextCipher,
   createProvisioner,
   createUserQueryClients,
   MemoryCredentialStore,
 } from '../dist/index.js';
 import { createAuraMock, createTestClock } from '../dist/testing.js';
-import { mulberry32, quantile, userId } from './provisioning-burst.mjs';
+import { mulberry32, quantile, simulatedClient, userId } from './provisioning-burst.mjs';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -75,13 +74,7 @@ export async function runIdle({
     }
     return fake.handle(request);
   };
-  const aura = new AuraClient({
-    clientId: 'bench',
-    clientSecret: 'bench',
-    tenantId: 'tenant-1',
-    clock,
-    fetch,
-  });
+  const aura = simulatedClient(clock, fetch);
   const store = new MemoryCredentialStore({ clock });
   const cipher = createInsecurePlaintextCipher();
   const signedUpAt = new Map();

@@ -5,7 +5,6 @@
 
 import neo4j from 'neo4j-driver';
 import {
-  AuraClient,
   createInsecurePlaintextCipher,
   createProvisioner,
   MemoryCredentialStore,
@@ -13,7 +12,14 @@ import {
 import { createUserClients } from '../dist/neo4j.js';
 import { createAuraMock, createTestClock } from '../dist/testing.js';
 import { createWebhookHandler } from '../dist/webhooks.js';
-import { mulberry32, quantile, SECRET, signupRequest, userId } from './provisioning-burst.mjs';
+import {
+  mulberry32,
+  quantile,
+  SECRET,
+  signupRequest,
+  simulatedClient,
+  userId,
+} from './provisioning-burst.mjs';
 
 const INSTANCE = {
   type: 'professional-db',
@@ -61,13 +67,7 @@ export async function runPlacement({
     await clock.sleep(latency() * 250);
     return fake.handle(new Request(input, init));
   };
-  const aura = new AuraClient({
-    clientId: 'bench',
-    clientSecret: 'bench',
-    tenantId: 'tenant-1',
-    clock,
-    fetch,
-  });
+  const aura = simulatedClient(clock, fetch);
   const signedUpAt = new Map();
   const readyAt = new Map();
   let resolveAll;

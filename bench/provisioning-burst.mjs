@@ -84,6 +84,17 @@ function strictOrder(inner, first) {
 }
 
 /** A small seeded PRNG, so every run draws the same creation times. */
+/** An Aura client of the benches on simulated time: `fetch` answers from the fake. */
+export function simulatedClient(clock, fetch) {
+  return new AuraClient({
+    clientId: 'bench',
+    clientSecret: 'bench',
+    tenantId: 'tenant-1',
+    clock,
+    fetch,
+  });
+}
+
 export function mulberry32(seed) {
   let a = seed >>> 0;
   return () => {
