@@ -46,7 +46,7 @@ function follows(a: string, b: string): boolean {
  * such a read.
  */
 export async function readAllRecords(
-  store: CredentialStore,
+  store: Pick<CredentialStore, 'list'>,
   query: Pick<ListQuery, 'statuses'> = {},
 ): Promise<{ records: UserDatabaseRecord[]; consistent: boolean }> {
   const records: UserDatabaseRecord[] = [];

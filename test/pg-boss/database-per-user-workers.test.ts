@@ -122,14 +122,14 @@ describe.runIf(real)('database-per-user on pg-boss workers in real processes', (
       expect(Math.max(...onRunningMs)).toBeLessThan(HOST_CREATION_MS / 2);
       expect(Math.min(...elsewhereMs)).toBeGreaterThanOrEqual(HOST_CREATION_MS);
 
-      // Hosts: the minimum that the users and the warm slots need. Known gap, seen in about one
-      // run in six under load: one host more (each process counts the users it saw wait, and a
-      // user the other process is placing at that moment counts twice). Stated, not hidden.
+      // Hosts: the minimum that the users and the warm slots need, never more: before opening
+      // one, a process counts the free slots and the users still to place from the records, so
+      // a slot the other process holds for a moment (a user it is placing, or hands back) is not
+      // counted as taken while that user is counted as waiting.
       const hosts = await store.listHosts();
       const warm = Math.max(1, Math.ceil(20 * PLACEMENT_DEFAULTS.warmShare));
       const minimum = Math.ceil((USERS + 1 + warm) / 19);
-      expect(hosts.length).toBeGreaterThanOrEqual(minimum);
-      expect(hosts.length).toBeLessThanOrEqual(minimum + 1);
+      expect({ hosts: hosts.length }).toEqual({ hosts: minimum });
       // One database per user, nothing else, slots true.
       const live = fake.instances.filter((i) => i.status !== 'destroying');
       expect(live).toHaveLength(hosts.length);

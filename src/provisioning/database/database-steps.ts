@@ -82,10 +82,12 @@ export async function runPlace(rt: DatabaseStepDeps, stepped: UserDatabaseRecord
     username: host.username,
     databaseName,
     readAt: rt.clock.now() + rt.hosts.placement.expectedDatabaseCreationMs,
-  }).catch(async (error: unknown) => {
-    await rt.hosts.release(host.instanceId as string);
-    throw error;
-  });
+  })
+    .catch(async (error: unknown) => {
+      await rt.hosts.release(host.instanceId as string);
+      throw error;
+    })
+    .finally(() => rt.hosts.forget(userId));
   if (!placed) {
     // Changed meanwhile (another process placed it, a deprovision): the slot goes back.
     await rt.hosts.release(host.instanceId);
@@ -97,7 +99,12 @@ export async function runPlace(rt: DatabaseStepDeps, stepped: UserDatabaseRecord
     instanceId: host.instanceId,
     instanceName: databaseName,
   });
-  await sendCreate(rt, placed);
+  try {
+    await sendCreate(rt, placed);
+  } finally {
+    // A slot fewer: below the warm threshold now? The next host opens ahead of the next signups.
+    await rt.hosts.ensureCapacity();
+  }
 }
 
 /** Sends the create of a placed user's database and schedules the read that follows it. */

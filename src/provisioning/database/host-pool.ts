@@ -21,6 +21,7 @@ import {
   PLACEMENT_DEFAULTS,
   type ResolvedPlacement,
 } from '../placement.js';
+import { readAllRecords } from '../reconcile-snapshot.js';
 import { slotsListed, UNKNOWN_HOST } from './database-naming.js';
 import { judgeHosts } from './host-judgement.js';
 import { freeSlotsOf, HOST_LOST, type HostEvent, hostTransition } from './host-transition.js';
@@ -51,6 +52,15 @@ const hasRoomFor = (host: HostRecord): boolean =>
   !!host.username &&
   freeSlotsOf(host) > 0;
 
+/** The hosts, and the users still to place on them, counted once across processes. */
+interface DemandLook {
+  hosts: HostRecord[];
+  /** Free slots of the open hosts, counted from the records placed on them. */
+  free: number;
+  /** Users not placed yet (pending), whichever process steps them. */
+  waiting: number;
+}
+
 /** Attempts at a compare-and-set on one host before moving on to the next. */
 const CAS_ATTEMPTS = 5;
 /** Attempts at a change that must land (a slot handed back, a capacity learned) before giving up. */
@@ -59,8 +69,8 @@ const SETTLE_ATTEMPTS = 1_000;
 /**
  * The multi-database instances that hold users' databases: hands out slots
  * (a compare-and-set on the host's `used`), opens hosts ahead of need (warm
- * capacity, plus one slot per user waiting here), follows starting hosts
- * with one list call per project, and wakes the users waiting for a host
+ * capacity, plus one slot per user still to place, in any process), follows
+ * starting hosts with one list call per project, and wakes the users waiting for a host
  * when one is ready. Every change is a compare-and-set on the host record,
  * so several processes may share the hosts. Internal.
  */
@@ -77,10 +87,10 @@ export class HostPool {
   readonly #firstSeen = new Map<string, number>();
   /** The capacity this process last warned of, by host (each refusal gives its slot back). */
   readonly #learned = new Map<string, number>();
-  /** The one look at the waiting users' records under way (see `#pruneWaiting`). */
-  #pruning: Promise<void> | undefined;
+  /** The one look at the demand for slots under way (see `#lookAtDemand`). */
+  #look: Promise<DemandLook> | undefined;
   /** The look that follows it, shared by the callers that asked after it began. */
-  #nextPruning: Promise<void> | undefined;
+  #nextLook: Promise<DemandLook> | undefined;
 
   constructor(deps: HostPoolDeps) {
     this.#deps = deps;
@@ -122,7 +132,9 @@ export class HostPool {
   /**
    * Takes a slot for `userId` on a ready host (the fullest with room, so
    * hosts fill one after another); `undefined` when none has room: the user
-   * is noted as waiting, and a host is opened for it.
+   * is noted as waiting, and a host is opened for it. A user given a slot
+   * returns at once: the caller writes its placement, then keeps the warm
+   * slots (`ensureCapacity`).
    */
   async reserve(userId: string): Promise<HostRecord | undefined> {
     const hosts = await this.#deps.hosts.listHosts();
@@ -139,8 +151,6 @@ export class HostPool {
         if (taken === undefined) break; // not ready, or full
         if (taken) {
           this.#waiting.delete(userId);
-          // Below the warm threshold now? Open the next host ahead of the next signups.
-          await this.ensureCapacity(hosts.map((h) => (h.hostName === taken.hostName ? taken : h)));
           return taken;
         }
         host = await this.#deps.hosts.getHost(candidate.hostName);
@@ -222,8 +232,11 @@ export class HostPool {
 
   /**
    * Opens hosts until the free slots of ready and starting hosts, less the
-   * users waiting here, reach `warmSlots`. A host is claimed by name
-   * (`<prefix>host-<n+1>`), so two processes racing open one, not two.
+   * users still to place (every pending user, whichever process steps it),
+   * reach `warmSlots`. The hosts' counts and this process's waiting users
+   * say when to look; the records decide (see `#lookAtDemand`). A host is
+   * claimed by name (`<prefix>host-<n+1>`), so two processes racing open one,
+   * not two.
    */
   async ensureCapacity(known?: HostRecord[]): Promise<void> {
     const { placement, clock } = this.#deps;
@@ -241,21 +254,18 @@ export class HostPool {
       });
       return;
     }
-    let pruned = false;
+    const open = (host: HostRecord) =>
+      host.status === 'ready' || host.status === 'creating' || host.status === 'pending';
+    const free = hosts.filter(open).reduce((sum, host) => sum + freeSlotsOf(host), 0);
+    // Room for everyone waiting here, and warmSlots to spare for the next signups?
+    if (free >= this.#waiting.size + placement.warmSlots) return;
+    // Before billing a host: the slots and the users who need one, from the records (see
+    // `#lookAtDemand`), not from the hosts' counts, which include slots held for a moment.
+    const look = await this.#lookAtDemand();
+    hosts = look.hosts;
+    let slots = look.free;
     for (let opened = 0; opened < 1_000; opened++) {
-      const free = hosts
-        .filter((h) => h.status === 'ready' || h.status === 'creating' || h.status === 'pending')
-        .reduce((sum, host) => sum + freeSlotsOf(host), 0);
-      // Room for everyone waiting here, and warmSlots to spare for the next signups.
-      if (free >= this.#waiting.size + placement.warmSlots) return;
-      if (!pruned) {
-        // Before billing a host: only users still pending count (another process's check may
-        // have placed one), on the hosts as they are now.
-        pruned = true;
-        await this.#pruneWaiting();
-        hosts = await this.#deps.hosts.listHosts();
-        continue;
-      }
+      if (slots >= look.waiting + placement.warmSlots) return;
       if (this.#reachedMaxHosts(hosts)) return;
       const next =
         hosts.reduce(
@@ -273,6 +283,8 @@ export class HostPool {
         this.#deps.logger.info?.('opening a host', { hostName: record.hostName });
         for (const listener of this.#onClaimed) listener();
       }
+      // Claimed here, or by another process since the look: its slots are new either way.
+      if (open(record)) slots += freeSlotsOf(record);
       hosts = [...hosts.filter((h) => h.hostName !== record.hostName), record];
     }
   }
@@ -493,33 +505,62 @@ export class HostPool {
   }
 
   /**
-   * Forgets the users waiting here whose record is no longer pending. One
-   * look at a time; a look that began before this call may predate a
-   * placement this call must see (another process's), so the call waits for
-   * it and then for a fresh look, which every caller meanwhile shares.
+   * The hosts, then every record: the free slots of the open hosts and the
+   * users still to place, both counted from the records, so each user counts
+   * once (placed on a host, or pending) whichever process steps it. A host's
+   * `used` would count a slot taken for a moment (a user being placed whose
+   * record still says pending, a slot about to be handed back) while that
+   * user is counted as waiting too: two processes opened a host too many.
+   * (A slot `used` counts with no record behind it, left by a stopped process,
+   * is seen as free here: no host opens for it; reconcile counts it again.)
+   * Users waiting here that are no longer pending are forgotten. One look at
+   * a time; a look that began before this call may predate a placement this
+   * call must see (another process's), so the call waits for it and then for
+   * a fresh look, which every caller meanwhile shares.
    */
-  #pruneWaiting(): Promise<void> {
-    if (this.#nextPruning) return this.#nextPruning;
-    const look = (): Promise<void> => {
-      this.#pruning = (async () => {
-        const userIds = [...this.#waiting];
-        const records = await Promise.all(userIds.map((userId) => this.#deps.users.get(userId)));
-        userIds.forEach((userId, i) => {
-          if (records[i]?.status !== 'pending') this.#waiting.delete(userId);
-        });
-      })().finally(() => {
-        this.#pruning = undefined;
+  #lookAtDemand(): Promise<DemandLook> {
+    if (this.#nextLook) return this.#nextLook;
+    const look = (): Promise<DemandLook> => {
+      const current = this.#readDemand().finally(() => {
+        this.#look = undefined;
       });
-      return this.#pruning;
+      this.#look = current;
+      return current;
     };
-    if (!this.#pruning) return look();
-    this.#nextPruning = this.#pruning
-      .catch(() => {})
+    if (!this.#look) return look();
+    const next = this.#look
+      .catch(() => undefined)
       .then(() => {
-        this.#nextPruning = undefined;
+        this.#nextLook = undefined;
         return look();
       });
-    return this.#nextPruning;
+    this.#nextLook = next;
+    return next;
+  }
+
+  async #readDemand(): Promise<DemandLook> {
+    const hosts = await this.#deps.hosts.listHosts();
+    const { records } = await readAllRecords(this.#deps.users);
+    const onHost = new Map<string, number>();
+    const pending = new Set<string>();
+    for (const record of records) {
+      if (record.placement !== 'database-per-user') continue;
+      if (record.instanceId) {
+        onHost.set(record.instanceId, (onHost.get(record.instanceId) ?? 0) + 1);
+      } else if (record.status === 'pending') {
+        pending.add(record.userId);
+      }
+    }
+    for (const userId of this.#waiting) if (!pending.has(userId)) this.#waiting.delete(userId);
+    // A host's own databases take a slot (as its count starts at one); every record placed on it
+    // another, whatever its status, until its slot is handed back with the record.
+    const free = hosts
+      .filter((h) => h.status === 'ready' || h.status === 'creating' || h.status === 'pending')
+      .reduce((sum, h) => {
+        const held = 1 + (h.instanceId ? (onHost.get(h.instanceId) ?? 0) : 0);
+        return sum + Math.max(0, h.capacity - held);
+      }, 0);
+    return { hosts, free, waiting: pending.size };
   }
 
   /** Forgets a waiting user (placed elsewhere, deprovisioned). */
