@@ -30,6 +30,7 @@ export const SUPABASE_MIGRATIONS = [
   'supabase/migrations/20261207000100_aura_provisioner_idle.sql',
   'supabase/migrations/20261207000200_aura_provisioner_host_default_database.sql',
   'supabase/migrations/20261207000300_aura_provisioner_database_unique.sql',
+  'supabase/migrations/20261207000400_aura_provisioner_host_slot_released.sql',
 ] as const;
 
 /** {@link SUPABASE_MIGRATIONS} for a message: `a.sql, b.sql and c.sql`. */

@@ -36,6 +36,13 @@ export interface HostRecord {
    * deletes no database on it that Aura named (see the multi-database guide).
    */
   defaultDatabaseIds: string[] | null;
+  /**
+   * When a user's database on the host was last deleted and its slot handed
+   * back (ms). Aura may count a deleted database toward the host's limit for
+   * a while: a limit refusal soon after does not lower the host's capacity.
+   * `null` when no slot has come back.
+   */
+  slotReleasedAt: number | null;
   /** Create attempts made. */
   attempts: number;
   /** Why the host failed or the last attempt went wrong. No secrets. */
@@ -117,6 +124,7 @@ export function newHostRecord(
     capacity,
     used: 1,
     defaultDatabaseIds: null,
+    slotReleasedAt: null,
     attempts: 0,
     lastError: null,
     nextCheckAt: null,

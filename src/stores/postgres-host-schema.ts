@@ -37,8 +37,9 @@ const HOST_COLUMN_SPECS: Readonly<Record<HostField, FieldSpec>> = {
   readyAt: { column: 'ready_at', kind: 'timestamp', nullable: true },
   createdAt: { column: 'created_at', kind: 'timestamp', nullable: false },
   updatedAt: { column: 'updated_at', kind: 'timestamp', nullable: false },
-  // Added after the first release: last, where `alter table ... add column` puts it.
+  // Added after the first release: last, in the order `alter table ... add column` put them.
   defaultDatabaseIds: { column: 'default_database_ids', kind: 'list', nullable: true },
+  slotReleasedAt: { column: 'slot_released_at', kind: 'timestamp', nullable: true },
 };
 
 /** The hosts table's columns, resolved and quoted once. */
@@ -83,6 +84,7 @@ const HOST_COLUMN_TYPES: Readonly<Record<HostField, (quoted: string) => string>>
   capacity: (c) => `integer not null check (${c} >= 1)`,
   used: (c) => `integer not null default 1 check (${c} >= 0)`,
   defaultDatabaseIds: () => 'text',
+  slotReleasedAt: () => 'timestamptz',
 };
 
 /** The DDL of the hosts table, one statement per entry, for `migrate()` to run one at a time. */
@@ -92,6 +94,7 @@ export function hostsTableStatements(table: TableName): string[] {
   );
   const password = HOST_COLUMNS.of('encryptedPassword').quoted;
   const defaults = HOST_COLUMNS.of('defaultDatabaseIds').quoted;
+  const released = HOST_COLUMNS.of('slotReleasedAt').quoted;
   // listHosts() reads the primary key's order: no other index.
   return [
     `create table if not exists ${table.qualified} (\n${definitions.join(',\n')}\n)`,
@@ -99,6 +102,8 @@ export function hostsTableStatements(table: TableName): string[] {
     // Upgrades a table made by an earlier version.
     `alter table ${table.qualified} add column if not exists ${defaults} text`,
     `comment on column ${table.qualified}.${defaults} is 'Ids of the host''s own databases (its default), comma-separated; null while unknown.'`,
+    `alter table ${table.qualified} add column if not exists ${released} timestamptz`,
+    `comment on column ${table.qualified}.${released} is 'When a user''s database on the host was last deleted and its slot handed back; null when no slot has come back.'`,
   ];
 }
 

@@ -271,6 +271,7 @@ describe('PostgresCredentialStore host records', () => {
       'created_at',
       'updated_at',
       'default_database_ids',
+      'slot_released_at',
     ]);
     expect(rows[0]).toMatchObject({ data_type: 'text', is_nullable: 'NO', collation_name: 'C' });
     await store.claimHost(newHostRecord('ap-host-0001', 20, { nextCheckAt: Date.UTC(2026, 0, 2) }));
@@ -311,6 +312,71 @@ describe('PostgresCredentialStore host records', () => {
     await store.migrate();
     expect((await store.listHosts()).map((host) => host.used)).toEqual([2]);
   });
+
+  it.each([
+    ['the first release', ['default_database_ids', 'slot_released_at']],
+    ['the release before slot_released_at', ['slot_released_at']],
+  ])(
+    'migrate() upgrades a hosts table made by %s: the columns added, its rows kept',
+    async (_, missing) => {
+      const { schema, drop } = await createTestSchema(pool);
+      drops.push(drop);
+      const hosts = `${schema}.aura_hosts`;
+      // The hosts table as that release made it: without the columns added since.
+      const quoted = missing.map((column) => `"${column}"`);
+      const statements = createAuraHostsTableSql({ table: hosts })
+        .replace(/;\n$/, '')
+        .split(';\n\n')
+        .filter((sql) => sql.startsWith('create') || !quoted.some((column) => sql.includes(column)))
+        .map((sql) =>
+          quoted.reduce(
+            (ddl, column) => ddl.replace(new RegExp(`,\\n\\s*${column} \\w+`), ''),
+            sql,
+          ),
+        );
+      for (const sql of statements) await pool.query(sql);
+      const columns = async () =>
+        (
+          await pool.query(
+            `select column_name from information_schema.columns
+            where table_schema = $1 and table_name = 'aura_hosts' order by ordinal_position`,
+            [schema],
+          )
+        ).rows.map((row) => row.column_name);
+      expect(await columns()).not.toContain('slot_released_at');
+      await pool.query(
+        `insert into ${hosts} (host_name, status, capacity, used) values ('ap-host-0001', 'ready', 10, 3)`,
+      );
+      const clock = createTestClock();
+      const store = new PostgresCredentialStore({
+        client: pool,
+        table: `${schema}.user_databases`,
+        clock,
+      });
+      await store.migrate();
+      await store.migrate();
+      expect((await columns()).slice(-2)).toEqual(['default_database_ids', 'slot_released_at']);
+      const [kept] = await store.listHosts();
+      expect(kept).toMatchObject({
+        hostName: 'ap-host-0001',
+        status: 'ready',
+        used: 3,
+        defaultDatabaseIds: null,
+        slotReleasedAt: null,
+      });
+      const released = await store.updateHost('ap-host-0001', kept?.version ?? 0, {
+        slotReleasedAt: clock.now(),
+      });
+      expect(released?.slotReleasedAt).toBe(clock.now());
+      expect(await store.getHost('ap-host-0001')).toEqual(released);
+      const comment = await pool.query(
+        `select col_description($1::regclass, attnum) as comment from pg_attribute
+        where attrelid = $1::regclass and attname = 'slot_released_at'`,
+        [hosts],
+      );
+      expect(comment.rows[0]?.comment).toMatch(/slot handed back/);
+    },
+  );
 
   it('migrate() upgrades a table from before the idle policy: last_used_at and the new statuses', async () => {
     const { schema, drop } = await createTestSchema(pool);

@@ -16,6 +16,7 @@ const PLACEMENT_MIGRATION = '20261207000000_aura_provisioner_placement.sql';
 const IDLE_MIGRATION = '20261207000100_aura_provisioner_idle.sql';
 const HOST_DEFAULTS_MIGRATION = '20261207000200_aura_provisioner_host_default_database.sql';
 const UNIQUE_MIGRATION = '20261207000300_aura_provisioner_database_unique.sql';
+const SLOT_RELEASED_MIGRATION = '20261207000400_aura_provisioner_host_slot_released.sql';
 /** Every shipped migration, in the order the Supabase CLI applies them (by file name). */
 const MIGRATIONS = readdirSync(MIGRATIONS_DIR)
   .filter((name) => name.endsWith('.sql'))
@@ -239,6 +240,7 @@ describe('the Supabase hosts migration', () => {
       IDLE_MIGRATION,
       HOST_DEFAULTS_MIGRATION,
       UNIQUE_MIGRATION,
+      SLOT_RELEASED_MIGRATION,
     ]);
     const statements = migration(HOSTS_MIGRATION).replace(/--[^\n]*/g, '');
     expect(statements).not.toContain('user_databases');
@@ -439,6 +441,7 @@ describe("the Supabase hosts' default database migration", () => {
     const upgrade = migration(HOST_DEFAULTS_MIGRATION).replaceAll('public.', 'legacy_hosts.');
     await pool.query(upgrade);
     await pool.query(upgrade);
+    await pool.query(migration(SLOT_RELEASED_MIGRATION).replaceAll('public.', 'legacy_hosts.'));
     const store = new PostgresCredentialStore({
       client: pool,
       table: 'legacy_hosts.user_databases',
@@ -449,5 +452,60 @@ describe("the Supabase hosts' default database migration", () => {
     const known = await store.updateHost('ap-host-0001', 1, { defaultDatabaseIds: ['a1', 'b2'] });
     expect(known?.defaultDatabaseIds).toEqual(['a1', 'b2']);
     expect(await store.getHost('ap-host-0001')).toEqual(known);
+  });
+});
+
+describe("the Supabase hosts' slot-released migration", () => {
+  it('ships after the database-unique migration, and touches only aura_hosts', () => {
+    expect(MIGRATIONS.indexOf(SLOT_RELEASED_MIGRATION)).toBe(
+      MIGRATIONS.indexOf(UNIQUE_MIGRATION) + 1,
+    );
+    const statements = migration(SLOT_RELEASED_MIGRATION).replace(/--[^\n]*/g, '');
+    expect(statements).not.toContain('user_databases');
+  });
+
+  it('upgrades a hosts table of the earlier migrations, keeping its rows, and runs twice', async () => {
+    await pool.query('create schema released_hosts');
+    const earlier = [HOSTS_MIGRATION, HOST_DEFAULTS_MIGRATION].map((name) =>
+      migration(name).replaceAll('public.', 'released_hosts.'),
+    );
+    for (const sql of earlier) await pool.query(sql.replace(/grant [^;]*;|revoke [^;]*;/g, ''));
+    await pool.query(
+      `insert into released_hosts.aura_hosts (host_name, status, capacity, used, default_database_ids) values ('ap-host-0001', 'ready', 10, 3, 'd0')`,
+    );
+    const upgrade = migration(SLOT_RELEASED_MIGRATION).replaceAll('public.', 'released_hosts.');
+    await pool.query(upgrade);
+    await pool.query(upgrade);
+    const clock = createTestClock();
+    const store = new PostgresCredentialStore({
+      client: pool,
+      table: 'released_hosts.user_databases',
+      clock,
+    });
+    const [kept] = await store.listHosts();
+    expect(kept).toMatchObject({
+      hostName: 'ap-host-0001',
+      used: 3,
+      defaultDatabaseIds: ['d0'],
+      slotReleasedAt: null,
+    });
+    const released = await store.updateHost('ap-host-0001', 1, { slotReleasedAt: clock.now() });
+    expect(released?.slotReleasedAt).toBe(clock.now());
+    expect(await store.getHost('ap-host-0001')).toEqual(released);
+  });
+
+  it('comments slot_released_at as migrate() does', async () => {
+    await pool.query('create schema plain_released');
+    await pool.query(createAuraHostsTableSql({ table: 'plain_released.aura_hosts' }));
+    const comment = async (schema: string) =>
+      (
+        await pool.query(
+          `select col_description($1::regclass, attnum) as comment from pg_attribute
+            where attrelid = $1::regclass and attname = 'slot_released_at'`,
+          [`${schema}.aura_hosts`],
+        )
+      ).rows[0]?.comment;
+    expect(await comment('public')).toMatch(/slot handed back/);
+    expect(await comment('public')).toBe(await comment('plain_released'));
   });
 });

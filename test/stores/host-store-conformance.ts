@@ -136,6 +136,29 @@ export function describeHostStoreConformance(
       expect(claimedWith.record.defaultDatabaseIds).toEqual(['d0']);
     });
 
+    it('keeps when a slot was last handed back: null at first, the time once set, null once cleared', async () => {
+      const claimed = (await store.claimHost(newHostRecord(hostName(1), 20))).record;
+      expect(claimed.slotReleasedAt).toBeNull();
+      const released = clock.now() + 1_234;
+      const next = await store.updateHost(hostName(1), claimed.version, {
+        slotReleasedAt: released,
+      });
+      expect(next?.slotReleasedAt).toBe(released);
+      expect(await store.getHost(hostName(1))).toEqual(next);
+      expect((await store.listHosts())[0]?.slotReleasedAt).toBe(released);
+      const kept = await store.updateHost(hostName(1), next?.version ?? 0, { used: 2 });
+      expect(kept?.slotReleasedAt).toBe(released);
+      const cleared = await store.updateHost(hostName(1), kept?.version ?? 0, {
+        slotReleasedAt: null,
+      });
+      expect(cleared?.slotReleasedAt).toBeNull();
+      const claimedWith = await store.claimHost(
+        newHostRecord(hostName(2), 20, { slotReleasedAt: released - 1 }),
+      );
+      expect(claimedWith.record.slotReleasedAt).toBe(released - 1);
+      expect((await store.getHost(hostName(2)))?.slotReleasedAt).toBe(released - 1);
+    });
+
     it('refuses a default database id that is empty or holds a comma, storing nothing', async () => {
       const claimed = (await store.claimHost(newHostRecord(hostName(1), 20))).record;
       for (const bad of [[''], ['a,b']]) {

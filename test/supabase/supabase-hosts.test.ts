@@ -10,7 +10,7 @@ import { rejectionOf, sentRequests, visible } from './fixtures.js';
 const { setup } = usePostgrestMock();
 
 const SELECT =
-  'host_name,status,version,instance_id,connection_url,username,encrypted_password,capacity,used,attempts,last_error,next_check_at,create_requested_at,ready_at,created_at,updated_at,default_database_ids';
+  'host_name,status,version,instance_id,connection_url,username,encrypted_password,capacity,used,attempts,last_error,next_check_at,create_requested_at,ready_at,created_at,updated_at,default_database_ids,slot_released_at';
 const CIPHERTEXT = 'v1:k1:c2VjcmV0LWl2:c2VjcmV0LWhvc3QtY2lwaGVy';
 const NEO4J_URI = 'neo4j+s://a1b2c3d4.databases.neo4j.io';
 

@@ -93,8 +93,9 @@ export function seedStyleTable(columns: UserDatabaseColumns, now?: () => number)
 }
 
 /**
- * The hosts table of the shipped migrations `20261204000000_aura_provisioner_hosts.sql`
- * and `20261207000200_aura_provisioner_host_default_database.sql`:
+ * The hosts table of the shipped migrations `20261204000000_aura_provisioner_hosts.sql`,
+ * `20261207000200_aura_provisioner_host_default_database.sql` and
+ * `20261207000400_aura_provisioner_host_slot_released.sql`:
  * `host_name text collate "C" primary key`, checks on status, version,
  * capacity, used and attempts, `created_at`/`updated_at` default now().
  */
