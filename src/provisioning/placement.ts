@@ -88,6 +88,14 @@ export const PLACEMENT_DEFAULTS = {
   listingShareMs: 1_000,
   /** A database read or send that failed for now (a 429, a dropped connection) goes again after this. */
   databaseRetryMs: 5_000,
+  /**
+   * A refusal for a host's limit this soon after a user's database there was deleted may count
+   * the deleted database (Aura does not say how long one counts): the host rests instead of
+   * having its capacity lowered.
+   */
+  deletedDatabaseGraceMs: 300_000,
+  /** How long such a host takes nobody before its free slot is tried again. */
+  hostRestMs: 30_000,
   /** A host is counted down from its listing only when nobody took a slot on it this long. */
   hostQuietMs: 60_000,
   /** Aura's clock and ours may differ by this much (a database is fresh after its create was sent). */

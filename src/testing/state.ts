@@ -69,6 +69,11 @@ export interface MockState {
   readonly multiDatabase: ResolvedMultiDatabaseOptions;
   /** Instance id -> its databases, in creation order (`neo4j` first). */
   databases: Map<string, DatabaseRecord[]>;
+  /**
+   * Instance id -> until when each of its deleted databases still counts toward its limit
+   * (`deletedDatabaseCountsForMs`); gone from the listing already.
+   */
+  deletedDatabases: Map<string, number[]>;
   /** Instance id -> what it has been billed, kept after the instance is gone. */
   meters: Map<string, MeterState>;
   /** `organizationId@YYYY-MM-DD` -> billing usage calls that day. */
@@ -102,6 +107,7 @@ export function createState(
     requests: [],
     multiDatabase,
     databases: new Map(),
+    deletedDatabases: new Map(),
     meters: new Map(),
     billingUsageCalls: new Map(),
   };
@@ -123,6 +129,7 @@ export function clearState(state: MockState): void {
   state.tokenWindow = [];
   state.requests = [];
   state.databases.clear();
+  state.deletedDatabases.clear();
   state.meters.clear();
   state.billingUsageCalls.clear();
 }

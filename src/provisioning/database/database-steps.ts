@@ -384,7 +384,7 @@ export async function runDatabaseDelete(
   rt.hosts.forget(userId);
   const removed = await rt.store.delete(userId, record.version);
   if (!removed && (await rt.store.get(userId)) !== null) return false;
-  if (instanceId && databaseName) await rt.hosts.release(instanceId);
+  if (instanceId && databaseName) await rt.hosts.release(instanceId, { databaseDeleted: true });
   rt.emit({
     type: 'deprovisioned',
     userId,

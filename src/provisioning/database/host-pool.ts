@@ -24,7 +24,13 @@ import {
 import { readAllRecords } from '../reconcile-snapshot.js';
 import { slotsListed, UNKNOWN_HOST } from './database-naming.js';
 import { judgeHosts } from './host-judgement.js';
-import { freeSlotsOf, HOST_LOST, type HostEvent, hostTransition } from './host-transition.js';
+import {
+  freeSlotsOf,
+  HOST_LOST,
+  type HostEvent,
+  hostTransition,
+  isResting,
+} from './host-transition.js';
 
 /** What the host pool works with. */
 export interface HostPoolDeps {
@@ -44,12 +50,13 @@ export interface HostPoolDeps {
   emit(event: Omit<ProvisioningEventInfo, 'at'>): void;
 }
 
-/** A ready host a user can be placed on (its address known) with a free slot. */
-const hasRoomFor = (host: HostRecord): boolean =>
+/** A ready host a user can be placed on (its address known, not resting) with a free slot. */
+const hasRoomFor = (host: HostRecord, now: number): boolean =>
   host.status === 'ready' &&
   !!host.instanceId &&
   !!host.connectionUrl &&
   !!host.username &&
+  !isResting(host, now) &&
   freeSlotsOf(host) > 0;
 
 /** The hosts, and the users still to place on them, counted once across processes. */
@@ -124,7 +131,10 @@ export class HostPool {
     this.#onReady.add(listener);
   }
 
-  /** Runs `listener` when this process claims a new host (its create is due at once). */
+  /**
+   * Runs `listener` when this process claims a new host (its create is due at
+   * once) or a host starts resting: the upkeep has something due.
+   */
   onHostClaimed(listener: () => void): void {
     this.#onClaimed.add(listener);
   }
@@ -138,8 +148,9 @@ export class HostPool {
    */
   async reserve(userId: string): Promise<HostRecord | undefined> {
     const hosts = await this.#deps.hosts.listHosts();
+    const now = this.#deps.clock.now();
     const candidates = hosts
-      .filter(hasRoomFor)
+      .filter((host) => hasRoomFor(host, now))
       .sort((a, b) => b.used - a.used || (a.hostName < b.hostName ? -1 : 1));
     for (const candidate of candidates) {
       let host: HostRecord | null = candidate;
@@ -161,9 +172,15 @@ export class HostPool {
     return undefined;
   }
 
-  /** Gives a slot back (a user's database deleted, or a placement undone). */
-  async release(instanceId: string): Promise<void> {
-    const freed = await this.#applyToHostOf(instanceId, { type: 'slot-released' });
+  /**
+   * Gives a slot back: a placement undone, or (`databaseDeleted`) a user's
+   * database deleted at Aura, which Aura may count for a while yet.
+   */
+  async release(instanceId: string, options: { databaseDeleted?: boolean } = {}): Promise<void> {
+    const freed = await this.#applyToHostOf(instanceId, {
+      type: 'slot-released',
+      databaseDeleted: options.databaseDeleted === true,
+    });
     if (freed) await this.#wakeWaiting(1);
   }
 
@@ -175,7 +192,8 @@ export class HostPool {
    */
   async hasRoom(): Promise<boolean> {
     const hosts = await this.#deps.hosts.listHosts();
-    return hosts.some(hasRoomFor);
+    const now = this.#deps.clock.now();
+    return hosts.some((host) => hasRoomFor(host, now));
   }
 
   /**
@@ -306,8 +324,9 @@ export class HostPool {
 
   /**
    * One round of host upkeep: sends the create of every pending host that is
-   * due, reads the starting ones (one list call for all), makes them ready
-   * and wakes the waiting users. Returns when it should run again.
+   * due, reads the starting ones (one list call for all), makes them ready,
+   * ends the rests that are over, and wakes the waiting users. Returns when
+   * it should run again.
    */
   async maintain(): Promise<number> {
     const { clock } = this.#deps;
@@ -321,13 +340,29 @@ export class HostPool {
     );
     const starting = hosts.filter((host) => host.status === 'creating' && due(host));
     if (starting.length > 0) await this.#readStarting(starting);
+    await this.#endRests(hosts.filter((host) => host.status === 'ready' && due(host)));
     if (this.#waiting.size > 0) await this.ensureCapacity();
     const after = await this.#deps.hosts.listHosts();
     const next = after
-      .filter((host) => host.status === 'pending' || host.status === 'creating')
+      .filter(
+        (host) =>
+          host.status === 'pending' ||
+          host.status === 'creating' ||
+          (host.status === 'ready' && host.nextCheckAt !== null),
+      )
       .map((host) => host.nextCheckAt ?? now)
       .reduce((min, at) => Math.min(min, at), Number.POSITIVE_INFINITY);
     return next;
+  }
+
+  /** Ends the rests that are over (see `learnCapacity`) and wakes users for the slots they free. */
+  async #endRests(rested: HostRecord[]): Promise<void> {
+    let freed = 0;
+    for (const host of rested) {
+      const next = await this.#apply(host, { type: 'rest-ended' });
+      if (next) freed += freeSlotsOf(next);
+    }
+    if (freed > 0) await this.#wakeWaiting(freed);
   }
 
   /** Sends a pending host's create, under a lease so that one process sends it. */
@@ -599,7 +634,10 @@ export class HostPool {
    * are its real capacity (whatever 5 per GB or the option said). Stored, so
    * every process and every reconcile count with it; nobody is placed on it
    * until a slot frees, and the next host opens with this capacity too. The
-   * refused user's slot comes back with it (the user is placed again).
+   * refused user's slot comes back with it (the user is placed again). Soon
+   * after a user's database there was deleted, the refusal may count the
+   * deleted one: the capacity stays, and the host rests (takes nobody) for
+   * `hostRestMs`; the upkeep then wakes the users waiting for its free slot.
    */
   async learnCapacity(instanceId: string): Promise<void> {
     this.invalidate(instanceId);
@@ -608,7 +646,14 @@ export class HostPool {
     // Counted as reconcile counts a host's slots: the default takes one, listed or not.
     const held = slotsListed(listed, host ?? UNKNOWN_HOST);
     const learned = await this.#applyToHostOf(instanceId, { type: 'capacity-learned', held });
-    if (learned && this.#learned.get(learned.hostName) !== learned.capacity) {
+    if (learned && isResting(learned, this.#deps.clock.now())) {
+      this.#deps.logger.info?.('a host refused a database soon after a delete: it rests', {
+        hostName: learned.hostName,
+        until: learned.nextCheckAt,
+      });
+      // The upkeep ends the rest (it may be asleep until its next round).
+      for (const listener of this.#onClaimed) listener();
+    } else if (learned && this.#learned.get(learned.hostName) !== learned.capacity) {
       this.#learned.set(learned.hostName, learned.capacity);
       this.#deps.logger.warn?.('a host holds fewer databases than assumed: capacity learned', {
         hostName: learned.hostName,

@@ -45,16 +45,21 @@ export type HostEvent =
   | { type: 'lost' }
   /** A user takes a slot. */
   | { type: 'slot-taken' }
-  /** A user's slot comes back. */
-  | { type: 'slot-released' }
+  /** A user's slot comes back; `databaseDeleted` when its database was deleted at Aura. */
+  | { type: 'slot-released'; databaseDeleted?: boolean }
   /** The slots counted again from the host's listing and the records. */
   | { type: 'recounted'; used: number }
   /**
    * Aura refused a user's database for the host's limit while it held `held`
    * databases: the host holds no more than that, and the refused user's slot
-   * comes back (never below `held`, so the host shows no room it lacks).
+   * comes back (never below `held`, so the host shows no room it lacks). Soon
+   * after a database there was deleted (`deletedDatabaseGraceMs`), the
+   * deleted one may still count: the capacity stays, and the host rests
+   * (takes nobody) for `hostRestMs`.
    */
-  | { type: 'capacity-learned'; held: number };
+  | { type: 'capacity-learned'; held: number }
+  /** A resting host's rest is over: it takes users again. */
+  | { type: 'rest-ended' };
 
 /** The outcome of {@link hostTransition}: the patch to write, or why there is nothing to write. */
 export type HostTransitionResult =
@@ -64,6 +69,17 @@ export type HostTransitionResult =
 const refuse = { ok: false, reason: 'not-allowed' } as const;
 const unchanged = { ok: false, reason: 'unchanged' } as const;
 
+/**
+ * Whether a ready host rests at `now` (refused soon after a delete, see
+ * `capacity-learned`): it takes nobody. A rest lasts `hostRestMs` at most; a
+ * `nextCheckAt` further ahead is no rest of this library's.
+ */
+export const isResting = (host: Pick<HostRecord, 'status' | 'nextCheckAt'>, now: number) =>
+  host.status === 'ready' &&
+  host.nextCheckAt !== null &&
+  host.nextCheckAt > now &&
+  host.nextCheckAt - now <= PLACEMENT_DEFAULTS.hostRestMs;
+
 /** A host's free slots. */
 export const freeSlotsOf = (host: Pick<HostRecord, 'capacity' | 'used'>) =>
   Math.max(0, host.capacity - host.used);
@@ -72,7 +88,8 @@ export const freeSlotsOf = (host: Pick<HostRecord, 'capacity' | 'used'>) =>
  * The host life cycle, as a pure function: `pending` (claimed) -> `creating`
  * (Aura accepted; credentials stored) -> `ready` (takes users); `failed` when
  * Aura refuses it, its instance fails or it is lost. Slots move only on a
- * `ready` host (taken) and never below the one `neo4j` holds (released).
+ * `ready` host (taken) and never below the one `neo4j` holds (released); a
+ * ready host with a `nextCheckAt` ahead rests (see `capacity-learned`).
  *
  * @example
  * ```ts
@@ -157,15 +174,28 @@ export function hostTransition(
     case 'lost':
       return { ok: true, patch: { status: 'failed', lastError: HOST_LOST, nextCheckAt: null } };
     case 'slot-taken':
-      if (host.status !== 'ready' || freeSlotsOf(host) === 0) return refuse;
+      if (host.status !== 'ready' || freeSlotsOf(host) === 0 || isResting(host, now)) return refuse;
       return { ok: true, patch: { used: host.used + 1 } };
     case 'slot-released':
-      return host.used > 1 ? { ok: true, patch: { used: host.used - 1 } } : unchanged;
+      if (host.used <= 1) return unchanged;
+      return {
+        ok: true,
+        patch: { used: host.used - 1, ...(event.databaseDeleted ? { slotReleasedAt: now } : {}) },
+      };
+    case 'rest-ended':
+      if (host.status !== 'ready' || host.nextCheckAt === null) return unchanged;
+      return { ok: true, patch: { nextCheckAt: null } };
     case 'recounted':
       return host.used === event.used ? unchanged : { ok: true, patch: { used: event.used } };
     case 'capacity-learned': {
-      const capacity = Math.min(host.capacity, Math.max(1, event.held));
       const used = Math.max(event.held, host.used - 1);
+      const deletedLately =
+        host.slotReleasedAt !== null &&
+        now - host.slotReleasedAt < PLACEMENT_DEFAULTS.deletedDatabaseGraceMs;
+      if (deletedLately && event.held < host.capacity) {
+        return { ok: true, patch: { used, nextCheckAt: now + PLACEMENT_DEFAULTS.hostRestMs } };
+      }
+      const capacity = Math.min(host.capacity, Math.max(1, event.held));
       if (capacity === host.capacity && used === host.used) return unchanged;
       return { ok: true, patch: { capacity, used } };
     }

@@ -7,6 +7,7 @@ import {
   assignedName,
   databaseCapacity,
   databaseNameProblem,
+  databasesCounted,
   databasesOf,
   removeDatabase,
 } from '../v2/database-registry.js';
@@ -69,7 +70,7 @@ function createDatabase(context: RouteContext): Reply {
     return auraError(409, 'database-already-exists', `A database named ${name} exists already`);
   }
   const capacity = databaseCapacity(record.memory, databasesPerGb);
-  if (databases.length >= capacity) {
+  if (databasesCounted(state, record.id, now) >= capacity) {
     const reason = LIMIT_REASONS[databaseLimitStatus];
     const message = `Instance ${record.id} (${record.memory}) holds at most ${capacity} databases`;
     return auraError(databaseLimitStatus, reason, message);
@@ -103,7 +104,10 @@ function getDatabase(context: RouteContext): Reply {
   return isReply(database) ? database : dataReply(200, databaseWire(database, context.now, naming));
 }
 
-/** `DELETE .../databases/{id}`: 202 and gone at once; the default database cannot be deleted (400). */
+/**
+ * `DELETE .../databases/{id}`: 202 and gone from the listing at once (still counted toward the
+ * limit for `deletedDatabaseCountsForMs`); the default database cannot be deleted (400).
+ */
 function deleteDatabase(context: RouteContext): Reply {
   const record = multiDatabaseInstance(context);
   if (isReply(record)) return record;
@@ -114,7 +118,10 @@ function deleteDatabase(context: RouteContext): Reply {
     return auraError(400, 'invalid-request', message);
   }
   if (record.phase.status !== 'running') return ongoingOperation(record.phase.status);
-  removeDatabase(context.state, record.id, database.id);
+  const { deletedDatabaseCountsForMs } = context.state.multiDatabase;
+  const countsUntil =
+    deletedDatabaseCountsForMs > 0 ? context.now + deletedDatabaseCountsForMs : undefined;
+  removeDatabase(context.state, record.id, database.id, countsUntil);
   return dataReply(202, { id: database.id, name: database.name });
 }
 

@@ -133,14 +133,41 @@ export function addDatabase(
 }
 
 /**
- * Removes a database of an instance.
+ * Removes a database of an instance; it still counts toward the instance's
+ * limit until `countsUntil` (see {@link databasesCounted}), if given.
  *
  * @example
  * ```ts
  * removeDatabase(state, instanceId, databaseId);
  * ```
  */
-export function removeDatabase(state: MockState, instanceId: string, databaseId: string): void {
+export function removeDatabase(
+  state: MockState,
+  instanceId: string,
+  databaseId: string,
+  countsUntil?: number,
+): void {
   const kept = (state.databases.get(instanceId) ?? []).filter((db) => db.id !== databaseId);
   state.databases.set(instanceId, kept);
+  if (countsUntil !== undefined) {
+    state.deletedDatabases.set(instanceId, [
+      ...(state.deletedDatabases.get(instanceId) ?? []),
+      countsUntil,
+    ]);
+  }
+}
+
+/**
+ * The databases counted toward an instance's limit at `now`: those it lists,
+ * and those deleted that still count.
+ *
+ * @example
+ * ```ts
+ * if (databasesCounted(state, instanceId, now) >= capacity) refuse();
+ * ```
+ */
+export function databasesCounted(state: MockState, instanceId: string, now: number): number {
+  const lingering = (state.deletedDatabases.get(instanceId) ?? []).filter((until) => until > now);
+  state.deletedDatabases.set(instanceId, lingering);
+  return databasesOf(state, instanceId, now).length + lingering.length;
 }

@@ -72,6 +72,12 @@ export interface MultiDatabaseMockOptions {
    */
   databaseLimitStatus?: 400 | 402 | 422;
   /**
+   * How long a deleted database still counts toward its instance's limit after the `DELETE`
+   * (answered 202), though gone from the listing at once. Default 0 (it stops counting at
+   * once). Aura does not say: a create on a full instance right after a delete may be refused.
+   */
+  deletedDatabaseCountsForMs?: number;
+  /**
    * Calls of `GET .../billing/usage` an organization may make per day (UTC, by the fake's clock);
    * past it the fake answers 429 with `Retry-After` up to the next day. Default 10.
    */
@@ -94,6 +100,7 @@ export interface ResolvedMultiDatabaseOptions {
   defaultDatabaseIdInAnswer: boolean;
   databasesPerGb: number;
   databaseLimitStatus: 400 | 402 | 422;
+  deletedDatabaseCountsForMs: number;
   billingUsageDailyLimit: number;
   billingUsageShape: 'split' | 'total';
 }
@@ -115,6 +122,7 @@ export const MULTI_DATABASE_DEFAULTS = {
   defaultDatabaseIdInAnswer: true,
   databasesPerGb: 5,
   databaseLimitStatus: 400,
+  deletedDatabaseCountsForMs: 0,
   billingUsageDailyLimit: 10,
   billingUsageShape: 'split',
 } as const;
@@ -148,6 +156,8 @@ export function resolveMultiDatabaseOptions(
       options.defaultDatabaseIdInAnswer ?? MULTI_DATABASE_DEFAULTS.defaultDatabaseIdInAnswer,
     databasesPerGb: options.databasesPerGb ?? MULTI_DATABASE_DEFAULTS.databasesPerGb,
     databaseLimitStatus: options.databaseLimitStatus ?? MULTI_DATABASE_DEFAULTS.databaseLimitStatus,
+    deletedDatabaseCountsForMs:
+      options.deletedDatabaseCountsForMs ?? MULTI_DATABASE_DEFAULTS.deletedDatabaseCountsForMs,
     billingUsageDailyLimit:
       options.billingUsageDailyLimit ?? MULTI_DATABASE_DEFAULTS.billingUsageDailyLimit,
     billingUsageShape: options.billingUsageShape ?? MULTI_DATABASE_DEFAULTS.billingUsageShape,

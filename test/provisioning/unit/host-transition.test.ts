@@ -232,4 +232,49 @@ describe('hostTransition: slots', () => {
       patch: { capacity: 4, used: 6 },
     });
   });
+
+  it('notes when a deleted database gave its slot back, and only then', () => {
+    const released = (databaseDeleted?: boolean) =>
+      hostTransition(ready({ used: 3 }), { type: 'slot-released', databaseDeleted }, NOW);
+    expect(released(true)).toEqual({ ok: true, patch: { used: 2, slotReleasedAt: NOW } });
+    expect(released(false)).toEqual({ ok: true, patch: { used: 2 } });
+  });
+
+  it('a refusal soon after a delete rests the host, its capacity kept; after the grace it lowers it', () => {
+    const { deletedDatabaseGraceMs, hostRestMs } = PLACEMENT_DEFAULTS;
+    const refusedAfter = (sinceDelete: number) =>
+      hostTransition(
+        ready({ capacity: 4, used: 4, slotReleasedAt: NOW - sinceDelete }),
+        { type: 'capacity-learned', held: 3 },
+        NOW,
+      );
+    expect(refusedAfter(1_000)).toEqual({
+      ok: true,
+      patch: { used: 3, nextCheckAt: NOW + hostRestMs },
+    });
+    expect(refusedAfter(deletedDatabaseGraceMs)).toEqual({
+      ok: true,
+      patch: { capacity: 3, used: 3 },
+    });
+  });
+
+  it('a resting host takes nobody until its rest ends', () => {
+    const resting = ready({ used: 3, capacity: 4, nextCheckAt: NOW + 1 });
+    expect(hostTransition(resting, { type: 'slot-taken' }, NOW)).toEqual({
+      ok: false,
+      reason: 'not-allowed',
+    });
+    expect(hostTransition(resting, { type: 'slot-taken' }, NOW + 1)).toEqual({
+      ok: true,
+      patch: { used: 4 },
+    });
+    expect(hostTransition(resting, { type: 'rest-ended' }, NOW + 1)).toEqual({
+      ok: true,
+      patch: { nextCheckAt: null },
+    });
+    expect(hostTransition(ready(), { type: 'rest-ended' }, NOW)).toEqual({
+      ok: false,
+      reason: 'unchanged',
+    });
+  });
 });
