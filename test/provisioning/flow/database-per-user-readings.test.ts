@@ -228,6 +228,43 @@ describe('database-per-user: after a capacity is learned', () => {
   }, 60_000);
 });
 
+describe('database-per-user: the first host opened at start-up', () => {
+  it('a first burst on hosts that hold 1 per GB waits for one host, not two: the running host teaches the limit at once', async () => {
+    const h = createHarness({
+      creationTimeMs: 60_000,
+      databaseCreationTimeMs: 2_000,
+      databasesPerGb: 1,
+      databaseLimitStatus: 402,
+      databaseNaming: 'auto',
+    });
+    const provisioner = h.newProvisioner({
+      instance: undefined,
+      placement: { ...PLACEMENT, host: { ...PLACEMENT.host, memory: '4GB' } },
+      reconcileIntervalMs: 0,
+    });
+    // As the guide says: a reconcile at start-up opens the first host before the first signup.
+    await h.run(provisioner.reconcile());
+    await h.run(h.clock.sleep(180_000));
+    expect((await h.store.listHosts()).map((host) => host.status)).toEqual(['ready']);
+    const users = userIds(12, 39);
+    const start = h.clock.now();
+    await h.run(Promise.all(users.map((u) => provisioner.claimUser(u))));
+    const ready = await h.run(
+      Promise.all(users.map((u) => provisioner.waitUntilReady(u, { timeoutMs: 3_600_000 }))),
+    );
+    const waits = ready.map((r) => (r.readyAt as number) - start).sort((a, b) => a - b);
+    console.info(`warm start, 1 per GB: ready after ${waits.map((ms) => ms / 1000).join(', ')} s`);
+    expect(h.events.filter((e) => e.type === 'failed')).toEqual([]);
+    // The users that fit on the running host in seconds; the others after one host's creation
+    // (60 s at the fake, plus its reads), never two.
+    expect(waits.filter((ms) => ms < 10_000)).toHaveLength(3);
+    expect(Math.max(...waits)).toBeLessThan(120_000);
+    const hosts = await h.store.listHosts();
+    expect(hosts.every((host) => host.capacity === 4)).toBe(true);
+    await provisioner.close();
+  });
+});
+
 describe('database-per-user: a limit known in advance', () => {
   it('with maxDatabasesPerHost set to what Aura allows, a first burst waits for one host, not two', async () => {
     const { h, provisioner, waits } = await firstBurst(userIds(12, 38), 4);
