@@ -503,15 +503,14 @@ export class HostPool {
 
   /**
    * Wakes the users waiting for room now that `freed` slots are free: those
-   * of this process, and, for the slots they leave, the users any process
-   * stored as waiting (oldest first), so that a slot handed back here does
-   * not stay free while a user of another process waits for its recheck.
+   * of this process, and up to `freed` users any process stored as waiting
+   * (oldest first), so that a slot handed back here does not stay free while
+   * a user of another process waits for its recheck. Those of this process
+   * do not stand in for the others: some may have been placed by another
+   * process since this one last looked (a woken user with no room waits again).
    */
   async #wakeWaiting(freed: number): Promise<void> {
-    const userIds = [...this.#waiting];
-    if (freed > userIds.length) {
-      userIds.push(...(await this.#waitingElsewhere(freed - userIds.length)));
-    }
+    const userIds = [...this.#waiting, ...(await this.#waitingElsewhere(freed))];
     if (userIds.length === 0) return;
     for (const listener of this.#onReady) listener(userIds);
   }

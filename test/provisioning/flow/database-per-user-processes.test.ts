@@ -56,6 +56,38 @@ describe('database-per-user: a slot freed in one process', () => {
   }, 60_000);
 });
 
+describe('database-per-user: a slot freed where a waiting user was placed by the other process', () => {
+  it("still wakes a user the other process left waiting (this process's own waiting user is placed already)", async () => {
+    const h = createHarness({ creationTimeMs: 60_000, databaseCreationTimeMs: 2_000 });
+    // One 2 GB host at most: 9 users (neo4j counted).
+    const options = {
+      instance: undefined,
+      placement: { ...PLACEMENT, maxHosts: 1 },
+      reconcileIntervalMs: 0,
+    };
+    const one = h.newProvisioner(options);
+    const two = h.newProvisioner(options);
+    const placed = userIds(9, 40) as [string, string, ...string[]];
+    await h.run(Promise.all(placed.map((u) => one.claimUser(u))));
+    await h.run(Promise.all(placed.map((u) => one.waitUntilReady(u, { timeoutMs: 600_000 }))));
+    // `first` waits in `one`; a slot freed in `two` wakes it there, and `two` places it.
+    const [first, second] = userIds(2, 41) as [string, string];
+    await h.run(one.provisionUserDatabase(first));
+    await h.run(two.deprovisionUserDatabase(placed[0]));
+    expect((await h.run(two.waitUntilReady(first, { timeoutMs: 20_000 }))).status).toBe('ready');
+    // `second` waits in `two`; then a slot frees in `one`, which still counts `first` as its own
+    // waiting user (placed by `two` meanwhile, before its own recheck).
+    await h.run(two.provisionUserDatabase(second));
+    expect((await h.store.get(second))?.waitingForHostSince).not.toBeNull();
+    const freedAt = h.clock.now();
+    await h.run(one.deprovisionUserDatabase(placed[1]));
+    const ready = await h.run(two.waitUntilReady(second, { timeoutMs: 600_000 }));
+    // Within a database create (2 s) and its read, not at the 30 s recheck.
+    expect((ready.readyAt ?? Number.POSITIVE_INFINITY) - freedAt).toBeLessThan(10_000);
+    await Promise.all([one.close(), two.close()]);
+  }, 60_000);
+});
+
 describe('database-per-user: a host made ready by another process', () => {
   it('places at once the users this process left waiting for it (not at their next recheck)', async () => {
     const h = createHarness({ creationTimeMs: 70_000, databaseCreationTimeMs: 2_000 });
