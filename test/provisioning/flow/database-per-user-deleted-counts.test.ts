@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PLACEMENT_DEFAULTS } from '../../../src/provisioning/placement.js';
 import { createHarness, userIds } from '../harness.js';
-import { PLACEMENT } from '../placement.js';
+import { ONE_PER_GB, PLACEMENT } from '../placement.js';
 
 /**
  * Aura does not say whether a deleted database stops counting toward its instance's limit at
@@ -9,14 +9,7 @@ import { PLACEMENT } from '../placement.js';
  * full at 4 (neo4j and 3 users, 1 per GB), one user deprovisioned, then a signup.
  */
 async function deleteThenSignUp(countsForMs: number) {
-  const h = createHarness({
-    creationTimeMs: 60_000,
-    databaseCreationTimeMs: 2_000,
-    databasesPerGb: 1,
-    databaseLimitStatus: 402,
-    databaseNaming: 'auto',
-    deletedDatabaseCountsForMs: countsForMs,
-  });
+  const h = createHarness({ ...ONE_PER_GB, deletedDatabaseCountsForMs: countsForMs });
   const provisioner = h.newProvisioner({
     instance: undefined,
     // What Aura allows, known in advance; no warm slots, so no second host opens on its own.

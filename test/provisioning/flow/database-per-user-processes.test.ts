@@ -26,27 +26,35 @@ describe('database-per-user: two processes on one store', () => {
   }, 60_000);
 });
 
+/**
+ * Two processes on one store and one 2 GB host at most, filled by the first: 9 users (neo4j
+ * counted), ready; whoever signs up next waits for a slot.
+ */
+async function oneFullHost(seed: number) {
+  const h = createHarness({ creationTimeMs: 60_000, databaseCreationTimeMs: 2_000 });
+  const options = {
+    instance: undefined,
+    placement: { ...PLACEMENT, maxHosts: 1 },
+    reconcileIntervalMs: 0,
+  };
+  const one = h.newProvisioner(options);
+  const two = h.newProvisioner(options);
+  const placed = userIds(9, seed) as [string, string, ...string[]];
+  await h.run(Promise.all(placed.map((u) => one.claimUser(u))));
+  await h.run(Promise.all(placed.map((u) => one.waitUntilReady(u, { timeoutMs: 600_000 }))));
+  return { h, one, two, placed };
+}
+
 describe('database-per-user: a slot freed in one process', () => {
   it('places at once a user another process left waiting for a host (not at its next recheck)', async () => {
-    const h = createHarness({ creationTimeMs: 60_000, databaseCreationTimeMs: 2_000 });
-    // One 2 GB host at most: 9 users (neo4j counted); the tenth waits for a slot.
-    const options = {
-      instance: undefined,
-      placement: { ...PLACEMENT, maxHosts: 1 },
-      reconcileIntervalMs: 0,
-    };
-    const one = h.newProvisioner(options);
-    const two = h.newProvisioner(options);
-    const placed = userIds(9, 34);
-    await h.run(Promise.all(placed.map((u) => one.claimUser(u))));
-    await h.run(Promise.all(placed.map((u) => one.waitUntilReady(u, { timeoutMs: 600_000 }))));
+    const { h, one, two, placed } = await oneFullHost(34);
     const [waiting] = userIds(1, 35) as [string];
     await h.run(two.provisionUserDatabase(waiting));
     const deferred = await h.store.get(waiting);
     expect(deferred?.waitingForHostSince).not.toBeNull();
 
     const freedAt = h.clock.now();
-    await h.run(one.deprovisionUserDatabase(placed[0] as string));
+    await h.run(one.deprovisionUserDatabase(placed[0]));
     const ready = await h.run(two.waitUntilReady(waiting, { timeoutMs: 600_000 }));
     // The slot goes to the waiting user within a database create (2 s) and its read, not at the
     // recheck a waiting user gets every 30 s.
@@ -58,18 +66,7 @@ describe('database-per-user: a slot freed in one process', () => {
 
 describe('database-per-user: a slot freed where a waiting user was placed by the other process', () => {
   it("still wakes a user the other process left waiting (this process's own waiting user is placed already)", async () => {
-    const h = createHarness({ creationTimeMs: 60_000, databaseCreationTimeMs: 2_000 });
-    // One 2 GB host at most: 9 users (neo4j counted).
-    const options = {
-      instance: undefined,
-      placement: { ...PLACEMENT, maxHosts: 1 },
-      reconcileIntervalMs: 0,
-    };
-    const one = h.newProvisioner(options);
-    const two = h.newProvisioner(options);
-    const placed = userIds(9, 40) as [string, string, ...string[]];
-    await h.run(Promise.all(placed.map((u) => one.claimUser(u))));
-    await h.run(Promise.all(placed.map((u) => one.waitUntilReady(u, { timeoutMs: 600_000 }))));
+    const { h, one, two, placed } = await oneFullHost(40);
     // `first` waits in `one`; a slot freed in `two` wakes it there, and `two` places it.
     const [first, second] = userIds(2, 41) as [string, string];
     await h.run(one.provisionUserDatabase(first));

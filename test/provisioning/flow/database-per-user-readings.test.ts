@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AuraMockOptions } from '../../../src/testing/index.js';
 import { createHarness, userIds } from '../harness.js';
-import { PLACEMENT } from '../placement.js';
+import { ONE_PER_GB, PLACEMENT } from '../placement.js';
 
 /**
  * Aura's two pages on several databases in one instance disagree (MULTI_DATABASE notes in the
@@ -175,23 +175,29 @@ describe('database-per-user: capacity is learned from Aura', () => {
 });
 
 /**
- * 4 GB hosts that hold 4 databases (1 per GB, refused with 402, Aura-named), hosts created in
- * 60 s: `users` sign up at once. Their signup -> ready times, sorted.
+ * 4 GB hosts that hold 4 databases ({@link ONE_PER_GB}): `users` sign up at once, into an empty
+ * deployment, or (`warmStart`) after a start-up reconcile opened the first host and it runs.
+ * Their signup -> ready times, sorted.
  */
-async function firstBurst(users: string[], maxDatabasesPerHost?: number) {
-  const h = createHarness({
-    creationTimeMs: 60_000,
-    databaseCreationTimeMs: 2_000,
-    databasesPerGb: 1,
-    databaseLimitStatus: 402,
-    databaseNaming: 'auto',
-  });
+async function firstBurst(
+  users: string[],
+  {
+    maxDatabasesPerHost,
+    warmStart = false,
+  }: { maxDatabasesPerHost?: number; warmStart?: boolean } = {},
+) {
+  const h = createHarness(ONE_PER_GB);
   const host = { ...PLACEMENT.host, memory: '4GB' };
   const provisioner = h.newProvisioner({
     instance: undefined,
     placement: { ...PLACEMENT, host, ...(maxDatabasesPerHost ? { maxDatabasesPerHost } : {}) },
     reconcileIntervalMs: 0,
   });
+  if (warmStart) {
+    await h.run(provisioner.reconcile());
+    await h.run(h.clock.sleep(180_000));
+    expect((await h.store.listHosts()).map((one) => one.status)).toEqual(['ready']);
+  }
   const start = h.clock.now();
   await h.run(Promise.all(users.map((u) => provisioner.claimUser(u))));
   const ready = await h.run(
@@ -230,29 +236,8 @@ describe('database-per-user: after a capacity is learned', () => {
 
 describe('database-per-user: the first host opened at start-up', () => {
   it('a first burst on hosts that hold 1 per GB waits for one host, not two: the running host teaches the limit at once', async () => {
-    const h = createHarness({
-      creationTimeMs: 60_000,
-      databaseCreationTimeMs: 2_000,
-      databasesPerGb: 1,
-      databaseLimitStatus: 402,
-      databaseNaming: 'auto',
-    });
-    const provisioner = h.newProvisioner({
-      instance: undefined,
-      placement: { ...PLACEMENT, host: { ...PLACEMENT.host, memory: '4GB' } },
-      reconcileIntervalMs: 0,
-    });
     // As the guide says: a reconcile at start-up opens the first host before the first signup.
-    await h.run(provisioner.reconcile());
-    await h.run(h.clock.sleep(180_000));
-    expect((await h.store.listHosts()).map((host) => host.status)).toEqual(['ready']);
-    const users = userIds(12, 39);
-    const start = h.clock.now();
-    await h.run(Promise.all(users.map((u) => provisioner.claimUser(u))));
-    const ready = await h.run(
-      Promise.all(users.map((u) => provisioner.waitUntilReady(u, { timeoutMs: 3_600_000 }))),
-    );
-    const waits = ready.map((r) => (r.readyAt as number) - start).sort((a, b) => a - b);
+    const { h, provisioner, waits } = await firstBurst(userIds(12, 39), { warmStart: true });
     console.info(`warm start, 1 per GB: ready after ${waits.map((ms) => ms / 1000).join(', ')} s`);
     expect(h.events.filter((e) => e.type === 'failed')).toEqual([]);
     // The users that fit on the running host in seconds; the others after one host's creation
@@ -267,7 +252,7 @@ describe('database-per-user: the first host opened at start-up', () => {
 
 describe('database-per-user: a limit known in advance', () => {
   it('with maxDatabasesPerHost set to what Aura allows, a first burst waits for one host, not two', async () => {
-    const { h, provisioner, waits } = await firstBurst(userIds(12, 38), 4);
+    const { h, provisioner, waits } = await firstBurst(userIds(12, 38), { maxDatabasesPerHost: 4 });
     // Every host opens at once (60 s), none after a refusal: under two hosts' creation.
     expect(Math.max(...waits)).toBeLessThan(120_000);
     expect(h.events.filter((e) => e.type === 'failed')).toEqual([]);
