@@ -574,6 +574,8 @@ export class HostPool {
 
   async #readDemand(): Promise<DemandLook> {
     const hosts = await this.#deps.hosts.listHosts();
+    // Only users noted before the records were read can be judged from them.
+    const noted = [...this.#waiting];
     const { records } = await readAllRecords(this.#deps.users);
     const onHost = new Map<string, number>();
     const pending = new Set<string>();
@@ -585,7 +587,7 @@ export class HostPool {
         pending.add(record.userId);
       }
     }
-    for (const userId of this.#waiting) if (!pending.has(userId)) this.#waiting.delete(userId);
+    for (const userId of noted) if (!pending.has(userId)) this.#waiting.delete(userId);
     // A host's own databases take a slot (as its count starts at one); every record placed on it
     // another, whatever its status, until its slot is handed back with the record.
     const free = hosts
