@@ -57,7 +57,8 @@ export async function runPlace(rt: DatabaseStepDeps, stepped: UserDatabaseRecord
   // signup both received, a wake) stops here, rather than taking a slot it hands back later.
   const due = await applyHosted(rt, stepped, { type: 'placement-claimed' });
   if (!due) return;
-  const host = await rt.hosts.reserve(userId);
+  const reserved = await rt.hosts.reserve(userId);
+  const host = reserved?.host;
   if (!host?.instanceId || !host.connectionUrl || !host.username) {
     // No room yet: a host is on its way. Whoever frees a slot or makes a host ready (this
     // process or another) wakes the users stored as waiting; the check at retryAt is the backstop.
@@ -103,7 +104,7 @@ export async function runPlace(rt: DatabaseStepDeps, stepped: UserDatabaseRecord
     await sendCreate(rt, placed);
   } finally {
     // A slot fewer: below the warm threshold now? The next host opens ahead of the next signups.
-    await rt.hosts.ensureCapacity();
+    await rt.hosts.ensureCapacity(reserved?.hosts);
   }
 }
 

@@ -143,10 +143,11 @@ export class HostPool {
    * Takes a slot for `userId` on a ready host (the fullest with room, so
    * hosts fill one after another); `undefined` when none has room: the user
    * is noted as waiting, and a host is opened for it. A user given a slot
-   * returns at once: the caller writes its placement, then keeps the warm
-   * slots (`ensureCapacity`).
+   * returns at once, with the hosts as this call saw them (the taken one as
+   * it is now): the caller writes its placement, then keeps the warm slots
+   * with them (`ensureCapacity(hosts)`), reading the hosts no second time.
    */
-  async reserve(userId: string): Promise<HostRecord | undefined> {
+  async reserve(userId: string): Promise<{ host: HostRecord; hosts: HostRecord[] } | undefined> {
     const hosts = await this.#deps.hosts.listHosts();
     const now = this.#deps.clock.now();
     const candidates = hosts
@@ -162,7 +163,8 @@ export class HostPool {
         if (taken === undefined) break; // not ready, or full
         if (taken) {
           this.#waiting.delete(userId);
-          return taken;
+          const seen = hosts.map((h) => (h.hostName === taken.hostName ? taken : h));
+          return { host: taken, hosts: seen };
         }
         host = await this.#deps.hosts.getHost(candidate.hostName);
       }
