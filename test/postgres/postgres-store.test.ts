@@ -58,6 +58,13 @@ async function freshStore() {
   return { store, schema, table };
 }
 
+/** The user table's DDL without the statements `dropped` matches: as an earlier release made it. */
+const userTableSqlWithout = (table: string, dropped: RegExp) =>
+  createUserDatabasesTableSql({ table })
+    .split(';\n\n')
+    .filter((statement) => !dropped.test(statement))
+    .join(';\n\n');
+
 const failure = (promise: Promise<unknown>) =>
   promise.then(
     () => {
@@ -384,10 +391,7 @@ describe('PostgresCredentialStore host records', () => {
     const table = `${schema}.user_databases`;
     // The table as the first release made it: no last_used_at, five statuses.
     await pool.query(
-      createUserDatabasesTableSql({ table })
-        .split(';\n\n')
-        .filter((statement) => !statement.startsWith('alter table'))
-        .join(';\n\n')
+      userTableSqlWithout(table, /^alter table/)
         .replace(/,\n\s*"last_used_at" timestamptz/, '')
         .replace(", 'paused', 'resuming'", ''),
     );
@@ -416,12 +420,7 @@ describe('PostgresCredentialStore host records', () => {
     drops.push(drop);
     const table = `${schema}.user_databases`;
     // The table as the release before the unique index made it.
-    await pool.query(
-      createUserDatabasesTableSql({ table })
-        .split(';\n\n')
-        .filter((statement) => !/unique index|^update/.test(statement))
-        .join(';\n\n'),
-    );
+    await pool.query(userTableSqlWithout(table, /unique index|^update/));
     await insertHeldTwice(pool, table);
     const store = new PostgresCredentialStore({ client: pool, table, clock: createTestClock() });
     await store.migrate();
